@@ -1,0 +1,17 @@
+//! Meeting scheduling for B2B expos.
+//!
+//! Parse a `rendezvous-problem/1` document into a [`Problem`], [`solve`] it, and verify
+//! any schedule with the independent [`check`]er.
+
+pub mod format;
+mod problem;
+mod solution;
+mod solve;
+
+pub use format::{ProblemDoc, SolutionDoc, Status};
+pub use problem::{
+    InputError, Meeting, MeetingIx, Participant, ParticipantIx, Penalties, Pin, Placement, Problem, Room,
+    RoomIx, Session, Slot, SlotIx,
+};
+pub use solution::{Schedule, Solution};
+pub use solve::{Progress, SolveOptions, solve};

@@ -1,0 +1,10 @@
+//! `rendezvous worker`.
+
+use std::process::ExitCode;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {}
+
+pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
+    anyhow::bail!("`rendezvous worker` is not built yet")
+}

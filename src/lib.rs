@@ -1,0 +1,3 @@
+//! The rendezvous service: HTTP API, storage, solve runs and command-line tools.
+
+pub mod cli;
