@@ -1,0 +1,758 @@
+//! The incremental suggestion index: BM25 over inverted indexes of `offers` and `seeks`,
+//! topic overlap, language compatibility, organiser boosts and a diversity re-ranking.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::model::{Boost, BoostTarget, MatchError, Profile, SuggestQuery, Suggestion};
+use crate::text::{Lang, analyzer, fold};
+
+type TermId = u32;
+type DocIx = u32;
+
+/// BM25 term-frequency saturation.
+const BM25_K1: f64 = 1.2;
+/// BM25 length normalisation.
+const BM25_B: f64 = 0.75;
+/// My seeks against their offers: what I came for, so it counts most.
+const WEIGHT_THEY_OFFER_WHAT_I_SEEK: f64 = 1.0;
+/// My offers against their seeks: they would want to meet me.
+const WEIGHT_THEY_SEEK_WHAT_I_OFFER: f64 = 0.6;
+/// Within-phrase agreement: the best single seek phrase against the best single offer
+/// phrase, so `flood sensors` beats `flood insurance` + `parking sensors` in two entries.
+const WEIGHT_SAME_PHRASE: f64 = 1.0;
+/// Candidates (by bag-of-words score) that get the within-phrase bonus.
+const PHRASE_RERANK_POOL: usize = 300;
+/// Weight of a candidate's matches on my other phrases, next to its best one.
+const OTHER_PHRASES_WEIGHT: f64 = 0.3;
+/// Shared topics: similarity, worth less than complementarity.
+const WEIGHT_SHARED_TOPIC: f64 = 0.35;
+/// Score multiplier when the two have no language in common (both listed some).
+const NO_COMMON_LANGUAGE_FACTOR: f64 = 0.1;
+/// Diversity: each suggestion already picked from the same sector multiplies a candidate's
+/// score by this, down to the floor: a much better match still wins over variety.
+const SAME_SECTOR_DECAY: f64 = 0.8;
+const SAME_SECTOR_FLOOR: f64 = 0.5;
+/// The same for suggestions already picked from the same organisation.
+const SAME_ORGANIZATION_DECAY: f64 = 0.5;
+const SAME_ORGANIZATION_FLOOR: f64 = 0.25;
+/// The diversity re-ranking looks this many times deeper than the limit.
+const DIVERSITY_POOL_FACTOR: usize = 4;
+/// Most quoted characters of a participant's text in a reason.
+const QUOTE_CHARS: usize = 90;
+/// Most reasons of each kind (seek/offer pairs) per suggestion.
+const MAX_PAIR_REASONS: usize = 2;
+
+/// A phrase as written and its index terms.
+#[derive(Debug, Clone)]
+struct Phrase {
+    text: String,
+    terms: Vec<TermId>,
+    /// `terms` sorted, without repeats.
+    unique: Vec<TermId>,
+}
+
+impl Phrase {
+    fn new(text: &str, terms: Vec<TermId>) -> Phrase {
+        let mut unique = terms.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        Phrase {
+            text: text.to_string(),
+            terms,
+            unique,
+        }
+    }
+}
+
+/// One field's bag of terms: term frequencies and length.
+#[derive(Debug, Clone, Default)]
+struct Bag {
+    tf: Vec<(TermId, u16)>,
+    len: u32,
+}
+
+impl Bag {
+    fn of(phrases: &[Phrase]) -> Bag {
+        let mut counts: HashMap<TermId, u16> = HashMap::new();
+        let mut len = 0u32;
+        for term in phrases.iter().flat_map(|p| &p.terms) {
+            *counts.entry(*term).or_default() += 1;
+            len += 1;
+        }
+        let mut tf: Vec<_> = counts.into_iter().collect();
+        tf.sort_unstable();
+        Bag { tf, len }
+    }
+}
+
+/// A profile as indexed.
+#[derive(Debug, Clone)]
+struct Doc {
+    profile: Profile,
+    offers: Vec<Phrase>,
+    seeks: Vec<Phrase>,
+    offers_bag: Bag,
+    seeks_bag: Bag,
+    /// Topic keys with the index of the topic as written.
+    topics: Vec<(TermId, usize)>,
+    languages: Vec<String>,
+    /// Interned folded sector and organisation, for the diversity pass.
+    sector_key: Option<TermId>,
+    organization_key: Option<TermId>,
+    city_key: String,
+    country_key: String,
+    group_keys: Vec<String>,
+}
+
+/// An inverted index of one field, with the statistics BM25 needs, kept up to date by
+/// every insertion and removal.
+#[derive(Debug, Clone, Default)]
+struct Field {
+    postings: Vec<Vec<(DocIx, u16)>>,
+    total_len: u64,
+}
+
+impl Field {
+    fn add(&mut self, doc: DocIx, bag: &Bag) {
+        for &(term, tf) in &bag.tf {
+            let term = term as usize;
+            if self.postings.len() <= term {
+                self.postings.resize_with(term + 1, Vec::new);
+            }
+            self.postings[term].push((doc, tf));
+        }
+        self.total_len += u64::from(bag.len);
+    }
+
+    fn remove(&mut self, doc: DocIx, bag: &Bag) {
+        for &(term, _) in &bag.tf {
+            let list = &mut self.postings[term as usize];
+            if let Some(at) = list.iter().position(|&(d, _)| d == doc) {
+                list.swap_remove(at);
+            }
+        }
+        self.total_len -= u64::from(bag.len);
+    }
+
+    fn doc_frequency(&self, term: TermId) -> usize {
+        self.postings.get(term as usize).map_or(0, Vec::len)
+    }
+
+    fn idf(&self, term: TermId, doc_count: usize) -> f64 {
+        let df = self.doc_frequency(term) as f64;
+        (1.0 + (doc_count as f64 - df + 0.5) / (df + 0.5)).ln()
+    }
+}
+
+/// Participants' profiles, indexed for suggestions. Updates are incremental: `upsert` and
+/// `remove` touch only the postings of the profile's own terms, and BM25 statistics (document
+/// count, document frequencies, average length) follow at once.
+#[derive(Debug, Clone, Default)]
+pub struct Index {
+    terms: HashMap<String, TermId>,
+    offers: Field,
+    seeks: Field,
+    topics: Field,
+    docs: Vec<Option<Doc>>,
+    free: Vec<DocIx>,
+    by_id: HashMap<String, DocIx>,
+}
+
+/// Per-candidate partial scores gathered from the postings.
+#[derive(Debug, Clone, Copy, Default)]
+struct Partial {
+    they_offer: PhraseScores,
+    they_seek: PhraseScores,
+    topics: f64,
+}
+
+/// Scores of one candidate against each of my phrases, folded as they come.
+#[derive(Debug, Clone, Copy, Default)]
+struct PhraseScores {
+    best: f64,
+    sum: f64,
+}
+
+impl PhraseScores {
+    fn add(&mut self, score: f64) {
+        self.best = self.best.max(score);
+        self.sum += score;
+    }
+
+    /// The best phrase counts fully, the others a little: meeting one need well beats
+    /// brushing against several.
+    fn total(&self) -> f64 {
+        self.best + OTHER_PHRASES_WEIGHT * (self.sum - self.best)
+    }
+}
+
+/// Dense per-document accumulators for one query phrase, reset after each phrase.
+struct PhraseScratch {
+    bm25: Vec<f64>,
+    matched_idf: Vec<f64>,
+    touched: Vec<DocIx>,
+    phrase_idf: f64,
+}
+
+impl PhraseScratch {
+    fn new(docs: usize) -> PhraseScratch {
+        PhraseScratch {
+            bm25: vec![0.0; docs],
+            matched_idf: vec![0.0; docs],
+            touched: Vec::new(),
+            phrase_idf: 0.0,
+        }
+    }
+
+    /// Each touched document's phrase score — BM25 times the share of the phrase's IDF
+    /// weight it covers — and a reset.
+    fn drain(&mut self) -> impl Iterator<Item = (DocIx, f64)> + '_ {
+        let phrase_idf = self.phrase_idf;
+        let (bm25, matched_idf) = (&mut self.bm25, &mut self.matched_idf);
+        self.touched.drain(..).map(move |d| {
+            let d_ix = d as usize;
+            let coverage = if phrase_idf > 0.0 {
+                matched_idf[d_ix] / phrase_idf
+            } else {
+                0.0
+            };
+            let score = bm25[d_ix] * coverage;
+            bm25[d_ix] = 0.0;
+            matched_idf[d_ix] = 0.0;
+            (d, score)
+        })
+    }
+}
+
+impl Index {
+    /// An empty index.
+    pub fn new() -> Index {
+        Index::default()
+    }
+
+    /// Number of indexed profiles.
+    pub fn len(&self) -> usize {
+        self.by_id.len()
+    }
+
+    /// Whether no profile is indexed.
+    pub fn is_empty(&self) -> bool {
+        self.by_id.is_empty()
+    }
+
+    /// The indexed profile with this id.
+    pub fn get(&self, id: &str) -> Option<&Profile> {
+        self.by_id
+            .get(id)
+            .and_then(|&ix| self.docs[ix as usize].as_ref())
+            .map(|d| &d.profile)
+    }
+
+    /// Adds a profile, or replaces the one with the same id.
+    pub fn upsert(&mut self, profile: Profile) -> Result<(), MatchError> {
+        profile.validate()?;
+        self.remove(&profile.id);
+        let doc = self.analyse(profile);
+        let ix = match self.free.pop() {
+            Some(ix) => ix,
+            None => {
+                self.docs.push(None);
+                DocIx::try_from(self.docs.len() - 1).expect("fewer than 4 billion profiles")
+            }
+        };
+        self.offers.add(ix, &doc.offers_bag);
+        self.seeks.add(ix, &doc.seeks_bag);
+        self.topics.add(ix, &topic_bag(&doc.topics));
+        self.by_id.insert(doc.profile.id.clone(), ix);
+        self.docs[ix as usize] = Some(doc);
+        Ok(())
+    }
+
+    /// Removes a profile; returns it if it was there.
+    pub fn remove(&mut self, id: &str) -> Option<Profile> {
+        let ix = self.by_id.remove(id)?;
+        let doc = self.docs[ix as usize].take()?;
+        self.offers.remove(ix, &doc.offers_bag);
+        self.seeks.remove(ix, &doc.seeks_bag);
+        self.topics.remove(ix, &topic_bag(&doc.topics));
+        self.free.push(ix);
+        Some(doc.profile)
+    }
+
+    fn intern(&mut self, term: String) -> TermId {
+        let next = TermId::try_from(self.terms.len()).expect("fewer than 4 billion terms");
+        *self.terms.entry(term).or_insert(next)
+    }
+
+    fn analyse(&mut self, profile: Profile) -> Doc {
+        let analyzer = analyzer();
+        let languages = normalized_languages(&profile.languages);
+        let all_text = profile
+            .offers
+            .iter()
+            .chain(&profile.seeks)
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .join(" ");
+        let fallback = analyzer.detect(&all_text).unwrap_or_else(|| {
+            let speaks = |code: &str| languages.iter().any(|l| l == code);
+            if speaks("fr") && !speaks("en") {
+                Lang::Fr
+            } else {
+                Lang::En
+            }
+        });
+        let mut phrases = |texts: &[String]| -> Vec<Phrase> {
+            texts
+                .iter()
+                .map(|text| {
+                    let terms = analyzer
+                        .terms(text, fallback)
+                        .into_iter()
+                        .map(|t| self.intern(t))
+                        .collect();
+                    Phrase::new(text, terms)
+                })
+                .collect()
+        };
+        let offers = phrases(&profile.offers);
+        let seeks = phrases(&profile.seeks);
+        let mut topics = Vec::new();
+        for (i, topic) in profile.topics.iter().enumerate() {
+            let mut terms = analyzer.terms(topic, fallback);
+            if terms.is_empty() {
+                continue;
+            }
+            terms.sort();
+            let key = self.intern(format!("topic:{}", terms.join(" ")));
+            if !topics.iter().any(|&(k, _)| k == key) {
+                topics.push((key, i));
+            }
+        }
+        let mut key = |kind: &str, s: &str| {
+            let folded = fold(s.trim());
+            (!folded.is_empty()).then(|| self.intern(format!("{kind}:{folded}")))
+        };
+        let sector_key = profile.sector.as_deref().and_then(|s| key("sector", s));
+        let organization_key = key("organization", &profile.organization);
+        Doc {
+            offers_bag: Bag::of(&offers),
+            seeks_bag: Bag::of(&seeks),
+            offers,
+            seeks,
+            topics,
+            languages,
+            sector_key,
+            organization_key,
+            city_key: fold(profile.city.trim()),
+            country_key: fold(profile.country.trim()),
+            group_keys: profile.groups.iter().map(|g| fold(g.trim())).collect(),
+            profile,
+        }
+    }
+
+    fn doc(&self, ix: DocIx) -> Option<&Doc> {
+        self.docs[ix as usize].as_ref()
+    }
+
+    /// Ranked, explained suggestions of whom `for_id` should meet.
+    ///
+    /// A candidate needs something in common with the caller (a seek/offer match or a shared
+    /// topic); it is never the caller and never in `query.exclude`.
+    pub fn suggest(&self, for_id: &str, query: &SuggestQuery) -> Result<Vec<Suggestion>, MatchError> {
+        query.validate()?;
+        let &me_ix = self
+            .by_id
+            .get(for_id)
+            .ok_or_else(|| MatchError::UnknownParticipant(for_id.to_string()))?;
+        let me = self.doc(me_ix).expect("indexed ids point at live documents");
+
+        let n = self.len();
+        let mut partial = vec![Partial::default(); self.docs.len()];
+        let mut seen = vec![false; self.docs.len()];
+        let mut touched: Vec<DocIx> = Vec::new();
+        let mut scratch = PhraseScratch::new(self.docs.len());
+        for phrase in &me.seeks {
+            self.score_phrase(phrase, &self.offers, |d| d.offers_bag.len, &mut scratch);
+            for (d, score) in scratch.drain() {
+                partial[d as usize].they_offer.add(score);
+                if !std::mem::replace(&mut seen[d as usize], true) {
+                    touched.push(d);
+                }
+            }
+        }
+        for phrase in &me.offers {
+            self.score_phrase(phrase, &self.seeks, |d| d.seeks_bag.len, &mut scratch);
+            for (d, score) in scratch.drain() {
+                partial[d as usize].they_seek.add(score);
+                if !std::mem::replace(&mut seen[d as usize], true) {
+                    touched.push(d);
+                }
+            }
+        }
+        for &(key, _) in &me.topics {
+            let idf = self.topics.idf(key, n);
+            for &(d, _) in self.topics.postings.get(key as usize).into_iter().flatten() {
+                if !std::mem::replace(&mut seen[d as usize], true) {
+                    touched.push(d);
+                }
+                partial[d as usize].topics += idf;
+            }
+        }
+
+        let excluded: HashSet<DocIx> = query
+            .exclude
+            .iter()
+            .filter_map(|id| self.by_id.get(id).copied())
+            .collect();
+        let boosts: Vec<(&Boost, String)> = query.boosts.iter().map(|b| (b, boost_key(&b.target))).collect();
+        let mut scored: Vec<(DocIx, f64)> = touched
+            .into_iter()
+            .filter(|&d| d != me_ix && !excluded.contains(&d))
+            .filter_map(|d| {
+                let doc = self.doc(d)?;
+                let mut score = self.unadjusted_score(&partial[d as usize]);
+                if !languages_compatible(&me.languages, &doc.languages) {
+                    score *= NO_COMMON_LANGUAGE_FACTOR;
+                }
+                for (boost, key) in &boosts {
+                    if boost_applies(&boost.target, key, doc) {
+                        score *= boost.factor;
+                    }
+                }
+                Some((d, score)).filter(|&(_, s)| s > 0.0)
+            })
+            .collect();
+
+        let by_score = |a: &(DocIx, f64), b: &(DocIx, f64)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        let keep_best = |scored: &mut Vec<(DocIx, f64)>, count: usize| {
+            if scored.len() > count {
+                scored.select_nth_unstable_by(count - 1, by_score);
+                scored.truncate(count);
+            }
+        };
+        keep_best(
+            &mut scored,
+            PHRASE_RERANK_POOL.max(query.limit * DIVERSITY_POOL_FACTOR),
+        );
+        for (d, score) in &mut scored {
+            let doc = self.doc(*d).expect("scored documents are live");
+            let base = WEIGHT_THEY_OFFER_WHAT_I_SEEK * best_pair(&me.seeks, &doc.offers, &self.offers, n).0
+                + WEIGHT_THEY_SEEK_WHAT_I_OFFER * best_pair(&doc.seeks, &me.offers, &self.seeks, n).0;
+            // The factors (language, boosts) already applied to the score apply to the bonus too.
+            let unadjusted = self.unadjusted_score(&partial[*d as usize]);
+            let factor = if unadjusted > 0.0 {
+                *score / unadjusted
+            } else {
+                1.0
+            };
+            *score += WEIGHT_SAME_PHRASE * base * factor;
+        }
+        keep_best(
+            &mut scored,
+            (query.limit * DIVERSITY_POOL_FACTOR).max(query.limit + 10),
+        );
+        scored.sort_unstable_by(by_score);
+
+        let ranked = self.diversify(scored, query.limit);
+        Ok(ranked
+            .into_iter()
+            .map(|(d, score)| {
+                let doc = self.doc(d).expect("ranked documents are live");
+                Suggestion {
+                    id: doc.profile.id.clone(),
+                    score,
+                    reasons: self.reasons(me, doc, &boosts),
+                }
+            })
+            .collect())
+    }
+
+    fn unadjusted_score(&self, p: &Partial) -> f64 {
+        WEIGHT_THEY_OFFER_WHAT_I_SEEK * p.they_offer.total()
+            + WEIGHT_THEY_SEEK_WHAT_I_OFFER * p.they_seek.total()
+            + WEIGHT_SHARED_TOPIC * p.topics
+    }
+
+    /// BM25 of one of my phrases against every document's `field`, into `scratch`.
+    fn score_phrase(
+        &self,
+        phrase: &Phrase,
+        field: &Field,
+        field_len: fn(&Doc) -> u32,
+        scratch: &mut PhraseScratch,
+    ) {
+        let n = self.len();
+        let average_len = field.total_len as f64 / n as f64;
+        scratch.phrase_idf = 0.0;
+        for &term in &phrase.unique {
+            let idf = field.idf(term, n);
+            scratch.phrase_idf += idf;
+            for &(d, tf) in field.postings.get(term as usize).into_iter().flatten() {
+                let d_ix = d as usize;
+                if scratch.matched_idf[d_ix] == 0.0 {
+                    scratch.touched.push(d);
+                }
+                let len = self.doc(d).map_or(0, field_len);
+                scratch.bm25[d_ix] += idf * bm25_tf(tf, len, average_len);
+                scratch.matched_idf[d_ix] += idf;
+            }
+        }
+    }
+
+    /// Greedy re-ranking (maximal-marginal-relevance style): each pick discounts the
+    /// remaining candidates of the same sector and organisation, so one sector cannot fill
+    /// the list. Scores only decrease, so the output stays sorted by its adjusted score.
+    fn diversify(&self, mut pool: Vec<(DocIx, f64)>, limit: usize) -> Vec<(DocIx, f64)> {
+        let mut sector_picks: HashMap<TermId, i32> = HashMap::new();
+        let mut organization_picks: HashMap<TermId, i32> = HashMap::new();
+        let mut ranked = Vec::with_capacity(limit.min(pool.len()));
+        while ranked.len() < limit && !pool.is_empty() {
+            let adjusted = |&(d, score): &(DocIx, f64)| {
+                let doc = self.doc(d).expect("pooled documents are live");
+                let sector = doc
+                    .sector_key
+                    .and_then(|s| sector_picks.get(&s))
+                    .copied()
+                    .unwrap_or(0);
+                let org = doc
+                    .organization_key
+                    .and_then(|o| organization_picks.get(&o))
+                    .copied()
+                    .unwrap_or(0);
+                score
+                    * SAME_SECTOR_DECAY.powi(sector).max(SAME_SECTOR_FLOOR)
+                    * SAME_ORGANIZATION_DECAY.powi(org).max(SAME_ORGANIZATION_FLOOR)
+            };
+            let (at, score) = pool
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (i, adjusted(c)))
+                .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+                .expect("pool is not empty");
+            let (d, _) = pool.remove(at);
+            let doc = self.doc(d).expect("pooled documents are live");
+            if let Some(sector) = doc.sector_key {
+                *sector_picks.entry(sector).or_default() += 1;
+            }
+            if let Some(org) = doc.organization_key {
+                *organization_picks.entry(org).or_default() += 1;
+            }
+            ranked.push((d, score));
+        }
+        ranked
+    }
+
+    fn reasons(&self, me: &Doc, them: &Doc, boosts: &[(&Boost, String)]) -> Vec<String> {
+        let name = them.profile.display_name();
+        let mut reasons = Vec::new();
+        for (mine, theirs) in self.best_phrase_pairs(&me.seeks, &them.offers, &self.offers) {
+            reasons.push(format!(
+                "you seek {}; {name} offers {}",
+                quote(mine),
+                quote(theirs)
+            ));
+        }
+        for (theirs, mine) in self.best_phrase_pairs(&them.seeks, &me.offers, &self.seeks) {
+            reasons.push(format!(
+                "{name} seeks {}; you offer {}",
+                quote(theirs),
+                quote(mine)
+            ));
+        }
+        let shared_topics: Vec<&str> = me
+            .topics
+            .iter()
+            .filter(|(key, _)| them.topics.iter().any(|(k, _)| k == key))
+            .map(|&(_, i)| me.profile.topics[i].trim())
+            .collect();
+        if !shared_topics.is_empty() {
+            reasons.push(format!("both work on {}", join_words(&shared_topics)));
+        }
+        let shared_languages: Vec<&str> = me
+            .languages
+            .iter()
+            .filter(|l| them.languages.contains(l))
+            .map(|l| language_name(l))
+            .collect();
+        if !shared_languages.is_empty() {
+            reasons.push(format!("you share {}", join_words(&shared_languages)));
+        } else if !languages_compatible(&me.languages, &them.languages) {
+            reasons.push("no language in common: an interpreter may be needed".to_string());
+        }
+        for (boost, key) in boosts {
+            if boost.factor > 1.0 && boost_applies(&boost.target, key, them) {
+                let what = match &boost.target {
+                    BoostTarget::Group(g) => format!("group {g}"),
+                    BoostTarget::City(c) => c.clone(),
+                    BoostTarget::Country(c) => format!("country {c}"),
+                };
+                reasons.push(format!("highlighted by the organisers: {what}"));
+            }
+        }
+        reasons
+    }
+
+    /// The seek/offer phrase pairs with the most shared term weight, at most one per seek
+    /// phrase, best first.
+    fn best_phrase_pairs<'d>(
+        &self,
+        seeks: &'d [Phrase],
+        offers: &'d [Phrase],
+        field: &Field,
+    ) -> Vec<(&'d str, &'d str)> {
+        let n = self.len();
+        let mut pairs: Vec<(f64, &str, &str)> = seeks
+            .iter()
+            .filter_map(|seek| {
+                let (weight, offer) = best_pair(std::slice::from_ref(seek), offers, field, n);
+                offer
+                    .filter(|_| weight > 0.0)
+                    .map(|offer| (weight, seek.text.as_str(), offer.text.as_str()))
+            })
+            .collect();
+        pairs.sort_by(|a, b| b.0.total_cmp(&a.0));
+        pairs
+            .into_iter()
+            .take(MAX_PAIR_REASONS)
+            .map(|(_, s, o)| (s, o))
+            .collect()
+    }
+}
+
+/// The seek/offer phrase pair that agrees best: shared IDF weight times the share of the
+/// seek phrase's weight it covers. Returns that score and the offer phrase.
+fn best_pair<'d>(
+    seeks: &[Phrase],
+    offers: &'d [Phrase],
+    field: &Field,
+    doc_count: usize,
+) -> (f64, Option<&'d Phrase>) {
+    let mut best = (0.0, None);
+    for seek in seeks {
+        let seek_idf: f64 = seek.unique.iter().map(|&t| field.idf(t, doc_count)).sum();
+        for offer in offers {
+            let shared: f64 = seek
+                .unique
+                .iter()
+                .filter(|t| offer.unique.binary_search(t).is_ok())
+                .map(|&t| field.idf(t, doc_count))
+                .sum();
+            let score = if seek_idf > 0.0 {
+                shared * shared / seek_idf
+            } else {
+                0.0
+            };
+            if score > best.0 {
+                best = (score, Some(offer));
+            }
+        }
+    }
+    best
+}
+
+fn topic_bag(topics: &[(TermId, usize)]) -> Bag {
+    Bag {
+        tf: topics.iter().map(|&(k, _)| (k, 1)).collect(),
+        len: topics.len() as u32,
+    }
+}
+
+fn bm25_tf(tf: u16, len: u32, average_len: f64) -> f64 {
+    let tf = f64::from(tf);
+    let norm = if average_len > 0.0 {
+        f64::from(len) / average_len
+    } else {
+        1.0
+    };
+    tf * (BM25_K1 + 1.0) / (tf + BM25_K1 * (1.0 - BM25_B + BM25_B * norm))
+}
+
+fn boost_key(target: &BoostTarget) -> String {
+    match target {
+        BoostTarget::Group(s) | BoostTarget::City(s) | BoostTarget::Country(s) => fold(s.trim()),
+    }
+}
+
+fn boost_applies(target: &BoostTarget, key: &str, doc: &Doc) -> bool {
+    match target {
+        BoostTarget::Group(_) => doc.group_keys.iter().any(|g| g == key),
+        BoostTarget::City(_) => doc.city_key == key,
+        BoostTarget::Country(_) => doc.country_key == key,
+    }
+}
+
+/// Unknown languages (an empty list) are not held against anyone.
+fn languages_compatible(a: &[String], b: &[String]) -> bool {
+    a.is_empty() || b.is_empty() || a.iter().any(|l| b.contains(l))
+}
+
+/// Languages as lower-case ISO 639-1 codes: `en-GB` → `en`, `Français` → `fr`.
+fn normalized_languages(languages: &[String]) -> Vec<String> {
+    let mut codes: Vec<String> = languages
+        .iter()
+        .map(|l| {
+            let folded = fold(l.trim());
+            let primary = folded.split(['-', '_']).next().unwrap_or_default().to_string();
+            LANGUAGE_NAMES
+                .iter()
+                .find(|(_, names)| names.contains(&primary.as_str()))
+                .map_or(primary, |(code, _)| (*code).to_string())
+        })
+        .filter(|code| !code.is_empty())
+        .collect();
+    codes.sort();
+    codes.dedup();
+    codes
+}
+
+/// ISO 639-1 code → English name first, then other spellings accepted as input (folded).
+const LANGUAGE_NAMES: &[(&str, &[&str])] = &[
+    ("en", &["English", "english", "anglais"]),
+    ("fr", &["French", "french", "francais"]),
+    ("ar", &["Arabic", "arabic", "arabe"]),
+    ("es", &["Spanish", "spanish", "espagnol"]),
+    ("de", &["German", "german", "allemand"]),
+    ("pt", &["Portuguese", "portuguese", "portugais"]),
+    ("it", &["Italian", "italian", "italien"]),
+    ("th", &["Thai", "thai"]),
+    ("vi", &["Vietnamese", "vietnamese", "vietnamien"]),
+    ("id", &["Indonesian", "indonesian", "indonesien"]),
+    ("ms", &["Malay", "malay", "malais"]),
+    ("tl", &["Filipino", "filipino", "tagalog"]),
+    ("km", &["Khmer", "khmer"]),
+    ("lo", &["Lao", "lao"]),
+    ("my", &["Burmese", "burmese", "birman"]),
+    ("zh", &["Chinese", "chinese", "chinois"]),
+    ("ja", &["Japanese", "japanese", "japonais"]),
+    ("ko", &["Korean", "korean", "coreen"]),
+    ("nl", &["Dutch", "dutch", "neerlandais"]),
+    ("ru", &["Russian", "russian", "russe"]),
+    ("tr", &["Turkish", "turkish", "turc"]),
+    ("zgh", &["Amazigh", "amazigh", "tamazight", "berber", "berbere"]),
+];
+
+fn language_name(code: &str) -> &str {
+    LANGUAGE_NAMES
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map_or(code, |(_, names)| names[0])
+}
+
+fn quote(text: &str) -> String {
+    let text = text.trim();
+    if text.chars().count() <= QUOTE_CHARS {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(QUOTE_CHARS).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+    format!("{cut}…")
+}
+
+fn join_words(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
