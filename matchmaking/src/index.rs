@@ -1,7 +1,7 @@
 //! The incremental suggestion index: BM25 over inverted indexes of `offers` and `seeks`,
 //! topic overlap, language compatibility, organiser boosts and a diversity re-ranking.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use crate::model::{Boost, BoostTarget, MatchError, Profile, SuggestQuery, Suggestion};
 use crate::text::{Lang, analyzer, fold};
@@ -99,9 +99,8 @@ struct Doc {
     /// Interned folded sector and organisation, for the diversity pass.
     sector_key: Option<TermId>,
     organization_key: Option<TermId>,
-    city_key: String,
-    country_key: String,
-    group_keys: Vec<String>,
+    /// Interned folded groups, for group boosts.
+    group_keys: Vec<TermId>,
 }
 
 /// An inverted index of one field, with the statistics BM25 needs, kept up to date by
@@ -109,6 +108,8 @@ struct Doc {
 #[derive(Debug, Clone, Default)]
 struct Field {
     postings: Vec<Vec<(DocIx, u16)>>,
+    /// Each document's length in this field, by document index.
+    lengths: Vec<u32>,
     total_len: u64,
 }
 
@@ -121,6 +122,10 @@ impl Field {
             }
             self.postings[term].push((doc, tf));
         }
+        if self.lengths.len() <= doc as usize {
+            self.lengths.resize(doc as usize + 1, 0);
+        }
+        self.lengths[doc as usize] = bag.len;
         self.total_len += u64::from(bag.len);
     }
 
@@ -131,6 +136,7 @@ impl Field {
                 list.swap_remove(at);
             }
         }
+        self.lengths[doc as usize] = 0;
         self.total_len -= u64::from(bag.len);
     }
 
@@ -154,8 +160,21 @@ pub struct Index {
     seeks: Field,
     topics: Field,
     docs: Vec<Option<Doc>>,
+    /// What every candidate's score needs, packed by document index.
+    meta: Vec<Meta>,
+    /// Language code → its bit in [`Meta::languages`].
+    language_bits: HashMap<String, u32>,
     free: Vec<DocIx>,
     by_id: HashMap<String, DocIx>,
+}
+
+/// Per-document facts read for every candidate, kept apart from [`Doc`] to stay in cache.
+#[derive(Debug, Clone, Copy, Default)]
+struct Meta {
+    /// One bit per language spoken; 0 when unknown.
+    languages: u64,
+    city: Option<TermId>,
+    country: Option<TermId>,
 }
 
 /// Per-candidate partial scores gathered from the postings.
@@ -263,6 +282,15 @@ impl Index {
         self.offers.add(ix, &doc.offers_bag);
         self.seeks.add(ix, &doc.seeks_bag);
         self.topics.add(ix, &topic_bag(&doc.topics));
+        let meta = Meta {
+            languages: self.language_mask(&doc.languages),
+            city: self.intern_key("city", &doc.profile.city),
+            country: self.intern_key("country", &doc.profile.country),
+        };
+        if self.meta.len() <= ix as usize {
+            self.meta.resize(ix as usize + 1, Meta::default());
+        }
+        self.meta[ix as usize] = meta;
         self.by_id.insert(doc.profile.id.clone(), ix);
         self.docs[ix as usize] = Some(doc);
         Ok(())
@@ -277,6 +305,36 @@ impl Index {
         self.topics.remove(ix, &topic_bag(&doc.topics));
         self.free.push(ix);
         Some(doc.profile)
+    }
+
+    /// Bits of the languages; past 63 distinct languages the rest share the last bit, which
+    /// can only make two rare-language speakers look compatible.
+    fn language_mask(&mut self, languages: &[String]) -> u64 {
+        let mut mask = 0;
+        for code in languages {
+            let next = u32::try_from(self.language_bits.len())
+                .unwrap_or(u32::MAX)
+                .min(63);
+            let bit = *self.language_bits.entry(code.clone()).or_insert(next);
+            mask |= 1u64 << bit;
+        }
+        mask
+    }
+
+    /// Interns a folded `kind:value` key (a city, a country, a group); `None` when empty.
+    fn intern_key(&mut self, kind: &str, value: &str) -> Option<TermId> {
+        let folded = fold(value.trim());
+        (!folded.is_empty()).then(|| self.intern(format!("{kind}:{folded}")))
+    }
+
+    /// The interned key of a boost target, if any profile ever had it.
+    fn boost_key(&self, target: &BoostTarget) -> Option<TermId> {
+        let (kind, value) = match target {
+            BoostTarget::Group(v) => ("group", v),
+            BoostTarget::City(v) => ("city", v),
+            BoostTarget::Country(v) => ("country", v),
+        };
+        self.terms.get(&format!("{kind}:{}", fold(value.trim()))).copied()
     }
 
     fn intern(&mut self, term: String) -> TermId {
@@ -329,12 +387,16 @@ impl Index {
                 topics.push((key, i));
             }
         }
-        let mut key = |kind: &str, s: &str| {
-            let folded = fold(s.trim());
-            (!folded.is_empty()).then(|| self.intern(format!("{kind}:{folded}")))
-        };
-        let sector_key = profile.sector.as_deref().and_then(|s| key("sector", s));
-        let organization_key = key("organization", &profile.organization);
+        let sector_key = profile
+            .sector
+            .as_deref()
+            .and_then(|s| self.intern_key("sector", s));
+        let organization_key = self.intern_key("organization", &profile.organization);
+        let group_keys = profile
+            .groups
+            .iter()
+            .filter_map(|g| self.intern_key("group", g))
+            .collect();
         Doc {
             offers_bag: Bag::of(&offers),
             seeks_bag: Bag::of(&seeks),
@@ -344,9 +406,7 @@ impl Index {
             languages,
             sector_key,
             organization_key,
-            city_key: fold(profile.city.trim()),
-            country_key: fold(profile.country.trim()),
-            group_keys: profile.groups.iter().map(|g| fold(g.trim())).collect(),
+            group_keys,
             profile,
         }
     }
@@ -373,7 +433,7 @@ impl Index {
         let mut touched: Vec<DocIx> = Vec::new();
         let mut scratch = PhraseScratch::new(self.docs.len());
         for phrase in &me.seeks {
-            self.score_phrase(phrase, &self.offers, |d| d.offers_bag.len, &mut scratch);
+            self.score_phrase(phrase, &self.offers, &mut scratch);
             for (d, score) in scratch.drain() {
                 partial[d as usize].they_offer.add(score);
                 if !std::mem::replace(&mut seen[d as usize], true) {
@@ -382,7 +442,7 @@ impl Index {
             }
         }
         for phrase in &me.offers {
-            self.score_phrase(phrase, &self.seeks, |d| d.seeks_bag.len, &mut scratch);
+            self.score_phrase(phrase, &self.seeks, &mut scratch);
             for (d, score) in scratch.drain() {
                 partial[d as usize].they_seek.add(score);
                 if !std::mem::replace(&mut seen[d as usize], true) {
@@ -400,28 +460,36 @@ impl Index {
             }
         }
 
-        let excluded: HashSet<DocIx> = query
-            .exclude
+        let mut blocked = vec![false; self.docs.len()];
+        blocked[me_ix as usize] = true;
+        for id in &query.exclude {
+            if let Some(&d) = self.by_id.get(id) {
+                blocked[d as usize] = true;
+            }
+        }
+        let boosts: Vec<(&Boost, Option<TermId>)> = query
+            .boosts
             .iter()
-            .filter_map(|id| self.by_id.get(id).copied())
+            .map(|b| (b, self.boost_key(&b.target)))
             .collect();
-        let boosts: Vec<(&Boost, String)> = query.boosts.iter().map(|b| (b, boost_key(&b.target))).collect();
+        let my_languages = self.meta[me_ix as usize].languages;
         let mut scored: Vec<(DocIx, f64)> = touched
             .into_iter()
-            .filter(|&d| d != me_ix && !excluded.contains(&d))
-            .filter_map(|d| {
-                let doc = self.doc(d)?;
+            .filter(|&d| !blocked[d as usize])
+            .map(|d| {
+                let meta = &self.meta[d as usize];
                 let mut score = self.unadjusted_score(&partial[d as usize]);
-                if !languages_compatible(&me.languages, &doc.languages) {
+                if my_languages != 0 && meta.languages != 0 && my_languages & meta.languages == 0 {
                     score *= NO_COMMON_LANGUAGE_FACTOR;
                 }
-                for (boost, key) in &boosts {
-                    if boost_applies(&boost.target, key, doc) {
+                for &(boost, key) in &boosts {
+                    if self.boost_applies(&boost.target, key, d) {
                         score *= boost.factor;
                     }
                 }
-                Some((d, score)).filter(|&(_, s)| s > 0.0)
+                (d, score)
             })
+            .filter(|&(_, score)| score > 0.0)
             .collect();
 
         let by_score = |a: &(DocIx, f64), b: &(DocIx, f64)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
@@ -462,10 +530,19 @@ impl Index {
                 Suggestion {
                     id: doc.profile.id.clone(),
                     score,
-                    reasons: self.reasons(me, doc, &boosts),
+                    reasons: self.reasons(me, d, &boosts),
                 }
             })
             .collect())
+    }
+
+    fn boost_applies(&self, target: &BoostTarget, key: Option<TermId>, d: DocIx) -> bool {
+        let Some(key) = key else { return false };
+        match target {
+            BoostTarget::Group(_) => self.doc(d).is_some_and(|doc| doc.group_keys.contains(&key)),
+            BoostTarget::City(_) => self.meta[d as usize].city == Some(key),
+            BoostTarget::Country(_) => self.meta[d as usize].country == Some(key),
+        }
     }
 
     fn unadjusted_score(&self, p: &Partial) -> f64 {
@@ -475,13 +552,7 @@ impl Index {
     }
 
     /// BM25 of one of my phrases against every document's `field`, into `scratch`.
-    fn score_phrase(
-        &self,
-        phrase: &Phrase,
-        field: &Field,
-        field_len: fn(&Doc) -> u32,
-        scratch: &mut PhraseScratch,
-    ) {
+    fn score_phrase(&self, phrase: &Phrase, field: &Field, scratch: &mut PhraseScratch) {
         let n = self.len();
         let average_len = field.total_len as f64 / n as f64;
         scratch.phrase_idf = 0.0;
@@ -493,8 +564,7 @@ impl Index {
                 if scratch.matched_idf[d_ix] == 0.0 {
                     scratch.touched.push(d);
                 }
-                let len = self.doc(d).map_or(0, field_len);
-                scratch.bm25[d_ix] += idf * bm25_tf(tf, len, average_len);
+                scratch.bm25[d_ix] += idf * bm25_tf(tf, field.lengths[d_ix], average_len);
                 scratch.matched_idf[d_ix] += idf;
             }
         }
@@ -543,7 +613,8 @@ impl Index {
         ranked
     }
 
-    fn reasons(&self, me: &Doc, them: &Doc, boosts: &[(&Boost, String)]) -> Vec<String> {
+    fn reasons(&self, me: &Doc, them_ix: DocIx, boosts: &[(&Boost, Option<TermId>)]) -> Vec<String> {
+        let them = self.doc(them_ix).expect("ranked documents are live");
         let name = them.profile.display_name();
         let mut reasons = Vec::new();
         for (mine, theirs) in self.best_phrase_pairs(&me.seeks, &them.offers, &self.offers) {
@@ -580,8 +651,8 @@ impl Index {
         } else if !languages_compatible(&me.languages, &them.languages) {
             reasons.push("no language in common: an interpreter may be needed".to_string());
         }
-        for (boost, key) in boosts {
-            if boost.factor > 1.0 && boost_applies(&boost.target, key, them) {
+        for &(boost, key) in boosts {
+            if boost.factor > 1.0 && self.boost_applies(&boost.target, key, them_ix) {
                 let what = match &boost.target {
                     BoostTarget::Group(g) => format!("group {g}"),
                     BoostTarget::City(c) => c.clone(),
@@ -666,20 +737,6 @@ fn bm25_tf(tf: u16, len: u32, average_len: f64) -> f64 {
         1.0
     };
     tf * (BM25_K1 + 1.0) / (tf + BM25_K1 * (1.0 - BM25_B + BM25_B * norm))
-}
-
-fn boost_key(target: &BoostTarget) -> String {
-    match target {
-        BoostTarget::Group(s) | BoostTarget::City(s) | BoostTarget::Country(s) => fold(s.trim()),
-    }
-}
-
-fn boost_applies(target: &BoostTarget, key: &str, doc: &Doc) -> bool {
-    match target {
-        BoostTarget::Group(_) => doc.group_keys.iter().any(|g| g == key),
-        BoostTarget::City(_) => doc.city_key == key,
-        BoostTarget::Country(_) => doc.country_key == key,
-    }
 }
 
 /// Unknown languages (an empty list) are not held against anyone.
