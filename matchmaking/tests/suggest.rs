@@ -387,3 +387,21 @@ fn auto_proposals_fill_up_quiet_participants_once_per_pair() {
         "max one proposal per invitee: {proposals:#?}"
     );
 }
+
+#[test]
+fn the_index_can_be_shared_between_threads() {
+    fn shareable<T: Send + Sync + Clone>(_: &T) -> bool {
+        true
+    }
+    let index = expo();
+    assert!(shareable(&index));
+    let answers: Vec<Vec<Suggestion>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = ["Casablanca", "DataHub"]
+            .map(|who| scope.spawn(|| index.suggest(who, &SuggestQuery::new(3)).unwrap()))
+            .into_iter()
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert_eq!(answers[0][0].id, "HydroSense");
+    assert!(!answers[1].is_empty());
+}
