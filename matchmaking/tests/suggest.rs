@@ -405,3 +405,52 @@ fn the_index_can_be_shared_between_threads() {
     assert_eq!(answers[0][0].id, "HydroSense");
     assert!(!answers[1].is_empty());
 }
+
+#[test]
+fn incremental_updates_score_exactly_like_a_fresh_build() {
+    use rendezvous_matchmaking::eval::{self, EvalConfig};
+    let set = eval::generate(&EvalConfig {
+        profiles: 400,
+        planted_pairs: 20,
+        ..EvalConfig::default()
+    });
+    let mut live: Vec<Profile> = set.profiles.clone();
+    let mut incremental = index_of(live.clone());
+    // Profile edits, departures and arrivals, applied one by one.
+    for i in (0..live.len()).step_by(7) {
+        let donor = live[(i * 13 + 5) % live.len()].offers.clone();
+        live[i].offers = donor;
+        incremental.upsert(live[i].clone()).unwrap();
+    }
+    let departed: Vec<Profile> = live.drain(..40).collect();
+    for profile in &departed {
+        incremental.remove(&profile.id).unwrap();
+    }
+    for profile in departed.into_iter().take(15) {
+        incremental.upsert(profile.clone()).unwrap();
+        live.push(profile);
+    }
+    let fresh = index_of(live.clone());
+    assert_eq!(incremental.len(), fresh.len());
+    for profile in live.iter().step_by(9) {
+        let a = incremental.suggest(&profile.id, &SuggestQuery::new(15)).unwrap();
+        let b = fresh.suggest(&profile.id, &SuggestQuery::new(15)).unwrap();
+        assert_eq!(a.len(), b.len(), "{}", profile.id);
+        for (x, y) in a.iter().zip(&b) {
+            assert!((x.score - y.score).abs() < 1e-9, "{}: {x:?} vs {y:?}", profile.id);
+        }
+        // Equal scores may come in another order; the last place may be a tie broken
+        // differently, so compare all but the lowest score.
+        let cutoff = a.last().map_or(0.0, |s| s.score);
+        let strict = |list: &[Suggestion]| {
+            let mut above: Vec<String> = list
+                .iter()
+                .filter(|s| s.score > cutoff + 1e-9)
+                .map(|s| s.id.clone())
+                .collect();
+            above.sort();
+            above
+        };
+        assert_eq!(strict(&a), strict(&b), "{}", profile.id);
+    }
+}
