@@ -1,7 +1,7 @@
 //! A labelled evaluation set and the ranking-quality measure.
 //!
 //! Generated profiles hide planted complementary pairs among decoys: a seeker seeks
-//! "<modifier> <head>" (`flood sensors`) and its partner offers the same thing written
+//! `<modifier> <head>` (`flood sensors`) and its partner offers the same thing written
 //! differently — another inflection, no accents, the other language, or a synonym that the
 //! matcher's concept table does not list (so some pairs are expected to be missed). Decoys share
 //! the partner's topics and sector and half of the phrase (`flood dashboards`,

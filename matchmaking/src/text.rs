@@ -112,6 +112,8 @@ pub(crate) struct Analyzer {
     concepts: HashMap<String, String>,
     /// Concept term → the broader concept term it implies.
     broader: HashMap<String, String>,
+    /// First stems of all concept phrases: most words start none, and skip the lookups.
+    concept_starts: HashSet<String>,
 }
 
 static ANALYZER: LazyLock<Analyzer> = LazyLock::new(Analyzer::build);
@@ -160,6 +162,7 @@ impl Analyzer {
             english_markers,
             french_markers,
             concepts: HashMap::new(),
+            concept_starts: HashSet::new(),
             broader: BROADER
                 .iter()
                 .map(|(narrow, broad)| (format!("#{narrow}"), format!("#{broad}")))
@@ -183,6 +186,10 @@ impl Analyzer {
                 concepts.insert(stems.join(" "), term.clone());
             }
         }
+        analyzer.concept_starts = concepts
+            .keys()
+            .map(|key| key.split(' ').next().unwrap_or_default().to_string())
+            .collect();
         analyzer.concepts = concepts;
         analyzer
     }
@@ -229,7 +236,13 @@ impl Analyzer {
         let mut terms = Vec::with_capacity(content.len() + 2);
         let mut start = 0;
         while start < content.len() {
-            let longest = MAX_CONCEPT_WORDS.min(content.len() - start);
+            let may_start = self.concept_starts.contains(&primary[start])
+                || self.concept_starts.contains(&alternate[start]);
+            let longest = if may_start {
+                MAX_CONCEPT_WORDS.min(content.len() - start)
+            } else {
+                0
+            };
             let found = (1..=longest).rev().find_map(|len| {
                 let span = start..start + len;
                 self.concept(&primary[span.clone()])
