@@ -39,6 +39,9 @@ const SAME_ORGANIZATION_FLOOR: f64 = 0.25;
 const DIVERSITY_POOL_FACTOR: usize = 4;
 /// Most quoted characters of a participant's text in a reason.
 const QUOTE_CHARS: usize = 90;
+/// A seek/offer pair is worth a reason when the offer covers this share of the seek
+/// phrase's weight.
+const MIN_REASON_COVERAGE: f64 = 0.4;
 /// Most reasons of each kind (seek/offer pairs) per suggestion.
 const MAX_PAIR_REASONS: usize = 2;
 
@@ -617,19 +620,29 @@ impl Index {
         let them = self.doc(them_ix).expect("ranked documents are live");
         let name = them.profile.display_name();
         let mut reasons = Vec::new();
-        for (mine, theirs) in self.best_phrase_pairs(&me.seeks, &them.offers, &self.offers) {
-            reasons.push(format!(
-                "you seek {}; {name} offers {}",
-                quote(mine),
-                quote(theirs)
-            ));
+        let they_offer = self.best_phrase_pairs(&me.seeks, &them.offers, &self.offers);
+        let they_seek = self.best_phrase_pairs(&them.seeks, &me.offers, &self.seeks);
+        // Weak matches (a shared generic word) make poor reasons; the strongest one is
+        // still given when nothing better explains the suggestion.
+        let strong = |pair: &PhrasePair| pair.coverage >= MIN_REASON_COVERAGE;
+        let any_strong = they_offer.iter().chain(&they_seek).any(strong);
+        for (i, pair) in they_offer.iter().enumerate() {
+            if strong(pair) || (!any_strong && i == 0) {
+                reasons.push(format!(
+                    "you seek {}; {name} offers {}",
+                    quote(pair.seek),
+                    quote(pair.offer)
+                ));
+            }
         }
-        for (theirs, mine) in self.best_phrase_pairs(&them.seeks, &me.offers, &self.seeks) {
-            reasons.push(format!(
-                "{name} seeks {}; you offer {}",
-                quote(theirs),
-                quote(mine)
-            ));
+        for (i, pair) in they_seek.iter().enumerate() {
+            if strong(pair) || (!any_strong && they_offer.is_empty() && i == 0) {
+                reasons.push(format!(
+                    "{name} seeks {}; you offer {}",
+                    quote(pair.seek),
+                    quote(pair.offer)
+                ));
+            }
         }
         let shared_topics: Vec<&str> = me
             .topics
@@ -671,24 +684,41 @@ impl Index {
         seeks: &'d [Phrase],
         offers: &'d [Phrase],
         field: &Field,
-    ) -> Vec<(&'d str, &'d str)> {
+    ) -> Vec<PhrasePair<'d>> {
         let n = self.len();
-        let mut pairs: Vec<(f64, &str, &str)> = seeks
+        let mut pairs: Vec<(f64, PhrasePair<'d>)> = seeks
             .iter()
             .filter_map(|seek| {
-                let (weight, offer) = best_pair(std::slice::from_ref(seek), offers, field, n);
-                offer
-                    .filter(|_| weight > 0.0)
-                    .map(|offer| (weight, seek.text.as_str(), offer.text.as_str()))
+                let (score, offer) = best_pair(std::slice::from_ref(seek), offers, field, n);
+                let seek_idf: f64 = seek.unique.iter().map(|&t| field.idf(t, n)).sum();
+                let offer = offer.filter(|_| score > 0.0 && seek_idf > 0.0)?;
+                // score = shared² / seek_idf, so the covered share is √(score / seek_idf).
+                let coverage = (score / seek_idf).sqrt();
+                Some((
+                    score,
+                    PhrasePair {
+                        seek: &seek.text,
+                        offer: &offer.text,
+                        coverage,
+                    },
+                ))
             })
             .collect();
         pairs.sort_by(|a, b| b.0.total_cmp(&a.0));
         pairs
             .into_iter()
             .take(MAX_PAIR_REASONS)
-            .map(|(_, s, o)| (s, o))
+            .map(|(_, pair)| pair)
             .collect()
     }
+}
+
+/// A seek phrase and the offer phrase that matches it best, as written.
+struct PhrasePair<'d> {
+    seek: &'d str,
+    offer: &'d str,
+    /// Share of the seek phrase's IDF weight the offer covers.
+    coverage: f64,
 }
 
 /// The seek/offer phrase pair that agrees best: shared IDF weight times the share of the

@@ -454,3 +454,43 @@ fn incremental_updates_score_exactly_like_a_fresh_build() {
         assert_eq!(strict(&a), strict(&b), "{}", profile.id);
     }
 }
+
+#[test]
+fn a_shared_generic_word_is_no_reason_next_to_a_real_match() {
+    let mut profiles = vec![
+        profile("Seeker", &[], &["flood sensors", "pilot cities"]),
+        profile(
+            "Hydro",
+            &["capteurs d'inondation", "formation pour les collectivités"],
+            &[],
+        ),
+    ];
+    for i in 0..3 {
+        profiles.push(profile(
+            &format!("generic{i}"),
+            &["conseil aux collectivités"],
+            &[],
+        ));
+    }
+    let index = index_of(profiles);
+    let suggestions = index.suggest("Seeker", &SuggestQuery::new(5)).unwrap();
+    assert_eq!(suggestions[0].id, "Hydro");
+    let reasons = &suggestions[0].reasons;
+    assert!(
+        reasons.iter().any(|r| r.contains("capteurs d'inondation")),
+        "{reasons:#?}"
+    );
+    assert!(
+        !reasons.iter().any(|r| r.contains("pilot cities")),
+        "{reasons:#?}"
+    );
+    // The generic matches still carry their (only) reason.
+    let generic = suggestions
+        .iter()
+        .find(|s| s.id == "generic0")
+        .expect("weak match still listed");
+    assert_eq!(
+        generic.reasons[0],
+        "you seek pilot cities; generic0 offers conseil aux collectivités"
+    );
+}
