@@ -12,6 +12,14 @@ use rendezvous_matchmaking::{Boost, BoostTarget, Index, SuggestQuery};
 const PARTICIPANTS: usize = 20_000;
 const CALLS: usize = 1_000;
 
+/// CPU time this thread has run, from Linux's scheduler statistics; `None` elsewhere. On a
+/// shared machine wall-clock percentiles include time spent waiting for a core, this does not.
+fn thread_cpu_time() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let nanos = stat.split_whitespace().next()?.parse().ok()?;
+    Some(Duration::from_nanos(nanos))
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     let at = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[at]
@@ -61,6 +69,7 @@ fn main() {
     ];
     let mut suggest_times = Vec::with_capacity(CALLS);
     let mut returned = 0;
+    let cpu_before = thread_cpu_time();
     for _ in 0..CALLS {
         let who = &set.profiles.choose(&mut rng).expect("profiles").id;
         let started = Instant::now();
@@ -68,6 +77,9 @@ fn main() {
         suggest_times.push(started.elapsed());
         returned += suggestions.len();
     }
+    let cpu_per_call = cpu_before
+        .zip(thread_cpu_time())
+        .map(|(before, after)| (after - before) / CALLS as u32);
 
     let mut upsert_times = Vec::with_capacity(CALLS);
     let mut remove_times = Vec::with_capacity(CALLS);
@@ -92,9 +104,22 @@ fn main() {
     summary("upsert (profile change)", upsert_times);
     summary("remove", remove_times);
     println!(
-        "\n(mean {:.1} suggestions per call)\n",
+        "\n(mean {:.1} suggestions per call)",
         returned as f64 / CALLS as f64
     );
+    if let Some(cpu) = cpu_per_call {
+        println!(
+            "suggest: mean CPU time per call {:.3} ms",
+            cpu.as_secs_f64() * 1e3
+        );
+    }
+    if let Ok(load) = std::fs::read_to_string("/proc/loadavg") {
+        println!(
+            "load average: {}",
+            load.split_whitespace().take(3).collect::<Vec<_>>().join(" ")
+        );
+    }
+    println!();
 
     println!("### Evaluation over generator seeds (2000 profiles)\n");
     println!("| seed | random R@10 | topic overlap R@10 | ours R@10 | ours MRR |");

@@ -102,8 +102,8 @@ struct Doc {
     /// Interned folded sector and organisation, for the diversity pass.
     sector_key: Option<TermId>,
     organization_key: Option<TermId>,
-    /// Interned folded groups, for group boosts.
-    group_keys: Vec<TermId>,
+    /// Interned folded city, country and groups (sorted, unique), for boosts.
+    keys: Vec<TermId>,
 }
 
 /// An inverted index of one field, with the statistics BM25 needs, kept up to date by
@@ -162,6 +162,8 @@ pub struct Index {
     offers: Field,
     seeks: Field,
     topics: Field,
+    /// City, country and group keys → documents, for boosts.
+    keys: Field,
     docs: Vec<Option<Doc>>,
     /// What every candidate's score needs, packed by document index.
     meta: Vec<Meta>,
@@ -176,8 +178,6 @@ pub struct Index {
 struct Meta {
     /// One bit per language spoken; 0 when unknown.
     languages: u64,
-    city: Option<TermId>,
-    country: Option<TermId>,
 }
 
 /// Per-candidate partial scores gathered from the postings.
@@ -285,10 +285,9 @@ impl Index {
         self.offers.add(ix, &doc.offers_bag);
         self.seeks.add(ix, &doc.seeks_bag);
         self.topics.add(ix, &topic_bag(&doc.topics));
+        self.keys.add(ix, &key_bag(&doc.keys));
         let meta = Meta {
             languages: self.language_mask(&doc.languages),
-            city: self.intern_key("city", &doc.profile.city),
-            country: self.intern_key("country", &doc.profile.country),
         };
         if self.meta.len() <= ix as usize {
             self.meta.resize(ix as usize + 1, Meta::default());
@@ -306,6 +305,7 @@ impl Index {
         self.offers.remove(ix, &doc.offers_bag);
         self.seeks.remove(ix, &doc.seeks_bag);
         self.topics.remove(ix, &topic_bag(&doc.topics));
+        self.keys.remove(ix, &key_bag(&doc.keys));
         self.free.push(ix);
         Some(doc.profile)
     }
@@ -395,11 +395,13 @@ impl Index {
             .as_deref()
             .and_then(|s| self.intern_key("sector", s));
         let organization_key = self.intern_key("organization", &profile.organization);
-        let group_keys = profile
-            .groups
-            .iter()
-            .filter_map(|g| self.intern_key("group", g))
+        let mut keys: Vec<TermId> = [("city", &profile.city), ("country", &profile.country)]
+            .into_iter()
+            .chain(profile.groups.iter().map(|g| ("group", g)))
+            .filter_map(|(kind, value)| self.intern_key(kind, value))
             .collect();
+        keys.sort_unstable();
+        keys.dedup();
         Doc {
             offers_bag: Bag::of(&offers),
             seeks_bag: Bag::of(&seeks),
@@ -409,7 +411,7 @@ impl Index {
             languages,
             sector_key,
             organization_key,
-            group_keys,
+            keys,
             profile,
         }
     }
@@ -475,6 +477,17 @@ impl Index {
             .iter()
             .map(|b| (b, self.boost_key(&b.target)))
             .collect();
+        // Boosts walk the postings of their key once instead of testing every candidate.
+        let mut boost_factors = Vec::new();
+        if !boosts.is_empty() {
+            boost_factors = vec![1.0; self.docs.len()];
+            for &(boost, key) in &boosts {
+                let postings = key.and_then(|k| self.keys.postings.get(k as usize));
+                for &(d, _) in postings.into_iter().flatten() {
+                    boost_factors[d as usize] *= boost.factor;
+                }
+            }
+        }
         let my_languages = self.meta[me_ix as usize].languages;
         let mut scored: Vec<(DocIx, f64)> = touched
             .into_iter()
@@ -485,10 +498,8 @@ impl Index {
                 if my_languages != 0 && meta.languages != 0 && my_languages & meta.languages == 0 {
                     score *= NO_COMMON_LANGUAGE_FACTOR;
                 }
-                for &(boost, key) in &boosts {
-                    if self.boost_applies(&boost.target, key, d) {
-                        score *= boost.factor;
-                    }
+                if let Some(factor) = boost_factors.get(d as usize) {
+                    score *= factor;
                 }
                 (d, score)
             })
@@ -539,13 +550,11 @@ impl Index {
             .collect())
     }
 
-    fn boost_applies(&self, target: &BoostTarget, key: Option<TermId>, d: DocIx) -> bool {
-        let Some(key) = key else { return false };
-        match target {
-            BoostTarget::Group(_) => self.doc(d).is_some_and(|doc| doc.group_keys.contains(&key)),
-            BoostTarget::City(_) => self.meta[d as usize].city == Some(key),
-            BoostTarget::Country(_) => self.meta[d as usize].country == Some(key),
-        }
+    fn boost_applies(&self, key: Option<TermId>, d: DocIx) -> bool {
+        key.is_some_and(|key| {
+            self.doc(d)
+                .is_some_and(|doc| doc.keys.binary_search(&key).is_ok())
+        })
     }
 
     fn unadjusted_score(&self, p: &Partial) -> f64 {
@@ -665,7 +674,7 @@ impl Index {
             reasons.push("no language in common: an interpreter may be needed".to_string());
         }
         for &(boost, key) in boosts {
-            if boost.factor > 1.0 && self.boost_applies(&boost.target, key, them_ix) {
+            if boost.factor > 1.0 && self.boost_applies(key, them_ix) {
                 let what = match &boost.target {
                     BoostTarget::Group(g) => format!("group {g}"),
                     BoostTarget::City(c) => c.clone(),
@@ -750,6 +759,13 @@ fn best_pair<'d>(
         }
     }
     best
+}
+
+fn key_bag(keys: &[TermId]) -> Bag {
+    Bag {
+        tf: keys.iter().map(|&k| (k, 1)).collect(),
+        len: keys.len() as u32,
+    }
 }
 
 fn topic_bag(topics: &[(TermId, usize)]) -> Bag {
