@@ -653,6 +653,8 @@ pub fn generate(config: &EvalConfig) -> EvalSet {
     }
 }
 
+/// The suggestion API's default limit: recall@10 is read from the first 10 of such a call.
+pub const DEFAULT_LIMIT: usize = 20;
 /// Ranks beyond this count as misses for the mean reciprocal rank.
 pub const MRR_DEPTH: usize = 100;
 
@@ -661,7 +663,8 @@ pub const MRR_DEPTH: usize = 100;
 pub struct MethodResult {
     /// Method name.
     pub method: &'static str,
-    /// Share of seekers whose partner is among their first 10 suggestions.
+    /// Share of seekers whose partner is among their first 10 suggestions (for ours: the
+    /// first 10 of a call with the default limit).
     pub recall_at_10: f64,
     /// Mean reciprocal rank of the partner (0 beyond rank [`MRR_DEPTH`]).
     pub mrr: f64,
@@ -722,6 +725,7 @@ pub fn evaluate(set: &EvalSet, seed: u64) -> EvalReport {
     let mut random_ranks = Vec::new();
     let mut topic_ranks = Vec::new();
     let mut our_ranks = Vec::new();
+    let mut our_top10 = Vec::new();
     for pair in &set.pairs {
         random_ranks.push(Some(rng.random_range(1..=others)));
 
@@ -750,6 +754,11 @@ pub fn evaluate(set: &EvalSet, seed: u64) -> EvalReport {
                 .position(|s| s.id == pair.partner)
                 .map(|i| i + 1),
         );
+        // Recall is measured on what a participant sees: the first 10 of a default call.
+        let shown = index
+            .suggest(&pair.seeker, &SuggestQuery::new(DEFAULT_LIMIT))
+            .expect("seeker indexed");
+        our_top10.push(shown.iter().take(10).any(|s| s.id == pair.partner));
     }
 
     let result = |method, ranks: &[Option<usize>]| {
@@ -773,10 +782,10 @@ pub fn evaluate(set: &EvalSet, seed: u64) -> EvalReport {
             let ranks: Vec<_> = set
                 .pairs
                 .iter()
-                .zip(&our_ranks)
+                .zip(&our_top10)
                 .filter(|(p, _)| p.category == category)
                 .collect();
-            let hits = ranks.iter().filter(|(_, r)| r.is_some_and(|r| r <= 10)).count();
+            let hits = ranks.iter().filter(|(_, hit)| **hit).count();
             (category, ranks.len(), hits as f64 / ranks.len() as f64)
         })
         .collect();
@@ -784,8 +793,9 @@ pub fn evaluate(set: &EvalSet, seed: u64) -> EvalReport {
         .pairs
         .iter()
         .zip(&our_ranks)
-        .filter(|(_, r)| !r.is_some_and(|r| r <= 10))
-        .map(|(p, r)| {
+        .zip(&our_top10)
+        .filter(|(_, hit)| !**hit)
+        .map(|((p, r), _)| {
             let rank = r.map_or(format!("not in the first {MRR_DEPTH}"), |r| format!("rank {r}"));
             format!(
                 "seeks \"{}\" / offers \"{}\" ({}): {rank}",
@@ -799,7 +809,11 @@ pub fn evaluate(set: &EvalSet, seed: u64) -> EvalReport {
         methods: vec![
             result(RANDOM, &random_ranks),
             result(TOPIC_OVERLAP, &topic_ranks),
-            result(MATCHMAKING, &our_ranks),
+            MethodResult {
+                recall_at_10: our_top10.iter().filter(|hit| **hit).count() as f64
+                    / our_top10.len().max(1) as f64,
+                ..result(MATCHMAKING, &our_ranks)
+            },
         ],
         by_category,
         misses,

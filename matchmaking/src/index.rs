@@ -21,7 +21,7 @@ const WEIGHT_THEY_SEEK_WHAT_I_OFFER: f64 = 0.6;
 /// phrase, so `flood sensors` beats `flood insurance` + `parking sensors` in two entries.
 const WEIGHT_SAME_PHRASE: f64 = 1.0;
 /// Candidates (by bag-of-words score) that get the within-phrase bonus.
-const PHRASE_RERANK_POOL: usize = 300;
+const PHRASE_RERANK_POOL: usize = 150;
 /// Weight of a candidate's matches on my other phrases, next to its best one.
 const OTHER_PHRASES_WEIGHT: f64 = 0.3;
 /// Shared topics: similarity, worth less than complementarity.
@@ -517,9 +517,10 @@ impl Index {
             &mut scored,
             PHRASE_RERANK_POOL.max(query.limit * DIVERSITY_POOL_FACTOR),
         );
+        let my_seeks = weigh(&me.seeks, &self.offers, n);
         for (d, score) in &mut scored {
             let doc = self.doc(*d).expect("scored documents are live");
-            let base = WEIGHT_THEY_OFFER_WHAT_I_SEEK * best_pair(&me.seeks, &doc.offers, &self.offers, n).0
+            let base = WEIGHT_THEY_OFFER_WHAT_I_SEEK * best_weighted_pair(&my_seeks, &doc.offers).0
                 + WEIGHT_THEY_SEEK_WHAT_I_OFFER * best_pair(&doc.seeks, &me.offers, &self.seeks, n).0;
             // The factors (language, boosts) already applied to the score apply to the bonus too.
             let unadjusted = self.unadjusted_score(&partial[*d as usize]);
@@ -738,21 +739,41 @@ fn best_pair<'d>(
     field: &Field,
     doc_count: usize,
 ) -> (f64, Option<&'d Phrase>) {
-    let mut best = (0.0, None);
-    for seek in seeks {
-        let seek_idf: f64 = seek.unique.iter().map(|&t| field.idf(t, doc_count)).sum();
-        for offer in offers {
-            let shared: f64 = seek
+    best_weighted_pair(&weigh(seeks, field, doc_count), offers)
+}
+
+/// A seek phrase with the IDF of each of its unique terms, computed once per call.
+struct WeightedPhrase {
+    terms: Vec<(TermId, f64)>,
+    total: f64,
+}
+
+fn weigh(phrases: &[Phrase], field: &Field, doc_count: usize) -> Vec<WeightedPhrase> {
+    phrases
+        .iter()
+        .map(|phrase| {
+            let terms: Vec<(TermId, f64)> = phrase
                 .unique
                 .iter()
-                .filter(|t| offer.unique.binary_search(t).is_ok())
-                .map(|&t| field.idf(t, doc_count))
+                .map(|&t| (t, field.idf(t, doc_count)))
+                .collect();
+            let total = terms.iter().map(|&(_, idf)| idf).sum();
+            WeightedPhrase { terms, total }
+        })
+        .collect()
+}
+
+fn best_weighted_pair<'d>(seeks: &[WeightedPhrase], offers: &'d [Phrase]) -> (f64, Option<&'d Phrase>) {
+    let mut best = (0.0, None);
+    for seek in seeks.iter().filter(|s| s.total > 0.0) {
+        for offer in offers {
+            let shared: f64 = seek
+                .terms
+                .iter()
+                .filter(|(t, _)| offer.unique.binary_search(t).is_ok())
+                .map(|&(_, idf)| idf)
                 .sum();
-            let score = if seek_idf > 0.0 {
-                shared * shared / seek_idf
-            } else {
-                0.0
-            };
+            let score = shared * shared / seek.total;
             if score > best.0 {
                 best = (score, Some(offer));
             }
