@@ -3,10 +3,19 @@
 //! Parse a `rendezvous-problem/1` document into a [`Problem`], [`solve`] it, and verify
 //! any schedule with the independent [`check`]er.
 
+mod bound;
+mod construct;
 pub mod format;
+mod improve;
+mod milp;
+mod model;
 mod problem;
+mod rooms;
 mod solution;
 mod solve;
+mod state;
+#[cfg(test)]
+mod tests_support;
 
 pub use format::{ProblemDoc, SolutionDoc, Status};
 pub use problem::{
