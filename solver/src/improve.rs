@@ -12,7 +12,7 @@ use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
 use crate::construct::best_spot;
-use crate::problem::MeetingIx;
+use crate::problem::{MeetingIx, SlotIx};
 use crate::state::{Spot, State};
 
 /// When to stop a search early.
@@ -43,6 +43,8 @@ pub(crate) struct Annealer<'s, 'm, 'p> {
     evicted: Vec<MeetingIx>,
     best: Vec<Option<Spot>>,
     best_objective: i64,
+    /// Share of steps that are Kempe-chain swaps.
+    pub kempe_share: f64,
 }
 
 impl<'s, 'm, 'p> Annealer<'s, 'm, 'p> {
@@ -61,6 +63,7 @@ impl<'s, 'm, 'p> Annealer<'s, 'm, 'p> {
             evicted: Vec::new(),
             best,
             best_objective,
+            kempe_share: 0.3,
         }
     }
 
@@ -161,6 +164,66 @@ impl<'s, 'm, 'p> Annealer<'s, 'm, 'p> {
         true
     }
 
+    /// Swaps `m` between its slot and `other` together with the Kempe chain that keeps
+    /// every participant conflict-free: whoever meets one of `m`'s participants in
+    /// `other` moves to `m`'s slot, and so on. Only one-slot meetings take part.
+    fn kempe(&mut self, m: MeetingIx, other: SlotIx) -> bool {
+        let model = self.state.model;
+        let problem = model.problem;
+        let Some(spot) = self.state.spots[m] else { return false };
+        let here = spot.slot;
+        if here == other || model.duration(m) != 1 || model.session_of(here) != model.session_of(other) {
+            return false;
+        }
+        let mut chain = vec![m];
+        let mut i = 0;
+        while i < chain.len() {
+            let x = chain[i];
+            i += 1;
+            let Some(at) = self.state.spots[x].map(|s| s.slot) else { return false };
+            let across = if at == here { other } else { here };
+            for &p in model.participants(x) {
+                if let Some(y) = self.state.busy_with(p, across)
+                    && !chain.contains(&y)
+                {
+                    if model.duration(y) != 1 || problem.meetings[y].fixed.is_some() || chain.len() >= 64 {
+                        return false;
+                    }
+                    chain.push(y);
+                }
+            }
+        }
+        let targets: Vec<(MeetingIx, SlotIx, usize)> = chain
+            .iter()
+            .map(|&x| {
+                let spot = self.state.spots[x].unwrap_or(spot);
+                (x, if spot.slot == here { other } else { here }, spot.class)
+            })
+            .collect();
+        for &(x, _, _) in &targets {
+            self.set(x, None);
+        }
+        for &(x, to, class) in &targets {
+            let Ok(ix) = model.starts[x].binary_search_by_key(&to, |s| s.slot) else {
+                self.undo();
+                return false;
+            };
+            let classes = &model.starts[x][ix].classes;
+            let pick = std::iter::once(class)
+                .filter(|c| classes.contains(c))
+                .chain(classes.iter().copied())
+                .find(|&c| self.state.class_free(c, to, 1));
+            match pick {
+                Some(class) => self.set(x, Some(Spot { slot: to, class })),
+                None => {
+                    self.undo();
+                    return false;
+                }
+            }
+        }
+        true
+    }
+
     /// A start of `m` right next to another meeting of one of its participants, if any.
     fn adjacent_start(&mut self, m: MeetingIx) -> Option<usize> {
         let model = self.state.model;
@@ -204,6 +267,10 @@ impl<'s, 'm, 'p> Annealer<'s, 'm, 'p> {
                 } else {
                     false
                 }
+            } else if roll < 0.04 + self.kempe_share {
+                let starts = &self.state.model.starts[m];
+                let other = starts[self.rng.random_range(0..starts.len())].slot;
+                self.kempe(m, other)
             } else {
                 let target = if roll < 0.5 { self.adjacent_start(m) } else { None };
                 let start_ix = target.unwrap_or_else(|| self.rng.random_range(0..self.state.model.starts[m].len()));

@@ -24,7 +24,7 @@ use crate::problem::{MeetingIx, ParticipantIx, SlotIx};
 use crate::state::{Spot, State};
 
 /// Above this many placement binaries the whole-problem MIP is not attempted.
-pub(crate) const MIP_LIMIT: usize = 20_000;
+pub(crate) const MIP_LIMIT: usize = 1_000;
 
 /// Placement binaries the MIP would have.
 pub(crate) fn placement_count(model: &Model) -> usize {

@@ -66,7 +66,21 @@ impl Progress {
 /// Annealing steps budgeted per second of time limit. The budget is fixed from the
 /// options, not measured, so a run does the same work on any machine unless the time
 /// limit cuts it short.
-const STEPS_PER_SECOND: f64 = 150_000.0;
+const STEPS_PER_SECOND: f64 = 20_000.0;
+
+/// The annealing's first temperature, at the scale of the trade-offs that matter: when
+/// weights differ, which meetings to hold (about a typical weight); when all weigh the
+/// same, the waits (a few penalty units).
+fn starting_temperature(problem: &Problem) -> f64 {
+    let mut weights: Vec<u32> = problem.meetings.iter().map(|m| m.weight).collect();
+    weights.sort_unstable();
+    let penalties = problem.penalties;
+    let penalty = f64::from(penalties.idle_slot.max(penalties.gap).max(1));
+    match (weights.first(), weights.last()) {
+        (Some(low), Some(high)) if low != high => 0.75 * f64::from(weights[weights.len() / 2]),
+        _ => 2.0 * penalty,
+    }
+}
 
 /// Solves `problem` within `options.time_limit`, calling `progress` whenever the best
 /// schedule or the bound improves, and at each phase change.
@@ -147,22 +161,26 @@ pub fn solve(problem: &Problem, options: &SolveOptions, progress: &mut dyn FnMut
         };
         // Small problems keep most of their time for the exact MIP.
         let exact = placement_count(&model) <= MIP_LIMIT;
-        let anneal_share = if exact { 0.3 } else { 1.0 };
+        let anneal_share = if exact { env("RZ_SHARE", 0.3) } else { 1.0 };
         let anneal_deadline = started + options.time_limit.mul_f64(anneal_share);
         let limits = Limits {
             deadline: anneal_deadline,
             cancelled: &cancelled,
         };
         let budget = (options.time_limit.as_secs_f64() * anneal_share * STEPS_PER_SECOND) as u64;
-        let rounds: u32 = 8;
+        let hot = env("RZ_HOT", starting_temperature(problem));
         let mut annealer = Annealer::new(&mut state, ChaCha8Rng::seed_from_u64(options.seed));
+        annealer.kempe_share = env("RZ_KEMPE", 0.3);
         let mut steps = 0;
-        for round in 0..rounds {
+        // The budget: four long rounds, each reheating less. Then, while time remains,
+        // shorter reheats from the best (only these depend on the machine's speed).
+        for round in 0u32.. {
             if limits_reached(&limits) {
                 break;
             }
-            let hot = 3.0 / f64::from(round + 1);
-            let run = annealer.run(budget / u64::from(rounds), hot, 0.05, &limits);
+            let length = if round < 4 { budget / 4 } else { budget / 8 };
+            let heat = hot / f64::from(round.min(7) + 1);
+            let run = annealer.run(length.max(1000), heat, env("RZ_COLD", 0.1), &limits);
             steps += run.steps;
             report.incumbent(annealer.best().1, "anneal");
             poll_bound(&mut report);
@@ -200,6 +218,10 @@ pub fn solve(problem: &Problem, options: &SolveOptions, progress: &mut dyn FnMut
         best
     });
     finish(problem, &model, &best, &mut report, stats)
+}
+
+fn env(k: &str, d: f64) -> f64 {
+    std::env::var(k).ok().and_then(|v| v.parse().ok()).unwrap_or(d)
 }
 
 fn limits_reached(limits: &Limits) -> bool {
