@@ -7,7 +7,9 @@ use rendezvous_solver::{Problem, SolveOptions, solve};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let path = args.first().ok_or("usage: run PROBLEM.json [SECONDS] [SEED] [OUT.json]")?;
+    let path = args
+        .first()
+        .ok_or("usage: run PROBLEM.json [SECONDS] [SEED] [OUT.json]")?;
     let seconds: f64 = args.get(1).map_or(Ok(30.0), |s| s.parse())?;
     let seed: u64 = args.get(2).map_or(Ok(0), |s| s.parse())?;
     let problem = Problem::from_json(&std::fs::read_to_string(path)?)?;

@@ -16,11 +16,20 @@ use crate::model::{ClassIx, Model};
 /// Above this many (meeting, start) pairs the session-summed relaxation is used.
 const TIME_INDEXED_LIMIT: usize = 60_000;
 
-/// A proved upper bound on the objective, or `None` if HiGHS fails.
-pub(crate) fn weight_bound(model: &Model, time_limit: f64) -> Option<i64> {
+/// The relaxation to solve for the bound (built here, solved anywhere: it owns its data).
+pub(crate) fn bound_lp(model: &Model) -> ColProblem {
     let pairs: usize = model.starts.iter().map(Vec::len).sum();
-    let problem = if pairs <= TIME_INDEXED_LIMIT { time_indexed(model) } else { session_summed(model) };
-    let mut highs = problem.optimise(Sense::Maximise);
+    if pairs <= TIME_INDEXED_LIMIT {
+        time_indexed(model)
+    } else {
+        session_summed(model)
+    }
+}
+
+/// A proved upper bound on the objective from [`bound_lp`], or `None` if HiGHS fails or
+/// runs out of time.
+pub(crate) fn solve_bound(lp: ColProblem, time_limit: f64) -> Option<i64> {
+    let mut highs = lp.optimise(Sense::Maximise);
     highs.make_quiet();
     highs.set_option("threads", 1);
     highs.set_option("random_seed", 0);
@@ -40,7 +49,12 @@ fn class_sets(model: &Model) -> (Vec<Vec<ClassIx>>, Vec<Vec<ClassIx>>) {
         .starts
         .iter()
         .map(|starts| {
-            starts.iter().flat_map(|s| s.classes.iter().copied()).collect::<BTreeSet<_>>().into_iter().collect()
+            starts
+                .iter()
+                .flat_map(|s| s.classes.iter().copied())
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect()
         })
         .collect();
     let distinct: BTreeSet<Vec<ClassIx>> = per_meeting.iter().filter(|s| !s.is_empty()).cloned().collect();
@@ -55,17 +69,25 @@ fn time_indexed(model: &Model) -> ColProblem {
     let problem = model.problem;
     let slots = model.slot_count;
     let mut lp = ColProblem::default();
-    let participant_rows: Vec<Row> = (0..problem.participants.len() * slots).map(|_| lp.add_row(..=1.0)).collect();
-    let quota_rows: Vec<Option<Row>> =
-        problem.participants.iter().map(|p| p.max_meetings.map(|cap| lp.add_row(..=f64::from(cap)))).collect();
+    let participant_rows: Vec<Row> = (0..problem.participants.len() * slots)
+        .map(|_| lp.add_row(..=1.0))
+        .collect();
+    let quota_rows: Vec<Option<Row>> = problem
+        .participants
+        .iter()
+        .map(|p| p.max_meetings.map(|cap| lp.add_row(..=f64::from(cap))))
+        .collect();
     let (per_meeting, sets) = class_sets(model);
     let set_rows: Vec<Vec<Row>> = sets
         .iter()
         .map(|set| {
             (0..slots)
                 .map(|t| {
-                    let rooms: u32 =
-                        set.iter().filter(|&&c| model.classes[c].available[t]).map(|&c| model.classes[c].size()).sum();
+                    let rooms: u32 = set
+                        .iter()
+                        .filter(|&&c| model.classes[c].available[t])
+                        .map(|&c| model.classes[c].size())
+                        .sum();
                     lp.add_row(..=f64::from(rooms))
                 })
                 .collect()
@@ -78,7 +100,9 @@ fn time_indexed(model: &Model) -> ColProblem {
         let meeting = &problem.meetings[m];
         let pinned = meeting.fixed.is_some();
         let once = lp.add_row(if pinned { 1.0 } else { 0.0 }..=1.0);
-        let containing: Vec<usize> = (0..sets.len()).filter(|&i| subset(&per_meeting[m], &sets[i])).collect();
+        let containing: Vec<usize> = (0..sets.len())
+            .filter(|&i| subset(&per_meeting[m], &sets[i]))
+            .collect();
         for start in starts {
             let mut factors = vec![(once, 1.0)];
             for t in start.slot..start.slot + model.duration(m) {
@@ -115,8 +139,11 @@ fn session_summed(model: &Model) -> ColProblem {
             lp.add_row(..=free as f64)
         })
         .collect();
-    let quota_rows: Vec<Option<Row>> =
-        problem.participants.iter().map(|p| p.max_meetings.map(|cap| lp.add_row(..=f64::from(cap)))).collect();
+    let quota_rows: Vec<Option<Row>> = problem
+        .participants
+        .iter()
+        .map(|p| p.max_meetings.map(|cap| lp.add_row(..=f64::from(cap))))
+        .collect();
     let (per_meeting, sets) = class_sets(model);
     let set_rows: Vec<Vec<Row>> = sets
         .iter()
@@ -147,7 +174,9 @@ fn session_summed(model: &Model) -> ColProblem {
         let meeting = &problem.meetings[m];
         let pinned = meeting.fixed.is_some();
         let once = lp.add_row(if pinned { 1.0 } else { 0.0 }..=1.0);
-        let containing: Vec<usize> = (0..sets.len()).filter(|&i| subset(&per_meeting[m], &sets[i])).collect();
+        let containing: Vec<usize> = (0..sets.len())
+            .filter(|&i| subset(&per_meeting[m], &sets[i]))
+            .collect();
         let d = model.duration(m) as f64;
         let in_sessions: BTreeSet<usize> = starts.iter().map(|s| model.session_of(s.slot)).collect();
         for s in in_sessions {
@@ -176,7 +205,7 @@ mod tests {
     fn both_relaxations_bound_pub_tiny_at_its_known_value() {
         let problem = Problem::from_json(include_str!("../tests/data/pub-tiny.json")).unwrap();
         let model = Model::new(&problem);
-        let bound = weight_bound(&model, 60.0).unwrap();
+        let bound = solve_bound(bound_lp(&model), 60.0).unwrap();
         // The reference LP bound for pub-tiny (instances README) is 3,390.
         assert_eq!(bound, 3390);
         let lp = session_summed(&model);

@@ -11,12 +11,16 @@ use crate::state::{Spot, State};
 pub(crate) fn place_pins(state: &mut State) -> Result<(), Vec<(MeetingIx, String)>> {
     let model = state.model;
     let problem = model.problem;
-    let pinned: Vec<MeetingIx> = (0..problem.meetings.len()).filter(|&m| problem.meetings[m].fixed.is_some()).collect();
+    let pinned: Vec<MeetingIx> = (0..problem.meetings.len())
+        .filter(|&m| problem.meetings[m].fixed.is_some())
+        .collect();
     let mut reasons: Vec<(MeetingIx, String)> = Vec::new();
     for &m in &pinned {
         if model.starts[m].is_empty() {
             let why = match &model.never[m] {
-                Some(Never::PinnedRoomUnfit) => "pinned room lacks the seats or features it needs".to_string(),
+                Some(Never::PinnedRoomUnfit) => {
+                    "pinned room lacks the seats or features it needs".to_string()
+                }
                 Some(Never::NoRoom { seats, features }) => no_room_reason(*seats, features),
                 _ => "pinned where a participant, the room or the session does not allow it".to_string(),
             };
@@ -38,7 +42,10 @@ pub(crate) fn place_pins(state: &mut State) -> Result<(), Vec<(MeetingIx, String
             if sa >= eb || sb >= ea {
                 continue;
             }
-            let shared = model.participants(a).iter().find(|p| model.participants(b).contains(p));
+            let shared = model
+                .participants(a)
+                .iter()
+                .find(|p| model.participants(b).contains(p));
             let room_a = problem.meetings[a].fixed.and_then(|f| f.room);
             let same_room = room_a.is_some() && room_a == problem.meetings[b].fixed.and_then(|f| f.room);
             let what = match (shared, same_room) {
@@ -53,14 +60,24 @@ pub(crate) fn place_pins(state: &mut State) -> Result<(), Vec<(MeetingIx, String
         }
     }
     for (p, participant) in problem.participants.iter().enumerate() {
-        let Some(cap) = participant.max_meetings else { continue };
-        let mine: Vec<MeetingIx> = pinned.iter().copied().filter(|&m| model.participants(m).contains(&p)).collect();
+        let Some(cap) = participant.max_meetings else {
+            continue;
+        };
+        let mine: Vec<MeetingIx> = pinned
+            .iter()
+            .copied()
+            .filter(|&m| model.participants(m).contains(&p))
+            .collect();
         if mine.len() > cap as usize {
             for &m in &mine {
                 involved.insert(m);
                 clash_notes.push((
                     m,
-                    format!("pins give {} {} meetings, above its max_meetings {cap}", participant.id, mine.len()),
+                    format!(
+                        "pins give {} {} meetings, above its max_meetings {cap}",
+                        participant.id,
+                        mine.len()
+                    ),
                 ));
             }
         }
@@ -72,7 +89,15 @@ pub(crate) fn place_pins(state: &mut State) -> Result<(), Vec<(MeetingIx, String
     let mut crowded = Vec::new();
     for &m in &pinned {
         let start = &model.starts[m][0];
-        match start.classes.iter().map(|&class| Spot { slot: start.slot, class }).find(|&s| state.can_place(m, s)) {
+        match start
+            .classes
+            .iter()
+            .map(|&class| Spot {
+                slot: start.slot,
+                class,
+            })
+            .find(|&s| state.can_place(m, s))
+        {
             Some(spot) => state.place(m, spot),
             None => crowded.push(m),
         }
@@ -91,11 +116,22 @@ pub(crate) fn place_pins(state: &mut State) -> Result<(), Vec<(MeetingIx, String
             .filter(|&&o| {
                 let os = model.starts[o][0].slot;
                 let oe = os + model.duration(o);
-                os < e && s < oe && model.starts[o][0].classes.iter().any(|c| start.classes.contains(c))
+                os < e
+                    && s < oe
+                    && model.starts[o][0]
+                        .classes
+                        .iter()
+                        .any(|c| start.classes.contains(c))
             })
             .map(|&o| problem.meetings[o].id.as_str())
             .collect();
-        notes.push((m, format!("pins need more fitting rooms than exist at that time (with {})", rivals.join(", "))));
+        notes.push((
+            m,
+            format!(
+                "pins need more fitting rooms than exist at that time (with {})",
+                rivals.join(", ")
+            ),
+        ));
     }
     Err(merge_notes(notes))
 }
@@ -133,7 +169,10 @@ pub(crate) fn best_spot(state: &mut State, m: MeetingIx) -> Option<(Spot, i64)> 
         let Some(spot) = start
             .classes
             .iter()
-            .map(|&class| Spot { slot: start.slot, class })
+            .map(|&class| Spot {
+                slot: start.slot,
+                class,
+            })
             .find(|&s| state.can_place(m, s))
         else {
             continue;
@@ -153,9 +192,16 @@ pub(crate) fn best_spot(state: &mut State, m: MeetingIx) -> Option<(Spot, i64)> 
 pub(crate) fn greedy(state: &mut State) {
     let model = state.model;
     let problem = model.problem;
-    let mut order: Vec<MeetingIx> =
-        (0..problem.meetings.len()).filter(|&m| state.spots[m].is_none() && !model.starts[m].is_empty()).collect();
-    order.sort_by_key(|&m| (std::cmp::Reverse(problem.meetings[m].weight), model.starts[m].len(), m));
+    let mut order: Vec<MeetingIx> = (0..problem.meetings.len())
+        .filter(|&m| state.spots[m].is_none() && !model.starts[m].is_empty())
+        .collect();
+    order.sort_by_key(|&m| {
+        (
+            std::cmp::Reverse(problem.meetings[m].weight),
+            model.starts[m].len(),
+            m,
+        )
+    });
     for m in order {
         if let Some((spot, delta)) = best_spot(state, m)
             && delta > 0

@@ -45,7 +45,12 @@ pub(crate) struct Annealer<'s, 'm, 'p> {
     best_objective: i64,
     /// Share of steps that are Kempe-chain swaps.
     pub kempe_share: f64,
+    /// Weight of an idle slot in acceptance, in 1/[`SHAPING`] objective units.
+    pub idle_shaping: i64,
 }
+
+/// Acceptance works in objective units times this, to leave room for shaping terms.
+const SHAPING: i64 = 8;
 
 impl<'s, 'm, 'p> Annealer<'s, 'm, 'p> {
     pub fn new(state: &'s mut State<'m, 'p>, rng: ChaCha8Rng) -> Self {
@@ -64,6 +69,7 @@ impl<'s, 'm, 'p> Annealer<'s, 'm, 'p> {
             best,
             best_objective,
             kempe_share: 0.3,
+            idle_shaping: 0,
         }
     }
 
@@ -90,8 +96,11 @@ impl<'s, 'm, 'p> Annealer<'s, 'm, 'p> {
 
     /// Saves the schedule before the step in the journal as the best, keeping the step.
     fn save_pre_step(&mut self, objective: i64) {
-        let changed: Vec<(MeetingIx, Option<Spot>)> =
-            self.journal.iter().map(|&(m, _)| (m, self.state.spots[m])).collect();
+        let changed: Vec<(MeetingIx, Option<Spot>)> = self
+            .journal
+            .iter()
+            .map(|&(m, _)| (m, self.state.spots[m]))
+            .collect();
         self.undo();
         self.best.clone_from(&self.state.spots);
         self.best_objective = objective;
@@ -148,11 +157,22 @@ impl<'s, 'm, 'p> Annealer<'s, 'm, 'p> {
                 self.set(o, None);
             }
         }
-        let Some(class) = start.classes.iter().copied().find(|&c| self.state.class_free(c, start.slot, d)) else {
+        let Some(class) = start
+            .classes
+            .iter()
+            .copied()
+            .find(|&c| self.state.class_free(c, start.slot, d))
+        else {
             self.undo();
             return false;
         };
-        self.set(m, Some(Spot { slot: start.slot, class }));
+        self.set(
+            m,
+            Some(Spot {
+                slot: start.slot,
+                class,
+            }),
+        );
         for i in 0..self.evicted.len() {
             let o = self.evicted[i];
             if let Some((spot, delta)) = best_spot(self.state, o)
@@ -170,7 +190,9 @@ impl<'s, 'm, 'p> Annealer<'s, 'm, 'p> {
     fn kempe(&mut self, m: MeetingIx, other: SlotIx) -> bool {
         let model = self.state.model;
         let problem = model.problem;
-        let Some(spot) = self.state.spots[m] else { return false };
+        let Some(spot) = self.state.spots[m] else {
+            return false;
+        };
         let here = spot.slot;
         if here == other || model.duration(m) != 1 || model.session_of(here) != model.session_of(other) {
             return false;
@@ -180,7 +202,9 @@ impl<'s, 'm, 'p> Annealer<'s, 'm, 'p> {
         while i < chain.len() {
             let x = chain[i];
             i += 1;
-            let Some(at) = self.state.spots[x].map(|s| s.slot) else { return false };
+            let Some(at) = self.state.spots[x].map(|s| s.slot) else {
+                return false;
+            };
             let across = if at == here { other } else { here };
             for &p in model.participants(x) {
                 if let Some(y) = self.state.busy_with(p, across)
@@ -248,6 +272,7 @@ impl<'s, 'm, 'p> Annealer<'s, 'm, 'p> {
             return stats;
         }
         let mut objective = self.state.objective();
+        let mut idle = self.state.score.idle;
         let ratio = (cold / hot).ln();
         let mut temperature = hot;
         for step in 0..steps {
@@ -273,7 +298,8 @@ impl<'s, 'm, 'p> Annealer<'s, 'm, 'p> {
                 self.kempe(m, other)
             } else {
                 let target = if roll < 0.5 { self.adjacent_start(m) } else { None };
-                let start_ix = target.unwrap_or_else(|| self.rng.random_range(0..self.state.model.starts[m].len()));
+                let start_ix =
+                    target.unwrap_or_else(|| self.rng.random_range(0..self.state.model.starts[m].len()));
                 self.relocate(m, start_ix)
             };
             if !applied {
@@ -281,7 +307,11 @@ impl<'s, 'm, 'p> Annealer<'s, 'm, 'p> {
             }
             let after = self.state.objective();
             let delta = after - objective;
-            let accept = delta >= 0 || self.rng.random::<f64>() < (delta as f64 / temperature).exp();
+            // Acceptance may see idle slots a little even when they cost nothing, so a
+            // wait that shrinks is progress towards closing it.
+            let shaped = SHAPING * delta - self.idle_shaping * (self.state.score.idle - idle);
+            let accept = shaped >= 0
+                || self.rng.random::<f64>() < (shaped as f64 / (SHAPING as f64 * temperature)).exp();
             if !accept {
                 self.undo();
                 continue;
@@ -292,6 +322,7 @@ impl<'s, 'm, 'p> Annealer<'s, 'm, 'p> {
             }
             self.journal.clear();
             objective = after;
+            idle = self.state.score.idle;
         }
         if objective > self.best_objective {
             self.best.clone_from(&self.state.spots);

@@ -40,6 +40,40 @@ pub(crate) struct MipResult {
     pub status: String,
 }
 
+/// The part of a schedule a large-neighbourhood step may change.
+pub(crate) struct Neighbourhood {
+    /// Meetings that may move (or be dropped, or be added).
+    pub free: Vec<bool>,
+    /// Where they may go, when limited to a window of slots.
+    pub slots: Option<std::ops::Range<SlotIx>>,
+}
+
+impl Neighbourhood {
+    /// Everything held in `window`, and everything not held, may move within `window`.
+    pub fn window(model: &Model, warm: &[Option<Spot>], window: std::ops::Range<SlotIx>) -> Self {
+        let free = (0..warm.len())
+            .map(|m| {
+                warm[m].is_none_or(|s| window.start <= s.slot && s.slot + model.duration(m) <= window.end)
+            })
+            .collect();
+        Self {
+            free,
+            slots: Some(window),
+        }
+    }
+
+    /// Every meeting of these participants may move anywhere.
+    pub fn participants(model: &Model, who: &[ParticipantIx]) -> Self {
+        let mut free = vec![false; model.problem.meetings.len()];
+        for &p in who {
+            for &m in &model.meetings_of[p] {
+                free[m] = true;
+            }
+        }
+        Self { free, slots: None }
+    }
+}
+
 struct Placing {
     meeting: MeetingIx,
     spot: Spot,
@@ -59,30 +93,60 @@ struct Waits {
 
 /// Solves the whole problem with HiGHS, warm started from `warm` (a valid schedule in
 /// `state`'s model), within `seconds`.
-pub(crate) fn solve_mip(model: &Model, warm: &[Option<Spot>], seconds: f64, seed: u64) -> MipResult {
+///
+/// With a `neighbourhood`, only its free meetings may move (within its slots): everything
+/// else stays where `warm` has it. That is the large-neighbourhood step; the bound it
+/// reports is then only the neighbourhood's.
+pub(crate) fn solve_mip(
+    model: &Model,
+    warm: &[Option<Spot>],
+    seconds: f64,
+    seed: u64,
+    neighbourhood: Option<&Neighbourhood>,
+) -> MipResult {
     let problem = model.problem;
     let slots = model.slot_count;
     let penalties = problem.penalties;
-    let (idle_cost, gap_cost, move_cost) =
-        (f64::from(penalties.idle_slot), f64::from(penalties.gap), f64::from(penalties.move_));
+    let (idle_cost, gap_cost, move_cost) = (
+        f64::from(penalties.idle_slot),
+        f64::from(penalties.gap),
+        f64::from(penalties.move_),
+    );
     let with_waits = idle_cost > 0.0 || gap_cost > 0.0;
     let mut lp = ColProblem::default();
 
     // Rows first (column-wise model).
     let once: Vec<Row> = (0..problem.meetings.len())
-        .map(|m| lp.add_row(if problem.meetings[m].fixed.is_some() { 1.0 } else { 0.0 }..=1.0))
+        .map(|m| {
+            lp.add_row(
+                if problem.meetings[m].fixed.is_some() {
+                    1.0
+                } else {
+                    0.0
+                }..=1.0,
+            )
+        })
         .collect();
     // Σ placements covering (p, t) − busy(p, t) = 0.
-    let cover: Vec<Row> = (0..problem.participants.len() * slots).map(|_| lp.add_row(0.0..=0.0)).collect();
+    let cover: Vec<Row> = (0..problem.participants.len() * slots)
+        .map(|_| lp.add_row(0.0..=0.0))
+        .collect();
     let class_rows: Vec<Row> = (0..model.classes.len() * slots)
         .map(|ix| {
             let class = &model.classes[ix / slots];
-            let rooms = if class.available[ix % slots] { class.size() } else { 0 };
+            let rooms = if class.available[ix % slots] {
+                class.size()
+            } else {
+                0
+            };
             lp.add_row(..=f64::from(rooms))
         })
         .collect();
-    let quota: Vec<Option<Row>> =
-        problem.participants.iter().map(|p| p.max_meetings.map(|cap| lp.add_row(..=f64::from(cap)))).collect();
+    let quota: Vec<Option<Row>> = problem
+        .participants
+        .iter()
+        .map(|p| p.max_meetings.map(|cap| lp.add_row(..=f64::from(cap))))
+        .collect();
 
     // Wait structure rows, created per participant-session before their columns.
     let mut wait_rows = Vec::new();
@@ -124,12 +188,25 @@ pub(crate) fn solve_mip(model: &Model, warm: &[Option<Spot>], seconds: f64, seed
 
     // Placement columns.
     let mut placings = Vec::new();
+    let inside = |m: MeetingIx, slot: SlotIx| {
+        neighbourhood
+            .and_then(|n| n.slots.as_ref())
+            .is_none_or(|w| w.start <= slot && slot + model.duration(m) <= w.end)
+    };
     for (m, starts) in model.starts.iter().enumerate() {
         let meeting = &problem.meetings[m];
         let current = model.current_class(m);
+        let free = neighbourhood.is_none_or(|n| n.free[m]);
         for start in starts {
             for &class in &start.classes {
-                let spot = Spot { slot: start.slot, class };
+                let spot = Spot {
+                    slot: start.slot,
+                    class,
+                };
+                let kept = warm[m] == Some(spot);
+                if !(kept || (free && inside(m, spot.slot))) {
+                    continue;
+                }
                 let keeps_current = current == Some((spot.slot, spot.class));
                 let cost = f64::from(meeting.weight) + if keeps_current { move_cost } else { 0.0 };
                 let mut factors = vec![(once[m], 1.0)];
@@ -144,8 +221,18 @@ pub(crate) fn solve_mip(model: &Model, warm: &[Option<Spot>], seconds: f64, seed
                         factors.push((row, 1.0));
                     }
                 }
-                let col = column(&mut lp, cost, 1.0, factors, true);
-                placings.push(Placing { meeting: m, spot, col });
+                let col = if free || !kept {
+                    column(&mut lp, cost, 1.0, factors, true)
+                } else {
+                    let index = lp.num_cols();
+                    lp.add_column_with_integrality(cost, 1.0..=1.0, factors, true);
+                    index
+                };
+                placings.push(Placing {
+                    meeting: m,
+                    spot,
+                    col,
+                });
             }
         }
     }
@@ -171,7 +258,11 @@ pub(crate) fn solve_mip(model: &Model, warm: &[Option<Spot>], seconds: f64, seed
                     factors.push((rows[i + 1][5], -1.0));
                 }
             }
-            let upper = if model.participant_available[p * slots + t] { 1.0 } else { 0.0 };
+            let upper = if model.participant_available[p * slots + t] {
+                1.0
+            } else {
+                0.0
+            };
             let col = column(&mut lp, 0.0, upper, factors, false);
             busy_cols[p * slots + t] = Some(col);
             if let Some((w, _)) = wait_of_slot[p * slots + t] {
@@ -188,15 +279,27 @@ pub(crate) fn solve_mip(model: &Model, warm: &[Option<Spot>], seconds: f64, seed
                 factors.push((rows[i + 1][1], -1.0));
             }
             entry.started.push(column(&mut lp, 0.0, 1.0, factors, false));
-            let mut factors = vec![(rows[i][2], 1.0), (rows[i][3], 1.0), (rows[i][4], -1.0), (rows[i][5], -1.0)];
+            let mut factors = vec![
+                (rows[i][2], 1.0),
+                (rows[i][3], 1.0),
+                (rows[i][4], -1.0),
+                (rows[i][5], -1.0),
+            ];
             if i > 0 {
                 factors.push((rows[i - 1][3], -1.0));
             }
             entry.pending.push(column(&mut lp, 0.0, 1.0, factors, false));
-            entry.idle.push((idle_cost > 0.0).then(|| column(&mut lp, -idle_cost, 1.0, vec![(rows[i][4], 1.0)], false)));
+            // Both wait columns exist even when free: their rows would forbid waits otherwise.
+            entry.idle.push(Some(column(
+                &mut lp,
+                -idle_cost,
+                1.0,
+                vec![(rows[i][4], 1.0)],
+                false,
+            )));
             entry
                 .gap
-                .push((gap_cost > 0.0 && i > 0).then(|| column(&mut lp, -gap_cost, 1.0, vec![(rows[i][5], 1.0)], false)));
+                .push((i > 0).then(|| column(&mut lp, -gap_cost, 1.0, vec![(rows[i][5], 1.0)], false)));
         }
     }
 
@@ -241,7 +344,11 @@ pub(crate) fn solve_mip(model: &Model, warm: &[Option<Spot>], seconds: f64, seed
     MipResult {
         spots,
         bound,
-        status: if proved { "optimal".into() } else { format!("{status:?}") },
+        status: if proved {
+            "optimal".into()
+        } else {
+            format!("{status:?}")
+        },
     }
 }
 
@@ -275,7 +382,11 @@ fn warm_start(
         }
     }
     for entry in waits {
-        let row: Vec<bool> = entry.slots.clone().map(|t| busy[entry.participant * slots + t]).collect();
+        let row: Vec<bool> = entry
+            .slots
+            .clone()
+            .map(|t| busy[entry.participant * slots + t])
+            .collect();
         let n = row.len();
         let first = row.iter().position(|&b| b);
         let last = row.iter().rposition(|&b| b);

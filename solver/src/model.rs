@@ -88,7 +88,13 @@ impl<'p> Model<'p> {
         for (r, room) in problem.rooms.iter().enumerate() {
             let own = pinned_rooms[r].then_some(r);
             groups
-                .entry((room.capacity, room.features.len(), room.features.clone(), room.unavailable.clone(), own))
+                .entry((
+                    room.capacity,
+                    room.features.len(),
+                    room.features.clone(),
+                    room.unavailable.clone(),
+                    own,
+                ))
                 .or_default()
                 .push(r);
         }
@@ -202,8 +208,14 @@ impl<'p> Model<'p> {
             return false;
         };
         occupied.into_iter().all(|s| {
-            meeting.allowed_slots.as_ref().is_none_or(|allowed| allowed.binary_search(&s).is_ok())
-                && meeting.participants.iter().all(|&p| self.participant_available[p * self.slot_count + s])
+            meeting
+                .allowed_slots
+                .as_ref()
+                .is_none_or(|allowed| allowed.binary_search(&s).is_ok())
+                && meeting
+                    .participants
+                    .iter()
+                    .all(|&p| self.participant_available[p * self.slot_count + s])
         })
     }
 
@@ -234,7 +246,9 @@ impl<'p> Model<'p> {
 
     /// The class of a meeting's `current` room, when it has one.
     pub fn current_class(&self, m: MeetingIx) -> Option<(SlotIx, ClassIx)> {
-        self.problem.meetings[m].current.map(|c| (c.slot, self.class_of_room[c.room]))
+        self.problem.meetings[m]
+            .current
+            .map(|c| (c.slot, self.class_of_room[c.room]))
     }
 }
 
@@ -268,7 +282,13 @@ mod tests {
         let rooms: Vec<Vec<RoomIx>> = model.classes.iter().map(|c| c.rooms.clone()).collect();
         assert_eq!(rooms, vec![vec![0, 2], vec![3], vec![4], vec![1]]);
         assert!(!model.classes[2].available[0] && model.classes[2].available[1]);
-        assert_eq!(model.starts[0], vec![Start { slot: 1, classes: vec![1] }]);
+        assert_eq!(
+            model.starts[0],
+            vec![Start {
+                slot: 1,
+                classes: vec![1]
+            }]
+        );
     }
 
     #[test]
@@ -288,7 +308,13 @@ mod tests {
         assert_eq!(model.starts[0][0].classes, vec![1]);
         assert_eq!(slots(1), vec![0, 1, 3]);
         assert_eq!(model.starts[1][1].classes, vec![0, 1]);
-        assert_eq!(model.never[2], Some(Never::NoRoom { seats: 6, features: vec![] }));
+        assert_eq!(
+            model.never[2],
+            Some(Never::NoRoom {
+                seats: 6,
+                features: vec![]
+            })
+        );
         assert_eq!(model.never[3], Some(Never::NoCommonSlot));
     }
 }

@@ -4,15 +4,15 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use rand::SeedableRng;
+use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde_json::json;
 
-use crate::bound::weight_bound;
+use crate::bound::{bound_lp, solve_bound};
 use crate::construct::{greedy, no_room_reason, place_pins};
 use crate::format::Status;
 use crate::improve::{Annealer, Limits};
-use crate::milp::{MIP_LIMIT, placement_count, solve_mip, validated};
+use crate::milp::{MIP_LIMIT, Neighbourhood, placement_count, solve_mip, validated};
 use crate::model::{Model, Never};
 use crate::problem::{MeetingIx, Problem};
 use crate::rooms::assign_rooms;
@@ -67,6 +67,17 @@ impl Progress {
 /// options, not measured, so a run does the same work on any machine unless the time
 /// limit cuts it short.
 const STEPS_PER_SECOND: f64 = 20_000.0;
+
+/// Share of annealing steps that are Kempe-chain swaps.
+const KEMPE_SHARE: f64 = 0.3;
+/// Where each annealing round ends: below one penalty unit, so it ends greedy.
+const FINAL_TEMPERATURE: f64 = 0.1;
+
+/// Problems with at most this many placement binaries get exact window re-optimisation.
+const WINDOW_LIMIT: usize = 10_000;
+/// Slots in one re-optimised window, and its time limit.
+const WINDOW_SLOTS: usize = 4;
+const WINDOW_SECONDS: f64 = 3.0;
 
 /// The annealing's first temperature, at the scale of the trade-offs that matter: when
 /// weights differ, which meetings to hold (about a typical weight); when all weigh the
@@ -125,7 +136,12 @@ fn starting_temperature(problem: &Problem) -> f64 {
 pub fn solve(problem: &Problem, options: &SolveOptions, progress: &mut dyn FnMut(&Progress)) -> Solution {
     let started = Instant::now();
     let deadline = started + options.time_limit;
-    let cancelled = || options.cancel.as_ref().is_some_and(|flag| flag.load(Ordering::Relaxed));
+    let cancelled = || {
+        options
+            .cancel
+            .as_ref()
+            .is_some_and(|flag| flag.load(Ordering::Relaxed))
+    };
     let model = Model::new(problem);
     let mut state = State::new(&model);
     if let Err(reasons) = place_pins(&mut state) {
@@ -146,31 +162,37 @@ pub fn solve(problem: &Problem, options: &SolveOptions, progress: &mut dyn FnMut
         "greedy_objective": greedy_objective,
         "seconds_to_first_solution": first_solution.as_secs_f64(),
     });
-    let best = std::thread::scope(|scope| {
-        let lp_seconds = options.time_limit.as_secs_f64();
-        let model = &model;
-        let bound_thread = scope.spawn(move || weight_bound(model, lp_seconds));
-        let mut bound_thread = Some(bound_thread);
-        let mut poll_bound = |report: &mut Reporter| {
-            if bound_thread.as_ref().is_some_and(|h| h.is_finished())
-                && let Some(handle) = bound_thread.take()
-                && let Ok(Some(bound)) = handle.join()
-            {
-                report.bound(bound, "lp bound");
-            }
-        };
-        // Small problems keep most of their time for the exact MIP.
+    // The bound runs on its own thread; it owns its model, so a solve that ends first
+    // (time limit, cancel) need not wait for it.
+    let lp = bound_lp(&model);
+    let lp_seconds = 0.8 * deadline.saturating_duration_since(Instant::now()).as_secs_f64();
+    let (bound_sender, bound_receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = bound_sender.send(solve_bound(lp, lp_seconds));
+    });
+    let poll_bound = |report: &mut Reporter| {
+        if let Ok(Some(bound)) = bound_receiver.try_recv() {
+            report.bound(bound, "lp bound");
+        }
+    };
+    let best = {
         let exact = placement_count(&model) <= MIP_LIMIT;
-        let anneal_share = if exact { env("RZ_SHARE", 0.3) } else { 1.0 };
+        // Small problems where waits cost something re-optimise slot windows exactly.
+        let windowed = placement_count(&model) <= WINDOW_LIMIT
+            && (problem.penalties.idle_slot > 0 || problem.penalties.gap > 0);
+        let anneal_share = if exact || windowed { 0.7 } else { 1.0 };
         let anneal_deadline = started + options.time_limit.mul_f64(anneal_share);
         let limits = Limits {
             deadline: anneal_deadline,
             cancelled: &cancelled,
         };
         let budget = (options.time_limit.as_secs_f64() * anneal_share * STEPS_PER_SECOND) as u64;
-        let hot = env("RZ_HOT", starting_temperature(problem));
+        let hot = starting_temperature(problem);
         let mut annealer = Annealer::new(&mut state, ChaCha8Rng::seed_from_u64(options.seed));
-        annealer.kempe_share = env("RZ_KEMPE", 0.3);
+        annealer.kempe_share = KEMPE_SHARE;
+        if problem.penalties.idle_slot == 0 && problem.penalties.gap > 0 {
+            annealer.idle_shaping = 1;
+        }
         let mut steps = 0;
         // The budget: four long rounds, each reheating less. Then, while time remains,
         // shorter reheats from the best (only these depend on the machine's speed).
@@ -180,7 +202,7 @@ pub fn solve(problem: &Problem, options: &SolveOptions, progress: &mut dyn FnMut
             }
             let length = if round < 4 { budget / 4 } else { budget / 8 };
             let heat = hot / f64::from(round.min(7) + 1);
-            let run = annealer.run(length.max(1000), heat, env("RZ_COLD", 0.1), &limits);
+            let run = annealer.run(length.max(1000), heat, FINAL_TEMPERATURE, &limits);
             steps += run.steps;
             report.incumbent(annealer.best().1, "anneal");
             poll_bound(&mut report);
@@ -195,7 +217,7 @@ pub fn solve(problem: &Problem, options: &SolveOptions, progress: &mut dyn FnMut
         let remaining = deadline.saturating_duration_since(Instant::now()).as_secs_f64();
         if exact && remaining > 0.5 && !cancelled() && report.bound.is_none_or(|b| b > best_objective) {
             report.send("mip");
-            let result = solve_mip(&model, &best, remaining, options.seed);
+            let result = solve_mip(&model, &best, remaining, options.seed, None);
             stats["mip_status"] = json!(result.status);
             if let Some(spots) = result.spots
                 && validated(&mut state, &spots).is_some()
@@ -209,19 +231,68 @@ pub fn solve(problem: &Problem, options: &SolveOptions, progress: &mut dyn FnMut
                 report.bound(bound.max(best_objective), "mip bound");
             }
         }
-        // Wait for the bound only while time remains; HiGHS stops itself at its own limit.
-        if bound_thread.is_some() && !cancelled() {
-            if let Some(Ok(Some(bound))) = bound_thread.take().map(|h| h.join()) {
-                report.bound(bound, "lp bound");
+        if windowed && !exact {
+            let mut rng = ChaCha8Rng::seed_from_u64(options.seed.wrapping_add(1));
+            let (mut tried, mut improved) = (0, 0);
+            while Instant::now() < deadline && !cancelled() && report.bound.is_none_or(|b| b > best_objective)
+            {
+                let neighbourhood = if tried % 2 == 0 {
+                    let session = &problem.sessions[rng.random_range(0..problem.sessions.len())];
+                    let width = session.slots.len().min(WINDOW_SLOTS);
+                    let first = session.slots.start + rng.random_range(0..=session.slots.len() - width);
+                    Neighbourhood::window(&model, &best, first..first + width)
+                } else {
+                    // A participant who waits, with everyone it meets.
+                    let waiting: Vec<usize> = (0..problem.participants.len())
+                        .filter(|&p| (0..problem.sessions.len()).any(|s| state.waits(p, s).gaps > 0))
+                        .collect();
+                    let Some(&p) = waiting.get(rng.random_range(0..waiting.len().max(1))) else {
+                        break;
+                    };
+                    let mut who: Vec<usize> = model.meetings_of[p]
+                        .iter()
+                        .flat_map(|&m| problem.meetings[m].participants.iter().copied())
+                        .collect();
+                    who.sort_unstable();
+                    who.dedup();
+                    Neighbourhood::participants(&model, &who)
+                };
+                let remaining = deadline.saturating_duration_since(Instant::now()).as_secs_f64();
+                let result = solve_mip(
+                    &model,
+                    &best,
+                    remaining.min(WINDOW_SECONDS),
+                    options.seed,
+                    Some(&neighbourhood),
+                );
+                tried += 1;
+                if let Some(spots) = result.spots
+                    && validated(&mut state, &spots).is_some()
+                    && state.objective() > best_objective
+                {
+                    improved += 1;
+                    best_objective = state.objective();
+                    best = spots;
+                    report.incumbent(best_objective, "lns");
+                } else {
+                    let _ = validated(&mut state, &best);
+                }
+                poll_bound(&mut report);
             }
+            stats["lns_windows"] = json!(tried);
+            stats["lns_improved"] = json!(improved);
+        }
+        // Wait for the bound only while time remains.
+        let remaining = deadline.saturating_duration_since(Instant::now());
+        if report.bound.is_none()
+            && !cancelled()
+            && let Ok(Some(bound)) = bound_receiver.recv_timeout(remaining)
+        {
+            report.bound(bound, "lp bound");
         }
         best
-    });
+    };
     finish(problem, &model, &best, &mut report, stats)
-}
-
-fn env(k: &str, d: f64) -> f64 {
-    std::env::var(k).ok().and_then(|v| v.parse().ok()).unwrap_or(d)
 }
 
 fn limits_reached(limits: &Limits) -> bool {
@@ -272,15 +343,22 @@ fn finish(
 ) -> Solution {
     let schedule = assign_rooms(model, spots).unwrap_or_else(|| {
         // Unreachable while the state keeps class counts; the pins alone are still valid.
-        let pins: Vec<Option<Spot>> =
-            spots.iter().enumerate().map(|(m, s)| s.filter(|_| problem.meetings[m].fixed.is_some())).collect();
+        let pins: Vec<Option<Spot>> = spots
+            .iter()
+            .enumerate()
+            .map(|(m, s)| s.filter(|_| problem.meetings[m].fixed.is_some()))
+            .collect();
         assign_rooms(model, &pins).unwrap_or_else(|| Schedule::empty(problem))
     });
     let score = score_schedule(problem, &schedule);
     let objective = objective_of_schedule(problem, &score);
     report.incumbent(objective, "rooms");
     let bound = report.bound.filter(|&b| b >= objective);
-    let status = if bound == Some(objective) { Status::Optimal } else { Status::Feasible };
+    let status = if bound == Some(objective) {
+        Status::Optimal
+    } else {
+        Status::Feasible
+    };
     let elapsed = report.started.elapsed().as_secs_f64();
     add_score_stats(&mut stats, &score, objective, bound, elapsed);
     Solution {
@@ -293,7 +371,13 @@ fn finish(
     }
 }
 
-fn add_score_stats(stats: &mut serde_json::Value, score: &Score, objective: i64, bound: Option<i64>, seconds: f64) {
+fn add_score_stats(
+    stats: &mut serde_json::Value,
+    score: &Score,
+    objective: i64,
+    bound: Option<i64>,
+    seconds: f64,
+) {
     stats["seconds"] = json!(seconds);
     stats["placed"] = json!(score.placed);
     stats["placed_weight"] = json!(score.weight);
@@ -304,7 +388,11 @@ fn add_score_stats(stats: &mut serde_json::Value, score: &Score, objective: i64,
 }
 
 fn names(problem: &Problem, m: MeetingIx) -> String {
-    let ids: Vec<&str> = problem.meetings[m].participants.iter().map(|&p| problem.participants[p].id.as_str()).collect();
+    let ids: Vec<&str> = problem.meetings[m]
+        .participants
+        .iter()
+        .map(|&p| problem.participants[p].id.as_str())
+        .collect();
     match ids.split_last() {
         Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
         _ => ids.join(""),
@@ -337,14 +425,18 @@ fn reasons_for_unplaced(model: &Model, schedule: &Schedule) -> Vec<(MeetingIx, S
             Some(Never::NoRoom { seats, features }) => no_room_reason(*seats, features),
             Some(Never::NoCommonSlot) => format!("{} have no common free slot", names(problem, m)),
             Some(Never::NoRoomWhenFree) => {
-                format!("no fitting room is available while {} are all free", names(problem, m))
+                format!(
+                    "no fitting room is available while {} are all free",
+                    names(problem, m)
+                )
             }
             Some(Never::PinnedRoomUnfit | Never::PinImpossible) => "its pin cannot be honoured".to_string(),
             None => {
-                let full = meeting
-                    .participants
-                    .iter()
-                    .find(|&&p| problem.participants[p].max_meetings.is_some_and(|cap| held[p] >= cap));
+                let full = meeting.participants.iter().find(|&&p| {
+                    problem.participants[p]
+                        .max_meetings
+                        .is_some_and(|cap| held[p] >= cap)
+                });
                 if let Some(&p) = full {
                     let participant = &problem.participants[p];
                     format!(
@@ -353,11 +445,15 @@ fn reasons_for_unplaced(model: &Model, schedule: &Schedule) -> Vec<(MeetingIx, S
                         participant.max_meetings.unwrap_or_default()
                     )
                 } else if model.starts[m].iter().all(|start| {
-                    meeting.participants.iter().any(|&p| {
-                        (start.slot..start.slot + model.duration(m)).any(|t| busy[p * slots + t])
-                    })
+                    meeting
+                        .participants
+                        .iter()
+                        .any(|&p| (start.slot..start.slot + model.duration(m)).any(|t| busy[p * slots + t]))
                 }) {
-                    format!("not held: every common free slot of {} is taken", names(problem, m))
+                    format!(
+                        "not held: every common free slot of {} is taken",
+                        names(problem, m)
+                    )
                 } else {
                     "not held: where it still fits, holding it would cost more than it is worth".to_string()
                 }
@@ -432,8 +528,16 @@ mod tests {
         if let Some(bound) = solution.bound {
             assert!(bound >= solution.objective);
         }
-        assert_eq!(solution.status == Status::Optimal, solution.bound == Some(solution.objective));
-        let unplaced = solution.schedule.placements.iter().filter(|p| p.is_none()).count();
+        assert_eq!(
+            solution.status == Status::Optimal,
+            solution.bound == Some(solution.objective)
+        );
+        let unplaced = solution
+            .schedule
+            .placements
+            .iter()
+            .filter(|p| p.is_none())
+            .count();
         assert_eq!(solution.reasons.len(), unplaced);
     }
 
@@ -444,7 +548,11 @@ mod tests {
         let solution = solve(&problem, &options(4.0), &mut |p| reports.push(p.clone()));
         assert_consistent(&problem, &solution);
         let greedy = solution.stats["greedy_objective"].as_i64().unwrap();
-        assert!(solution.objective >= greedy, "{} < greedy {greedy}", solution.objective);
+        assert!(
+            solution.objective >= greedy,
+            "{} < greedy {greedy}",
+            solution.objective
+        );
         // The reference LP bound of pub-tiny is 3,390.
         assert!(solution.bound.is_some_and(|b| b <= 3390), "{:?}", solution.bound);
         assert!(reports.iter().any(|r| r.phase == "construct"));
@@ -481,11 +589,24 @@ mod tests {
         let again = solve(&problem, &options(5.0), &mut |_| {});
         assert_eq!(first.schedule, again.schedule);
         // `city` may hold one meeting: the heaviest one it is in.
-        let city_meetings: Vec<_> = [3, 4, 5].iter().filter(|&&m| first.schedule.placements[m].is_some()).collect();
+        let city_meetings: Vec<_> = [3, 4, 5]
+            .iter()
+            .filter(|&&m| first.schedule.placements[m].is_some())
+            .collect();
         assert_eq!(city_meetings, vec![&5]);
-        assert!(first.reasons.iter().any(|(m, r)| *m == 4 && r.contains("city is full")), "{:?}", first.reasons);
+        assert!(
+            first
+                .reasons
+                .iter()
+                .any(|(m, r)| *m == 4 && r.contains("city is full")),
+            "{:?}",
+            first.reasons
+        );
         // m6 keeps its published place (moving it would cost 5).
-        assert_eq!(first.schedule.placements[5].map(|p| (p.slot, p.room)), Some((4, 1)));
+        assert_eq!(
+            first.schedule.placements[5].map(|p| (p.slot, p.room)),
+            Some((4, 1))
+        );
     }
 
     #[test]
@@ -499,7 +620,13 @@ mod tests {
         );
         let solution = solve(&problem, &options(2.0), &mut |_| {});
         assert_consistent(&problem, &solution);
-        let reason = |m: MeetingIx| solution.reasons.iter().find(|(r, _)| *r == m).map(|(_, t)| t.as_str());
+        let reason = |m: MeetingIx| {
+            solution
+                .reasons
+                .iter()
+                .find(|(r, _)| *r == m)
+                .map(|(_, t)| t.as_str())
+        };
         assert_eq!(reason(0), Some("no room seats 7 with video"));
         assert_eq!(reason(1), Some("acme and uni have no common free slot"));
         assert!(solution.schedule.placements[2].is_some_and(|p| p.room == 2));
@@ -515,7 +642,10 @@ mod tests {
         );
         let solution = solve(&problem, &options(2.0), &mut |_| {});
         assert_consistent(&problem, &solution);
-        assert_eq!(solution.schedule.placements[0].map(|p| (p.slot, p.room)), Some((2, 1)));
+        assert_eq!(
+            solution.schedule.placements[0].map(|p| (p.slot, p.room)),
+            Some((2, 1))
+        );
         assert_eq!(solution.schedule.placements[1].map(|p| p.slot), Some(3));
         assert!(solution.schedule.placements[2].is_some());
     }
@@ -532,7 +662,11 @@ mod tests {
         assert_eq!(solution.status, Status::Infeasible);
         assert_eq!(solution.schedule.placed(), 0);
         assert_eq!(solution.reasons.len(), 3);
-        assert!(solution.reasons[0].1.contains("m2") && solution.reasons[0].1.contains("bkk"), "{:?}", solution.reasons);
+        assert!(
+            solution.reasons[0].1.contains("m2") && solution.reasons[0].1.contains("bkk"),
+            "{:?}",
+            solution.reasons
+        );
         assert!(solution.reasons[1].1.contains("m1"), "{:?}", solution.reasons);
     }
 

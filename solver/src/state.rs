@@ -95,21 +95,18 @@ impl<'m, 'p> State<'m, 'p> {
     }
 
     pub fn objective(&self) -> i64 {
-        objective_of(&self.score, self.idle_penalty, self.gap_penalty, self.move_penalty)
-    }
-
-    pub fn slot_count(&self) -> usize {
-        self.model.slot_count
+        objective_of(
+            &self.score,
+            self.idle_penalty,
+            self.gap_penalty,
+            self.move_penalty,
+        )
     }
 
     /// The meeting participant `p` attends in slot `t`.
     pub fn busy_with(&self, p: ParticipantIx, t: SlotIx) -> Option<MeetingIx> {
         let m = self.busy[p * self.model.slot_count + t];
         (m != FREE).then_some(m as MeetingIx)
-    }
-
-    pub fn rooms_used(&self, c: ClassIx, t: SlotIx) -> u32 {
-        self.used[c * self.model.slot_count + t]
     }
 
     /// Whether a class has a free room through `duration` slots from `t`.
@@ -125,7 +122,9 @@ impl<'m, 'p> State<'m, 'p> {
         let problem = self.model.problem;
         self.class_free(spot.class, spot.slot, d)
             && self.model.participants(m).iter().all(|&p| {
-                problem.participants[p].max_meetings.is_none_or(|cap| self.held[p] < cap)
+                problem.participants[p]
+                    .max_meetings
+                    .is_none_or(|cap| self.held[p] < cap)
                     && (spot.slot..spot.slot + d).all(|t| self.busy[p * self.model.slot_count + t] == FREE)
             })
     }

@@ -15,23 +15,46 @@ pub(crate) fn assert_valid(problem: &Problem, schedule: &Schedule) {
         if let Some(pin) = meeting.fixed {
             let p = placement.unwrap_or_else(|| panic!("pinned {} not placed", meeting.id));
             assert_eq!(p.slot, pin.slot, "pinned {} moved", meeting.id);
-            assert!(pin.room.is_none_or(|r| r == p.room), "pinned {} changed room", meeting.id);
+            assert!(
+                pin.room.is_none_or(|r| r == p.room),
+                "pinned {} changed room",
+                meeting.id
+            );
         }
         let Some(p) = placement else { continue };
-        let occupied = problem.occupied_slots(m, p.slot).unwrap_or_else(|| panic!("{} crosses a session", meeting.id));
-        assert!(problem.room_fits(m, p.room), "{} does not fit its room", meeting.id);
+        let occupied = problem
+            .occupied_slots(m, p.slot)
+            .unwrap_or_else(|| panic!("{} crosses a session", meeting.id));
+        assert!(
+            problem.room_fits(m, p.room),
+            "{} does not fit its room",
+            meeting.id
+        );
         for t in occupied {
             if let Some(allowed) = &meeting.allowed_slots {
                 assert!(allowed.contains(&t), "{} outside allowed slots", meeting.id);
             }
-            assert!(!problem.rooms[p.room].unavailable.contains(&t), "{} in an unavailable room", meeting.id);
+            assert!(
+                !problem.rooms[p.room].unavailable.contains(&t),
+                "{} in an unavailable room",
+                meeting.id
+            );
             let room = &mut room_busy[p.room * slots + t];
             assert!(room.is_none(), "{} and {:?} share a room", meeting.id, room);
             *room = Some(m);
             for &q in &meeting.participants {
-                assert!(!problem.participants[q].unavailable.contains(&t), "{} when a participant is away", meeting.id);
+                assert!(
+                    !problem.participants[q].unavailable.contains(&t),
+                    "{} when a participant is away",
+                    meeting.id
+                );
                 let cell = &mut participant_busy[q * slots + t];
-                assert!(cell.is_none(), "{} overlaps {:?} for a participant", meeting.id, cell);
+                assert!(
+                    cell.is_none(),
+                    "{} overlaps {:?} for a participant",
+                    meeting.id,
+                    cell
+                );
                 *cell = Some(m);
             }
         }
