@@ -3,11 +3,13 @@
 //! Parse a `rendezvous-problem/1` document into a [`Problem`], [`solve`] it, and verify
 //! any schedule with the independent [`check`]er.
 
+mod check;
 pub mod format;
 mod problem;
 mod solution;
 mod solve;
 
+pub use check::{Breakdown, CheckReport, Violation, check, evaluate, parse_solution};
 pub use format::{ProblemDoc, SolutionDoc, Status};
 pub use problem::{
     InputError, Meeting, MeetingIx, Participant, ParticipantIx, Penalties, Pin, Placement, Problem, Room,
