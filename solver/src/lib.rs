@@ -4,6 +4,7 @@
 //! any schedule with the independent [`check`]er.
 
 mod bound;
+mod check;
 mod construct;
 pub mod format;
 mod improve;
@@ -17,6 +18,7 @@ mod state;
 #[cfg(test)]
 mod tests_support;
 
+pub use check::{Breakdown, CheckReport, Violation, check, evaluate, parse_solution};
 pub use format::{ProblemDoc, SolutionDoc, Status};
 pub use problem::{
     InputError, Meeting, MeetingIx, Participant, ParticipantIx, Penalties, Pin, Placement, Problem, Room,
