@@ -211,7 +211,6 @@ pub(crate) fn greedy(state: &mut State) {
     }
 }
 
-/// Checks that [`best_spot`] leaves the state as it found it.
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -233,6 +232,8 @@ mod tests {
         let score = crate::state::score_schedule(&problem, &schedule);
         assert_eq!(score, state.score);
         assert!(score.placed > 50, "{score:?}");
-        crate::tests_support::assert_valid(&problem, &schedule);
+        let report = crate::check::evaluate(&problem, &schedule);
+        assert!(report.is_valid(), "{:?}", report.violations);
+        assert_eq!(report.objective, state.objective());
     }
 }

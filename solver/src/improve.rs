@@ -350,3 +350,44 @@ impl<'s, 'm, 'p> Annealer<'s, 'm, 'p> {
         debug_assert_eq!(self.state.objective(), self.best_objective);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::construct::{greedy, place_pins};
+    use crate::model::Model;
+    use crate::problem::Problem;
+    use crate::rooms::assign_rooms;
+    use crate::state::{State, objective_of_schedule, score_schedule};
+    use rand::SeedableRng;
+
+    /// After every run, the incremental score equals a recomputation from scratch and the
+    /// independent checker finds the schedule valid.
+    #[test]
+    fn incremental_objective_matches_naive_recomputation() {
+        for text in [include_str!("../tests/data/pub-tiny.json"), include_str!("../tests/data/pub-forum-2.json")] {
+            let problem = Problem::from_json(text).unwrap();
+            let model = Model::new(&problem);
+            let mut state = State::new(&model);
+            place_pins(&mut state).unwrap();
+            greedy(&mut state);
+            let limits = Limits {
+                deadline: Instant::now() + std::time::Duration::from_secs(60),
+                cancelled: &|| false,
+            };
+            let mut annealer = Annealer::new(&mut state, ChaCha8Rng::seed_from_u64(7));
+            for round in 0..4 {
+                annealer.run(3_000, 5.0 / f64::from(round + 1), 0.1, &limits);
+                let spots = annealer.best().0.to_vec();
+                let objective = annealer.best().1;
+                let schedule = assign_rooms(&model, &spots).unwrap();
+                let naive = score_schedule(&problem, &schedule);
+                assert_eq!(objective_of_schedule(&problem, &naive), objective);
+                let report = crate::check::evaluate(&problem, &schedule);
+                assert!(report.is_valid(), "{:?}", report.violations);
+                assert_eq!(report.objective, objective);
+            }
+            assert_eq!(state.score, score_schedule(&problem, &assign_rooms(&model, &state.spots).unwrap()));
+        }
+    }
+}

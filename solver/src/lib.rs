@@ -15,8 +15,6 @@ mod rooms;
 mod solution;
 mod solve;
 mod state;
-#[cfg(test)]
-mod tests_support;
 
 pub use check::{Breakdown, CheckReport, Violation, check, evaluate, parse_solution};
 pub use format::{ProblemDoc, SolutionDoc, Status};

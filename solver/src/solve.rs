@@ -97,9 +97,12 @@ fn starting_temperature(problem: &Problem) -> f64 {
 /// schedule or the bound improves, and at each phase change.
 ///
 /// The solver places the organiser's pins, builds a greedy schedule, then improves it by
-/// simulated annealing on the exact objective while HiGHS computes the LP bound on a
-/// second thread; small problems then get an exact MIP over the whole objective, warm
-/// started from the best schedule, which can prove it optimal.
+/// simulated annealing on the exact objective (moves with eviction and re-seating, and
+/// Kempe-chain swaps) while HiGHS computes the LP bound on a second thread. Then, for
+/// small problems where waits cost something, HiGHS re-optimises neighbourhoods exactly
+/// (a window of slots, or a waiting participant with everyone it meets), warm started
+/// from the best schedule; very small problems get one exact MIP over everything, which
+/// can prove optimality.
 ///
 /// It never returns an invalid schedule: at worst the one holding only the pins.
 /// Contradictory pins give [`Status::Infeasible`] with reasons naming them.
@@ -491,7 +494,7 @@ fn infeasible(problem: &Problem, reasons: Vec<(MeetingIx, String)>, started: Ins
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tests_support::assert_valid;
+    use crate::check::{check, evaluate};
 
     fn options(seconds: f64) -> SolveOptions {
         SolveOptions {
@@ -521,8 +524,13 @@ mod tests {
         Problem::from_json(&text).unwrap()
     }
 
+    /// The independent checker accepts the schedule, its objective and its claims.
     fn assert_consistent(problem: &Problem, solution: &Solution) {
-        assert_valid(problem, &solution.schedule);
+        let report = evaluate(problem, &solution.schedule);
+        assert!(report.is_valid(), "{:?}", report.violations);
+        assert_eq!(solution.objective, report.objective);
+        let document = check(problem, &solution.to_doc(problem));
+        assert!(document.is_valid(), "{:?}", document.violations);
         let score = score_schedule(problem, &solution.schedule);
         assert_eq!(solution.objective, objective_of_schedule(problem, &score));
         if let Some(bound) = solution.bound {
