@@ -41,11 +41,14 @@ impl std::error::Error for InputError {}
 /// Deserialises JSON text into `T`, naming the path of the first error.
 pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, InputError> {
     let de = &mut serde_json::Deserializer::from_str(text);
-    serde_path_to_error::deserialize(de).map_err(|err| {
+    let value = serde_path_to_error::deserialize(&mut *de).map_err(|err| {
         let path = err.path().to_string();
         let path = if path == "." { String::new() } else { path };
         InputError::new(path, err.into_inner().to_string())
-    })
+    })?;
+    // Text after the document is an error too, not something to ignore.
+    de.end().map_err(|err| InputError::new("", err.to_string()))?;
+    Ok(value)
 }
 
 /// Index of a slot in [`Problem::slots`] (sorted by start time).
