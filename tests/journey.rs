@@ -203,7 +203,7 @@ async fn journey(backend: Backend) {
         .await;
     assert_eq!(all.expect(200).json.as_array().unwrap().len(), 5);
 
-    // The problem the solver gets: the three accepted requests, weight 10 × priority.
+    // The problem the solver gets: the three accepted requests, weight 10 × priority × slots.
     let problem = app
         .get(&format!("/api/v1/events/{e}/problem"), Some(ORGANISER))
         .await
@@ -216,13 +216,21 @@ async fn journey(backend: Backend) {
     let m = meetings.iter().find(|m| m["id"] == bkk_acme.as_str()).unwrap();
     assert_eq!(
         (m["duration"].as_u64(), m["weight"].as_u64()),
-        (Some(2), Some(50))
+        (Some(2), Some(100))
     );
     assert_eq!(m["participants"], json!([bkk, acme]));
     assert_eq!(m["features"], json!(["interpretation"]));
     assert!(m["current"].is_null());
     let group = meetings.iter().find(|m| m["id"] == bkk_group.as_str()).unwrap();
     assert_eq!(group["participants"], json!([bkk, casa, unh]));
+    assert_eq!(
+        (group["duration"].as_u64(), group["weight"].as_u64()),
+        (Some(1), Some(40))
+    );
+    assert_eq!(
+        problem["penalties"],
+        json!({"idle_slot": 1, "gap": 0, "move": 20})
+    );
     let bkk_doc = problem["participants"]
         .as_array()
         .unwrap()

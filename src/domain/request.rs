@@ -76,7 +76,9 @@ pub const MAX_INVITEES: usize = 10;
 /// Longest message, in characters.
 pub const MAX_MESSAGE: usize = 2000;
 
-/// The solver's weight of a meeting: ten times its priority.
-pub fn weight(priority: u32) -> u32 {
-    10 * priority
+/// The solver's weight of a meeting: ten times its priority for each slot it lasts (a
+/// two-slot meeting is worth two one-slot meetings of the same priority), as in the public
+/// benchmark instances.
+pub fn weight(priority: u32, duration_slots: u32) -> u32 {
+    10 * priority * duration_slots
 }

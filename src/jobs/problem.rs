@@ -11,12 +11,13 @@ use crate::domain::RequestStatus;
 use crate::domain::request::weight;
 use crate::store::{Store, StoreResult};
 
-/// The objective's penalties: a wait costs about a third of a low-priority meeting, and a
-/// published meeting moves only for a clear gain (more than a priority-1 meeting is worth).
+/// The objective's penalties, as in the public benchmark instances: each idle slot between
+/// two meetings costs 1, and moving or dropping a published meeting costs 20 (twice a
+/// priority-1 meeting), so published meetings stay unless moving them is clearly worth it.
 pub const PENALTIES: PenaltiesDoc = PenaltiesDoc {
     idle_slot: 1,
-    gap: 3,
-    move_: 15,
+    gap: 0,
+    move_: 20,
 };
 
 /// Builds the problem of `event`: every slot, room and participant, and every accepted
@@ -82,7 +83,7 @@ pub async fn problem_doc(store: &dyn Store, event: &str) -> StoreResult<ProblemD
             .map(|r| MeetingDoc {
                 participants: r.participants(),
                 duration: r.duration_minutes / stored.slot_minutes,
-                weight: weight(r.priority),
+                weight: weight(r.priority, r.duration_minutes / stored.slot_minutes),
                 features: r.features.clone(),
                 allowed_slots: None,
                 fixed: None,
