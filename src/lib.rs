@@ -1,3 +1,11 @@
 //! The rendezvous service: HTTP API, storage, solve runs and command-line tools.
 
+pub mod app;
+pub mod calendar;
 pub mod cli;
+pub mod config;
+pub mod domain;
+pub mod http;
+pub mod jobs;
+pub mod sample;
+pub mod store;

@@ -1,10 +1,166 @@
-//! `rendezvous generate`.
+//! `rendezvous generate`: a synthetic Smart City Expo problem of any size.
 
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::Context;
+
+use super::BadInput;
+use crate::sample::{Expo, PRESETS, SampleSpec};
 
 #[derive(clap::Args, Debug)]
-pub struct Args {}
+pub struct Args {
+    /// A named size: demo, tiny, s, m, l (the public instances' sizes) or xl (80,000
+    /// meetings, 20,000 participants, 2,500 tables). The flags below override its numbers.
+    #[arg(long)]
+    pub preset: Option<String>,
+    /// Number of participants.
+    #[arg(long)]
+    pub participants: Option<usize>,
+    /// Number of meetings (accepted requests).
+    #[arg(long)]
+    pub meetings: Option<usize>,
+    /// Number of two- and four-seat tables (a few equipped rooms come on top).
+    #[arg(long)]
+    pub tables: Option<usize>,
+    /// Same seed, same problem (default: the preset's, else 1).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Write here instead of stdout.
+    #[arg(long, short, value_name = "PROBLEM.json")]
+    pub output: Option<PathBuf>,
+    /// Indent the JSON.
+    #[arg(long)]
+    pub pretty: bool,
+    /// Write the whole sample (profiles, rooms, requests of every status) instead of the
+    /// rendezvous-problem/1 document.
+    #[arg(long)]
+    pub expo: bool,
+}
 
-pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`rendezvous generate` is not built yet")
+impl Args {
+    /// The sample size these flags ask for.
+    pub fn spec(&self) -> Result<SampleSpec, BadInput> {
+        let base = match &self.preset {
+            Some(name) => Some(SampleSpec::preset(name).ok_or_else(|| {
+                let names: Vec<&str> = PRESETS.iter().map(|(n, _)| *n).collect();
+                BadInput(format!(
+                    "--preset: unknown preset {name:?} (one of {})",
+                    names.join(", ")
+                ))
+            })?),
+            None => None,
+        };
+        let size = |flag: &str, given: Option<usize>, preset: Option<usize>| {
+            given
+                .or(preset)
+                .ok_or_else(|| BadInput(format!("--{flag} is required without --preset")))
+        };
+        let spec = SampleSpec {
+            participants: size("participants", self.participants, base.map(|b| b.participants))?,
+            meetings: size("meetings", self.meetings, base.map(|b| b.meetings))?,
+            tables: size("tables", self.tables, base.map(|b| b.tables))?,
+            seed: self.seed.or(base.map(|b| b.seed)).unwrap_or(1),
+        };
+        spec.validate().map_err(|err| BadInput(format!("--{err}")))?;
+        Ok(spec)
+    }
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let spec = args.spec()?;
+    let started = Instant::now();
+    let expo = Expo::generate(&spec).map_err(|err| BadInput(format!("--{err}")))?;
+    let (rooms, meetings) = (expo.rooms.len(), expo.accepted().count());
+    match &args.output {
+        Some(path) => {
+            let file = File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+            write(BufWriter::new(file), expo, &args)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+        }
+        None => write(BufWriter::new(std::io::stdout().lock()), expo, &args)
+            .context("cannot write the problem to stdout")?,
+    }
+    let target = args
+        .output
+        .as_ref()
+        .map_or_else(|| "stdout".to_string(), |p| p.display().to_string());
+    eprintln!(
+        "{target}: {} participants, {meetings} meetings, {rooms} rooms ({} tables), seed {}, in {:.1} s",
+        spec.participants,
+        spec.tables,
+        spec.seed,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Streams the JSON out; the sample is dropped as soon as the problem is built from it.
+fn write<W: Write>(mut out: W, expo: Expo, args: &Args) -> anyhow::Result<()> {
+    if args.expo {
+        to_writer(&mut out, &expo, args.pretty)?;
+    } else {
+        let doc = expo.to_problem_doc();
+        drop(expo);
+        to_writer(&mut out, &doc, args.pretty)?;
+    }
+    out.write_all(b"\n")?;
+    out.flush()?;
+    Ok(())
+}
+
+fn to_writer<W: Write, T: serde::Serialize>(out: W, value: &T, pretty: bool) -> serde_json::Result<()> {
+    if pretty {
+        serde_json::to_writer_pretty(out, value)
+    } else {
+        serde_json::to_writer(out, value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(preset: Option<&str>, participants: Option<usize>) -> Args {
+        Args {
+            preset: preset.map(String::from),
+            participants,
+            meetings: Some(100),
+            tables: Some(10),
+            seed: None,
+            output: None,
+            pretty: false,
+            expo: false,
+        }
+    }
+
+    #[test]
+    fn preset_numbers_can_be_overridden() {
+        let spec = args(Some("xl"), None).spec().unwrap();
+        assert_eq!((spec.participants, spec.meetings, spec.tables), (20_000, 100, 10));
+        let spec = Args {
+            meetings: None,
+            tables: None,
+            ..args(Some("xl"), None)
+        }
+        .spec()
+        .unwrap();
+        assert_eq!(
+            (spec.participants, spec.meetings, spec.tables),
+            (20_000, 80_000, 2_500)
+        );
+    }
+
+    #[test]
+    fn missing_or_bad_sizes_are_named() {
+        let err = args(None, None).spec().unwrap_err();
+        assert!(err.0.contains("--participants"), "{err}");
+        let err = args(Some("huge"), None).spec().unwrap_err();
+        assert!(err.0.contains("--preset") && err.0.contains("xl"), "{err}");
+        let err = args(None, Some(1)).spec().unwrap_err();
+        assert!(err.0.starts_with("--participants"), "{err}");
+    }
 }

@@ -1,10 +1,33 @@
-//! `rendezvous serve`.
+//! `rendezvous serve`: the HTTP API (and, without Redis, the solver in-process).
 
 use std::process::ExitCode;
 
-#[derive(clap::Args, Debug)]
-pub struct Args {}
+use crate::app;
+use crate::config::{Config, init_tracing};
 
-pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`rendezvous serve` is not built yet")
+#[derive(clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub config: Config,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    init_tracing(args.config.log_json);
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?
+        .block_on(serve(args.config))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn serve(config: Config) -> anyhow::Result<()> {
+    let app = app::build(&config).await?;
+    let listener = tokio::net::TcpListener::bind(config.addr).await?;
+    let addr = listener.local_addr()?;
+    if let Some(token) = &app.generated_organiser_token {
+        eprintln!("Organiser token (shown once; set RENDEZVOUS_ORGANISER_TOKEN to choose your own): {token}");
+    }
+    eprintln!("rendezvous listening on http://{addr}  (API docs: http://{addr}/api/v1/docs/)");
+    tracing::info!(%addr, "listening");
+    app::serve(listener, app, app::shutdown_signal()).await
 }

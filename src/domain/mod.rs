@@ -1,0 +1,82 @@
+//! The expo's own types and rules: event days cut into slots in the event's timezone,
+//! participant kinds, the meeting-request state machine. Input is parsed into these types
+//! once, at the edge (`TryFrom<Dto>` in `http`), so the rest of the code can trust them.
+
+pub mod event;
+pub mod participant;
+pub mod request;
+
+pub use event::{DaySpec, EventSpec, SlotTime};
+pub use participant::ParticipantKind;
+pub use request::{RequestStatus, Response};
+
+/// One thing wrong with the input: where (a JSON pointer, RFC 6901) and what.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct FieldError {
+    /// JSON pointer to the offending value, as in `/days/0/date`.
+    pub pointer: String,
+    /// What is wrong with it.
+    pub detail: String,
+}
+
+/// Input that breaks one or more rules; every broken rule is listed.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Invalid(pub Vec<FieldError>);
+
+impl Invalid {
+    /// A single broken rule.
+    pub fn one(pointer: impl Into<String>, detail: impl Into<String>) -> Self {
+        Self(vec![FieldError {
+            pointer: pointer.into(),
+            detail: detail.into(),
+        }])
+    }
+
+    /// Records a broken rule.
+    pub fn push(&mut self, pointer: impl Into<String>, detail: impl Into<String>) {
+        self.0.push(FieldError {
+            pointer: pointer.into(),
+            detail: detail.into(),
+        });
+    }
+
+    /// `Ok(value)` when nothing was recorded.
+    pub fn into_result<T>(self, value: T) -> Result<T, Invalid> {
+        if self.0.is_empty() { Ok(value) } else { Err(self) }
+    }
+}
+
+/// Checks a list of short labels (features, topics, languages): non-empty, bounded, no
+/// duplicates. Returns them trimmed.
+pub fn labels(items: &[String], pointer: &str, errors: &mut Invalid) -> Vec<String> {
+    const MAX_ITEMS: usize = 50;
+    const MAX_LEN: usize = 200;
+    if items.len() > MAX_ITEMS {
+        errors.push(pointer, format!("at most {MAX_ITEMS} items"));
+    }
+    let mut out: Vec<String> = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        let item = item.trim();
+        if item.is_empty() {
+            errors.push(format!("{pointer}/{i}"), "must not be empty");
+        } else if item.chars().count() > MAX_LEN {
+            errors.push(format!("{pointer}/{i}"), format!("at most {MAX_LEN} characters"));
+        } else if out.iter().any(|o| o == item) {
+            errors.push(format!("{pointer}/{i}"), format!("{item:?} is listed twice"));
+        } else {
+            out.push(item.to_string());
+        }
+    }
+    out
+}
+
+/// Checks a required short text: trimmed, non-empty, at most `max` characters.
+pub fn text(value: &str, max: usize, pointer: &str, errors: &mut Invalid) -> String {
+    let value = value.trim();
+    if value.is_empty() {
+        errors.push(pointer, "must not be empty");
+    } else if value.chars().count() > max {
+        errors.push(pointer, format!("at most {max} characters"));
+    }
+    value.to_string()
+}

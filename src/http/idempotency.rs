@@ -1,0 +1,117 @@
+//! `Idempotency-Key` on POSTs: the first response to a (caller, key) is kept, and a retry
+//! with the same key and the same request gets that response back, creating nothing new.
+
+use axum::body::{Body, to_bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use sha2::{Digest, Sha256};
+
+use super::auth::{Caller, bearer, resolve};
+use super::error::ApiError;
+use crate::app::{AppState, BODY_LIMIT};
+use crate::store::{IdempotencyStart, StoredResponse};
+
+/// The request header.
+pub const HEADER: &str = "idempotency-key";
+/// Set on a response that is a replay of the first one.
+pub const REPLAYED: &str = "idempotent-replayed";
+
+/// Longest accepted key.
+const MAX_KEY: usize = 255;
+
+pub async fn middleware(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    if request.method() != Method::POST {
+        return next.run(request).await;
+    }
+    let Some(key) = request.headers().get(HEADER).cloned() else {
+        return next.run(request).await;
+    };
+    let key = match key.to_str() {
+        Ok(k) if !k.is_empty() && k.len() <= MAX_KEY => k.to_string(),
+        _ => {
+            return ApiError::field(
+                "/headers/Idempotency-Key",
+                format!("1 to {MAX_KEY} visible ASCII characters"),
+            )
+            .into_response();
+        }
+    };
+    let (mut parts, body) = request.into_parts();
+    // Without a valid token the handler answers 401; nothing to remember.
+    let Some(token) = bearer(&parts).map(str::to_string) else {
+        return next.run(Request::from_parts(parts, body)).await;
+    };
+    let caller = match resolve(&state, &token).await {
+        Ok(caller) => caller,
+        Err(err) => return err.into_response(),
+    };
+    parts.extensions.insert::<Caller>(caller.clone());
+    let Ok(bytes) = to_bytes(body, BODY_LIMIT).await else {
+        return ApiError::PayloadTooLarge.into_response();
+    };
+    let mut hasher = Sha256::new();
+    hasher.update(parts.method.as_str());
+    hasher.update([0]);
+    hasher.update(parts.uri.path());
+    hasher.update([0]);
+    hasher.update(&bytes);
+    let fingerprint = hex::encode(hasher.finalize());
+    let scope = caller.idempotency_scope();
+    match state.store.idempotency_start(&scope, &key, &fingerprint).await {
+        Err(err) => ApiError::from(err).into_response(),
+        Ok(IdempotencyStart::Replay(stored)) => replay(stored),
+        Ok(IdempotencyStart::InProgress) => {
+            ApiError::Conflict("a request with this Idempotency-Key is still being handled".into())
+                .into_response()
+        }
+        Ok(IdempotencyStart::Mismatch) => ApiError::field(
+            "/headers/Idempotency-Key",
+            "this key was already used for a different request",
+        )
+        .into_response(),
+        Ok(IdempotencyStart::Fresh) => {
+            let response = next.run(Request::from_parts(parts, Body::from(bytes))).await;
+            if response.status().is_server_error() {
+                if let Err(err) = state.store.idempotency_abandon(&scope, &key).await {
+                    tracing::warn!(error = %err, "could not release an idempotency key");
+                }
+                return response;
+            }
+            let (parts, body) = response.into_parts();
+            let body = match to_bytes(body, usize::MAX).await {
+                Ok(b) => b,
+                Err(err) => {
+                    return ApiError::Internal(anyhow::anyhow!("reading a response: {err}")).into_response();
+                }
+            };
+            let stored = StoredResponse {
+                status: parts.status.as_u16(),
+                content_type: parts
+                    .headers
+                    .get(header::CONTENT_TYPE)
+                    .and_then(|v| v.to_str().ok())
+                    .map(String::from),
+                body: body.to_vec(),
+            };
+            if let Err(err) = state.store.idempotency_finish(&scope, &key, &stored).await {
+                tracing::warn!(error = %err, "could not store an idempotent response");
+            }
+            Response::from_parts(parts, Body::from(body))
+        }
+    }
+}
+
+fn replay(stored: StoredResponse) -> Response {
+    let status = StatusCode::from_u16(stored.status).unwrap_or(StatusCode::OK);
+    let mut response = (status, stored.body).into_response();
+    if let Some(ct) = stored.content_type.and_then(|c| HeaderValue::from_str(&c).ok()) {
+        response.headers_mut().insert(header::CONTENT_TYPE, ct);
+    }
+    response.headers_mut().insert(
+        HeaderName::from_static(REPLAYED),
+        HeaderValue::from_static("true"),
+    );
+    response
+}

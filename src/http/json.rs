@@ -1,0 +1,113 @@
+//! The JSON body extractor: requires `application/json`, rejects unknown fields (the DTOs
+//! deny them), and turns any decoding error into a 422 naming the field by JSON pointer.
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use axum::http::header;
+use serde::de::DeserializeOwned;
+
+use super::error::ApiError;
+
+/// A JSON request body of type `T`.
+pub struct Json<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| {
+                v.split(';')
+                    .next()
+                    .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
+            });
+        if !is_json {
+            return Err(ApiError::UnsupportedMediaType(
+                "expected Content-Type: application/json".into(),
+            ));
+        }
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(|_| ApiError::PayloadTooLarge)?;
+        parse(&bytes).map(Json)
+    }
+}
+
+/// Decodes JSON, naming the place of the first error as a JSON pointer.
+pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(de).map_err(|err| {
+        let mut pointer = String::new();
+        for segment in err.path().iter() {
+            use serde_path_to_error::Segment;
+            match segment {
+                Segment::Seq { index } => pointer.push_str(&format!("/{index}")),
+                Segment::Map { key } => pointer.push_str(&format!("/{}", escape(key))),
+                Segment::Enum { variant } => pointer.push_str(&format!("/{}", escape(variant))),
+                Segment::Unknown => {}
+            }
+        }
+        let message = err.inner().to_string();
+        // serde reports unknown and missing fields at their parent object: name the field.
+        for prefix in ["unknown field `", "missing field `"] {
+            if let Some(rest) = message.strip_prefix(prefix) {
+                if let Some(name) = rest.split('`').next() {
+                    let segment = format!("/{}", escape(name));
+                    if !pointer.ends_with(&segment) {
+                        pointer.push_str(&segment);
+                    }
+                }
+            }
+        }
+        ApiError::field(pointer, message)
+    })
+}
+
+fn escape(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Day {
+        date: String,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Doc {
+        slot_minutes: u32,
+        days: Vec<Day>,
+    }
+
+    fn pointer(text: &str) -> String {
+        match parse::<Doc>(text.as_bytes()) {
+            Err(ApiError::Invalid(invalid)) => invalid.0[0].pointer.clone(),
+            other => panic!("expected a 422, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn errors_name_the_field() {
+        assert_eq!(pointer(r#"{"slot_minutes": -1, "days": []}"#), "/slot_minutes");
+        assert_eq!(
+            pointer(r#"{"slot_minutes": 20, "days": [{"date": 5}]}"#),
+            "/days/0/date"
+        );
+        assert_eq!(
+            pointer(r#"{"slot_minutes": 20, "days": [{"date": "x", "colour": 1}]}"#),
+            "/days/0/colour"
+        );
+        assert_eq!(pointer(r#"{"days": []}"#), "/slot_minutes");
+        assert_eq!(pointer(r#"{"slot_minutes": 20, "days": [}"#), "/days/0");
+    }
+}

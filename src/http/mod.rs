@@ -1,0 +1,69 @@
+//! The HTTP API v1: one module per resource, one error type, bearer auth.
+
+pub mod auth;
+pub mod error;
+pub mod events;
+pub mod idempotency;
+pub mod json;
+pub mod ops;
+pub mod participants;
+pub mod requests;
+pub mod rooms;
+pub mod schedules;
+pub mod timetable;
+
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::app::AppState;
+
+/// A new opaque id with a readable prefix, as `evt_0f3c…`.
+pub fn new_id(prefix: &str) -> String {
+    format!("{prefix}_{}", uuid::Uuid::new_v4().simple())
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "rendezvous", description = "B2B matchmaking and meeting scheduler for trade expos: HTTP API v1"),
+    modifiers(&BearerAuth),
+    security(("bearer" = [])),
+    tags(
+        (name = "events", description = "The expo: days, sessions, slots"),
+        (name = "rooms", description = "Tables and meeting rooms"),
+        (name = "participants", description = "Registration, directory, profiles"),
+        (name = "requests", description = "Meeting requests and answers"),
+        (name = "schedules", description = "Solve runs and publishing (organiser)"),
+        (name = "timetable", description = "The published timetable and agendas"),
+        (name = "operations", description = "Health and metrics"),
+    )
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// The API routes under `/api/v1` and the operations routes at the root, with the
+/// OpenAPI document describing them.
+pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
+    let api = OpenApiRouter::new()
+        .merge(events::router())
+        .merge(rooms::router())
+        .merge(participants::router())
+        .merge(requests::router())
+        .merge(schedules::router())
+        .merge(timetable::router());
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .nest("/api/v1", api)
+        .merge(ops::router())
+        .split_for_parts()
+}

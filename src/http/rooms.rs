@@ -1,0 +1,105 @@
+//! Rooms: tables and meeting rooms, with seats and features.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::auth::Caller;
+use super::error::{ApiResult, Problem};
+use super::json::Json;
+use super::new_id;
+use crate::app::AppState;
+use crate::domain::{Invalid, labels, text};
+use crate::store::Room;
+
+/// Most seats in one room.
+const MAX_CAPACITY: u32 = 1000;
+
+/// `POST /events/{event}/rooms`.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateRoom {
+    pub name: String,
+    /// Seats, 1–1000.
+    pub capacity: u32,
+    #[serde(default)]
+    pub features: Vec<String>,
+    /// Slot ids in which the room cannot be used.
+    #[serde(default)]
+    pub unavailable: Vec<String>,
+}
+
+/// A room.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct RoomView {
+    pub id: String,
+    pub name: String,
+    pub capacity: u32,
+    pub features: Vec<String>,
+    pub unavailable: Vec<String>,
+}
+
+impl From<Room> for RoomView {
+    fn from(r: Room) -> Self {
+        Self {
+            id: r.id,
+            name: r.name,
+            capacity: r.capacity,
+            features: r.features,
+            unavailable: r.unavailable,
+        }
+    }
+}
+
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(create_room, list_rooms))
+}
+
+/// Adds a room (organiser).
+#[utoipa::path(post, path = "/events/{event}/rooms", tag = "rooms", params(("event" = String, Path)),
+    request_body = CreateRoom,
+    responses((status = 201, body = RoomView), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn create_room(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(event): Path<String>,
+    Json(body): Json<CreateRoom>,
+) -> ApiResult<(StatusCode, axum::Json<RoomView>)> {
+    caller.organiser()?;
+    let spec = state.store.event(&event).await?.spec()?;
+    let mut errors = Invalid::default();
+    let name = text(&body.name, 200, "/name", &mut errors);
+    if !(1..=MAX_CAPACITY).contains(&body.capacity) {
+        errors.push("/capacity", format!("must be between 1 and {MAX_CAPACITY}"));
+    }
+    let features = labels(&body.features, "/features", &mut errors);
+    let unavailable = spec.slot_ids(&body.unavailable, "/unavailable", &mut errors);
+    let room = errors.into_result(Room {
+        id: new_id("room"),
+        event_id: event,
+        name,
+        capacity: body.capacity,
+        features,
+        unavailable,
+    })?;
+    state.store.create_room(&room).await?;
+    Ok((StatusCode::CREATED, axum::Json(room.into())))
+}
+
+/// The event's rooms (organiser, or a participant of the event: rooms' features are what
+/// requests may ask for).
+#[utoipa::path(get, path = "/events/{event}/rooms", tag = "rooms", params(("event" = String, Path)),
+    responses((status = 200, body = Vec<RoomView>), (status = 401, body = Problem), (status = 404, body = Problem)))]
+async fn list_rooms(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(event): Path<String>,
+) -> ApiResult<axum::Json<Vec<RoomView>>> {
+    caller.in_event(&event)?;
+    state.store.event(&event).await?;
+    let rooms = state.store.rooms(&event).await?;
+    Ok(axum::Json(rooms.into_iter().map(RoomView::from).collect()))
+}

@@ -1,0 +1,282 @@
+//! Schedule runs (organiser): solve in the background, watch progress, inspect the
+//! solution, publish it as the next timetable version. And the problem document itself.
+
+use std::collections::HashSet;
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
+use rendezvous_solver::SolutionDoc;
+use serde::{Deserialize, Serialize};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::auth::Caller;
+use super::error::{ApiError, ApiResult, Problem};
+use super::json::Json;
+use super::new_id;
+use crate::app::AppState;
+use crate::domain::RequestStatus;
+use crate::jobs::problem_doc;
+use crate::store::{PlacedMeeting, RunStatus, ScheduleRun};
+
+/// Longest solve a request may ask for, in seconds.
+const MAX_TIME_LIMIT: u32 = 3600;
+
+/// `POST /events/{event}/schedules`.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateSchedule {
+    /// Wall-clock budget of the solve, 1–3600 seconds (default 30).
+    #[serde(default = "thirty")]
+    pub time_limit_seconds: u32,
+}
+
+fn thirty() -> u32 {
+    30
+}
+
+/// A schedule run.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ScheduleView {
+    pub id: String,
+    pub status: RunStatus,
+    pub time_limit_seconds: u32,
+    /// The schedule's objective, once done.
+    pub objective: Option<i64>,
+    /// A proved upper bound on the objective, when known.
+    pub bound: Option<i64>,
+    /// Meetings placed, once done.
+    pub placed: Option<i64>,
+    /// Meetings not placed, once done (their reasons are in the solution).
+    pub unscheduled: Option<i64>,
+    /// The latest progress: incumbent, bound, gap, elapsed_seconds, phase.
+    #[schema(value_type = Option<Object>)]
+    pub progress: Option<serde_json::Value>,
+    /// Why the run failed.
+    pub error: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<ScheduleRun> for ScheduleView {
+    fn from(r: ScheduleRun) -> Self {
+        Self {
+            id: r.id,
+            status: r.status,
+            time_limit_seconds: r.time_limit_seconds,
+            objective: r.objective,
+            bound: r.bound,
+            placed: r.placed,
+            unscheduled: r.unscheduled,
+            progress: r.progress,
+            error: r.error,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+/// The outcome of a publish.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Published {
+    /// The new timetable version.
+    pub version: i64,
+    /// Meetings in it.
+    pub meetings: usize,
+    /// Requests the schedule placed that are no longer accepted (withdrawn since the
+    /// solve): left out.
+    pub skipped: Vec<String>,
+}
+
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create_schedule))
+        .routes(routes!(get_schedule))
+        .routes(routes!(get_solution))
+        .routes(routes!(publish))
+        .routes(routes!(get_problem))
+}
+
+/// Starts a solve in the background (organiser). One run per event at a time.
+#[utoipa::path(post, path = "/events/{event}/schedules", tag = "schedules", params(("event" = String, Path)),
+    request_body = CreateSchedule,
+    responses((status = 202, body = ScheduleView), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn create_schedule(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(event): Path<String>,
+    Json(body): Json<CreateSchedule>,
+) -> ApiResult<(StatusCode, axum::Json<ScheduleView>)> {
+    caller.organiser()?;
+    if !(1..=MAX_TIME_LIMIT).contains(&body.time_limit_seconds) {
+        return Err(ApiError::field(
+            "/time_limit_seconds",
+            format!("must be between 1 and {MAX_TIME_LIMIT}"),
+        ));
+    }
+    state.store.event(&event).await?;
+    let now = Utc::now();
+    let run = ScheduleRun {
+        id: new_id("sch"),
+        event_id: event.clone(),
+        status: RunStatus::Queued,
+        time_limit_seconds: body.time_limit_seconds,
+        objective: None,
+        bound: None,
+        placed: None,
+        unscheduled: None,
+        progress: None,
+        problem: None,
+        solution: None,
+        error: None,
+        created_at: now,
+        updated_at: now,
+    };
+    state.store.create_run(&run).await?;
+    if let Err(err) = state.queue.submit(&event, &run.id).await {
+        state.store.fail_run(&run.id, "could not be queued").await?;
+        return Err(ApiError::Internal(err));
+    }
+    tracing::info!(event, run = run.id, "schedule run queued");
+    Ok((StatusCode::ACCEPTED, axum::Json(run.into())))
+}
+
+/// A run's status and progress (organiser).
+#[utoipa::path(get, path = "/events/{event}/schedules/{id}", tag = "schedules",
+    params(("event" = String, Path), ("id" = String, Path)),
+    responses((status = 200, body = ScheduleView), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 404, body = Problem)))]
+async fn get_schedule(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((event, id)): Path<(String, String)>,
+) -> ApiResult<axum::Json<ScheduleView>> {
+    caller.organiser()?;
+    Ok(axum::Json(state.store.run(&event, &id).await?.into()))
+}
+
+fn json_text(text: String) -> Response {
+    let mut response = text.into_response();
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response
+}
+
+/// A done run's `rendezvous-solution/1` document (organiser): placements, and each
+/// unscheduled meeting with its reason.
+#[utoipa::path(get, path = "/events/{event}/schedules/{id}/solution", tag = "schedules",
+    params(("event" = String, Path), ("id" = String, Path)),
+    responses((status = 200, body = Object, description = "a rendezvous-solution/1 document"),
+              (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
+              (status = 409, body = Problem)))]
+async fn get_solution(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((event, id)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    caller.organiser()?;
+    let run = state.store.run(&event, &id).await?;
+    match (run.status, run.solution) {
+        (RunStatus::Done, Some(solution)) => Ok(json_text(solution)),
+        (status, _) => Err(ApiError::Conflict(format!(
+            "the run is {}; it has no solution",
+            status.as_str()
+        ))),
+    }
+}
+
+/// Publishes a done run as the next timetable version, atomically (organiser).
+#[utoipa::path(post, path = "/events/{event}/schedules/{id}/publish", tag = "schedules",
+    params(("event" = String, Path), ("id" = String, Path)),
+    responses((status = 200, body = Published), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 404, body = Problem), (status = 409, body = Problem)))]
+async fn publish(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((event, id)): Path<(String, String)>,
+) -> ApiResult<axum::Json<Published>> {
+    caller.organiser()?;
+    let run = state.store.run(&event, &id).await?;
+    let (RunStatus::Done, Some(problem), Some(solution)) = (run.status, run.problem, run.solution) else {
+        return Err(ApiError::Conflict(format!(
+            "the run is {}; only a done run can be published",
+            run.status.as_str()
+        )));
+    };
+    let problem = rendezvous_solver::Problem::from_json(&problem)
+        .map_err(|e| anyhow::anyhow!("stored problem of {id}: {e}"))?;
+    let solution: SolutionDoc =
+        serde_json::from_str(&solution).map_err(|e| anyhow::anyhow!("stored solution of {id}: {e}"))?;
+    let accepted: HashSet<String> = state
+        .store
+        .requests(&event, None)
+        .await?
+        .into_iter()
+        .filter(|r| r.status == RequestStatus::Accepted)
+        .map(|r| r.id)
+        .collect();
+    let mut meetings = Vec::new();
+    let mut skipped = Vec::new();
+    for a in &solution.assignments {
+        if !accepted.contains(&a.meeting) {
+            skipped.push(a.meeting.clone());
+            continue;
+        }
+        let (Some(m), Some(slot)) = (problem.meeting_index(&a.meeting), problem.slot_index(&a.slot)) else {
+            return Err(ApiError::Conflict(format!(
+                "the solution places unknown meeting or slot ({a:?})"
+            )));
+        };
+        if problem.room_index(&a.room).is_none() {
+            return Err(ApiError::Conflict(format!(
+                "the solution uses unknown room {:?}",
+                a.room
+            )));
+        }
+        let occupied = problem.occupied_slots(m, slot).ok_or_else(|| {
+            ApiError::Conflict(format!("meeting {} runs past the end of its session", a.meeting))
+        })?;
+        meetings.push(PlacedMeeting {
+            request_id: a.meeting.clone(),
+            slot_id: a.slot.clone(),
+            room_id: a.room.clone(),
+            participants: problem.meetings[m]
+                .participants
+                .iter()
+                .map(|&p| problem.participants[p].id.clone())
+                .collect(),
+            occupied_slots: occupied.map(|s| problem.slots[s].id.clone()).collect(),
+        });
+    }
+    let version = state.store.publish(&event, &id, &meetings).await?;
+    tracing::info!(
+        event,
+        run = id,
+        version,
+        meetings = meetings.len(),
+        "timetable published"
+    );
+    Ok(axum::Json(Published {
+        version,
+        meetings: meetings.len(),
+        skipped,
+    }))
+}
+
+/// The `rendezvous-problem/1` document a run would solve now (organiser), with `current`
+/// set from the published timetable.
+#[utoipa::path(get, path = "/events/{event}/problem", tag = "schedules", params(("event" = String, Path)),
+    responses((status = 200, body = Object, description = "a rendezvous-problem/1 document"),
+              (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
+async fn get_problem(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(event): Path<String>,
+) -> ApiResult<axum::Json<rendezvous_solver::ProblemDoc>> {
+    caller.organiser()?;
+    Ok(axum::Json(problem_doc(state.store.as_ref(), &event).await?))
+}

@@ -1,0 +1,34 @@
+//! The embedded default backend: one SQLite file, created on first start.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow};
+
+/// The store on a SQLite database.
+#[derive(Clone)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (creating if missing) the database at `url` and runs the migrations.
+    pub async fn connect(url: &str) -> anyhow::Result<Self> {
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .foreign_keys(true)
+            // Writers queue on the database lock; give bursts of them time.
+            .busy_timeout(Duration::from_secs(30));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
+        sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+        Ok(Self { pool })
+    }
+}
+
+// Write transactions take the database lock up front: a deferred transaction that reads
+// first cannot wait for the lock later, it fails with SQLITE_BUSY.
+sql_store!(SqliteStore, sqlx::Sqlite, SqliteRow, "BEGIN IMMEDIATE");

@@ -1,0 +1,91 @@
+//! Operations routes, the OpenAPI document (snapshot) and the offline docs page.
+
+mod common;
+
+use common::{Backend, ORGANISER, TestApp};
+
+#[tokio::test]
+async fn health_readiness_metrics_and_docs() {
+    let app = TestApp::start(Backend::Sqlite).await;
+    assert_eq!(app.get("/healthz", None).await.expect(200).json["status"], "ok");
+    assert_eq!(app.get("/readyz", None).await.expect(200).json["status"], "ready");
+    app.get("/api/v1/events", Some(ORGANISER)).await.expect(200);
+    let metrics = app.get("/metrics", None).await;
+    metrics.expect(200);
+    assert!(metrics.text.contains("http_requests_total"), "{}", metrics.text);
+    assert!(
+        metrics.text.contains("route=\"/api/v1/events\""),
+        "{}",
+        metrics.text
+    );
+
+    // The docs page and its assets are served by the app itself (no CDN): it works offline.
+    let page = app.get("/api/v1/docs/", None).await;
+    page.expect(200);
+    assert!(page.text.contains("swagger"), "{}", page.text);
+    let assets: Vec<String> = page
+        .text
+        .split(['"', '\''])
+        .filter(|s| s.ends_with(".js") || s.ends_with(".css"))
+        .map(String::from)
+        .collect();
+    assert!(!assets.is_empty(), "{}", page.text);
+    for asset in assets {
+        assert!(
+            !asset.starts_with("http"),
+            "the docs page loads {asset} from elsewhere"
+        );
+        let path = if asset.starts_with('/') {
+            asset
+        } else {
+            format!("/api/v1/docs/{}", asset.trim_start_matches("./"))
+        };
+        app.get(&path, None).await.expect(200);
+    }
+    let document = app.get("/api/v1/openapi.json", None).await;
+    assert_eq!(
+        document.expect(200).json,
+        serde_json::to_value(rendezvous::app::openapi()).unwrap()
+    );
+}
+
+#[test]
+fn openapi_document_snapshot() {
+    let document = serde_json::to_value(rendezvous::app::openapi()).unwrap();
+    // Every route of the spec is described.
+    let paths = document["paths"].as_object().unwrap();
+    for (path, method) in [
+        ("/api/v1/events", "post"),
+        ("/api/v1/events/{event}", "get"),
+        ("/api/v1/events/{event}/rooms", "post"),
+        ("/api/v1/events/{event}/rooms", "get"),
+        ("/api/v1/events/{event}/participants", "post"),
+        ("/api/v1/events/{event}/participants/import", "post"),
+        ("/api/v1/events/{event}/participants", "get"),
+        ("/api/v1/events/{event}/participants/{id}", "get"),
+        ("/api/v1/events/{event}/participants/{id}", "patch"),
+        ("/api/v1/events/{event}/requests", "post"),
+        ("/api/v1/events/{event}/requests", "get"),
+        ("/api/v1/events/{event}/requests/{id}/accept", "post"),
+        ("/api/v1/events/{event}/requests/{id}/decline", "post"),
+        ("/api/v1/events/{event}/requests/{id}/withdraw", "post"),
+        ("/api/v1/events/{event}/schedules", "post"),
+        ("/api/v1/events/{event}/schedules/{id}", "get"),
+        ("/api/v1/events/{event}/schedules/{id}/solution", "get"),
+        ("/api/v1/events/{event}/schedules/{id}/publish", "post"),
+        ("/api/v1/events/{event}/problem", "get"),
+        ("/api/v1/events/{event}/timetable", "get"),
+        ("/api/v1/events/{event}/participants/{id}/agenda", "get"),
+        ("/api/v1/events/{event}/participants/{id}/agenda.ics", "get"),
+        ("/api/v1/events/{event}/rooms/{id}/agenda", "get"),
+        ("/healthz", "get"),
+        ("/readyz", "get"),
+        ("/metrics", "get"),
+    ] {
+        assert!(
+            paths.get(path).and_then(|p| p.get(method)).is_some(),
+            "{method} {path} is not documented"
+        );
+    }
+    insta::assert_json_snapshot!("openapi", document);
+}
