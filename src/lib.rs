@@ -3,6 +3,7 @@
 pub mod app;
 pub mod calendar;
 pub mod cli;
+pub mod cluster;
 pub mod config;
 pub mod domain;
 pub mod http;
