@@ -89,3 +89,37 @@ fn openapi_document_snapshot() {
     }
     insta::assert_json_snapshot!("openapi", document);
 }
+
+#[tokio::test]
+async fn a_generated_organiser_token_is_made_once_and_kept() {
+    let db = common::FreshDatabase::new(Backend::Sqlite).await;
+    let config = rendezvous::config::Config::new(db.url.clone(), None);
+    let first = rendezvous::app::build(&config).await.unwrap();
+    let token = first
+        .generated_organiser_token
+        .clone()
+        .expect("a token is generated at first start");
+    assert_eq!(
+        *first.state.organiser_token_hash,
+        rendezvous::http::auth::hash_token(&token)
+    );
+    drop(first);
+    let second = rendezvous::app::build(&config).await.unwrap();
+    assert!(
+        second.generated_organiser_token.is_none(),
+        "printed once: not generated again"
+    );
+    assert_eq!(
+        *second.state.organiser_token_hash,
+        rendezvous::http::auth::hash_token(&token)
+    );
+    // Only the hash is stored.
+    let stored = second
+        .state
+        .store
+        .setting("organiser_token_hash")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_ne!(stored, token);
+}

@@ -183,13 +183,9 @@ async fn validation(backend: Backend) {
         )
         .await;
     }
-    app.post(
-        &format!("/api/v1/events/evt_missing/rooms"),
-        Some(ORGANISER),
-        room.clone(),
-    )
-    .await
-    .expect(404);
+    app.post("/api/v1/events/evt_missing/rooms", Some(ORGANISER), room.clone())
+        .await
+        .expect(404);
 
     // Participants.
     let participants = format!("/api/v1/events/{e}/participants");

@@ -97,10 +97,8 @@ impl EventSpec {
                 errors.push(format!("/days/{d}/date"), "not a date as YYYY-MM-DD");
                 continue;
             };
-            if let Some(&last) = dates.last() {
-                if date <= last {
-                    errors.push(format!("/days/{d}/date"), "days must be in order, each date once");
-                }
+            if dates.last().is_some_and(|&last| date <= last) {
+                errors.push(format!("/days/{d}/date"), "days must be in order, each date once");
             }
             dates.push(date);
             if day.sessions.is_empty() {
@@ -152,7 +150,7 @@ impl EventSpec {
                         }),
                         _ => {
                             errors.push(
-                                format!("{at}"),
+                                at.clone(),
                                 format!(
                                     "{} does not exist exactly once in {} (a clock change); move the session",
                                     t.format("%Y-%m-%d %H:%M"),

@@ -53,12 +53,13 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         let message = err.inner().to_string();
         // serde reports unknown and missing fields at their parent object: name the field.
         for prefix in ["unknown field `", "missing field `"] {
-            if let Some(rest) = message.strip_prefix(prefix) {
-                if let Some(name) = rest.split('`').next() {
-                    let segment = format!("/{}", escape(name));
-                    if !pointer.ends_with(&segment) {
-                        pointer.push_str(&segment);
-                    }
+            if let Some(name) = message
+                .strip_prefix(prefix)
+                .and_then(|rest| rest.split('`').next())
+            {
+                let segment = format!("/{}", escape(name));
+                if !pointer.ends_with(&segment) {
+                    pointer.push_str(&segment);
                 }
             }
         }

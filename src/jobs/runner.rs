@@ -104,10 +104,10 @@ pub async fn execute(
         tokio::spawn(async move {
             while progress_rx.changed().await.is_ok() {
                 let latest = progress_rx.borrow_and_update().clone();
-                if let Some(progress) = latest {
-                    if let Err(err) = store.run_progress(&run_id, &progress).await {
-                        tracing::warn!(run = run_id, error = %err, "could not record progress");
-                    }
+                if let Some(progress) = latest
+                    && let Err(err) = store.run_progress(&run_id, &progress).await
+                {
+                    tracing::warn!(run = run_id, error = %err, "could not record progress");
                 }
                 // Progress is for people watching: a few writes a second are plenty.
                 tokio::time::sleep(Duration::from_millis(250)).await;

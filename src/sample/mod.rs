@@ -609,6 +609,7 @@ fn university(rng: &mut ChaCha8Rng, city: &City) -> String {
 fn generate_participants(rng: &mut ChaCha8Rng, count: usize, layout: &SlotLayout) -> Vec<SampleParticipant> {
     let delegations = (count / 25).clamp(1, CITIES.len());
     let mut participants = Vec::with_capacity(count);
+    #[allow(clippy::needless_range_loop)]
     for i in 0..count {
         let (kind, city) = if i < delegations {
             (ParticipantKind::Delegation, &CITIES[i])
