@@ -365,7 +365,10 @@ mod tests {
     /// independent checker finds the schedule valid.
     #[test]
     fn incremental_objective_matches_naive_recomputation() {
-        for text in [include_str!("../tests/data/pub-tiny.json"), include_str!("../tests/data/pub-forum-2.json")] {
+        for text in [
+            include_str!("../tests/data/pub-tiny.json"),
+            include_str!("../tests/data/pub-forum-2.json"),
+        ] {
             let problem = Problem::from_json(text).unwrap();
             let model = Model::new(&problem);
             let mut state = State::new(&model);
@@ -387,7 +390,10 @@ mod tests {
                 assert!(report.is_valid(), "{:?}", report.violations);
                 assert_eq!(report.objective, objective);
             }
-            assert_eq!(state.score, score_schedule(&problem, &assign_rooms(&model, &state.spots).unwrap()));
+            assert_eq!(
+                state.score,
+                score_schedule(&problem, &assign_rooms(&model, &state.spots).unwrap())
+            );
         }
     }
 }

@@ -8,6 +8,10 @@ use crate::problem::{MeetingIx, ParticipantIx, Problem, RoomIx, SlotIx};
 /// Index of a room class in [`Model::classes`].
 pub(crate) type ClassIx = usize;
 
+/// What makes rooms interchangeable (capacity, feature count, features, unavailable
+/// slots, and the room itself when a pin names it), ordered smallest class first.
+type ClassKey = (u32, usize, Vec<String>, Vec<SlotIx>, Option<RoomIx>);
+
 /// Rooms that are interchangeable: same capacity, features and unavailable slots. A room
 /// that some meeting pins is always a class of its own, so the pin can be honoured by
 /// counting alone.
@@ -83,8 +87,7 @@ impl<'p> Model<'p> {
         };
 
         // Group rooms; the key orders classes smallest first.
-        let mut groups: BTreeMap<(u32, usize, Vec<String>, Vec<SlotIx>, Option<RoomIx>), Vec<RoomIx>> =
-            BTreeMap::new();
+        let mut groups: BTreeMap<ClassKey, Vec<RoomIx>> = BTreeMap::new();
         for (r, room) in problem.rooms.iter().enumerate() {
             let own = pinned_rooms[r].then_some(r);
             groups

@@ -183,7 +183,13 @@ pub fn solve(problem: &Problem, options: &SolveOptions, progress: &mut dyn FnMut
         // Small problems where waits cost something re-optimise slot windows exactly.
         let windowed = placement_count(&model) <= WINDOW_LIMIT
             && (problem.penalties.idle_slot > 0 || problem.penalties.gap > 0);
-        let anneal_share = if exact || windowed { 0.7 } else { 1.0 };
+        let anneal_share = if exact {
+            0.5
+        } else if windowed {
+            0.9
+        } else {
+            1.0
+        };
         let anneal_deadline = started + options.time_limit.mul_f64(anneal_share);
         let limits = Limits {
             deadline: anneal_deadline,

@@ -217,9 +217,8 @@ pub(crate) fn score_schedule(problem: &Problem, schedule: &Schedule) -> Score {
         score.weight += i64::from(meeting.weight);
         score.placed += 1;
         for &p in &meeting.participants {
-            for t in placement.slot..placement.slot + meeting.duration as usize {
-                busy[p][t] = true;
-            }
+            let occupied = placement.slot..placement.slot + meeting.duration as usize;
+            busy[p][occupied].fill(true);
         }
     }
     for row in &busy {
