@@ -287,6 +287,15 @@ async fn journey(backend: Backend) {
         )
         .await;
     assert_eq!(published.expect(200).json["version"], 1);
+    // SEQUENCE in the .ics counts how often a meeting moved between published versions.
+    let mut sequences = Sequences::default();
+    sequences.publish(placed.iter().map(|a| {
+        (
+            a["meeting"].as_str().unwrap(),
+            a["slot"].as_str().unwrap(),
+            a["room"].as_str().unwrap(),
+        )
+    }));
     let timetable = app
         .get(&format!("/api/v1/events/{e}/timetable"), Some(ORGANISER))
         .await;
@@ -294,16 +303,12 @@ async fn journey(backend: Backend) {
     assert_eq!(timetable.json["meetings"].as_array().unwrap().len(), placed.len());
 
     // The organiser's own placements (a pin board), published as version 2.
-    let run2 = app
-        .hand_made_run(
-            &e,
-            &[
-                (&bkk_acme, "d1-1000", &atlas),
-                (&bkk_group, "d1-1040", &atlas),
-                (&tangier_acme, "d1-1040", &table1),
-            ],
-        )
-        .await;
+    let pin_board = [
+        (bkk_acme.as_str(), "d1-1000", atlas.as_str()),
+        (bkk_group.as_str(), "d1-1040", atlas.as_str()),
+        (tangier_acme.as_str(), "d1-1040", table1.as_str()),
+    ];
+    let run2 = app.hand_made_run(&e, &pin_board).await;
     let published = app
         .post(
             &format!("/api/v1/events/{e}/schedules/{run2}/publish"),
@@ -312,6 +317,7 @@ async fn journey(backend: Backend) {
         )
         .await;
     assert_eq!(published.expect(200).json["version"], 2);
+    sequences.publish(pin_board);
 
     // Everyone reads their agenda; the organiser sees every meeting.
     let all = app
@@ -381,11 +387,18 @@ async fn journey(backend: Backend) {
         "{}",
         ics.text
     );
-    assert!(
-        !ics.text.contains("SEQUENCE:1"),
-        "nothing moved yet: {}",
-        ics.text
-    );
+    for meeting in [&bkk_acme, &tangier_acme] {
+        let block = ics
+            .text
+            .split("BEGIN:VEVENT")
+            .find(|block| block.contains(&format!("UID:{meeting}@rendezvous")))
+            .unwrap_or_else(|| panic!("no VEVENT for {meeting}: {}", ics.text));
+        let expected = format!("SEQUENCE:{}", sequences.of(meeting));
+        assert!(
+            block.contains(&expected),
+            "{meeting}: expected {expected} in {block}"
+        );
+    }
 
     // The door sign of Salle Atlas.
     let sign = app
@@ -444,6 +457,15 @@ async fn journey(backend: Backend) {
         )
         .await;
     assert_eq!(published.expect(200).json["version"], 3);
+    let (tangier_before, bkk_before) = (sequences.of(&tangier_acme), sequences.of(&bkk_acme));
+    sequences.publish([
+        (bkk_acme.as_str(), "d1-1000", atlas.as_str()),
+        (bkk_group.as_str(), "d1-1040", atlas.as_str()),
+        (tangier_acme.as_str(), "d1-1100", table2.as_str()),
+        (late.as_str(), "d1-1000", table1.as_str()),
+    ]);
+    assert_eq!(sequences.of(&tangier_acme), tangier_before + 1);
+    assert_eq!(sequences.of(&bkk_acme), bkk_before);
     let ics = app
         .get(
             &format!("/api/v1/events/{e}/participants/{acme}/agenda.ics"),
@@ -458,12 +480,12 @@ async fn journey(backend: Backend) {
             .to_string()
     };
     assert!(
-        event_text(&tangier_acme).contains("SEQUENCE:1"),
+        event_text(&tangier_acme).contains(&format!("SEQUENCE:{}", sequences.of(&tangier_acme))),
         "the moved meeting's SEQUENCE rises"
     );
     assert!(event_text(&tangier_acme).contains("DTSTART:20270417T100000Z"));
     assert!(
-        event_text(&bkk_acme).contains("SEQUENCE:0"),
+        event_text(&bkk_acme).contains(&format!("SEQUENCE:{}", sequences.of(&bkk_acme))),
         "a meeting that stayed keeps its SEQUENCE"
     );
 
@@ -523,3 +545,29 @@ async fn journey(backend: Backend) {
 }
 
 on_both_backends!(journey);
+
+/// The SEQUENCE each meeting should carry: raised each time a publication moves it.
+#[derive(Default)]
+struct Sequences {
+    latest: std::collections::HashMap<String, (String, String, u32)>,
+}
+
+impl Sequences {
+    fn publish<'a>(&mut self, placements: impl IntoIterator<Item = (&'a str, &'a str, &'a str)>) {
+        for (meeting, slot, room) in placements {
+            let sequence = match self.latest.get(meeting) {
+                Some((s, r, seq)) if s == slot && r == room => *seq,
+                Some((_, _, seq)) => seq + 1,
+                None => 0,
+            };
+            self.latest.insert(
+                meeting.to_string(),
+                (slot.to_string(), room.to_string(), sequence),
+            );
+        }
+    }
+
+    fn of(&self, meeting: &str) -> u32 {
+        self.latest.get(meeting).map_or(0, |(_, _, seq)| *seq)
+    }
+}
