@@ -256,7 +256,10 @@ impl TryFrom<ProblemDoc> for Problem {
         for (i, slot) in doc.slots.iter().enumerate() {
             let time = |field: &str, text: &str| {
                 DateTime::parse_from_rfc3339(text).map_err(|e| {
-                    InputError::new(format!("slots[{i}].{field}"), format!("not an RFC 3339 time with offset: {e}"))
+                    InputError::new(
+                        format!("slots[{i}].{field}"),
+                        format!("not an RFC 3339 time with offset: {e}"),
+                    )
                 })
             };
             let start = time("start", &slot.start)?;
@@ -296,8 +299,11 @@ impl TryFrom<ProblemDoc> for Problem {
                 session: sessions.len() - 1,
             });
         }
-        let slot_by_id: HashMap<String, SlotIx> =
-            slots.iter().enumerate().map(|(ix, s)| (s.id.clone(), ix)).collect();
+        let slot_by_id: HashMap<String, SlotIx> = slots
+            .iter()
+            .enumerate()
+            .map(|(ix, s)| (s.id.clone(), ix))
+            .collect();
 
         let room_by_id = index_ids("rooms", doc.rooms.iter().map(|r| &r.id))?;
         let rooms = doc
@@ -309,7 +315,11 @@ impl TryFrom<ProblemDoc> for Problem {
                     id: r.id.clone(),
                     capacity: r.capacity,
                     features: sorted_unique(&r.features),
-                    unavailable: resolve_slots(&slot_by_id, &r.unavailable, &format!("rooms[{i}].unavailable"))?,
+                    unavailable: resolve_slots(
+                        &slot_by_id,
+                        &r.unavailable,
+                        &format!("rooms[{i}].unavailable"),
+                    )?,
                 })
             })
             .collect::<Result<Vec<_>, InputError>>()?;
@@ -321,7 +331,10 @@ impl TryFrom<ProblemDoc> for Problem {
             .enumerate()
             .map(|(i, p)| {
                 if p.size == 0 {
-                    return Err(InputError::new(format!("participants[{i}].size"), "must be at least 1"));
+                    return Err(InputError::new(
+                        format!("participants[{i}].size"),
+                        "must be at least 1",
+                    ));
                 }
                 Ok(Participant {
                     id: p.id.clone(),
@@ -341,11 +354,19 @@ impl TryFrom<ProblemDoc> for Problem {
         for (i, m) in doc.meetings.iter().enumerate() {
             let at = |field: &str| format!("meetings[{i}].{field}");
             if m.participants.len() < 2 {
-                return Err(InputError::new(at("participants"), "a meeting needs at least two participants"));
+                return Err(InputError::new(
+                    at("participants"),
+                    "a meeting needs at least two participants",
+                ));
             }
             let mut members = Vec::with_capacity(m.participants.len());
             for (j, id) in m.participants.iter().enumerate() {
-                let p = resolve(&participant_by_id, id, format!("meetings[{i}].participants[{j}]"), "participant")?;
+                let p = resolve(
+                    &participant_by_id,
+                    id,
+                    format!("meetings[{i}].participants[{j}]"),
+                    "participant",
+                )?;
                 if members.contains(&p) {
                     return Err(InputError::new(
                         format!("meetings[{i}].participants[{j}]"),
@@ -479,7 +500,8 @@ mod tests {
 
     #[test]
     fn defaults_apply() {
-        let p = Problem::from_json(&tiny(r#"[{"id": "m", "participants": ["a", "b"], "weight": 3}]"#)).unwrap();
+        let p =
+            Problem::from_json(&tiny(r#"[{"id": "m", "participants": ["a", "b"], "weight": 3}]"#)).unwrap();
         let m = &p.meetings[0];
         assert_eq!((m.duration, m.weight, m.fixed, m.current), (1, 3, None, None));
         assert_eq!(p.participants[0].size, 1);
@@ -488,8 +510,10 @@ mod tests {
 
     #[test]
     fn duration_may_not_cross_a_session_end() {
-        let p = Problem::from_json(&tiny(r#"[{"id": "m", "participants": ["a", "b"], "weight": 3, "duration": 2}]"#))
-            .unwrap();
+        let p = Problem::from_json(&tiny(
+            r#"[{"id": "m", "participants": ["a", "b"], "weight": 3, "duration": 2}]"#,
+        ))
+        .unwrap();
         assert_eq!(p.occupied_slots(0, 0), Some(0..2));
         assert_eq!(p.occupied_slots(0, 1), None);
         assert_eq!(p.occupied_slots(0, 2), None);
@@ -498,17 +522,38 @@ mod tests {
     #[test]
     fn bad_input_names_the_place() {
         let cases = [
-            (r#"[{"id": "m", "participants": ["a", "zz"], "weight": 3}]"#, "meetings[0].participants[1]"),
-            (r#"[{"id": "m", "participants": ["a", "b"], "weight": -3}]"#, "meetings[0].weight"),
-            (r#"[{"id": "m", "participants": ["a", "b"], "weight": 0}]"#, "meetings[0].weight"),
-            (r#"[{"id": "m", "participants": ["a", "b"], "weight": 1, "colour": 1}]"#, "meetings[0]"),
+            (
+                r#"[{"id": "m", "participants": ["a", "zz"], "weight": 3}]"#,
+                "meetings[0].participants[1]",
+            ),
+            (
+                r#"[{"id": "m", "participants": ["a", "b"], "weight": -3}]"#,
+                "meetings[0].weight",
+            ),
+            (
+                r#"[{"id": "m", "participants": ["a", "b"], "weight": 0}]"#,
+                "meetings[0].weight",
+            ),
+            (
+                r#"[{"id": "m", "participants": ["a", "b"], "weight": 1, "colour": 1}]"#,
+                "meetings[0]",
+            ),
             (
                 r#"[{"id": "m", "participants": ["a", "b"], "weight": 1}, {"id": "m", "participants": ["a", "b"], "weight": 1}]"#,
                 "meetings[1].id",
             ),
-            (r#"[{"id": "m", "participants": ["a", "a"], "weight": 1}]"#, "meetings[0].participants[1]"),
-            (r#"[{"id": "m", "participants": ["a"], "weight": 1}]"#, "meetings[0].participants"),
-            (r#"[{"id": "m", "participants": ["a", "b"], "weight": 1, "fixed": {"slot": "s9"}}]"#, "meetings[0].fixed.slot"),
+            (
+                r#"[{"id": "m", "participants": ["a", "a"], "weight": 1}]"#,
+                "meetings[0].participants[1]",
+            ),
+            (
+                r#"[{"id": "m", "participants": ["a"], "weight": 1}]"#,
+                "meetings[0].participants",
+            ),
+            (
+                r#"[{"id": "m", "participants": ["a", "b"], "weight": 1, "fixed": {"slot": "s9"}}]"#,
+                "meetings[0].fixed.slot",
+            ),
             (
                 r#"[{"id": "m", "participants": ["a", "b"], "weight": 1, "current": {"slot": "s1", "room": "R9"}}]"#,
                 "meetings[0].current.room",
@@ -516,7 +561,10 @@ mod tests {
         ];
         for (meetings, path) in cases {
             let err = Problem::from_json(&tiny(meetings)).unwrap_err();
-            assert!(err.path.starts_with(path), "{meetings}: expected {path}, got {err}");
+            assert!(
+                err.path.starts_with(path),
+                "{meetings}: expected {path}, got {err}"
+            );
         }
     }
 
