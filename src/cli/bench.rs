@@ -462,12 +462,15 @@ fn solve_in_child(
     let seconds = clock.elapsed().as_secs_f64();
     if !status.success() {
         let text = std::fs::read_to_string(log).unwrap_or_default();
-        let last = text
-            .lines()
-            .rev()
-            .find(|l| !l.trim().is_empty())
+        // The error line says most; clap's usage hint or a progress line comes after it.
+        let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+        let message = lines
+            .iter()
+            .find(|l| l.starts_with("error"))
+            .or(lines.last())
+            .copied()
             .unwrap_or("no message");
-        return Err(format!("solver exited with {status}: {}", last.trim()));
+        return Err(format!("solver exited with {status}: {message}"));
     }
     Ok(ChildRun {
         seconds,
@@ -516,9 +519,12 @@ impl RunInfo {
     }
 }
 
+/// The commit of the source tree this binary was built from.
 fn git_commit() -> String {
     let run = |args: &[&str]| {
         Command::new("git")
+            .arg("-C")
+            .arg(env!("CARGO_MANIFEST_DIR"))
             .args(args)
             .stderr(Stdio::null())
             .output()
@@ -616,7 +622,11 @@ fn render_run(info: &RunInfo, outcomes: &[Outcome]) -> String {
         "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
     );
     for o in outcomes {
-        let limit = format!("{:.0} s", o.limit_seconds);
+        let limit = if o.limit_seconds.fract() == 0.0 {
+            format!("{:.0} s", o.limit_seconds)
+        } else {
+            format!("{:.1} s", o.limit_seconds)
+        };
         match &o.solver {
             Ok(run) => {
                 let m = &run.metrics;

@@ -611,8 +611,9 @@ fn generate_participants(rng: &mut ChaCha8Rng, count: usize, layout: &SlotLayout
     let mut participants = Vec::with_capacity(count);
     #[allow(clippy::needless_range_loop)]
     for i in 0..count {
-        let (kind, city) = if i < delegations {
-            (ParticipantKind::Delegation, &CITIES[i])
+        let delegation_city = CITIES.get(i).filter(|_| i < delegations);
+        let (kind, city) = if let Some(city) = delegation_city {
+            (ParticipantKind::Delegation, city)
         } else {
             let roll: f64 = rng.random();
             let kind = if roll < 0.65 {
