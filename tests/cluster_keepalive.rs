@@ -9,7 +9,7 @@ use std::time::Duration;
 use cluster_support::{Backend, cleanup, eventually, node_pair, unique_prefix};
 use rendezvous::cluster::{Cluster, EventLease, JobLease, RunGuard, SolveJob, StopReason};
 
-const EVENT_TTL: Duration = Duration::from_millis(300);
+const EVENT_TTL: Duration = Duration::from_millis(600);
 /// A bound against hanging, not a speed requirement.
 const PATIENCE: Duration = Duration::from_secs(5);
 
