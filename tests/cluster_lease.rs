@@ -7,8 +7,8 @@ use std::time::Duration;
 use cluster_support::{Backend, cleanup, node_pair, unique_prefix};
 use rendezvous::cluster::FencingToken;
 
-const TTL: Duration = Duration::from_millis(300);
-const PAST_TTL: Duration = Duration::from_millis(450);
+const TTL: Duration = Duration::from_millis(600);
+const PAST_TTL: Duration = Duration::from_millis(800);
 
 async fn one_holder_among_twenty(backend: Backend) {
     let prefix = unique_prefix("lease-exclusive");
@@ -153,7 +153,7 @@ async fn extending_keeps_the_lease(backend: Backend) {
         .expect("acquire")
         .expect("free");
     for _ in 0..4 {
-        tokio::time::sleep(Duration::from_millis(150)).await;
+        tokio::time::sleep(Duration::from_millis(200)).await;
         assert!(node_a.locks.extend(&lease, TTL).await.expect("extend"));
         assert!(
             node_b

@@ -9,8 +9,8 @@ use cluster_support::{Backend, cleanup, node_pair, unique_prefix};
 use rendezvous::cluster::SolveJob;
 
 const SHORT_WAIT: Duration = Duration::from_millis(100);
-/// Longer than the tests' 300 ms job lease.
-const PAST_LEASE: Duration = Duration::from_millis(450);
+/// Longer than the tests' 600 ms job lease.
+const PAST_LEASE: Duration = Duration::from_millis(800);
 
 async fn enqueue_take_complete(backend: Backend) {
     let prefix = unique_prefix("queue-basic");
@@ -143,9 +143,9 @@ async fn heartbeats_keep_the_lease(backend: Backend) {
         .await
         .expect("take")
         .expect("a job");
-    // Twice the lease TTL in total, heartbeating every half TTL.
-    for _ in 0..4 {
-        tokio::time::sleep(Duration::from_millis(150)).await;
+    // Twice the lease TTL in total, heartbeating every third of it.
+    for _ in 0..6 {
+        tokio::time::sleep(Duration::from_millis(200)).await;
         assert!(node.queue.heartbeat(&lease).await.expect("heartbeat"));
         assert_eq!(other.queue.reap_expired().await.expect("reap"), 0);
     }

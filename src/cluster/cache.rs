@@ -21,7 +21,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
-use std::time::Duration;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use axum::body::Bytes;
@@ -107,7 +108,51 @@ pub struct RedisCache {
     get_current: Script,
     set_current: Script,
     throttle: LogThrottle,
+    breaker: Breaker,
 }
+
+/// After a failed call, skip Redis for a moment instead of making every read wait for the
+/// timeout: during an outage only one read per cool-down pays it, to probe for recovery.
+#[derive(Debug)]
+struct Breaker {
+    origin: Instant,
+    /// Milliseconds since `origin` until which Redis is skipped; 0 when closed.
+    open_until: AtomicU64,
+    cooldown: Duration,
+}
+
+impl Breaker {
+    fn new(cooldown: Duration) -> Self {
+        Self {
+            origin: Instant::now(),
+            open_until: AtomicU64::new(0),
+            cooldown,
+        }
+    }
+
+    fn now_millis(&self) -> u64 {
+        u64::try_from(self.origin.elapsed().as_millis()).unwrap_or(u64::MAX)
+    }
+
+    fn allows(&self) -> bool {
+        let open_until = self.open_until.load(Ordering::Relaxed);
+        open_until == 0 || self.now_millis() >= open_until
+    }
+
+    fn trip(&self) {
+        let until = self.now_millis() + millis(self.cooldown);
+        self.open_until.store(until, Ordering::Relaxed);
+    }
+
+    fn reset(&self) {
+        if self.open_until.load(Ordering::Relaxed) != 0 {
+            self.open_until.store(0, Ordering::Relaxed);
+        }
+    }
+}
+
+/// How long the cache skips Redis after a failure.
+const BREAKER_COOLDOWN: Duration = Duration::from_millis(500);
 
 impl RedisCache {
     pub(crate) fn new(conn: RedisConn, version_ttl: Duration, content_ttl: Duration) -> Self {
@@ -135,6 +180,7 @@ impl RedisCache {
                 return 1",
             ),
             throttle: LogThrottle::default(),
+            breaker: Breaker::new(BREAKER_COOLDOWN),
         }
     }
 
@@ -156,9 +202,16 @@ impl RedisCache {
         operation: &'static str,
         command: impl Future<Output = redis::RedisResult<T>>,
     ) -> Option<T> {
+        if !self.breaker.allows() {
+            return None;
+        }
         match within(self.conn.cache_timeout, command).await {
-            Ok(value) => Some(value),
+            Ok(value) => {
+                self.breaker.reset();
+                Some(value)
+            }
             Err(error) => {
+                self.breaker.trip();
                 self.log_failure(operation, &error);
                 None
             }

@@ -8,6 +8,7 @@
 
 pub mod bus;
 pub mod cache;
+pub mod keepalive;
 pub mod lease;
 pub mod queue;
 pub mod ratelimit;
@@ -19,6 +20,7 @@ use std::time::Duration;
 
 pub use bus::{Bus, BusMessage, InProcessBus, RedisBus, channels};
 pub use cache::{Cache, CachedRead, InProcessCache, RedisCache, agenda_etag, if_none_match_matches};
+pub use keepalive::{RunGuard, StopReason};
 pub use lease::{EventLease, EventLock, FencingToken, InProcessEventLock, RedisEventLock};
 pub use queue::{InProcessQueue, JobLease, JobQueue, RedisQueue, SolveJob};
 pub use ratelimit::{

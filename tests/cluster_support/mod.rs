@@ -29,7 +29,7 @@ pub fn test_config(redis_url: Option<String>, prefix: &str) -> ClusterConfig {
     ClusterConfig {
         redis_url,
         key_prefix: prefix.to_owned(),
-        job_lease_ttl: Duration::from_millis(300),
+        job_lease_ttl: Duration::from_millis(600),
         ..ClusterConfig::default()
     }
 }
