@@ -7,7 +7,11 @@ use clap::{Parser, Subcommand};
 use rendezvous::cli;
 
 #[derive(Parser)]
-#[command(name = "rendezvous", version, about = "B2B matchmaking and meeting scheduler for trade expos")]
+#[command(
+    name = "rendezvous",
+    version,
+    about = "B2B matchmaking and meeting scheduler for trade expos"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
