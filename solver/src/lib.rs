@@ -3,11 +3,18 @@
 //! Parse a `rendezvous-problem/1` document into a [`Problem`], [`solve`] it, and verify
 //! any schedule with the independent [`check`]er.
 
+mod bound;
 mod check;
+mod construct;
 pub mod format;
+mod improve;
+mod milp;
+mod model;
 mod problem;
+mod rooms;
 mod solution;
 mod solve;
+mod state;
 
 pub use check::{Breakdown, CheckReport, Violation, check, evaluate, parse_solution};
 pub use format::{ProblemDoc, SolutionDoc, Status};

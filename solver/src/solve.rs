@@ -1,12 +1,23 @@
 //! The solver's entry point.
 
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde_json::json;
+
+use crate::bound::{bound_lp, solve_bound};
+use crate::construct::{greedy, no_room_reason, place_pins};
 use crate::format::Status;
-use crate::problem::Problem;
+use crate::improve::{Annealer, Limits};
+use crate::milp::{MIP_LIMIT, Neighbourhood, placement_count, solve_mip, validated};
+use crate::model::{Model, Never};
+use crate::problem::{MeetingIx, Problem};
+use crate::rooms::assign_rooms;
 use crate::solution::{Schedule, Solution};
+use crate::state::{Score, Spot, State, objective_of_schedule, score_schedule};
 
 /// How long and how to solve.
 #[derive(Debug, Clone)]
@@ -52,18 +63,631 @@ impl Progress {
     }
 }
 
-/// Solves `problem` within `options.time_limit`, calling `progress` as it improves.
+/// Annealing steps budgeted per second of time limit. The budget is fixed from the
+/// options, not measured, so a run does the same work on any machine unless the time
+/// limit cuts it short.
+const STEPS_PER_SECOND: f64 = 20_000.0;
+
+/// Share of annealing steps that are Kempe-chain swaps.
+const KEMPE_SHARE: f64 = 0.3;
+/// Where each annealing round ends: below one penalty unit, so it ends greedy.
+const FINAL_TEMPERATURE: f64 = 0.1;
+
+/// Problems with at most this many placement binaries get exact window re-optimisation.
+const WINDOW_LIMIT: usize = 10_000;
+/// Slots in one re-optimised window, and its time limit.
+const WINDOW_SLOTS: usize = 4;
+const WINDOW_SECONDS: f64 = 3.0;
+
+/// The annealing's first temperature, at the scale of the trade-offs that matter: when
+/// weights differ, which meetings to hold (about a typical weight); when all weigh the
+/// same, the waits (a few penalty units).
+fn starting_temperature(problem: &Problem) -> f64 {
+    let mut weights: Vec<u32> = problem.meetings.iter().map(|m| m.weight).collect();
+    weights.sort_unstable();
+    let penalties = problem.penalties;
+    let penalty = f64::from(penalties.idle_slot.max(penalties.gap).max(1));
+    match (weights.first(), weights.last()) {
+        (Some(low), Some(high)) if low != high => 0.75 * f64::from(weights[weights.len() / 2]),
+        _ => 2.0 * penalty,
+    }
+}
+
+/// Solves `problem` within `options.time_limit`, calling `progress` whenever the best
+/// schedule or the bound improves, and at each phase change.
 ///
-/// Never returns an invalid schedule: at worst the empty one.
+/// The solver places the organiser's pins, builds a greedy schedule, then improves it by
+/// simulated annealing on the exact objective (moves with eviction and re-seating, and
+/// Kempe-chain swaps) while HiGHS computes the LP bound on a second thread. Then, for
+/// small problems where waits cost something, HiGHS re-optimises neighbourhoods exactly
+/// (a window of slots, or a waiting participant with everyone it meets), warm started
+/// from the best schedule; very small problems get one exact MIP over everything, which
+/// can prove optimality.
+///
+/// It never returns an invalid schedule: at worst the one holding only the pins.
+/// Contradictory pins give [`Status::Infeasible`] with reasons naming them.
+///
+/// Determinism: the same problem and options give the same solution. Every random
+/// choice comes from a ChaCha RNG seeded with `options.seed`, the annealing budget is a
+/// number of steps derived from the time limit, and HiGHS runs with one thread and a
+/// fixed seed. The only exception is a time limit (or cancel) that stops work before
+/// its budget is spent: then how far it got depends on the machine's speed.
+///
+/// ```
+/// use std::time::Duration;
+/// use rendezvous_solver::{Problem, SolveOptions, Status, solve};
+///
+/// let problem = Problem::from_json(r#"{
+///   "format": "rendezvous-problem/1",
+///   "slots": [
+///     {"id": "s1", "start": "2027-04-17T10:00:00+01:00", "end": "2027-04-17T10:20:00+01:00"},
+///     {"id": "s2", "start": "2027-04-17T10:20:00+01:00", "end": "2027-04-17T10:40:00+01:00"}
+///   ],
+///   "rooms": [{"id": "T1", "capacity": 2}],
+///   "participants": [{"id": "bkk"}, {"id": "acme"}, {"id": "uni"}],
+///   "meetings": [
+///     {"id": "m1", "participants": ["bkk", "acme"], "weight": 50},
+///     {"id": "m2", "participants": ["bkk", "uni"], "weight": 30}
+///   ]
+/// }"#).unwrap();
+/// let options = SolveOptions { time_limit: Duration::from_secs(5), ..SolveOptions::default() };
+/// let solution = solve(&problem, &options, &mut |_| {});
+/// assert_eq!(solution.objective, 80);
+/// assert_eq!(solution.status, Status::Optimal);
+/// assert_eq!(solution.schedule.placed(), 2);
+/// ```
 pub fn solve(problem: &Problem, options: &SolveOptions, progress: &mut dyn FnMut(&Progress)) -> Solution {
-    // Placeholder until the model lands (branch solver-algo): the empty schedule.
-    let _ = (options, &mut *progress);
-    Solution {
-        status: Status::Feasible,
-        schedule: Schedule::empty(problem),
-        objective: 0,
+    let started = Instant::now();
+    let deadline = started + options.time_limit;
+    let cancelled = || {
+        options
+            .cancel
+            .as_ref()
+            .is_some_and(|flag| flag.load(Ordering::Relaxed))
+    };
+    let model = Model::new(problem);
+    let mut state = State::new(&model);
+    if let Err(reasons) = place_pins(&mut state) {
+        return infeasible(problem, reasons, started);
+    }
+    let mut report = Reporter {
+        progress,
+        started,
+        incumbent: i64::MIN,
         bound: None,
-        reasons: Vec::new(),
-        stats: serde_json::json!({}),
+    };
+    greedy(&mut state);
+    let greedy_objective = state.objective();
+    report.incumbent(greedy_objective, "construct");
+    let first_solution = started.elapsed();
+
+    let mut stats = json!({
+        "greedy_objective": greedy_objective,
+        "seconds_to_first_solution": first_solution.as_secs_f64(),
+    });
+    // The bound runs on its own thread; it owns its model, so a solve that ends first
+    // (time limit, cancel) need not wait for it.
+    let lp = bound_lp(&model);
+    let lp_seconds = 0.8 * deadline.saturating_duration_since(Instant::now()).as_secs_f64();
+    let (bound_sender, bound_receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = bound_sender.send(solve_bound(lp, lp_seconds));
+    });
+    let poll_bound = |report: &mut Reporter| {
+        if let Ok(Some(bound)) = bound_receiver.try_recv() {
+            report.bound(bound, "lp bound");
+        }
+    };
+    let best = {
+        let exact = placement_count(&model) <= MIP_LIMIT;
+        // Small problems where waits cost something re-optimise slot windows exactly.
+        let windowed = placement_count(&model) <= WINDOW_LIMIT
+            && (problem.penalties.idle_slot > 0 || problem.penalties.gap > 0);
+        let anneal_share = if exact || windowed { 0.7 } else { 1.0 };
+        let anneal_deadline = started + options.time_limit.mul_f64(anneal_share);
+        let limits = Limits {
+            deadline: anneal_deadline,
+            cancelled: &cancelled,
+        };
+        let budget = (options.time_limit.as_secs_f64() * anneal_share * STEPS_PER_SECOND) as u64;
+        let hot = starting_temperature(problem);
+        let mut annealer = Annealer::new(&mut state, ChaCha8Rng::seed_from_u64(options.seed));
+        annealer.kempe_share = KEMPE_SHARE;
+        if problem.penalties.idle_slot == 0 && problem.penalties.gap > 0 {
+            annealer.idle_shaping = 1;
+        }
+        let mut steps = 0;
+        // The budget: four long rounds, each reheating less. Then, while time remains,
+        // shorter reheats from the best (only these depend on the machine's speed).
+        for round in 0u32.. {
+            if limits_reached(&limits) {
+                break;
+            }
+            let length = if round < 4 { budget / 4 } else { budget / 8 };
+            let heat = hot / f64::from(round.min(7) + 1);
+            let run = annealer.run(length.max(1000), heat, FINAL_TEMPERATURE, &limits);
+            steps += run.steps;
+            report.incumbent(annealer.best().1, "anneal");
+            poll_bound(&mut report);
+            if report.bound.is_some_and(|b| b <= report.incumbent) {
+                break;
+            }
+        }
+        stats["anneal_steps"] = json!(steps);
+        let mut best = annealer.best().0.to_vec();
+        let mut best_objective = annealer.best().1;
+        poll_bound(&mut report);
+        let remaining = deadline.saturating_duration_since(Instant::now()).as_secs_f64();
+        if exact && remaining > 0.5 && !cancelled() && report.bound.is_none_or(|b| b > best_objective) {
+            report.send("mip");
+            let result = solve_mip(&model, &best, remaining, options.seed, None);
+            stats["mip_status"] = json!(result.status);
+            if let Some(spots) = result.spots
+                && validated(&mut state, &spots).is_some()
+                && state.objective() > best_objective
+            {
+                best_objective = state.objective();
+                best = spots;
+                report.incumbent(best_objective, "mip");
+            }
+            if let Some(bound) = result.bound {
+                report.bound(bound.max(best_objective), "mip bound");
+            }
+        }
+        if windowed && !exact {
+            let mut rng = ChaCha8Rng::seed_from_u64(options.seed.wrapping_add(1));
+            let (mut tried, mut improved) = (0, 0);
+            while Instant::now() < deadline && !cancelled() && report.bound.is_none_or(|b| b > best_objective)
+            {
+                let neighbourhood = if tried % 2 == 0 {
+                    let session = &problem.sessions[rng.random_range(0..problem.sessions.len())];
+                    let width = session.slots.len().min(WINDOW_SLOTS);
+                    let first = session.slots.start + rng.random_range(0..=session.slots.len() - width);
+                    Neighbourhood::window(&model, &best, first..first + width)
+                } else {
+                    // A participant who waits, with everyone it meets.
+                    let waiting: Vec<usize> = (0..problem.participants.len())
+                        .filter(|&p| (0..problem.sessions.len()).any(|s| state.waits(p, s).gaps > 0))
+                        .collect();
+                    let Some(&p) = waiting.get(rng.random_range(0..waiting.len().max(1))) else {
+                        break;
+                    };
+                    let mut who: Vec<usize> = model.meetings_of[p]
+                        .iter()
+                        .flat_map(|&m| problem.meetings[m].participants.iter().copied())
+                        .collect();
+                    who.sort_unstable();
+                    who.dedup();
+                    Neighbourhood::participants(&model, &who)
+                };
+                let remaining = deadline.saturating_duration_since(Instant::now()).as_secs_f64();
+                let result = solve_mip(
+                    &model,
+                    &best,
+                    remaining.min(WINDOW_SECONDS),
+                    options.seed,
+                    Some(&neighbourhood),
+                );
+                tried += 1;
+                if let Some(spots) = result.spots
+                    && validated(&mut state, &spots).is_some()
+                    && state.objective() > best_objective
+                {
+                    improved += 1;
+                    best_objective = state.objective();
+                    best = spots;
+                    report.incumbent(best_objective, "lns");
+                } else {
+                    let _ = validated(&mut state, &best);
+                }
+                poll_bound(&mut report);
+            }
+            stats["lns_windows"] = json!(tried);
+            stats["lns_improved"] = json!(improved);
+        }
+        // Wait for the bound only while time remains.
+        let remaining = deadline.saturating_duration_since(Instant::now());
+        if report.bound.is_none()
+            && !cancelled()
+            && let Ok(Some(bound)) = bound_receiver.recv_timeout(remaining)
+        {
+            report.bound(bound, "lp bound");
+        }
+        best
+    };
+    finish(problem, &model, &best, &mut report, stats)
+}
+
+fn limits_reached(limits: &Limits) -> bool {
+    Instant::now() >= limits.deadline || (limits.cancelled)()
+}
+
+/// Sends progress only when something improved.
+struct Reporter<'a> {
+    progress: &'a mut dyn FnMut(&Progress),
+    started: Instant,
+    incumbent: i64,
+    bound: Option<i64>,
+}
+
+impl Reporter<'_> {
+    fn send(&mut self, phase: &str) {
+        (self.progress)(&Progress {
+            incumbent: self.incumbent,
+            bound: self.bound,
+            elapsed: self.started.elapsed(),
+            phase: phase.to_string(),
+        });
+    }
+
+    fn incumbent(&mut self, objective: i64, phase: &str) {
+        if objective > self.incumbent {
+            self.incumbent = objective;
+            self.send(phase);
+        }
+    }
+
+    fn bound(&mut self, bound: i64, phase: &str) {
+        if self.bound.is_none_or(|b| bound < b) {
+            self.bound = Some(bound);
+            self.send(phase);
+        }
+    }
+}
+
+/// Concrete rooms, exact objective, reasons and statistics for the best class-level
+/// schedule.
+fn finish(
+    problem: &Problem,
+    model: &Model,
+    spots: &[Option<Spot>],
+    report: &mut Reporter,
+    mut stats: serde_json::Value,
+) -> Solution {
+    let schedule = assign_rooms(model, spots).unwrap_or_else(|| {
+        // Unreachable while the state keeps class counts; the pins alone are still valid.
+        let pins: Vec<Option<Spot>> = spots
+            .iter()
+            .enumerate()
+            .map(|(m, s)| s.filter(|_| problem.meetings[m].fixed.is_some()))
+            .collect();
+        assign_rooms(model, &pins).unwrap_or_else(|| Schedule::empty(problem))
+    });
+    let score = score_schedule(problem, &schedule);
+    let objective = objective_of_schedule(problem, &score);
+    report.incumbent(objective, "rooms");
+    let bound = report.bound.filter(|&b| b >= objective);
+    let status = if bound == Some(objective) {
+        Status::Optimal
+    } else {
+        Status::Feasible
+    };
+    let elapsed = report.started.elapsed().as_secs_f64();
+    add_score_stats(&mut stats, &score, objective, bound, elapsed);
+    Solution {
+        status,
+        reasons: reasons_for_unplaced(model, &schedule),
+        schedule,
+        objective,
+        bound,
+        stats,
+    }
+}
+
+fn add_score_stats(
+    stats: &mut serde_json::Value,
+    score: &Score,
+    objective: i64,
+    bound: Option<i64>,
+    seconds: f64,
+) {
+    stats["seconds"] = json!(seconds);
+    stats["placed"] = json!(score.placed);
+    stats["placed_weight"] = json!(score.weight);
+    stats["idle_slots"] = json!(score.idle);
+    stats["gaps"] = json!(score.gaps);
+    stats["moved"] = json!(score.moved);
+    stats["gap"] = json!(bound.map(|b| (b - objective) as f64 / b.unsigned_abs().max(1) as f64));
+}
+
+fn names(problem: &Problem, m: MeetingIx) -> String {
+    let ids: Vec<&str> = problem.meetings[m]
+        .participants
+        .iter()
+        .map(|&p| problem.participants[p].id.as_str())
+        .collect();
+    match ids.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => ids.join(""),
+    }
+}
+
+/// Why each meeting the schedule leaves out is not held.
+fn reasons_for_unplaced(model: &Model, schedule: &Schedule) -> Vec<(MeetingIx, String)> {
+    let problem = model.problem;
+    let mut held = vec![0u32; problem.participants.len()];
+    let slots = model.slot_count;
+    let mut busy = vec![false; problem.participants.len() * slots];
+    for (m, placement) in schedule.placements.iter().enumerate() {
+        if let Some(placement) = placement {
+            for &p in &problem.meetings[m].participants {
+                held[p] += 1;
+                for t in placement.slot..placement.slot + model.duration(m) {
+                    busy[p * slots + t] = true;
+                }
+            }
+        }
+    }
+    let mut reasons = Vec::new();
+    for (m, placement) in schedule.placements.iter().enumerate() {
+        if placement.is_some() {
+            continue;
+        }
+        let meeting = &problem.meetings[m];
+        let reason = match &model.never[m] {
+            Some(Never::NoRoom { seats, features }) => no_room_reason(*seats, features),
+            Some(Never::NoCommonSlot) => format!("{} have no common free slot", names(problem, m)),
+            Some(Never::NoRoomWhenFree) => {
+                format!(
+                    "no fitting room is available while {} are all free",
+                    names(problem, m)
+                )
+            }
+            Some(Never::PinnedRoomUnfit | Never::PinImpossible) => "its pin cannot be honoured".to_string(),
+            None => {
+                let full = meeting.participants.iter().find(|&&p| {
+                    problem.participants[p]
+                        .max_meetings
+                        .is_some_and(|cap| held[p] >= cap)
+                });
+                if let Some(&p) = full {
+                    let participant = &problem.participants[p];
+                    format!(
+                        "not held: {} is full (max_meetings {})",
+                        participant.id,
+                        participant.max_meetings.unwrap_or_default()
+                    )
+                } else if model.starts[m].iter().all(|start| {
+                    meeting
+                        .participants
+                        .iter()
+                        .any(|&p| (start.slot..start.slot + model.duration(m)).any(|t| busy[p * slots + t]))
+                }) {
+                    format!(
+                        "not held: every common free slot of {} is taken",
+                        names(problem, m)
+                    )
+                } else {
+                    "not held: where it still fits, holding it would cost more than it is worth".to_string()
+                }
+            }
+        };
+        reasons.push((m, reason));
+    }
+    reasons
+}
+
+fn infeasible(problem: &Problem, reasons: Vec<(MeetingIx, String)>, started: Instant) -> Solution {
+    let schedule = Schedule::empty(problem);
+    let score = score_schedule(problem, &schedule);
+    let objective = objective_of_schedule(problem, &score);
+    let mut all = reasons.clone();
+    for m in 0..problem.meetings.len() {
+        if !reasons.iter().any(|(r, _)| *r == m) {
+            all.push((m, "not scheduled: the pins contradict each other".to_string()));
+        }
+    }
+    all.sort_by_key(|(m, _)| *m);
+    Solution {
+        status: Status::Infeasible,
+        schedule,
+        objective,
+        bound: None,
+        reasons: all,
+        stats: json!({
+            "seconds": started.elapsed().as_secs_f64(),
+            "conflicting_pins": reasons.iter().map(|(m, _)| problem.meetings[*m].id.clone()).collect::<Vec<_>>(),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::{check, evaluate};
+
+    fn options(seconds: f64) -> SolveOptions {
+        SolveOptions {
+            time_limit: Duration::from_secs_f64(seconds),
+            ..SolveOptions::default()
+        }
+    }
+
+    /// Two sessions of three slots, two tables and a video room.
+    fn small(participants: &str, meetings: &str) -> Problem {
+        let text = format!(
+            r#"{{"format": "rendezvous-problem/1",
+              "slots": [
+                {{"id": "a1", "start": "2027-04-17T10:00:00+01:00", "end": "2027-04-17T10:20:00+01:00"}},
+                {{"id": "a2", "start": "2027-04-17T10:20:00+01:00", "end": "2027-04-17T10:40:00+01:00"}},
+                {{"id": "a3", "start": "2027-04-17T10:40:00+01:00", "end": "2027-04-17T11:00:00+01:00"}},
+                {{"id": "b1", "start": "2027-04-17T14:00:00+01:00", "end": "2027-04-17T14:20:00+01:00"}},
+                {{"id": "b2", "start": "2027-04-17T14:20:00+01:00", "end": "2027-04-17T14:40:00+01:00"}},
+                {{"id": "b3", "start": "2027-04-17T14:40:00+01:00", "end": "2027-04-17T15:00:00+01:00"}}
+              ],
+              "rooms": [{{"id": "T1", "capacity": 2}}, {{"id": "T2", "capacity": 2}},
+                        {{"id": "V", "capacity": 4, "features": ["video"]}}],
+              "participants": {participants},
+              "meetings": {meetings},
+              "penalties": {{"idle_slot": 1, "gap": 2, "move": 5}}}}"#
+        );
+        Problem::from_json(&text).unwrap()
+    }
+
+    /// The independent checker accepts the schedule, its objective and its claims.
+    fn assert_consistent(problem: &Problem, solution: &Solution) {
+        let report = evaluate(problem, &solution.schedule);
+        assert!(report.is_valid(), "{:?}", report.violations);
+        assert_eq!(solution.objective, report.objective);
+        let document = check(problem, &solution.to_doc(problem));
+        assert!(document.is_valid(), "{:?}", document.violations);
+        let score = score_schedule(problem, &solution.schedule);
+        assert_eq!(solution.objective, objective_of_schedule(problem, &score));
+        if let Some(bound) = solution.bound {
+            assert!(bound >= solution.objective);
+        }
+        assert_eq!(
+            solution.status == Status::Optimal,
+            solution.bound == Some(solution.objective)
+        );
+        let unplaced = solution
+            .schedule
+            .placements
+            .iter()
+            .filter(|p| p.is_none())
+            .count();
+        assert_eq!(solution.reasons.len(), unplaced);
+    }
+
+    #[test]
+    fn pub_tiny_beats_greedy_and_is_consistent() {
+        let problem = Problem::from_json(include_str!("../tests/data/pub-tiny.json")).unwrap();
+        let mut reports = Vec::new();
+        let solution = solve(&problem, &options(4.0), &mut |p| reports.push(p.clone()));
+        assert_consistent(&problem, &solution);
+        let greedy = solution.stats["greedy_objective"].as_i64().unwrap();
+        assert!(
+            solution.objective >= greedy,
+            "{} < greedy {greedy}",
+            solution.objective
+        );
+        // The reference LP bound of pub-tiny is 3,390.
+        assert!(solution.bound.is_some_and(|b| b <= 3390), "{:?}", solution.bound);
+        assert!(reports.iter().any(|r| r.phase == "construct"));
+        assert!(reports.windows(2).all(|w| w[0].incumbent <= w[1].incumbent));
+    }
+
+    #[test]
+    fn forum_problems_hold_what_the_bound_allows() {
+        for (text, held) in [
+            (include_str!("../tests/data/pub-forum-1.json"), 250),
+            (include_str!("../tests/data/pub-forum-2.json"), 198),
+        ] {
+            let problem = Problem::from_json(text).unwrap();
+            let solution = solve(&problem, &options(6.0), &mut |_| {});
+            assert_consistent(&problem, &solution);
+            assert_eq!(solution.schedule.placed(), held);
+        }
+    }
+
+    #[test]
+    fn small_problem_is_solved_to_proved_optimality_and_deterministically() {
+        let problem = small(
+            r#"[{"id": "bkk"}, {"id": "acme"}, {"id": "uni"}, {"id": "city", "max_meetings": 1}]"#,
+            r#"[{"id": "m1", "participants": ["bkk", "acme"], "weight": 10},
+                {"id": "m2", "participants": ["bkk", "uni"], "weight": 10, "features": ["video"]},
+                {"id": "m3", "participants": ["acme", "uni"], "weight": 7, "duration": 2},
+                {"id": "m4", "participants": ["city", "acme"], "weight": 3},
+                {"id": "m5", "participants": ["city", "uni"], "weight": 4},
+                {"id": "m6", "participants": ["bkk", "city"], "weight": 6, "current": {"slot": "b2", "room": "T2"}}]"#,
+        );
+        let first = solve(&problem, &options(5.0), &mut |_| {});
+        assert_consistent(&problem, &first);
+        assert_eq!(first.status, Status::Optimal, "{:?}", first.stats);
+        let again = solve(&problem, &options(5.0), &mut |_| {});
+        assert_eq!(first.schedule, again.schedule);
+        // `city` may hold one meeting: the heaviest one it is in.
+        let city_meetings: Vec<_> = [3, 4, 5]
+            .iter()
+            .filter(|&&m| first.schedule.placements[m].is_some())
+            .collect();
+        assert_eq!(city_meetings, vec![&5]);
+        assert!(
+            first
+                .reasons
+                .iter()
+                .any(|(m, r)| *m == 4 && r.contains("city is full")),
+            "{:?}",
+            first.reasons
+        );
+        // m6 keeps its published place (moving it would cost 5).
+        assert_eq!(
+            first.schedule.placements[5].map(|p| (p.slot, p.room)),
+            Some((4, 1))
+        );
+    }
+
+    #[test]
+    fn impossible_meetings_get_specific_reasons() {
+        let problem = small(
+            r#"[{"id": "bkk", "size": 6}, {"id": "acme", "unavailable": ["a1", "a2", "a3"]},
+                {"id": "uni", "unavailable": ["b1", "b2", "b3"]}, {"id": "x", "size": 2}]"#,
+            r#"[{"id": "big", "participants": ["bkk", "acme"], "weight": 10, "features": ["video"]},
+                {"id": "apart", "participants": ["acme", "uni"], "weight": 10},
+                {"id": "wide", "participants": ["x", "acme"], "weight": 10}]"#,
+        );
+        let solution = solve(&problem, &options(2.0), &mut |_| {});
+        assert_consistent(&problem, &solution);
+        let reason = |m: MeetingIx| {
+            solution
+                .reasons
+                .iter()
+                .find(|(r, _)| *r == m)
+                .map(|(_, t)| t.as_str())
+        };
+        assert_eq!(reason(0), Some("no room seats 7 with video"));
+        assert_eq!(reason(1), Some("acme and uni have no common free slot"));
+        assert!(solution.schedule.placements[2].is_some_and(|p| p.room == 2));
+    }
+
+    #[test]
+    fn pins_are_honoured_with_and_without_room() {
+        let problem = small(
+            r#"[{"id": "bkk"}, {"id": "acme"}, {"id": "uni"}]"#,
+            r#"[{"id": "m1", "participants": ["bkk", "acme"], "weight": 1, "fixed": {"slot": "a3", "room": "T2"}},
+                {"id": "m2", "participants": ["bkk", "uni"], "weight": 1, "fixed": {"slot": "b1"}},
+                {"id": "m3", "participants": ["acme", "uni"], "weight": 50}]"#,
+        );
+        let solution = solve(&problem, &options(2.0), &mut |_| {});
+        assert_consistent(&problem, &solution);
+        assert_eq!(
+            solution.schedule.placements[0].map(|p| (p.slot, p.room)),
+            Some((2, 1))
+        );
+        assert_eq!(solution.schedule.placements[1].map(|p| p.slot), Some(3));
+        assert!(solution.schedule.placements[2].is_some());
+    }
+
+    #[test]
+    fn contradictory_pins_are_infeasible_and_named() {
+        let problem = small(
+            r#"[{"id": "bkk"}, {"id": "acme"}, {"id": "uni"}]"#,
+            r#"[{"id": "m1", "participants": ["bkk", "acme"], "weight": 1, "fixed": {"slot": "a2"}},
+                {"id": "m2", "participants": ["bkk", "uni"], "weight": 1, "fixed": {"slot": "a1", "room": "T1"}, "duration": 2},
+                {"id": "m3", "participants": ["acme", "uni"], "weight": 50}]"#,
+        );
+        let solution = solve(&problem, &options(2.0), &mut |_| {});
+        assert_eq!(solution.status, Status::Infeasible);
+        assert_eq!(solution.schedule.placed(), 0);
+        assert_eq!(solution.reasons.len(), 3);
+        assert!(
+            solution.reasons[0].1.contains("m2") && solution.reasons[0].1.contains("bkk"),
+            "{:?}",
+            solution.reasons
+        );
+        assert!(solution.reasons[1].1.contains("m1"), "{:?}", solution.reasons);
+    }
+
+    #[test]
+    fn cancel_returns_a_valid_schedule() {
+        let problem = Problem::from_json(include_str!("../tests/data/pub-forum-1.json")).unwrap();
+        let cancel = Arc::new(AtomicBool::new(true));
+        let options = SolveOptions {
+            cancel: Some(cancel),
+            ..options(30.0)
+        };
+        let solution = solve(&problem, &options, &mut |_| {});
+        assert_consistent(&problem, &solution);
+        assert!(solution.schedule.placed() > 0);
     }
 }

@@ -1,0 +1,239 @@
+//! The warm start: pins first, then a fast greedy schedule.
+
+use std::collections::BTreeSet;
+
+use crate::model::Never;
+use crate::problem::MeetingIx;
+use crate::state::{Spot, State};
+
+/// Places every pinned meeting. On a contradiction, returns the reasons naming the pinned
+/// meetings involved (and leaves `state` partly filled).
+pub(crate) fn place_pins(state: &mut State) -> Result<(), Vec<(MeetingIx, String)>> {
+    let model = state.model;
+    let problem = model.problem;
+    let pinned: Vec<MeetingIx> = (0..problem.meetings.len())
+        .filter(|&m| problem.meetings[m].fixed.is_some())
+        .collect();
+    let mut reasons: Vec<(MeetingIx, String)> = Vec::new();
+    for &m in &pinned {
+        if model.starts[m].is_empty() {
+            let why = match &model.never[m] {
+                Some(Never::PinnedRoomUnfit) => {
+                    "pinned room lacks the seats or features it needs".to_string()
+                }
+                Some(Never::NoRoom { seats, features }) => no_room_reason(*seats, features),
+                _ => "pinned where a participant, the room or the session does not allow it".to_string(),
+            };
+            reasons.push((m, format!("pin impossible: {why}")));
+        }
+    }
+    if !reasons.is_empty() {
+        return Err(reasons);
+    }
+    // Pairwise clashes name both meetings; quotas and crowded classes name the group.
+    let mut involved: BTreeSet<MeetingIx> = BTreeSet::new();
+    let mut clash_notes: Vec<(MeetingIx, String)> = Vec::new();
+    for (i, &a) in pinned.iter().enumerate() {
+        let sa = model.starts[a][0].slot;
+        let ea = sa + model.duration(a);
+        for &b in &pinned[i + 1..] {
+            let sb = model.starts[b][0].slot;
+            let eb = sb + model.duration(b);
+            if sa >= eb || sb >= ea {
+                continue;
+            }
+            let shared = model
+                .participants(a)
+                .iter()
+                .find(|p| model.participants(b).contains(p));
+            let room_a = problem.meetings[a].fixed.and_then(|f| f.room);
+            let same_room = room_a.is_some() && room_a == problem.meetings[b].fixed.and_then(|f| f.room);
+            let what = match (shared, same_room) {
+                (Some(&p), _) => format!("{} is in both at once", problem.participants[p].id),
+                (None, true) => "both pinned to the same room at once".to_string(),
+                _ => continue,
+            };
+            for (x, y) in [(a, b), (b, a)] {
+                involved.insert(x);
+                clash_notes.push((x, format!("pin contradicts {}: {what}", problem.meetings[y].id)));
+            }
+        }
+    }
+    for (p, participant) in problem.participants.iter().enumerate() {
+        let Some(cap) = participant.max_meetings else {
+            continue;
+        };
+        let mine: Vec<MeetingIx> = pinned
+            .iter()
+            .copied()
+            .filter(|&m| model.participants(m).contains(&p))
+            .collect();
+        if mine.len() > cap as usize {
+            for &m in &mine {
+                involved.insert(m);
+                clash_notes.push((
+                    m,
+                    format!(
+                        "pins give {} {} meetings, above its max_meetings {cap}",
+                        participant.id,
+                        mine.len()
+                    ),
+                ));
+            }
+        }
+    }
+    if !clash_notes.is_empty() {
+        return Err(merge_notes(clash_notes));
+    }
+    // No pairwise clash: place them; a failure now means a class has too few rooms.
+    let mut crowded = Vec::new();
+    for &m in &pinned {
+        let start = &model.starts[m][0];
+        match start
+            .classes
+            .iter()
+            .map(|&class| Spot {
+                slot: start.slot,
+                class,
+            })
+            .find(|&s| state.can_place(m, s))
+        {
+            Some(spot) => state.place(m, spot),
+            None => crowded.push(m),
+        }
+    }
+    if crowded.is_empty() {
+        return Ok(());
+    }
+    // Name every pinned meeting competing for those rooms at those times.
+    let mut notes = Vec::new();
+    for &m in &crowded {
+        let start = &model.starts[m][0];
+        let (s, e) = (start.slot, start.slot + model.duration(m));
+        let rivals: Vec<&str> = pinned
+            .iter()
+            .filter(|&&o| o != m)
+            .filter(|&&o| {
+                let os = model.starts[o][0].slot;
+                let oe = os + model.duration(o);
+                os < e
+                    && s < oe
+                    && model.starts[o][0]
+                        .classes
+                        .iter()
+                        .any(|c| start.classes.contains(c))
+            })
+            .map(|&o| problem.meetings[o].id.as_str())
+            .collect();
+        notes.push((
+            m,
+            format!(
+                "pins need more fitting rooms than exist at that time (with {})",
+                rivals.join(", ")
+            ),
+        ));
+    }
+    Err(merge_notes(notes))
+}
+
+fn merge_notes(mut notes: Vec<(MeetingIx, String)>) -> Vec<(MeetingIx, String)> {
+    notes.sort();
+    let mut merged: Vec<(MeetingIx, String)> = Vec::new();
+    for (m, note) in notes {
+        match merged.last_mut() {
+            Some((last, text)) if *last == m => {
+                text.push_str("; ");
+                text.push_str(&note);
+            }
+            _ => merged.push((m, note)),
+        }
+    }
+    merged
+}
+
+pub(crate) fn no_room_reason(seats: u64, features: &[String]) -> String {
+    if features.is_empty() {
+        format!("no room seats {seats}")
+    } else {
+        format!("no room seats {seats} with {}", features.join(" and "))
+    }
+}
+
+/// The best spot for an unplaced meeting right now, by objective change (earliest slot,
+/// smallest class on ties), with that change.
+pub(crate) fn best_spot(state: &mut State, m: MeetingIx) -> Option<(Spot, i64)> {
+    let model = state.model;
+    let before = state.objective();
+    let mut best: Option<(Spot, i64)> = None;
+    for start in &model.starts[m] {
+        let Some(spot) = start
+            .classes
+            .iter()
+            .map(|&class| Spot {
+                slot: start.slot,
+                class,
+            })
+            .find(|&s| state.can_place(m, s))
+        else {
+            continue;
+        };
+        state.place(m, spot);
+        let delta = state.objective() - before;
+        state.remove(m);
+        if best.is_none_or(|(_, d)| delta > d) {
+            best = Some((spot, delta));
+        }
+    }
+    best
+}
+
+/// Greedy: heavier and scarcer meetings first, each where it costs the fewest waits;
+/// a meeting is left out when holding it would lower the objective.
+pub(crate) fn greedy(state: &mut State) {
+    let model = state.model;
+    let problem = model.problem;
+    let mut order: Vec<MeetingIx> = (0..problem.meetings.len())
+        .filter(|&m| state.spots[m].is_none() && !model.starts[m].is_empty())
+        .collect();
+    order.sort_by_key(|&m| {
+        (
+            std::cmp::Reverse(problem.meetings[m].weight),
+            model.starts[m].len(),
+            m,
+        )
+    });
+    for m in order {
+        if let Some((spot, delta)) = best_spot(state, m)
+            && delta > 0
+        {
+            state.place(m, spot);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Model;
+    use crate::problem::Problem;
+
+    fn tiny() -> Problem {
+        Problem::from_json(include_str!("../tests/data/pub-tiny.json")).unwrap()
+    }
+
+    #[test]
+    fn greedy_is_valid_and_compact() {
+        let problem = tiny();
+        let model = Model::new(&problem);
+        let mut state = State::new(&model);
+        place_pins(&mut state).unwrap();
+        greedy(&mut state);
+        let schedule = crate::rooms::assign_rooms(&model, &state.spots).unwrap();
+        let score = crate::state::score_schedule(&problem, &schedule);
+        assert_eq!(score, state.score);
+        assert!(score.placed > 50, "{score:?}");
+        let report = crate::check::evaluate(&problem, &schedule);
+        assert!(report.is_valid(), "{:?}", report.violations);
+        assert_eq!(report.objective, state.objective());
+    }
+}
