@@ -6,7 +6,7 @@ mod common;
 use std::time::Duration;
 
 use proptest::prelude::*;
-use rendezvous_solver::format::{FixedDoc, MeetingDoc};
+use rendezvous_solver::format::{FixedDoc, MeetingDoc, ParticipantDoc, RoomDoc};
 use rendezvous_solver::{Problem, Solution, SolveOptions, Status, check, evaluate, solve};
 
 use common::{brute_force, problem_spec};
@@ -89,13 +89,20 @@ proptest! {
         slot in 0..16usize,
         with_rooms in any::<bool>(),
     ) {
-        // Two extra meetings of p0, pinned to the same slot.
+        // Two extra meetings sharing participant "shared", pinned to the same slot. Their
+        // participants and rooms are new and always free, so each pin alone would fit.
         let mut doc = spec.to_doc();
         let slot_id = doc.slots[slot % doc.slots.len()].id.clone();
-        for (id, other, room) in [("clash-x", "p1", "r0"), ("clash-y", "p2", "r1")] {
+        for id in ["shared", "guest-x", "guest-y"] {
+            doc.participants.push(ParticipantDoc { id: id.into(), size: 1, unavailable: Vec::new(), max_meetings: None });
+        }
+        for id in ["room-x", "room-y"] {
+            doc.rooms.push(RoomDoc { id: id.into(), capacity: 2, features: Vec::new(), unavailable: Vec::new() });
+        }
+        for (id, guest, room) in [("clash-x", "guest-x", "room-x"), ("clash-y", "guest-y", "room-y")] {
             doc.meetings.push(MeetingDoc {
                 id: id.into(),
-                participants: vec!["p0".into(), other.into()],
+                participants: vec!["shared".into(), guest.into()],
                 duration: 1,
                 weight: 5,
                 features: Vec::new(),
@@ -111,9 +118,12 @@ proptest! {
         prop_assert_eq!(solution.status, Status::Infeasible);
         let doc = solution.to_doc(&problem);
         prop_assert!(doc.assignments.is_empty(), "{:?}", doc.assignments);
-        let reasons: Vec<&str> = doc.unscheduled.iter().map(|u| u.reason.as_str()).collect();
+        let reasons: Vec<String> = doc.unscheduled.iter().map(|u| format!("{}: {}", u.meeting, u.reason)).collect();
         for id in ["clash-x", "clash-y"] {
-            prop_assert!(reasons.iter().any(|r| r.contains(id)), "no reason names {id}: {reasons:#?}");
+            prop_assert!(
+                doc.unscheduled.iter().any(|u| u.reason.contains(id)),
+                "no reason names the pinned meeting {id}: {reasons:#?}"
+            );
         }
         let report = check(&problem, &doc);
         prop_assert!(report.is_valid(), "{:#?}", report.violations);
