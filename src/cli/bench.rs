@@ -138,11 +138,8 @@ struct SolverRun {
     claimed_objective: i64,
     bound: Option<i64>,
     metrics: ScheduleMetrics,
-    /// Broken rules found in the solution (empty: valid).
+    /// Broken rules the independent checker found in the solution (empty: valid).
     violations: Vec<String>,
-    /// Whether `violations` comes from the independent checker, or only from reading the
-    /// solution (before the checker existed).
-    checked: bool,
     seconds: f64,
     peak_mib: Option<f64>,
 }
@@ -347,14 +344,13 @@ fn run_instance(exe: &Path, instance: &Instance, limit: f64, work_dir: &Path) ->
                 .as_ref()
                 .and_then(|s| s.get("peak_rss_mib"))
                 .and_then(serde_json::Value::as_f64);
-            let (metrics, violations, checked) = verify(&problem, &doc);
+            let (metrics, violations) = verify(&problem, &doc);
             Ok(SolverRun {
                 status: doc.status,
                 claimed_objective: doc.objective,
                 bound: doc.bound,
                 metrics,
                 violations,
-                checked,
                 seconds: child.seconds,
                 peak_mib: stats_peak.or(child.peak_mib),
             })
@@ -362,50 +358,11 @@ fn run_instance(exe: &Path, instance: &Instance, limit: f64, work_dir: &Path) ->
     outcome
 }
 
-/// The solution's figures and broken rules. Until the independent checker is on main, this
-/// only verifies what reading the document can: every meeting once, known ids, and the
-/// claimed objective against the one recomputed here (`checked` is then false).
-fn verify(problem: &Problem, doc: &SolutionDoc) -> (ScheduleMetrics, Vec<String>, bool) {
-    let mut violations = Vec::new();
-    let mut schedule = rendezvous_solver::Schedule::empty(problem);
-    let mut seen = vec![0u32; problem.meetings.len()];
-    for a in &doc.assignments {
-        let (Some(m), Some(slot), Some(room)) = (
-            problem.meeting_index(&a.meeting),
-            problem.slot_index(&a.slot),
-            problem.room_index(&a.room),
-        ) else {
-            violations.push(format!(
-                "assignment {} / {} / {} names an unknown id",
-                a.meeting, a.slot, a.room
-            ));
-            continue;
-        };
-        seen[m] += 1;
-        schedule.placements[m] = Some(rendezvous_solver::Placement { slot, room });
-    }
-    for u in &doc.unscheduled {
-        match problem.meeting_index(&u.meeting) {
-            Some(m) => seen[m] += 1,
-            None => violations.push(format!("unscheduled meeting {} is unknown", u.meeting)),
-        }
-    }
-    for (m, &count) in seen.iter().enumerate() {
-        if count != 1 {
-            violations.push(format!(
-                "meeting {} appears {count} times",
-                problem.meetings[m].id
-            ));
-        }
-    }
-    let metrics = evaluate(problem, &schedule);
-    if metrics.objective != doc.objective {
-        violations.push(format!(
-            "claimed objective {} but the schedule's is {}",
-            doc.objective, metrics.objective
-        ));
-    }
-    (metrics, violations, false)
+/// The solution's figures and broken rules, from the independent checker.
+fn verify(problem: &Problem, doc: &SolutionDoc) -> (ScheduleMetrics, Vec<String>) {
+    let report = rendezvous_solver::check(problem, doc);
+    let violations = report.violations.iter().map(ToString::to_string).collect();
+    (ScheduleMetrics::from(&report), violations)
 }
 
 struct ChildRun {
@@ -600,17 +557,6 @@ fn render_run(info: &RunInfo, outcomes: &[Outcome]) -> String {
             )
         }
     );
-    if outcomes
-        .iter()
-        .any(|o| o.solver.as_ref().is_ok_and(|r| !r.checked))
-    {
-        let _ = writeln!(
-            out,
-            "- verification: **the independent checker was not available to this build**; \"valid\" \
-             only means every meeting appears once with known ids and the claimed objective matches \
-             the one recomputed by the bench"
-        );
-    }
     let _ = writeln!(out);
     let _ = writeln!(
         out,
@@ -632,8 +578,7 @@ fn render_run(info: &RunInfo, outcomes: &[Outcome]) -> String {
                 let m = &run.metrics;
                 let lp = o.reference.as_ref().and_then(|r| r.lp_bound);
                 let valid = if run.violations.is_empty() {
-                    let text = if run.checked { "yes" } else { "yes (unchecked)" };
-                    text.to_string()
+                    "yes".to_string()
                 } else {
                     format!("**NO**: {} ({} in all)", run.violations[0], run.violations.len())
                 };
@@ -867,7 +812,6 @@ mod tests {
                     bound: Some(100),
                     metrics,
                     violations: Vec::new(),
-                    checked: true,
                     seconds: 1.0,
                     peak_mib: Some(30.0),
                 }),

@@ -189,52 +189,23 @@ pub struct ScheduleMetrics {
     pub objective: i64,
 }
 
-/// The figures of `schedule` (assumed to belong to `problem`).
+/// The figures of `schedule`, from the solver crate's independent checker.
 pub fn evaluate(problem: &Problem, schedule: &Schedule) -> ScheduleMetrics {
-    let slots = problem.slots.len();
-    let mut occupied = vec![false; problem.participants.len() * slots];
-    let mut metrics = ScheduleMetrics::default();
-    for (m, placement) in schedule.placements.iter().enumerate() {
-        let meeting = &problem.meetings[m];
-        if meeting.current.is_some() && meeting.current != *placement {
-            metrics.moved += 1;
-        }
-        let Some(placement) = placement else { continue };
-        metrics.placed += 1;
-        metrics.placed_weight += i64::from(meeting.weight);
-        let end = (placement.slot + meeting.duration as usize).min(slots);
-        for &p in &meeting.participants {
-            for s in placement.slot..end {
-                occupied[p * slots + s] = true;
-            }
+    ScheduleMetrics::from(&rendezvous_solver::evaluate(problem, schedule))
+}
+
+impl From<&rendezvous_solver::CheckReport> for ScheduleMetrics {
+    fn from(report: &rendezvous_solver::CheckReport) -> Self {
+        let b = report.breakdown;
+        Self {
+            placed: b.placed,
+            placed_weight: b.placed_weight,
+            idle_slots: b.idle_slots,
+            gaps: b.gaps,
+            moved: b.moved,
+            objective: report.objective,
         }
     }
-    for p in 0..problem.participants.len() {
-        let row = &occupied[p * slots..(p + 1) * slots];
-        for session in &problem.sessions {
-            let day = &row[session.slots.clone()];
-            let (Some(first), Some(last)) = (day.iter().position(|&b| b), day.iter().rposition(|&b| b))
-            else {
-                continue;
-            };
-            let mut in_gap = false;
-            for &busy in &day[first..=last] {
-                if !busy {
-                    metrics.idle_slots += 1;
-                    if !in_gap {
-                        metrics.gaps += 1;
-                    }
-                }
-                in_gap = !busy;
-            }
-        }
-    }
-    let penalties = problem.penalties;
-    metrics.objective = metrics.placed_weight
-        - i64::from(penalties.idle_slot) * metrics.idle_slots
-        - i64::from(penalties.gap) * metrics.gaps
-        - i64::from(penalties.move_) * metrics.moved;
-    metrics
 }
 
 #[cfg(test)]
