@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// What a participant is.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ParticipantKind {
     /// A city's group, taking several seats.

@@ -161,26 +161,7 @@ pub struct SampleSlot {
 }
 
 /// What kind of participant (the API's `kind`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ParticipantKind {
-    Delegation,
-    Company,
-    Researcher,
-    Institution,
-}
-
-impl ParticipantKind {
-    /// The API's spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Delegation => "delegation",
-            Self::Company => "company",
-            Self::Researcher => "researcher",
-            Self::Institution => "institution",
-        }
-    }
-}
+pub use crate::domain::participant::ParticipantKind;
 
 /// A participant with its public profile; field names follow the API's participant resource.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
