@@ -82,14 +82,7 @@ fn time_indexed(model: &Model) -> ColProblem {
         .iter()
         .map(|set| {
             (0..slots)
-                .map(|t| {
-                    let rooms: u32 = set
-                        .iter()
-                        .filter(|&&c| model.classes[c].available[t])
-                        .map(|&c| model.classes[c].size())
-                        .sum();
-                    lp.add_row(..=f64::from(rooms))
-                })
+                .map(|t| lp.add_row(..=f64::from(rooms_free(model, set, t))))
                 .collect()
         })
         .collect();
@@ -124,6 +117,14 @@ fn time_indexed(model: &Model) -> ColProblem {
     lp
 }
 
+/// Rooms of the classes in `set` that can be used at slot `t`.
+fn rooms_free(model: &Model, set: &[usize], t: usize) -> u32 {
+    set.iter()
+        .filter(|&&c| model.classes[c].available[t])
+        .map(|&c| model.classes[c].size())
+        .sum()
+}
+
 fn session_summed(model: &Model) -> ColProblem {
     let problem = model.problem;
     let sessions = problem.sessions.len();
@@ -152,16 +153,7 @@ fn session_summed(model: &Model) -> ColProblem {
                 .sessions
                 .iter()
                 .map(|session| {
-                    let room_slots: u32 = session
-                        .slots
-                        .clone()
-                        .map(|t| {
-                            set.iter()
-                                .filter(|&&c| model.classes[c].available[t])
-                                .map(|&c| model.classes[c].size())
-                                .sum::<u32>()
-                        })
-                        .sum();
+                    let room_slots: u32 = session.slots.clone().map(|t| rooms_free(model, set, t)).sum();
                     lp.add_row(..=f64::from(room_slots))
                 })
                 .collect()
