@@ -19,6 +19,38 @@ pub struct Config {
     /// Redis, when several machines share the solve queue; unset: everything in-process.
     #[arg(long = "redis-url", env = "REDIS_URL")]
     pub redis_url: Option<String>,
+    /// Prefix of every Redis key and channel, so that deployments can share one Redis.
+    #[arg(
+        long = "redis-prefix",
+        env = "RENDEZVOUS_REDIS_PREFIX",
+        default_value = "rendezvous"
+    )]
+    pub redis_prefix: String,
+    /// Solver workers inside this process. Default: 1 without Redis, 0 with Redis (solves
+    /// then run in `rendezvous worker` processes).
+    #[arg(long = "workers", env = "RENDEZVOUS_WORKERS")]
+    pub workers: Option<usize>,
+    /// Seconds a taken solve job stays leased without a heartbeat before it runs elsewhere.
+    #[arg(
+        long = "job-lease-seconds",
+        env = "RENDEZVOUS_JOB_LEASE_SECONDS",
+        default_value_t = 30
+    )]
+    pub job_lease_seconds: u64,
+    /// Writes (POST, PUT, PATCH, DELETE) one participant token may make per minute.
+    #[arg(
+        long = "writes-per-minute",
+        env = "RENDEZVOUS_WRITES_PER_MINUTE",
+        default_value_t = 120
+    )]
+    pub writes_per_minute: u32,
+    /// Meeting requests one participant token may send per hour.
+    #[arg(
+        long = "requests-per-hour",
+        env = "RENDEZVOUS_REQUESTS_PER_HOUR",
+        default_value_t = 60
+    )]
+    pub requests_per_hour: u32,
     /// The organiser's bearer token; unset: one is generated at first start and printed once.
     #[arg(
         long = "organiser-token",
@@ -31,6 +63,24 @@ pub struct Config {
     pub log_json: bool,
 }
 
+impl Config {
+    /// Solver workers to run inside this process.
+    pub fn embedded_workers(&self) -> usize {
+        self.workers
+            .unwrap_or(if self.redis_url.is_some() { 0 } else { 1 })
+    }
+
+    /// The coordination settings (queue, locks, bus, cache, rate limits).
+    pub fn cluster(&self) -> crate::cluster::ClusterConfig {
+        crate::cluster::ClusterConfig {
+            redis_url: self.redis_url.clone(),
+            key_prefix: self.redis_prefix.clone(),
+            job_lease_ttl: std::time::Duration::from_secs(self.job_lease_seconds.max(1)),
+            ..crate::cluster::ClusterConfig::default()
+        }
+    }
+}
+
 impl std::fmt::Debug for Config {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // Never print the token.
@@ -38,6 +88,8 @@ impl std::fmt::Debug for Config {
             .field("addr", &self.addr)
             .field("database_url", &self.database_url)
             .field("redis_url", &self.redis_url)
+            .field("redis_prefix", &self.redis_prefix)
+            .field("workers", &self.workers)
             .field("organiser_token", &self.organiser_token.as_ref().map(|_| "<set>"))
             .finish()
     }
@@ -50,6 +102,11 @@ impl Config {
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             database_url: database_url.into(),
             redis_url: None,
+            redis_prefix: "rendezvous".into(),
+            workers: None,
+            job_lease_seconds: 30,
+            writes_per_minute: 120,
+            requests_per_hour: 60,
             organiser_token,
             log_json: false,
         }

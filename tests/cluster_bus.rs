@@ -118,7 +118,7 @@ async fn close_ends_streams(backend: Backend) {
     cleanup(backend, &prefix).await;
 }
 
-on_both_backends!(
+on_both_coordinators!(
     published_on_a_received_on_b,
     channels_are_separate,
     dropped_subscribers_do_not_block_others,

@@ -90,7 +90,7 @@ async fn versioned_get_put_invalidate(backend: Backend) {
     cleanup(backend, &prefix).await;
 }
 
-on_both_backends!(versioned_get_put_invalidate);
+on_both_coordinators!(versioned_get_put_invalidate);
 
 /// Nothing listens on port 1: every call must come back (as a miss, never an error or a hang),
 /// and what works without Redis keeps working.

@@ -105,7 +105,7 @@ async fn lost_event_lease_raises_the_flag(backend: Backend) {
     cleanup(backend, &prefix).await;
 }
 
-on_both_backends!(
+on_both_coordinators!(
     guard_keeps_both_leases,
     cancellation_raises_the_flag,
     lost_event_lease_raises_the_flag

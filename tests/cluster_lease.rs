@@ -168,7 +168,7 @@ async fn extending_keeps_the_lease(backend: Backend) {
     cleanup(backend, &prefix).await;
 }
 
-on_both_backends!(
+on_both_coordinators!(
     one_holder_among_twenty,
     tokens_strictly_increase,
     expired_holder_cannot_touch_the_new_lease,

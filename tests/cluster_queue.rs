@@ -253,7 +253,7 @@ async fn cancellation_flags_are_per_run(backend: Backend) {
     cleanup(backend, &prefix).await;
 }
 
-on_both_backends!(
+on_both_coordinators!(
     enqueue_take_complete,
     dead_worker_job_runs_again_and_completes_once,
     heartbeats_keep_the_lease,

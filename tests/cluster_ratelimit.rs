@@ -80,7 +80,7 @@ async fn allowed_again_after_retry_after(backend: Backend) {
     cleanup(backend, &prefix).await;
 }
 
-on_both_backends!(
+on_both_coordinators!(
     n_plus_first_is_denied_across_nodes,
     allowed_again_after_retry_after
 );
@@ -176,4 +176,4 @@ async fn middleware_answers_429_problem_json(backend: Backend) {
     cleanup(backend, &prefix).await;
 }
 
-on_both_backends!(middleware_answers_429_problem_json);
+on_both_coordinators!(middleware_answers_429_problem_json);

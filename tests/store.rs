@@ -85,6 +85,7 @@ fn run(event: &str, id: &str) -> ScheduleRun {
         problem: None,
         solution: None,
         error: None,
+        attempts: 0,
         created_at: Utc::now(),
         updated_at: Utc::now(),
     }
@@ -265,19 +266,50 @@ async fn runs_and_publishing(backend: Backend) {
         store.publish(&e.id, "s1", &[]).await,
         Err(StoreError::Conflict(_))
     ));
-    store.start_run("s1", "{}").await.unwrap();
+    // Fencing: each start needs a token above every earlier one; only the latest holder
+    // writes progress and results.
+    assert_eq!(store.run_fence(&e.id).await.unwrap(), 0);
+    assert_eq!(store.start_run(&e.id, "s1", "{}", 3).await.unwrap(), 1);
+    assert_eq!(store.run_fence(&e.id).await.unwrap(), 3);
     assert!(matches!(
-        store.start_run("s1", "{}").await,
+        store.start_run(&e.id, "s1", "{}", 3).await,
         Err(StoreError::Conflict(_))
     ));
-    store
-        .run_progress("s1", &serde_json::json!({"incumbent": 5}))
-        .await
-        .unwrap();
+    assert!(matches!(
+        store.start_run(&e.id, "s1", "{}", 2).await,
+        Err(StoreError::Conflict(_))
+    ));
+    // A second worker takes the run over (the first one was presumed dead).
+    assert_eq!(store.start_run(&e.id, "s1", "{}", 4).await.unwrap(), 2);
+    assert!(
+        !store
+            .run_progress("s1", &serde_json::json!({"incumbent": 1}), 3)
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .run_progress("s1", &serde_json::json!({"incumbent": 5}), 4)
+            .await
+            .unwrap()
+    );
     assert_eq!(
         store.run(&e.id, "s1").await.unwrap().progress,
         Some(serde_json::json!({"incumbent": 5}))
     );
+    let stale = RunResult {
+        objective: 1,
+        bound: None,
+        placed: 0,
+        unscheduled: 3,
+        solution: "{\"stale\":true}".into(),
+    };
+    assert!(matches!(
+        store.finish_run("s1", &stale, 3).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert!(!store.fail_started_run("s1", "stale", 3).await.unwrap());
+    assert_eq!(store.run(&e.id, "s1").await.unwrap().status, RunStatus::Running);
     let result = RunResult {
         objective: 30,
         bound: Some(40),
@@ -285,8 +317,10 @@ async fn runs_and_publishing(backend: Backend) {
         unscheduled: 1,
         solution: "{\"ok\":true}".into(),
     };
-    store.finish_run("s1", &result).await.unwrap();
+    store.finish_run("s1", &result, 4).await.unwrap();
     let done = store.run(&e.id, "s1").await.unwrap();
+    assert_eq!(done.attempts, 2);
+    assert_eq!(done.solution.as_deref(), Some("{\"ok\":true}"));
     assert_eq!(
         (done.status, done.objective, done.bound, done.placed),
         (RunStatus::Done, Some(30), Some(40), Some(2))

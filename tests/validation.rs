@@ -360,6 +360,7 @@ async fn validation(backend: Backend) {
         problem: None,
         solution: None,
         error: None,
+        attempts: 0,
         created_at: now,
         updated_at: now,
     };

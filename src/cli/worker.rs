@@ -1,17 +1,59 @@
-//! `rendezvous worker`: a solver worker taking jobs from the Redis queue.
-//!
-//! The queue, leases and keep-alive exist in `crate::cluster`; the worker loop that ties
-//! them to the store is the next step of the scale-out work. Until then `rendezvous serve`
-//! runs every solve in-process.
+//! `rendezvous worker`: solver workers taking jobs from the Redis queue, sharing the
+//! database with the `rendezvous serve` nodes. Stop it with SIGTERM or ctrl-c: a running
+//! solve stops early and stores its best schedule; a worker killed outright loses nothing
+//! either, its job runs again elsewhere once its lease expires.
 
 use std::process::ExitCode;
 
-#[derive(clap::Args, Debug)]
-pub struct Args {}
+use crate::cluster::Cluster;
+use crate::config::{Config, init_tracing};
+use crate::jobs::{WorkerSettings, run_worker};
+use crate::store;
 
-pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
-    anyhow::bail!(
-        "`rendezvous worker` is not available yet: the Redis solve queue is not wired into the \
-         service, so `rendezvous serve` runs solves in-process"
-    )
+#[derive(clap::Args)]
+pub struct Args {
+    /// The same settings as `rendezvous serve`; `--workers` (default 1) is the number of
+    /// solves this process runs at once, and `REDIS_URL` is required.
+    #[command(flatten)]
+    pub config: Config,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    init_tracing(args.config.log_json);
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?
+        .block_on(work(args.config))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn work(config: Config) -> anyhow::Result<()> {
+    if config.redis_url.is_none() {
+        anyhow::bail!(
+            "`rendezvous worker` takes jobs from Redis: set REDIS_URL (or --redis-url). Without \
+             Redis, `rendezvous serve` solves in-process"
+        );
+    }
+    let store = store::connect(&config.database_url).await?;
+    let cluster_config = config.cluster();
+    let cluster = Cluster::connect_with(cluster_config.clone()).await?;
+    let (shutdown, _) = tokio::sync::watch::channel(false);
+    let workers: Vec<_> = (0..config.workers.unwrap_or(1).max(1))
+        .map(|index| {
+            tokio::spawn(run_worker(
+                store.clone(),
+                cluster.clone(),
+                WorkerSettings::new(index, cluster_config.job_lease_ttl),
+                shutdown.subscribe(),
+            ))
+        })
+        .collect();
+    eprintln!("rendezvous worker: {} solver(s) waiting for jobs", workers.len());
+    crate::app::shutdown_signal().await;
+    shutdown.send_replace(true);
+    for worker in workers {
+        worker.await.ok();
+    }
+    cluster.shutdown().await;
+    Ok(())
 }

@@ -207,6 +207,9 @@ pub struct WriteLimits {
     pub writes: RateLimit,
     /// Additionally, creating meeting requests (`POST …/requests`): the spam vector.
     pub meeting_requests: RateLimit,
+    /// The key ([`token_key`]) of a token that is never limited: the organiser's, whose bulk
+    /// set-up (rooms, imports) must not stall.
+    pub exempt: Option<String>,
 }
 
 impl WriteLimits {
@@ -216,27 +219,36 @@ impl WriteLimits {
             limiter,
             writes: RateLimit::new(120, Duration::from_secs(60)),
             meeting_requests: RateLimit::new(30, Duration::from_secs(3600)),
+            exempt: None,
         }
     }
 }
 
 /// The rate-limit key of a bearer token: a hash, so tokens never reach Redis.
-fn token_key(request: &Request) -> Option<String> {
+fn request_token_key(request: &Request) -> Option<String> {
     let value = request.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
     let token = value
         .strip_prefix("Bearer ")
         .or_else(|| value.strip_prefix("bearer "))?
         .trim();
-    (!token.is_empty()).then(|| hex::encode(&Sha256::digest(token.as_bytes())[..16]))
+    (!token.is_empty()).then(|| token_key(token))
+}
+
+/// The rate-limit key of a bearer token.
+pub fn token_key(token: &str) -> String {
+    hex::encode(&Sha256::digest(token.as_bytes())[..16])
 }
 
 /// Axum middleware: `axum::middleware::from_fn_with_state(limits, limit_writes)`. Reads and
 /// requests without a bearer token pass untouched (authentication answers those).
 pub async fn limit_writes(State(limits): State<WriteLimits>, request: Request, next: Next) -> Response {
     let is_write = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    let Some(key) = is_write.then(|| token_key(&request)).flatten() else {
+    let Some(key) = is_write.then(|| request_token_key(&request)).flatten() else {
         return next.run(request).await;
     };
+    if limits.exempt.as_deref() == Some(key.as_str()) {
+        return next.run(request).await;
+    }
     if let RateDecision::Denied { retry_after } = limits.limiter.check("writes", &key, limits.writes).await {
         return too_many_requests(retry_after);
     }

@@ -10,6 +10,7 @@ pub mod participants;
 pub mod requests;
 pub mod rooms;
 pub mod schedules;
+pub mod sse;
 pub mod timetable;
 
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};

@@ -12,13 +12,19 @@ use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use axum::response::sse::Event;
+use futures::StreamExt as _;
+
 use super::auth::Caller;
 use super::error::{ApiError, ApiResult, Problem};
 use super::json::Json;
 use super::new_id;
+use super::sse;
+use super::timetable::announce_version;
 use crate::app::AppState;
+use crate::cluster::{SolveJob, channels};
 use crate::domain::RequestStatus;
-use crate::jobs::problem_doc;
+use crate::jobs::{RunNews, problem_doc};
 use crate::store::{PlacedMeeting, RunStatus, ScheduleRun};
 
 /// Longest solve a request may ask for, in seconds.
@@ -38,7 +44,7 @@ fn thirty() -> u32 {
 }
 
 /// A schedule run.
-#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ScheduleView {
     pub id: String,
     pub status: RunStatus,
@@ -56,6 +62,9 @@ pub struct ScheduleView {
     pub progress: Option<serde_json::Value>,
     /// Why the run failed.
     pub error: Option<String>,
+    /// How many times a worker started the run (above 1: a worker stopped and another one
+    /// took over).
+    pub attempts: u32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -72,6 +81,7 @@ impl From<ScheduleRun> for ScheduleView {
             unscheduled: r.unscheduled,
             progress: r.progress,
             error: r.error,
+            attempts: r.attempts,
             created_at: r.created_at,
             updated_at: r.updated_at,
         }
@@ -94,6 +104,8 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(create_schedule))
         .routes(routes!(get_schedule))
+        .routes(routes!(cancel_schedule))
+        .routes(routes!(schedule_events))
         .routes(routes!(get_solution))
         .routes(routes!(publish))
         .routes(routes!(get_problem))
@@ -132,13 +144,21 @@ async fn create_schedule(
         problem: None,
         solution: None,
         error: None,
+        attempts: 0,
         created_at: now,
         updated_at: now,
     };
     state.store.create_run(&run).await?;
-    if let Err(err) = state.queue.submit(&event, &run.id).await {
-        state.store.fail_run(&run.id, "could not be queued").await?;
-        return Err(ApiError::Internal(err));
+    let job = SolveJob::new(&event, &run.id, body.time_limit_seconds);
+    if let Err(err) = state.cluster.queue.enqueue(&job).await {
+        tracing::error!(event, run = run.id, error = %err, "could not queue a schedule run");
+        state
+            .store
+            .fail_run(&run.id, "the solve queue was unreachable")
+            .await?;
+        return Err(ApiError::Unavailable(
+            "the solve queue is unreachable; try again shortly".into(),
+        ));
     }
     tracing::info!(event, run = run.id, "schedule run queued");
     Ok((StatusCode::ACCEPTED, axum::Json(run.into())))
@@ -156,6 +176,130 @@ async fn get_schedule(
 ) -> ApiResult<axum::Json<ScheduleView>> {
     caller.organiser()?;
     Ok(axum::Json(state.store.run(&event, &id).await?.into()))
+}
+
+/// Stops a queued or running solve (organiser): the run ends `failed` with "cancelled by
+/// the organiser", on whichever worker runs it.
+#[utoipa::path(post, path = "/events/{event}/schedules/{id}/cancel", tag = "schedules",
+    params(("event" = String, Path), ("id" = String, Path)),
+    responses((status = 202, body = ScheduleView), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 404, body = Problem), (status = 409, body = Problem), (status = 503, body = Problem)))]
+async fn cancel_schedule(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((event, id)): Path<(String, String)>,
+) -> ApiResult<(StatusCode, axum::Json<ScheduleView>)> {
+    caller.organiser()?;
+    let run = state.store.run(&event, &id).await?;
+    match run.status {
+        RunStatus::Done | RunStatus::Failed => {
+            return Err(ApiError::Conflict(format!(
+                "the run is {}; only a queued or running run can be cancelled",
+                run.status.as_str()
+            )));
+        }
+        RunStatus::Queued => {
+            // No worker has it yet: end it here; a worker that takes it later skips it.
+            if state.store.fail_run(&id, CANCELLED).await? {
+                announce_run(&state, &event, &id).await;
+            }
+        }
+        RunStatus::Running => {}
+    }
+    if let Err(err) = state.cluster.queue.request_cancel(&id).await {
+        if run.status == RunStatus::Running {
+            tracing::error!(run = id, error = %err, "could not ask the worker to cancel");
+            return Err(ApiError::Unavailable(
+                "the solve queue is unreachable; try again shortly".into(),
+            ));
+        }
+        tracing::warn!(run = id, error = %err, "could not flag the cancelled run in the queue");
+    }
+    tracing::info!(event, run = id, "schedule run cancellation requested");
+    Ok((
+        StatusCode::ACCEPTED,
+        axum::Json(state.store.run(&event, &id).await?.into()),
+    ))
+}
+
+/// The reason a cancelled run failed.
+pub const CANCELLED: &str = "cancelled by the organiser";
+
+async fn announce_run(state: &AppState, event: &str, id: &str) {
+    let Ok(run) = state.store.run(event, id).await else {
+        return;
+    };
+    let news = RunNews::Status(run.into());
+    if let Ok(payload) = serde_json::to_string(&news)
+        && let Err(err) = state
+            .cluster
+            .bus
+            .publish(&channels::progress(event, id), &payload)
+            .await
+    {
+        tracing::debug!(error = %err, "could not announce the run");
+    }
+}
+
+/// A run's live progress as Server-Sent Events (organiser), from whichever node runs it:
+/// `status` events carry the run (first its current state, then every change), `progress`
+/// events the incumbent, bound, gap, elapsed_seconds and phase. The stream ends after the
+/// run is done or failed, or when the node shuts down.
+#[utoipa::path(get, path = "/events/{event}/schedules/{id}/events", tag = "schedules",
+    params(("event" = String, Path), ("id" = String, Path)),
+    responses((status = 200, body = String, content_type = "text/event-stream"), (status = 401, body = Problem),
+              (status = 403, body = Problem), (status = 404, body = Problem), (status = 503, body = Problem)))]
+async fn schedule_events(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((event, id)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    caller.organiser()?;
+    // Subscribe before reading the state, so that nothing happens unseen in between.
+    let messages = state
+        .cluster
+        .bus
+        .subscribe(&channels::progress(&event, &id))
+        .await
+        .map_err(|err| {
+            tracing::warn!(error = %err, "cannot follow run progress");
+            ApiError::Unavailable("live progress is unavailable right now".into())
+        })?;
+    let current = ScheduleView::from(state.store.run(&event, &id).await?);
+    let first_is_last = is_final(&current);
+    let first = futures::stream::once(async move { RunNews::Status(current) });
+    let news =
+        messages.filter_map(|message| async move { serde_json::from_str::<RunNews>(&message.payload).ok() });
+    let news = if first_is_last {
+        first.boxed()
+    } else {
+        first.chain(news).boxed()
+    };
+    // End right after the final status, including it.
+    let stream = futures::stream::unfold((news, false), |(mut news, ended)| async move {
+        if ended {
+            return None;
+        }
+        let item = news.next().await?;
+        let ended = matches!(&item, RunNews::Status(view) if is_final(view));
+        Some((Ok::<_, std::convert::Infallible>(sse_event(&item)), (news, ended)))
+    });
+    Ok(sse::live(stream, state.shutdown.clone()))
+}
+
+fn is_final(view: &ScheduleView) -> bool {
+    matches!(view.status, RunStatus::Done | RunStatus::Failed)
+}
+
+fn sse_event(news: &RunNews) -> Event {
+    let (name, data) = match news {
+        RunNews::Progress(progress) => ("progress", progress.to_string()),
+        RunNews::Status(view) => (
+            "status",
+            serde_json::to_string(view).unwrap_or_else(|_| "{}".into()),
+        ),
+    };
+    Event::default().event(name).data(data)
 }
 
 fn json_text(text: String) -> Response {
@@ -253,6 +397,7 @@ async fn publish(
         });
     }
     let version = state.store.publish(&event, &id, &meetings).await?;
+    announce_version(&state, &event, version).await;
     tracing::info!(
         event,
         run = id,

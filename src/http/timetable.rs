@@ -2,17 +2,25 @@
 
 use std::collections::HashMap;
 
+use std::convert::Infallible;
+use std::future::Future;
+
+use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::sse::Event as SseEvent;
 use axum::response::{IntoResponse, Response};
+use futures::StreamExt as _;
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::auth::Caller;
 use super::error::{ApiError, ApiResult, Problem};
+use super::sse;
 use crate::app::AppState;
 use crate::calendar::{self, CalendarEntry};
+use crate::cluster::{agenda_etag, channels, if_none_match_matches};
 use crate::store::{Event, Timetable};
 
 /// A room as shown with a meeting.
@@ -73,7 +81,113 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(agenda))
         .routes(routes!(agenda_ics))
         .routes(routes!(room_agenda))
+        .routes(routes!(updates))
 }
+
+/// A published version as the cache numbers it (0: nothing published yet).
+fn cache_version(version: Option<i64>) -> u64 {
+    version.and_then(|v| u64::try_from(v).ok()).unwrap_or(0)
+}
+
+/// Points every node's cache at a newly published version and announces it on the bus.
+/// Neither may fail the publish: the cache pointer also expires on its own.
+pub async fn announce_version(state: &AppState, event: &str, version: i64) {
+    if !state
+        .cluster
+        .cache
+        .set_current_version(event, cache_version(Some(version)))
+        .await
+    {
+        tracing::warn!(
+            event,
+            version,
+            "could not point the timetable cache at the new version"
+        );
+    }
+    let payload = serde_json::json!({ "version": version }).to_string();
+    if let Err(err) = state
+        .cluster
+        .bus
+        .publish(&channels::updates(event), &payload)
+        .await
+    {
+        tracing::warn!(event, version, error = %err, "could not announce the new timetable version");
+    }
+}
+
+/// A read of one part of the published timetable through the cache, with ETag and 304.
+///
+/// `build` reads the store and returns the published version it saw with the body; the body
+/// is then cached under that version. A cache that is down or slow only costs the build.
+async fn cached_read<F, Fut>(
+    state: &AppState,
+    headers: &HeaderMap,
+    event: &str,
+    part: &str,
+    content_type: &'static str,
+    build: F,
+) -> ApiResult<Response>
+where
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = ApiResult<(Option<i64>, Bytes)>>,
+{
+    let if_none_match = headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok());
+    let cached = state.cluster.cache.get_current(event, part).await;
+    if let Some(version) = cached.version {
+        let etag = agenda_etag(event, version, part);
+        if if_none_match.is_some_and(|value| if_none_match_matches(value, &etag)) {
+            return Ok(not_modified(&etag));
+        }
+        if let Some(body) = cached.body {
+            metrics::counter!("rendezvous_timetable_cache_total", "result" => "hit").increment(1);
+            return Ok(with_etag(body, content_type, &etag));
+        }
+    }
+    metrics::counter!("rendezvous_timetable_cache_total", "result" => "miss").increment(1);
+    let (version, body) = build().await?;
+    let version = cache_version(version);
+    let cache = &state.cluster.cache;
+    if cached.version.is_none() {
+        cache.set_current_version(event, version).await;
+    }
+    cache.put(event, version, part, body.clone()).await;
+    let etag = agenda_etag(event, version, part);
+    if if_none_match.is_some_and(|value| if_none_match_matches(value, &etag)) {
+        return Ok(not_modified(&etag));
+    }
+    Ok(with_etag(body, content_type, &etag))
+}
+
+fn not_modified(etag: &str) -> Response {
+    let mut response = StatusCode::NOT_MODIFIED.into_response();
+    if let Ok(value) = HeaderValue::from_str(etag) {
+        response.headers_mut().insert(header::ETAG, value);
+    }
+    response
+}
+
+fn with_etag(body: Bytes, content_type: &'static str, etag: &str) -> Response {
+    let mut response = body.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(value) = HeaderValue::from_str(etag) {
+        headers.insert(header::ETAG, value);
+    }
+    // Private: an agenda is one participant's; revalidate so a new version shows at once.
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-cache"),
+    );
+    response
+}
+
+fn json_bytes<T: Serialize>(value: &T) -> ApiResult<Bytes> {
+    Ok(Bytes::from(
+        serde_json::to_vec(value).map_err(anyhow::Error::from)?,
+    ))
+}
+
+const JSON: &str = "application/json";
 
 /// The published timetable with names and times resolved, and the UTC instants of each
 /// meeting for calendars.
@@ -159,27 +273,34 @@ async fn resolve(state: &AppState, event_id: &str) -> ApiResult<Resolved> {
 
 /// The published timetable: every meeting for the organiser, its own for a participant.
 #[utoipa::path(get, path = "/events/{event}/timetable", tag = "timetable", params(("event" = String, Path)),
-    responses((status = 200, body = TimetableView), (status = 401, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, body = TimetableView), (status = 304, description = "unchanged (If-None-Match)"),
+              (status = 401, body = Problem), (status = 404, body = Problem)))]
 async fn timetable(
     State(state): State<AppState>,
     caller: Caller,
     Path(event): Path<String>,
-) -> ApiResult<axum::Json<TimetableView>> {
+    headers: HeaderMap,
+) -> ApiResult<Response> {
     caller.in_event(&event)?;
-    let resolved = resolve(&state, &event).await?;
-    let meetings = resolved
-        .meetings
-        .into_iter()
-        .map(|(m, _, _)| m)
-        .filter(|m| match &caller {
-            Caller::Organiser => true,
-            Caller::Participant(p) => m.participants.iter().any(|x| x.id == p.id),
-        })
-        .collect();
-    Ok(axum::Json(TimetableView {
-        version: resolved.timetable.map(|t| t.version),
-        meetings,
-    }))
+    let part = match &caller {
+        Caller::Organiser => "timetable".to_owned(),
+        Caller::Participant(p) => format!("timetable:{}", p.id),
+    };
+    cached_read(&state, &headers, &event, &part, JSON, || async {
+        let resolved = resolve(&state, &event).await?;
+        let meetings = resolved
+            .meetings
+            .into_iter()
+            .map(|(m, _, _)| m)
+            .filter(|m| match &caller {
+                Caller::Organiser => true,
+                Caller::Participant(p) => m.participants.iter().any(|x| x.id == p.id),
+            })
+            .collect();
+        let version = resolved.timetable.map(|t| t.version);
+        Ok((version, json_bytes(&TimetableView { version, meetings })?))
+    })
+    .await
 }
 
 async fn agenda_of(
@@ -200,31 +321,66 @@ async fn agenda_of(
 /// A participant's agenda (the participant itself, or the organiser).
 #[utoipa::path(get, path = "/events/{event}/participants/{id}/agenda", tag = "timetable",
     params(("event" = String, Path), ("id" = String, Path)),
-    responses((status = 200, body = AgendaView), (status = 401, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, body = AgendaView), (status = 304, description = "unchanged (If-None-Match)"),
+              (status = 401, body = Problem), (status = 404, body = Problem)))]
 async fn agenda(
     State(state): State<AppState>,
     caller: Caller,
     Path((event, id)): Path<(String, String)>,
-) -> ApiResult<axum::Json<AgendaView>> {
-    let (resolved, _) = agenda_of(&state, &caller, &event, &id).await?;
-    Ok(axum::Json(AgendaView {
-        participant: id,
-        version: resolved.timetable.map(|t| t.version),
-        meetings: resolved.meetings.into_iter().map(|(m, _, _)| m).collect(),
-    }))
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    caller.organiser_or_self(&event, &id)?;
+    cached_read(
+        &state,
+        &headers,
+        &event,
+        &format!("agenda:{id}"),
+        JSON,
+        || async {
+            let (resolved, _) = agenda_of(&state, &caller, &event, &id).await?;
+            let version = resolved.timetable.map(|t| t.version);
+            let view = AgendaView {
+                participant: id.clone(),
+                version,
+                meetings: resolved.meetings.into_iter().map(|(m, _, _)| m).collect(),
+            };
+            Ok((version, json_bytes(&view)?))
+        },
+    )
+    .await
 }
 
 /// A participant's agenda as an iCalendar file (the participant itself, or the organiser).
 #[utoipa::path(get, path = "/events/{event}/participants/{id}/agenda.ics", tag = "timetable",
     params(("event" = String, Path), ("id" = String, Path)),
-    responses((status = 200, body = String, content_type = "text/calendar"), (status = 401, body = Problem),
+    responses((status = 200, body = String, content_type = "text/calendar"),
+              (status = 304, description = "unchanged (If-None-Match)"), (status = 401, body = Problem),
               (status = 404, body = Problem)))]
 async fn agenda_ics(
     State(state): State<AppState>,
     caller: Caller,
     Path((event, id)): Path<(String, String)>,
+    headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let (resolved, name) = agenda_of(&state, &caller, &event, &id).await?;
+    caller.organiser_or_self(&event, &id)?;
+    cached_read(
+        &state,
+        &headers,
+        &event,
+        &format!("agenda.ics:{id}"),
+        "text/calendar; charset=utf-8",
+        || agenda_calendar(&state, &caller, &event, &id),
+    )
+    .await
+}
+
+async fn agenda_calendar(
+    state: &AppState,
+    caller: &Caller,
+    event: &str,
+    id: &str,
+) -> ApiResult<(Option<i64>, Bytes)> {
+    let (resolved, name) = agenda_of(state, caller, event, id).await?;
     let stamp = resolved
         .timetable
         .as_ref()
@@ -253,44 +409,78 @@ async fn agenda_ics(
         })
         .collect::<Result<_, ApiError>>()?;
     let text = calendar::render(&format!("{} — {name}", resolved.event.name), stamp, &entries);
-    let mut response = text.into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/calendar; charset=utf-8"),
-    );
-    Ok(response)
+    Ok((resolved.timetable.map(|t| t.version), Bytes::from(text)))
 }
 
 /// What happens in a room, for its door sign (organiser).
 #[utoipa::path(get, path = "/events/{event}/rooms/{id}/agenda", tag = "timetable",
     params(("event" = String, Path), ("id" = String, Path)),
-    responses((status = 200, body = RoomAgendaView), (status = 401, body = Problem), (status = 403, body = Problem),
-              (status = 404, body = Problem)))]
+    responses((status = 200, body = RoomAgendaView), (status = 304, description = "unchanged (If-None-Match)"),
+              (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 async fn room_agenda(
     State(state): State<AppState>,
     caller: Caller,
     Path((event, id)): Path<(String, String)>,
-) -> ApiResult<axum::Json<RoomAgendaView>> {
+    headers: HeaderMap,
+) -> ApiResult<Response> {
     caller.organiser()?;
+    cached_read(&state, &headers, &event, &format!("room:{id}"), JSON, || {
+        room_agenda_body(&state, &event, &id)
+    })
+    .await
+}
+
+async fn room_agenda_body(state: &AppState, event: &str, id: &str) -> ApiResult<(Option<i64>, Bytes)> {
     let room = state
         .store
-        .rooms(&event)
+        .rooms(event)
         .await?
         .into_iter()
         .find(|r| r.id == id)
         .ok_or(ApiError::NotFound)?;
-    let resolved = resolve(&state, &event).await?;
-    Ok(axum::Json(RoomAgendaView {
+    let resolved = resolve(state, event).await?;
+    let version = resolved.timetable.map(|t| t.version);
+    let view = RoomAgendaView {
         room: RoomRef {
             id: room.id,
             name: room.name,
         },
-        version: resolved.timetable.map(|t| t.version),
+        version,
         meetings: resolved
             .meetings
             .into_iter()
             .map(|(m, _, _)| m)
             .filter(|m| m.room.id == id)
             .collect(),
-    }))
+    };
+    Ok((version, json_bytes(&view)?))
+}
+
+/// Announcements of new timetable versions as Server-Sent Events (anyone in the event), from
+/// whichever node publishes: a `version` event with `{"version": N}` first for the current
+/// one (null while nothing is published), then one per publish. Ends when the node shuts down.
+#[utoipa::path(get, path = "/events/{event}/updates", tag = "timetable", params(("event" = String, Path)),
+    responses((status = 200, body = String, content_type = "text/event-stream"), (status = 401, body = Problem),
+              (status = 404, body = Problem), (status = 503, body = Problem)))]
+async fn updates(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(event): Path<String>,
+) -> ApiResult<Response> {
+    caller.in_event(&event)?;
+    let announcements = state
+        .cluster
+        .bus
+        .subscribe(&channels::updates(&event))
+        .await
+        .map_err(|err| {
+            tracing::warn!(error = %err, "cannot follow timetable updates");
+            ApiError::Unavailable("live updates are unavailable right now".into())
+        })?;
+    let current = state.store.event(&event).await?.timetable_version;
+    let first = serde_json::json!({ "version": current }).to_string();
+    let events = futures::stream::once(async move { first })
+        .chain(announcements.map(|message| message.payload))
+        .map(|data| Ok::<_, Infallible>(SseEvent::default().event("version").data(data)));
+    Ok(sse::live(events, state.shutdown.clone()))
 }

@@ -183,6 +183,8 @@ pub struct ScheduleRun {
     /// The `rendezvous-solution/1` document (JSON text), once done.
     pub solution: Option<String>,
     pub error: Option<String>,
+    /// How many times a worker started it (more than 1: a worker died and another took over).
+    pub attempts: u32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -295,13 +297,23 @@ pub trait Store: Send + Sync + 'static {
     /// Queues a run; a `Conflict` when the event already has one queued or running.
     async fn create_run(&self, run: &ScheduleRun) -> StoreResult<()>;
     async fn run(&self, event: &str, id: &str) -> StoreResult<ScheduleRun>;
-    /// queued → running, with the problem it solves.
-    async fn start_run(&self, id: &str, problem: &str) -> StoreResult<()>;
-    async fn run_progress(&self, id: &str, progress: &serde_json::Value) -> StoreResult<()>;
-    /// running → done.
-    async fn finish_run(&self, id: &str, result: &RunResult) -> StoreResult<()>;
-    /// queued or running → failed.
-    async fn fail_run(&self, id: &str, error: &str) -> StoreResult<()>;
+    /// The highest fencing token that started a run of the event (0 if none): a lock
+    /// service that lost its counter must hand out tokens above it.
+    async fn run_fence(&self, event: &str) -> StoreResult<i64>;
+    /// queued (or running, under an older holder) → running under the holder of `fence`,
+    /// with the problem it solves; returns the attempt number. A `Conflict` when the run is
+    /// no longer queued or running, or a holder with a token ≥ `fence` started a run of the
+    /// event: the caller is stale and must write nothing.
+    async fn start_run(&self, event: &str, id: &str, problem: &str, fence: i64) -> StoreResult<u32>;
+    /// Records progress if the holder of `fence` still runs the run; returns whether it did.
+    async fn run_progress(&self, id: &str, progress: &serde_json::Value, fence: i64) -> StoreResult<bool>;
+    /// running → done, only for the holder of `fence` (`Conflict` otherwise).
+    async fn finish_run(&self, id: &str, result: &RunResult, fence: i64) -> StoreResult<()>;
+    /// running → failed, only for the holder of `fence`; returns whether it did.
+    async fn fail_started_run(&self, id: &str, error: &str, fence: i64) -> StoreResult<bool>;
+    /// queued or running → failed, whoever holds it (a run that could not be queued, or an
+    /// organiser cancelling a run no worker took yet); returns whether it did.
+    async fn fail_run(&self, id: &str, error: &str) -> StoreResult<bool>;
     /// Marks every queued or running run failed (they cannot survive a restart of an
     /// in-process runner); returns how many.
     async fn fail_unfinished_runs(&self, error: &str) -> StoreResult<u64>;

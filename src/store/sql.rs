@@ -97,6 +97,7 @@ macro_rules! sql_store {
                 problem: row.try_get("problem")?,
                 solution: row.try_get("solution")?,
                 error: row.try_get("error")?,
+                attempts: to_u32(row.try_get("attempts")?, "attempts")?,
                 created_at: row.try_get("created_at")?,
                 updated_at: row.try_get("updated_at")?,
             })
@@ -500,38 +501,69 @@ macro_rules! sql_store {
                 run_from(&row)
             }
 
-            async fn start_run(&self, id: &str, problem: &str) -> StoreResult<()> {
-                let done = sqlx::query(
-                    "UPDATE schedules SET status = 'running', problem = $1, updated_at = $2 \
-                     WHERE id = $3 AND status = 'queued'",
-                )
-                .bind(problem)
-                .bind(Utc::now())
-                .bind(id)
-                .execute(&self.pool)
-                .await?;
-                if done.rows_affected() == 0 {
-                    return Err(StoreError::Conflict("the run is no longer queued".into()));
-                }
-                Ok(())
+            async fn run_fence(&self, event: &str) -> StoreResult<i64> {
+                let row = sqlx::query("SELECT run_fence FROM events WHERE id = $1")
+                    .bind(event)
+                    .fetch_optional(&self.pool)
+                    .await?
+                    .ok_or(StoreError::NotFound)?;
+                Ok(row.try_get("run_fence")?)
             }
 
-            async fn run_progress(&self, id: &str, progress: &serde_json::Value) -> StoreResult<()> {
-                sqlx::query(
-                    "UPDATE schedules SET progress = $1, updated_at = $2 WHERE id = $3 AND status = 'running'",
+            async fn start_run(&self, event: &str, id: &str, problem: &str, fence: i64) -> StoreResult<u32> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                // The fence only moves up: a holder whose token is not above every earlier
+                // one was overtaken while it waited.
+                let fenced = sqlx::query("UPDATE events SET run_fence = $1 WHERE id = $2 AND run_fence < $1")
+                    .bind(fence)
+                    .bind(event)
+                    .execute(&mut *tx)
+                    .await?;
+                if fenced.rows_affected() == 0 {
+                    return Err(StoreError::Conflict(format!(
+                        "fencing token {fence} is stale: a newer holder started a run of the event"
+                    )));
+                }
+                let row = sqlx::query(
+                    "UPDATE schedules SET status = 'running', problem = $1, fence = $2, attempts = attempts + 1, \
+                     progress = NULL, updated_at = $3 \
+                     WHERE id = $4 AND event_id = $5 AND status IN ('queued', 'running') RETURNING attempts",
+                )
+                .bind(problem)
+                .bind(fence)
+                .bind(Utc::now())
+                .bind(id)
+                .bind(event)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or_else(|| StoreError::Conflict("the run is no longer queued or running".into()))?;
+                let attempts = to_u32(row.try_get("attempts")?, "attempts")?;
+                tx.commit().await?;
+                Ok(attempts)
+            }
+
+            async fn run_progress(&self, id: &str, progress: &serde_json::Value, fence: i64) -> StoreResult<bool> {
+                let done = sqlx::query(
+                    "UPDATE schedules SET progress = $1, updated_at = $2 \
+                     WHERE id = $3 AND status = 'running' AND fence = $4",
                 )
                 .bind(to_json(progress)?)
                 .bind(Utc::now())
                 .bind(id)
+                .bind(fence)
                 .execute(&self.pool)
                 .await?;
-                Ok(())
+                Ok(done.rows_affected() == 1)
             }
 
-            async fn finish_run(&self, id: &str, result: &RunResult) -> StoreResult<()> {
+            async fn finish_run(&self, id: &str, result: &RunResult, fence: i64) -> StoreResult<()> {
+                // One statement: the result lands whole, and only if this holder's token is
+                // still the run's and the event's latest.
                 let done = sqlx::query(
                     "UPDATE schedules SET status = 'done', objective = $1, bound = $2, placed = $3, \
-                     unscheduled = $4, solution = $5, updated_at = $6 WHERE id = $7 AND status = 'running'",
+                     unscheduled = $4, solution = $5, updated_at = $6 \
+                     WHERE id = $7 AND status = 'running' AND fence = $8 \
+                     AND $8 = (SELECT run_fence FROM events WHERE events.id = schedules.event_id)",
                 )
                 .bind(result.objective)
                 .bind(result.bound)
@@ -540,16 +572,33 @@ macro_rules! sql_store {
                 .bind(&result.solution)
                 .bind(Utc::now())
                 .bind(id)
+                .bind(fence)
                 .execute(&self.pool)
                 .await?;
                 if done.rows_affected() == 0 {
-                    return Err(StoreError::Conflict("the run is no longer running".into()));
+                    return Err(StoreError::Conflict(
+                        "the run is no longer running under this fencing token".into(),
+                    ));
                 }
                 Ok(())
             }
 
-            async fn fail_run(&self, id: &str, error: &str) -> StoreResult<()> {
-                sqlx::query(
+            async fn fail_started_run(&self, id: &str, error: &str, fence: i64) -> StoreResult<bool> {
+                let done = sqlx::query(
+                    "UPDATE schedules SET status = 'failed', error = $1, updated_at = $2 \
+                     WHERE id = $3 AND status = 'running' AND fence = $4",
+                )
+                .bind(error)
+                .bind(Utc::now())
+                .bind(id)
+                .bind(fence)
+                .execute(&self.pool)
+                .await?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn fail_run(&self, id: &str, error: &str) -> StoreResult<bool> {
+                let done = sqlx::query(
                     "UPDATE schedules SET status = 'failed', error = $1, updated_at = $2 \
                      WHERE id = $3 AND status IN ('queued', 'running')",
                 )
@@ -558,7 +607,7 @@ macro_rules! sql_store {
                 .bind(id)
                 .execute(&self.pool)
                 .await?;
-                Ok(())
+                Ok(done.rows_affected() == 1)
             }
 
             async fn fail_unfinished_runs(&self, error: &str) -> StoreResult<u64> {

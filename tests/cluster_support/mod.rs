@@ -93,7 +93,7 @@ pub async fn cleanup(backend: Backend, prefix: &str) {
 
 /// Generates one `#[tokio::test]` per backend for `async fn $body(backend: Backend)`.
 #[macro_export]
-macro_rules! on_both_backends {
+macro_rules! on_both_coordinators {
     ($($body:ident),* $(,)?) => {
         $(
             mod $body {

@@ -100,8 +100,10 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub store: DynStore,
     pub backend: Backend,
+    pub database_url: String,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
-    db: FreshDatabase,
+    served: Option<tokio::task::JoinHandle<()>>,
+    db: Option<FreshDatabase>,
 }
 
 /// A response: status, headers, body as text and JSON (Null when not JSON).
@@ -147,15 +149,36 @@ impl Reply {
 }
 
 impl TestApp {
+    /// The app on a fresh database, with its defaults (in-process queue and solver).
     pub async fn start(backend: Backend) -> Self {
+        Self::start_with(backend, |_| {}).await
+    }
+
+    /// The app on a fresh database, with `configure` applied to the test defaults.
+    pub async fn start_with(backend: Backend, configure: impl FnOnce(&mut Config)) -> Self {
         let db = FreshDatabase::new(backend).await;
-        let config = Config::new(db.url.clone(), Some(ORGANISER.into()));
+        let mut app = Self::node(db.url.clone(), backend, configure).await;
+        app.db = Some(db);
+        app
+    }
+
+    /// Another node of the same deployment: the same database, its own process state.
+    pub async fn another_node(&self, configure: impl FnOnce(&mut Config)) -> Self {
+        Self::node(self.database_url.clone(), self.backend, configure).await
+    }
+
+    async fn node(database_url: String, backend: Backend, configure: impl FnOnce(&mut Config)) -> Self {
+        let mut config = Config::new(database_url.clone(), Some(ORGANISER.into()));
+        // Tests send bursts of writes from one token; the rate-limit tests set their own.
+        config.writes_per_minute = 1_000_000;
+        config.requests_per_hour = 1_000_000;
+        configure(&mut config);
         let built = app::build(&config).await.expect("build app");
         let store = built.state.store.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        tokio::spawn(async move {
+        let served = tokio::spawn(async move {
             app::serve(listener, built, async {
                 rx.await.ok();
             })
@@ -167,8 +190,20 @@ impl TestApp {
             client: reqwest::Client::new(),
             store,
             backend,
+            database_url,
             shutdown: Some(tx),
-            db,
+            served: Some(served),
+            db: None,
+        }
+    }
+
+    /// Shuts the node down gracefully and waits until it has stopped serving.
+    pub async fn stop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(served) = self.served.take() {
+            served.await.expect("serve task");
         }
     }
 
@@ -308,6 +343,7 @@ impl TestApp {
             .expect("problem");
         let now = chrono::Utc::now();
         let id = format!("sch_hand_{}", uuid::Uuid::new_v4().simple());
+        let fence = self.store.run_fence(event).await.expect("fence") + 1;
         self.store
             .create_run(&ScheduleRun {
                 id: id.clone(),
@@ -322,13 +358,14 @@ impl TestApp {
                 problem: None,
                 solution: None,
                 error: None,
+                attempts: 0,
                 created_at: now,
                 updated_at: now,
             })
             .await
             .expect("create run");
         self.store
-            .start_run(&id, &serde_json::to_string(&doc).expect("json"))
+            .start_run(event, &id, &serde_json::to_string(&doc).expect("json"), fence)
             .await
             .expect("start run");
         let placed: Vec<&str> = placements.iter().map(|p| p.0).collect();
@@ -351,6 +388,7 @@ impl TestApp {
                     unscheduled: (doc.meetings.len() - placements.len()) as i64,
                     solution: solution.to_string(),
                 },
+                fence,
             )
             .await
             .expect("finish run");

@@ -1,0 +1,35 @@
+//! Server-Sent Events that end cleanly when the node shuts down.
+
+use std::convert::Infallible;
+use std::time::Duration;
+
+use axum::http::{HeaderValue, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use futures::{Stream, StreamExt as _};
+use tokio::sync::watch;
+
+/// Comment lines every this often keep proxies from closing a quiet stream.
+const KEEP_ALIVE: Duration = Duration::from_secs(15);
+
+/// An SSE response of `events`, ended when `shutdown` says true (graceful shutdown waits
+/// for open responses, so a stream must not outlive it).
+pub fn live<S>(events: S, mut shutdown: watch::Receiver<bool>) -> Response
+where
+    S: Stream<Item = Result<Event, Infallible>> + Send + 'static,
+{
+    let stopping = async move {
+        let _ = shutdown.wait_for(|stop| *stop).await;
+    };
+    let mut response = Sse::new(events.take_until(stopping))
+        .keep_alive(KeepAlive::new().interval(KEEP_ALIVE))
+        .into_response();
+    // Reverse proxies must pass events on as they come.
+    response
+        .headers_mut()
+        .insert("x-accel-buffering", HeaderValue::from_static("no"));
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    response
+}
