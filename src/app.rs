@@ -33,6 +33,8 @@ pub struct AppState {
     /// SHA-256 (hex) of the organiser's token.
     pub organiser_token_hash: Arc<str>,
     pub metrics: PrometheusHandle,
+    /// This instance's per-event suggestion indexes.
+    pub matchmaking: Arc<crate::matchmaking::Matchmaking>,
 }
 
 /// A built application, ready to serve.
@@ -81,6 +83,7 @@ pub async fn build(config: &Config) -> anyhow::Result<App> {
         queue,
         organiser_token_hash: organiser_token_hash.into(),
         metrics: ops::prometheus(),
+        matchmaking: Default::default(),
     };
     Ok(App {
         router: router(state.clone()),
