@@ -429,6 +429,57 @@ async fn mutual_interest_agrees_one_meeting(backend: Backend) {
     mark(ORGANISER.into(), a.clone()).await.expect(403);
 }
 
+/// The same race without HTTP in between, so both marks of a pair reach the database
+/// within microseconds of each other: round after round, one accepted request per pair.
+async fn mutual_marks_race_in_the_store(backend: Backend) {
+    use rendezvous::domain::{RequestStatus, Response};
+    use rendezvous::store::{Invitee, MeetingRequest};
+    use std::sync::Arc;
+
+    let app = TestApp::start(backend).await;
+    let e = id(&app.expo().await);
+    let now = chrono::Utc::now();
+    let request = |from: &str, to: &str| MeetingRequest {
+        id: format!("req_race_{}", uuid::Uuid::new_v4().simple()),
+        event_id: e.clone(),
+        requester: to.to_string(),
+        invitees: vec![Invitee {
+            participant: from.to_string(),
+            response: Response::Accepted,
+        }],
+        duration_minutes: 20,
+        priority: 4,
+        message: String::new(),
+        features: Vec::new(),
+        status: RequestStatus::Accepted,
+        created_at: now,
+        updated_at: now,
+    };
+    const ROUNDS: usize = 40;
+    for round in 0..ROUNDS {
+        let (a, _) = app.simple_participant(&e, &format!("A{round}")).await;
+        let (b, _) = app.simple_participant(&e, &format!("B{round}")).await;
+        let start = Arc::new(tokio::sync::Barrier::new(2));
+        let tasks = [(a.clone(), b.clone()), (b.clone(), a.clone())].map(|(from, to)| {
+            let (store, start, e, mutual) = (app.store.clone(), start.clone(), e.clone(), request(&from, &to));
+            tokio::spawn(async move {
+                start.wait().await;
+                store.mark_interest(&e, &from, &to, &mutual).await.expect("mark")
+            })
+        });
+        let marked: Vec<_> = join_all(tasks).await.into_iter().map(|t| t.expect("task")).collect();
+        assert_eq!(
+            marked.iter().filter(|m| m.created_request).count(),
+            1,
+            "round {round}: {marked:?}"
+        );
+        let between = app.store.requests_of(&e, &a).await.expect("requests");
+        assert_eq!(between.len(), 1, "round {round}: {between:?}");
+        assert_eq!(between[0].status, RequestStatus::Accepted);
+        assert!(between[0].involves(&b));
+    }
+}
+
 async fn auto_proposals_fill_quiet_participants_once(backend: Backend) {
     let app = TestApp::start(backend).await;
     let event = app.expo().await;
@@ -566,6 +617,7 @@ on_both_backends!(
     a_profile_update_is_reflected_at_once,
     boosts_change_the_order,
     mutual_interest_agrees_one_meeting,
+    mutual_marks_race_in_the_store,
     auto_proposals_fill_quiet_participants_once,
     validation_and_access,
 );
