@@ -72,7 +72,12 @@ pub struct Recommendation {
 impl Matchmaking {
     /// The event's index, created empty on first use (filled by [`EventIndex::refresh`]).
     pub async fn event(&self, store: &dyn Store, event: &str) -> Result<Arc<EventIndex>, MatchmakingError> {
-        if let Some(entry) = self.events.read().unwrap_or_else(PoisonError::into_inner).get(event) {
+        if let Some(entry) = self
+            .events
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(event)
+        {
             return Ok(entry.clone());
         }
         let spec = store.event(event).await?.spec()?;
@@ -103,7 +108,11 @@ impl Matchmaking {
     }
 
     /// The event's index, brought up to date with the store.
-    pub async fn refreshed(&self, store: &dyn Store, event: &str) -> Result<Arc<EventIndex>, MatchmakingError> {
+    pub async fn refreshed(
+        &self,
+        store: &dyn Store,
+        event: &str,
+    ) -> Result<Arc<EventIndex>, MatchmakingError> {
         let entry = self.event(store, event).await?;
         entry.refresh(store, event).await?;
         Ok(entry)
@@ -321,7 +330,9 @@ pub async fn propose(
     let mut requested: HashMap<&str, usize> = HashMap::new();
     let mut accepted: HashMap<&str, u32> = HashMap::new();
     for request in &requests {
-        for party in std::iter::once(&request.requester).chain(request.invitees.iter().map(|i| &i.participant)) {
+        for party in
+            std::iter::once(&request.requester).chain(request.invitees.iter().map(|i| &i.participant))
+        {
             of_participant.entry(party).or_default().push(request);
             if request.status == RequestStatus::Accepted {
                 *accepted.entry(party).or_default() += 1;
@@ -335,7 +346,10 @@ pub async fn propose(
     let full: HashSet<String> = state
         .participants()
         .filter(|p| {
-            engine::availability::quota_full(p.max_meetings, accepted.get(p.id.as_str()).copied().unwrap_or(0))
+            engine::availability::quota_full(
+                p.max_meetings,
+                accepted.get(p.id.as_str()).copied().unwrap_or(0),
+            )
         })
         .map(|p| p.id.clone())
         .collect();

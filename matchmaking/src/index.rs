@@ -404,9 +404,9 @@ impl Index {
             ("participant", &profile.id),
         ]
         .into_iter()
-            .chain(profile.groups.iter().map(|g| ("group", g)))
-            .filter_map(|(kind, value)| self.intern_key(kind, value))
-            .collect();
+        .chain(profile.groups.iter().map(|g| ("group", g)))
+        .filter_map(|(kind, value)| self.intern_key(kind, value))
+        .collect();
         keys.sort_unstable();
         keys.dedup();
         Doc {

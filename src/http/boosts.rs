@@ -71,16 +71,14 @@ fn parse(body: &Boosts, participant_exists: impl Fn(&str) -> bool) -> Result<Vec
         let at = format!("/boosts/{i}");
         let value = boost.value.trim();
         let target = match boost.target {
-            BoostTargetName::Kind => ParticipantKind::parse(value).map(BoostTarget::Kind).ok_or(
-                "one of delegation, company, researcher, institution",
-            ),
+            BoostTargetName::Kind => ParticipantKind::parse(value)
+                .map(BoostTarget::Kind)
+                .ok_or("one of delegation, company, researcher, institution"),
             BoostTargetName::City if value.is_empty() || value.chars().count() > 200 => {
                 Err("a city name of 1 to 200 characters")
             }
             BoostTargetName::City => Ok(BoostTarget::City(value.to_string())),
-            BoostTargetName::Country
-                if value.len() == 2 && value.bytes().all(|b| b.is_ascii_uppercase()) =>
-            {
+            BoostTargetName::Country if value.len() == 2 && value.bytes().all(|b| b.is_ascii_uppercase()) => {
                 Ok(BoostTarget::Country(value.to_string()))
             }
             BoostTargetName::Country => Err("an ISO 3166-1 alpha-2 code, as TH"),

@@ -94,10 +94,7 @@ async fn mark(
         created_at: now,
         updated_at: now,
     };
-    let marked = state
-        .store
-        .mark_interest(&event, &me.id, &id, &mutual)
-        .await?;
+    let marked = state.store.mark_interest(&event, &me.id, &id, &mutual).await?;
     Ok(axum::Json(MarkView {
         interest: marked.interest.into(),
         request: marked.request.map(RequestView::from),

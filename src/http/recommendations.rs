@@ -116,14 +116,7 @@ async fn recommendations(
             Err(e) => return Err(e.into()),
         }
     }
-    let found = recommend(
-        state.store.as_ref(),
-        &state.matchmaking,
-        &event,
-        &me,
-        query.limit,
-    )
-    .await?;
+    let found = recommend(state.store.as_ref(), &state.matchmaking, &event, &me, query.limit).await?;
     Ok(axum::Json(Recommendations {
         for_: me,
         recommendations: found

@@ -346,13 +346,23 @@ pub trait Store: Send + Sync + 'static {
     /// The requests `participant` asked or was asked, with their invitees.
     async fn requests_of(&self, event: &str, participant: &str) -> StoreResult<Vec<MeetingRequest>>;
     /// How many accepted requests each of `participants` is part of (absent: none).
-    async fn accepted_meetings(&self, event: &str, participants: &[String]) -> StoreResult<HashMap<String, u32>>;
+    async fn accepted_meetings(
+        &self,
+        event: &str,
+        participants: &[String],
+    ) -> StoreResult<HashMap<String, u32>>;
     /// Creates requests, all or none.
     async fn create_requests(&self, requests: &[MeetingRequest]) -> StoreResult<()>;
     /// Records that `from` wants to meet `to`. When `to` wants to meet `from` too and the two
     /// have no pending or accepted request, `mutual` (an accepted request from `to` to
     /// `from`) is created, once per pair however many marks race.
-    async fn mark_interest(&self, event: &str, from: &str, to: &str, mutual: &MeetingRequest) -> StoreResult<Marked>;
+    async fn mark_interest(
+        &self,
+        event: &str,
+        from: &str,
+        to: &str,
+        mutual: &MeetingRequest,
+    ) -> StoreResult<Marked>;
     /// Removes a mark; returns whether there was one. A request it created stays.
     async fn unmark_interest(&self, event: &str, from: &str, to: &str) -> StoreResult<bool>;
     /// The marks `participant` made, oldest first.
