@@ -15,9 +15,12 @@ use rendezvous_matchmaking::{self as engine, Index, Profile, SuggestQuery, Sugge
 use crate::domain::{RequestStatus, Response};
 use crate::store::{MeetingRequest, Participant, Store, StoreError};
 
-/// Rounds of "suggest, then drop the candidates whose quota turned out full" before the
-/// last round's list is filtered and returned as is.
-const QUOTA_ROUNDS: usize = 8;
+/// Rounds of "suggest, then drop the candidates whose quota turned out full" before what
+/// is left is returned, even if short.
+const QUOTA_ROUNDS: usize = 4;
+/// Suggestions asked of the engine per one wanted, so that dropping the full quotas
+/// usually leaves enough in one round.
+const QUOTA_OVERFETCH: usize = 2;
 
 /// What can go wrong while recommending.
 #[derive(Debug, thiserror::Error)]
@@ -247,7 +250,8 @@ pub fn request_exclusions<'r>(
 
 /// The ranked recommendations for `me`: index refresh, exclusions, suggest. Quotas are
 /// checked for the candidates the engine returns (one small query per round) rather than
-/// for the whole event; a full one is excluded and the engine asked again.
+/// for the whole event: the engine is asked for more than `limit`, the full ones dropped,
+/// and asked again with them excluded only when too few are left.
 pub async fn recommend(
     store: &dyn Store,
     matchmaking: &Matchmaking,
@@ -265,8 +269,10 @@ pub async fn recommend(
     query.exclude = request_exclusions(me, &store.requests_of(event, me).await?);
     query.exclude.extend(entry.read().without_common_slot(me));
 
+    // Quotas are checked on an over-fetched list, one query per round: usually one round.
     let mut quota_checked: HashSet<String> = HashSet::new();
     let mut suggestions = Vec::new();
+    query.limit = (limit * QUOTA_OVERFETCH).min(engine::MAX_LIMIT);
     for _ in 0..QUOTA_ROUNDS {
         let (found, with_quota) = {
             let state = entry.read();
@@ -279,27 +285,29 @@ pub async fn recommend(
                 .collect();
             (found, with_quota)
         };
+        let exhausted = found.len() < query.limit;
         suggestions = found;
-        if with_quota.is_empty() {
+        if !with_quota.is_empty() {
+            let accepted = store.accepted_meetings(event, &with_quota).await?;
+            let state = entry.read();
+            query.exclude.extend(
+                with_quota
+                    .iter()
+                    .filter(|id| {
+                        let max = state.participant(id).and_then(|p| p.max_meetings);
+                        engine::availability::quota_full(max, accepted.get(*id).copied().unwrap_or(0))
+                    })
+                    .cloned(),
+            );
+            quota_checked.extend(with_quota);
+        }
+        suggestions.retain(|s| !query.exclude.contains(&s.id));
+        if suggestions.len() >= limit || exhausted {
             break;
         }
-        let accepted = store.accepted_meetings(event, &with_quota).await?;
-        let state = entry.read();
-        let full: Vec<String> = with_quota
-            .into_iter()
-            .filter(|id| {
-                let max = state.participant(id).and_then(|p| p.max_meetings);
-                engine::availability::quota_full(max, accepted.get(id).copied().unwrap_or(0))
-            })
-            .collect();
-        quota_checked.extend(suggestions.iter().map(|s| s.id.clone()));
-        if full.is_empty() {
-            break;
-        }
-        query.exclude.extend(full);
+        query.limit = (query.limit * 2).min(engine::MAX_LIMIT);
     }
-    // Past the last round, whatever is still unchecked or full is dropped rather than shown.
-    suggestions.retain(|s| !query.exclude.contains(&s.id));
+    suggestions.truncate(limit);
     let state = entry.read();
     Ok(suggestions
         .into_iter()

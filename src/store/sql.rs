@@ -787,22 +787,23 @@ macro_rules! sql_store {
             }
 
             async fn requests_of(&self, event: &str, participant: &str) -> StoreResult<Vec<MeetingRequest>> {
+                // Participant ids are unique across events: looking requests up by participant
+                // alone lets both databases use the participant indexes.
                 let rows = sqlx::query(
-                    "SELECT * FROM requests WHERE event_id = $1 AND (requester_id = $2 OR id IN \
-                     (SELECT request_id FROM request_invitees WHERE participant_id = $2)) ORDER BY created_at, id",
+                    "SELECT * FROM requests WHERE requester_id = $1 UNION \
+                     SELECT r.* FROM requests r JOIN request_invitees i ON i.request_id = r.id \
+                     WHERE i.participant_id = $1 ORDER BY created_at, id",
                 )
-                .bind(event)
                 .bind(participant)
                 .fetch_all(&self.pool)
                 .await?;
                 let mut invitees: HashMap<String, Vec<Invitee>> = HashMap::new();
                 for row in sqlx::query(
                     "SELECT request_id, participant_id, response FROM request_invitees WHERE request_id IN \
-                     (SELECT id FROM requests WHERE event_id = $1 AND (requester_id = $2 OR id IN \
-                     (SELECT request_id FROM request_invitees WHERE participant_id = $2))) \
+                     (SELECT id FROM requests WHERE requester_id = $1 UNION \
+                      SELECT request_id FROM request_invitees WHERE participant_id = $1) \
                      ORDER BY request_id, position",
                 )
-                .bind(event)
                 .bind(participant)
                 .fetch_all(&self.pool)
                 .await?
@@ -813,6 +814,7 @@ macro_rules! sql_store {
                     });
                 }
                 rows.iter()
+                    .filter(|row| row.try_get::<String, _>("event_id").is_ok_and(|e| e == event))
                     .map(|row| {
                         let id: String = row.try_get("id")?;
                         request_from(row, invitees.remove(&id).unwrap_or_default())
@@ -820,25 +822,26 @@ macro_rules! sql_store {
                     .collect()
             }
 
-            async fn accepted_meetings(&self, event: &str, participants: &[String]) -> StoreResult<HashMap<String, u32>> {
+            async fn accepted_meetings(&self, _event: &str, participants: &[String]) -> StoreResult<HashMap<String, u32>> {
                 // Bounded so that no chunk comes near either database's limit on parameters.
                 const CHUNK: usize = 1000;
                 let mut counts = HashMap::new();
                 for chunk in participants.chunks(CHUNK) {
+                    // By participant only (ids are unique across events), so that the
+                    // participant indexes are used rather than a scan of the event's requests.
                     let mut query = sqlx::QueryBuilder::<$Db>::new(
                         "SELECT a.participant, COUNT(*) AS meetings FROM (\
-                         SELECT r.requester_id AS participant FROM requests r WHERE r.status = 'accepted' AND r.event_id = ",
+                         SELECT r.requester_id AS participant FROM requests r \
+                         WHERE r.status = 'accepted' AND r.requester_id IN (",
                     );
-                    query.push_bind(event).push(" AND r.requester_id IN (");
                     let mut ids = query.separated(", ");
                     for id in chunk {
                         ids.push_bind(id);
                     }
                     query.push(
                         ") UNION ALL SELECT i.participant_id AS participant FROM request_invitees i \
-                         JOIN requests r ON r.id = i.request_id WHERE r.status = 'accepted' AND r.event_id = ",
+                         JOIN requests r ON r.id = i.request_id WHERE r.status = 'accepted' AND i.participant_id IN (",
                     );
-                    query.push_bind(event).push(" AND i.participant_id IN (");
                     let mut ids = query.separated(", ");
                     for id in chunk {
                         ids.push_bind(id);
