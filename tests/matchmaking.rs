@@ -511,6 +511,51 @@ async fn mutual_marks_race_in_the_store(backend: Backend) {
     }
 }
 
+/// Profile revisions: every write raises the event's counter, and `profiles_since` returns
+/// exactly the profiles written after a watermark, each with its latest revision.
+async fn profile_revisions_tell_what_changed(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let e = id(&app.expo().await);
+    let other_event = id(&app.expo().await);
+    let (a, _) = app.simple_participant(&e, "A").await;
+    let (b, _) = app.simple_participant(&e, "B").await;
+    app.simple_participant(&other_event, "Elsewhere").await;
+    let all = app.store.profiles_since(&e, -1).await.unwrap().participants;
+    let ids: Vec<&str> = all.iter().map(|(p, _)| p.id.as_str()).collect();
+    assert_eq!(ids, [a.as_str(), b.as_str()]);
+    let watermark = all.iter().map(|(_, r)| *r).max().unwrap();
+    assert!(all[0].1 < all[1].1, "{all:?}");
+    assert!(
+        app.store
+            .profiles_since(&e, watermark)
+            .await
+            .unwrap()
+            .participants
+            .is_empty()
+    );
+
+    let mut changed = app.store.participant(&e, &a).await.unwrap();
+    changed.offers = vec!["tide gauges".into()];
+    app.store.update_participant(&changed).await.unwrap();
+    let since = app
+        .store
+        .profiles_since(&e, watermark)
+        .await
+        .unwrap()
+        .participants;
+    assert_eq!(since.len(), 1);
+    assert_eq!(since[0].0, changed);
+    assert!(since[0].1 > watermark);
+    assert!(
+        app.store
+            .profiles_since(&e, since[0].1)
+            .await
+            .unwrap()
+            .participants
+            .is_empty()
+    );
+}
+
 async fn auto_proposals_fill_quiet_participants_once(backend: Backend) {
     let app = TestApp::start(backend).await;
     let event = app.expo().await;
@@ -667,6 +712,7 @@ on_both_backends!(
     boosts_change_the_order,
     mutual_interest_agrees_one_meeting,
     mutual_marks_race_in_the_store,
+    profile_revisions_tell_what_changed,
     auto_proposals_fill_quiet_participants_once,
     validation_and_access,
 );
