@@ -41,6 +41,8 @@ pub struct AppState {
     pub write_limits: WriteLimits,
     /// Says true when the node shuts down: live streams end.
     pub shutdown: watch::Receiver<bool>,
+    /// This instance's per-event suggestion indexes.
+    pub matchmaking: Arc<crate::matchmaking::Matchmaking>,
 }
 
 /// A built application, ready to serve.
@@ -113,6 +115,7 @@ pub async fn build(config: &Config) -> anyhow::Result<App> {
         metrics: ops::prometheus(),
         write_limits,
         shutdown: shutdown_rx,
+        matchmaking: Default::default(),
     };
     Ok(App {
         router: router(state.clone()),

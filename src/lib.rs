@@ -8,5 +8,6 @@ pub mod config;
 pub mod domain;
 pub mod http;
 pub mod jobs;
+pub mod matchmaking;
 pub mod sample;
 pub mod store;

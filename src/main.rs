@@ -33,6 +33,8 @@ enum Command {
     Generate(cli::generate::Args),
     /// Solve the benchmark instances and write BENCHMARKS.md.
     Bench(cli::bench::Args),
+    /// Time the recommendations endpoint's core (index refresh, exclusions, suggest) on a generated expo.
+    BenchRecommendations(cli::bench_recommendations::Args),
 }
 
 fn main() -> ExitCode {
@@ -45,6 +47,7 @@ fn main() -> ExitCode {
         Command::Check(args) => cli::check::run(args),
         Command::Generate(args) => cli::generate::run(args),
         Command::Bench(args) => cli::bench::run(args),
+        Command::BenchRecommendations(args) => cli::bench_recommendations::run(args),
     };
     match result {
         Ok(code) => code,

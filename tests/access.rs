@@ -210,6 +210,48 @@ async fn matrix(backend: Backend) {
             None,
             [401, 200, 403, 403, 403],
         ),
+        (
+            Method::GET,
+            format!("/api/v1/events/{o}/recommendations?for={own_id}"),
+            None,
+            [401, 200, 200, 403, 404],
+        ),
+        (
+            Method::PUT,
+            format!("/api/v1/events/{o}/participants/{third_id}/interest"),
+            None,
+            [401, 403, 200, 200, 404],
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/events/{o}/interests"),
+            None,
+            [401, 403, 200, 200, 404],
+        ),
+        (
+            Method::DELETE,
+            format!("/api/v1/events/{o}/participants/{third_id}/interest"),
+            None,
+            [401, 403, 204, 204, 404],
+        ),
+        (
+            Method::PUT,
+            format!("/api/v1/events/{o}/boosts"),
+            Some(json!({"boosts": [{"target": "city", "value": "Bangkok", "factor": 1.5}]})),
+            [401, 200, 403, 403, 403],
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/events/{o}/boosts"),
+            None,
+            [401, 200, 403, 403, 403],
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/events/{o}/proposals"),
+            Some(json!({"min_requests": 1, "per_participant": 1})),
+            [401, 201, 403, 403, 403],
+        ),
     ];
     // The schedule POST last but one: it starts a run.
     cases.push((

@@ -102,7 +102,7 @@ struct Doc {
     /// Interned folded sector and organisation, for the diversity pass.
     sector_key: Option<TermId>,
     organization_key: Option<TermId>,
-    /// Interned folded city, country and groups (sorted, unique), for boosts.
+    /// Interned folded city, country, kind, id and groups (sorted, unique), for boosts.
     keys: Vec<TermId>,
 }
 
@@ -162,7 +162,7 @@ pub struct Index {
     offers: Field,
     seeks: Field,
     topics: Field,
-    /// City, country and group keys → documents, for boosts.
+    /// City, country, kind, id and group keys → documents, for boosts.
     keys: Field,
     docs: Vec<Option<Doc>>,
     /// What every candidate's score needs, packed by document index.
@@ -336,6 +336,8 @@ impl Index {
             BoostTarget::Group(v) => ("group", v),
             BoostTarget::City(v) => ("city", v),
             BoostTarget::Country(v) => ("country", v),
+            BoostTarget::Kind(v) => ("kind", v),
+            BoostTarget::Participant(v) => ("participant", v),
         };
         self.terms.get(&format!("{kind}:{}", fold(value.trim()))).copied()
     }
@@ -395,11 +397,16 @@ impl Index {
             .as_deref()
             .and_then(|s| self.intern_key("sector", s));
         let organization_key = self.intern_key("organization", &profile.organization);
-        let mut keys: Vec<TermId> = [("city", &profile.city), ("country", &profile.country)]
-            .into_iter()
-            .chain(profile.groups.iter().map(|g| ("group", g)))
-            .filter_map(|(kind, value)| self.intern_key(kind, value))
-            .collect();
+        let mut keys: Vec<TermId> = [
+            ("city", &profile.city),
+            ("country", &profile.country),
+            ("kind", &profile.kind),
+            ("participant", &profile.id),
+        ]
+        .into_iter()
+        .chain(profile.groups.iter().map(|g| ("group", g)))
+        .filter_map(|(kind, value)| self.intern_key(kind, value))
+        .collect();
         keys.sort_unstable();
         keys.dedup();
         Doc {
@@ -677,11 +684,13 @@ impl Index {
         for &(boost, key) in boosts {
             if boost.factor > 1.0 && self.boost_applies(key, them_ix) {
                 let what = match &boost.target {
-                    BoostTarget::Group(g) => format!("group {g}"),
-                    BoostTarget::City(c) => c.clone(),
-                    BoostTarget::Country(c) => format!("country {c}"),
+                    BoostTarget::Group(g) => format!(": group {g}"),
+                    BoostTarget::City(c) => format!(": {c}"),
+                    BoostTarget::Country(c) => format!(": country {c}"),
+                    BoostTarget::Kind(k) => format!(": every {k}"),
+                    BoostTarget::Participant(_) => String::new(),
                 };
-                reasons.push(format!("highlighted by the organisers: {what}"));
+                reasons.push(format!("highlighted by the organisers{what}"));
             }
         }
         reasons

@@ -51,6 +51,10 @@ pub enum BoostTarget {
     City(String),
     /// Participants from this country.
     Country(String),
+    /// Participants of this kind (`delegation`, `company`, ...), as in [`Profile::kind`].
+    Kind(String),
+    /// One participant, by [`Profile::id`].
+    Participant(String),
 }
 
 /// An organiser boost: multiply the score of matching participants by `factor`.

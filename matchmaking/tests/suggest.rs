@@ -160,6 +160,7 @@ fn organiser_boosts_change_the_order() {
     bangkok.city = "Bangkok".to_string();
     bangkok.country = "TH".to_string();
     bangkok.groups = vec!["ASEAN".to_string()];
+    bangkok.kind = "delegation".to_string();
     let index = index_of([seeker, local, bangkok]);
 
     let plain = index.suggest("Rabat", &SuggestQuery::new(5)).unwrap();
@@ -169,6 +170,8 @@ fn organiser_boosts_change_the_order() {
         BoostTarget::Group("asean".to_string()),
         BoostTarget::City("bangkok".to_string()),
         BoostTarget::Country("TH".to_string()),
+        BoostTarget::Kind("Delegation".to_string()),
+        BoostTarget::Participant("BKK".to_string()),
     ] {
         let mut query = SuggestQuery::new(5);
         query.boosts = vec![Boost {

@@ -271,6 +271,16 @@ async fn demo(args: Args) -> anyhow::Result<()> {
     )
     .await?;
 
+    // The guest of honour's city stands out in everyone's recommendations.
+    call(
+        &router,
+        Method::PUT,
+        &api("/boosts"),
+        &organiser,
+        Some(json!({"boosts": [{"target": "city", "value": "Bangkok", "factor": 1.5}]})),
+    )
+    .await?;
+
     let listener = tokio::net::TcpListener::bind(args.addr).await?;
     let base = format!("http://{}", listener.local_addr()?);
     let (bkk_id, bkk_token, bkk_name) = who("del-bangkok").cloned().or_else(|_| {
@@ -306,6 +316,9 @@ async fn demo(args: Args) -> anyhow::Result<()> {
         "  curl -H 'Authorization: Bearer {company_token}' {base}/api/v1/events/{e}/participants/{company_id}/agenda.ics"
     );
     println!("  curl -H 'Authorization: Bearer {company_token}' {base}/api/v1/events/{e}/participants");
+    println!(
+        "  curl -H 'Authorization: Bearer {company_token}' '{base}/api/v1/events/{e}/recommendations?limit=5'"
+    );
     println!();
     app::serve(listener, app, app::shutdown_signal()).await
 }

@@ -109,6 +109,17 @@ impl From<StoreError> for ApiError {
     }
 }
 
+impl From<crate::matchmaking::MatchmakingError> for ApiError {
+    fn from(e: crate::matchmaking::MatchmakingError) -> Self {
+        use crate::matchmaking::MatchmakingError;
+        match e {
+            MatchmakingError::Store(e) => e.into(),
+            MatchmakingError::UnknownParticipant(_) => Self::NotFound,
+            MatchmakingError::Internal(e) => Self::Internal(e),
+        }
+    }
+}
+
 /// Handler result.
 pub type ApiResult<T> = Result<T, ApiError>;
 

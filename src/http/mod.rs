@@ -1,12 +1,16 @@
 //! The HTTP API v1: one module per resource, one error type, bearer auth.
 
 pub mod auth;
+pub mod boosts;
 pub mod error;
 pub mod events;
 pub mod idempotency;
+pub mod interests;
 pub mod json;
 pub mod ops;
 pub mod participants;
+pub mod proposals;
+pub mod recommendations;
 pub mod requests;
 pub mod rooms;
 pub mod schedules;
@@ -34,6 +38,7 @@ pub fn new_id(prefix: &str) -> String {
         (name = "rooms", description = "Tables and meeting rooms"),
         (name = "participants", description = "Registration, directory, profiles"),
         (name = "requests", description = "Meeting requests and answers"),
+        (name = "matchmaking", description = "Recommendations, want-to-meet marks, organiser boosts, auto-proposals"),
         (name = "schedules", description = "Solve runs and publishing (organiser)"),
         (name = "timetable", description = "The published timetable and agendas"),
         (name = "operations", description = "Health and metrics"),
@@ -61,6 +66,10 @@ pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(rooms::router())
         .merge(participants::router())
         .merge(requests::router())
+        .merge(recommendations::router())
+        .merge(interests::router())
+        .merge(boosts::router())
+        .merge(proposals::router())
         .merge(schedules::router())
         .merge(timetable::router());
     OpenApiRouter::with_openapi(ApiDoc::openapi())

@@ -2,11 +2,13 @@
 //! embedded default, and [`postgres::PgStore`]). Handlers and jobs only see this trait and
 //! its models, never SQL.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
+use crate::domain::matchmaking::BoostRule;
 use crate::domain::{DaySpec, EventSpec, ParticipantKind, RequestStatus, Response};
 
 #[macro_use]
@@ -229,6 +231,32 @@ pub struct TimetableMeeting {
     pub sequence: i64,
 }
 
+/// Profiles written after a revision: each participant with the revision of its last write.
+#[derive(Debug, Clone, Default)]
+pub struct ProfileChanges {
+    pub participants: Vec<(Participant, i64)>,
+}
+
+/// A want-to-meet mark: `participant` wants to meet `target`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Interest {
+    pub target: String,
+    pub created_at: DateTime<Utc>,
+    /// Whether `target` marked `participant` too.
+    pub mutual: bool,
+}
+
+/// What marking someone led to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Marked {
+    pub interest: Interest,
+    /// The meeting request between the two when the interest is mutual: the one this mark
+    /// created, or the one they already had.
+    pub request: Option<MeetingRequest>,
+    /// Whether this mark created `request`.
+    pub created_request: bool,
+}
+
 /// A response kept for an `Idempotency-Key`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredResponse {
@@ -323,6 +351,38 @@ pub trait Store: Send + Sync + 'static {
     async fn publish(&self, event: &str, run: &str, meetings: &[PlacedMeeting]) -> StoreResult<i64>;
     /// The published timetable, if any.
     async fn timetable(&self, event: &str) -> StoreResult<Option<Timetable>>;
+
+    /// Profiles (created or updated) with a revision above `after`; revisions grow per
+    /// event with every profile write and commit in order.
+    async fn profiles_since(&self, event: &str, after: i64) -> StoreResult<ProfileChanges>;
+    /// The requests `participant` asked or was asked, with their invitees.
+    async fn requests_of(&self, event: &str, participant: &str) -> StoreResult<Vec<MeetingRequest>>;
+    /// How many accepted requests each of `participants` is part of (absent: none).
+    async fn accepted_meetings(
+        &self,
+        event: &str,
+        participants: &[String],
+    ) -> StoreResult<HashMap<String, u32>>;
+    /// Creates requests, all or none.
+    async fn create_requests(&self, requests: &[MeetingRequest]) -> StoreResult<()>;
+    /// Records that `from` wants to meet `to`. When `to` wants to meet `from` too and the two
+    /// have no pending or accepted request, `mutual` (an accepted request from `to` to
+    /// `from`) is created, once per pair however many marks race.
+    async fn mark_interest(
+        &self,
+        event: &str,
+        from: &str,
+        to: &str,
+        mutual: &MeetingRequest,
+    ) -> StoreResult<Marked>;
+    /// Removes a mark; returns whether there was one. A request it created stays.
+    async fn unmark_interest(&self, event: &str, from: &str, to: &str) -> StoreResult<bool>;
+    /// The marks `participant` made, oldest first.
+    async fn interests(&self, event: &str, participant: &str) -> StoreResult<Vec<Interest>>;
+    /// Replaces the organiser boosts of an event.
+    async fn set_boosts(&self, event: &str, boosts: &[BoostRule]) -> StoreResult<()>;
+    /// The organiser boosts of an event, in order.
+    async fn boosts(&self, event: &str) -> StoreResult<Vec<BoostRule>>;
 
     async fn idempotency_start(
         &self,

@@ -11,11 +11,12 @@ macro_rules! sql_store {
         use chrono::Utc;
         use sqlx::Row as _;
 
+        use crate::domain::matchmaking::{BoostRule, BoostTarget};
         use crate::domain::{RequestStatus, Response};
         use crate::store::{
-            Event, IdempotencyStart, Invitee, MeetingRequest, Participant, PlacedMeeting, Room, RunResult,
-            ScheduleRun, Store, StoreError, StoreResult, StoredResponse, Timetable, TimetableMeeting, from_json,
-            kind_from, response_from, run_status_from, status_from, to_json, to_u32,
+            Event, IdempotencyStart, Interest, Invitee, Marked, MeetingRequest, Participant, PlacedMeeting,
+            ProfileChanges, Room, RunResult, ScheduleRun, Store, StoreError, StoreResult, StoredResponse, Timetable,
+            TimetableMeeting, from_json, kind_from, response_from, run_status_from, status_from, to_json, to_u32,
         };
 
         fn event_from(row: &$Row) -> StoreResult<Event> {
@@ -105,6 +106,51 @@ macro_rules! sql_store {
 
         fn unique_violation(err: &sqlx::Error) -> bool {
             matches!(err, sqlx::Error::Database(db) if db.is_unique_violation())
+        }
+
+        /// Raises the event's profile revision and returns it. Taking the event's row
+        /// serialises profile writes of one event, so revisions commit in order.
+        async fn bump_profile_revision(tx: &mut sqlx::Transaction<'static, $Db>, event: &str) -> StoreResult<i64> {
+            let row = sqlx::query(
+                "UPDATE events SET profile_revision = profile_revision + 1 WHERE id = $1 RETURNING profile_revision",
+            )
+            .bind(event)
+            .fetch_optional(&mut **tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+            Ok(row.try_get("profile_revision")?)
+        }
+
+        async fn insert_request(tx: &mut sqlx::Transaction<'static, $Db>, r: &MeetingRequest) -> StoreResult<()> {
+            sqlx::query(
+                "INSERT INTO requests (id, event_id, requester_id, duration_minutes, priority, message, \
+                 features, status, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            )
+            .bind(&r.id)
+            .bind(&r.event_id)
+            .bind(&r.requester)
+            .bind(i64::from(r.duration_minutes))
+            .bind(i64::from(r.priority))
+            .bind(&r.message)
+            .bind(to_json(&r.features)?)
+            .bind(r.status.as_str())
+            .bind(r.created_at)
+            .bind(r.updated_at)
+            .execute(&mut **tx)
+            .await?;
+            for (position, invitee) in r.invitees.iter().enumerate() {
+                sqlx::query(
+                    "INSERT INTO request_invitees (request_id, participant_id, position, response) \
+                     VALUES ($1, $2, $3, $4)",
+                )
+                .bind(&r.id)
+                .bind(&invitee.participant)
+                .bind(position as i64)
+                .bind(invitee.response.as_str())
+                .execute(&mut **tx)
+                .await?;
+            }
+            Ok(())
         }
 
         impl $Store {
@@ -213,11 +259,21 @@ macro_rules! sql_store {
             async fn create_participants(&self, participants: &[(Participant, String)]) -> StoreResult<()> {
                 let mut tx = self.pool.begin_with($begin).await?;
                 let now = Utc::now();
+                let mut revisions: HashMap<&str, i64> = HashMap::new();
                 for (seq, (p, token_hash)) in participants.iter().enumerate() {
+                    let revision = match revisions.get(p.event_id.as_str()) {
+                        Some(&revision) => revision,
+                        None => {
+                            let revision = bump_profile_revision(&mut tx, &p.event_id).await?;
+                            revisions.insert(&p.event_id, revision);
+                            revision
+                        }
+                    };
                     sqlx::query(
                         "INSERT INTO participants (id, event_id, token_hash, name, kind, organization, city, \
-                         country, size, languages, topics, offers, seeks, max_meetings, unavailable, created_at, seq) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
+                         country, size, languages, topics, offers, seeks, max_meetings, unavailable, created_at, seq, \
+                         revision) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
                     )
                     .bind(&p.id)
                     .bind(&p.event_id)
@@ -236,6 +292,7 @@ macro_rules! sql_store {
                     .bind(to_json(&p.unavailable)?)
                     .bind(now)
                     .bind(seq as i64)
+                    .bind(revision)
                     .execute(&mut *tx)
                     .await?;
                 }
@@ -271,10 +328,12 @@ macro_rules! sql_store {
             }
 
             async fn update_participant(&self, p: &Participant) -> StoreResult<()> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                let revision = bump_profile_revision(&mut tx, &p.event_id).await?;
                 let done = sqlx::query(
                     "UPDATE participants SET name = $1, kind = $2, organization = $3, city = $4, country = $5, \
                      size = $6, languages = $7, topics = $8, offers = $9, seeks = $10, max_meetings = $11, \
-                     unavailable = $12 WHERE event_id = $13 AND id = $14",
+                     unavailable = $12, revision = $15 WHERE event_id = $13 AND id = $14",
                 )
                 .bind(&p.name)
                 .bind(p.kind.as_str())
@@ -290,44 +349,19 @@ macro_rules! sql_store {
                 .bind(to_json(&p.unavailable)?)
                 .bind(&p.event_id)
                 .bind(&p.id)
-                .execute(&self.pool)
+                .bind(revision)
+                .execute(&mut *tx)
                 .await?;
                 if done.rows_affected() == 0 {
                     return Err(StoreError::NotFound);
                 }
+                tx.commit().await?;
                 Ok(())
             }
 
             async fn create_request(&self, r: &MeetingRequest) -> StoreResult<()> {
                 let mut tx = self.pool.begin_with($begin).await?;
-                sqlx::query(
-                    "INSERT INTO requests (id, event_id, requester_id, duration_minutes, priority, message, \
-                     features, status, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-                )
-                .bind(&r.id)
-                .bind(&r.event_id)
-                .bind(&r.requester)
-                .bind(i64::from(r.duration_minutes))
-                .bind(i64::from(r.priority))
-                .bind(&r.message)
-                .bind(to_json(&r.features)?)
-                .bind(r.status.as_str())
-                .bind(r.created_at)
-                .bind(r.updated_at)
-                .execute(&mut *tx)
-                .await?;
-                for (position, invitee) in r.invitees.iter().enumerate() {
-                    sqlx::query(
-                        "INSERT INTO request_invitees (request_id, participant_id, position, response) \
-                         VALUES ($1, $2, $3, $4)",
-                    )
-                    .bind(&r.id)
-                    .bind(&invitee.participant)
-                    .bind(position as i64)
-                    .bind(invitee.response.as_str())
-                    .execute(&mut *tx)
-                    .await?;
-                }
+                insert_request(&mut tx, r).await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -784,6 +818,272 @@ macro_rules! sql_store {
                     published_at: head.try_get("published_at")?,
                     meetings,
                 }))
+            }
+
+            async fn profiles_since(&self, event: &str, after: i64) -> StoreResult<ProfileChanges> {
+                let rows = sqlx::query(
+                    "SELECT * FROM participants WHERE event_id = $1 AND revision > $2 ORDER BY revision, seq, id",
+                )
+                .bind(event)
+                .bind(after)
+                .fetch_all(&self.pool)
+                .await?;
+                let participants = rows
+                    .iter()
+                    .map(|row| Ok((participant_from(row)?, row.try_get("revision")?)))
+                    .collect::<StoreResult<Vec<_>>>()?;
+                Ok(ProfileChanges { participants })
+            }
+
+            async fn requests_of(&self, event: &str, participant: &str) -> StoreResult<Vec<MeetingRequest>> {
+                // Participant ids are unique across events: looking requests up by participant
+                // alone lets both databases use the participant indexes.
+                let rows = sqlx::query(
+                    "SELECT * FROM requests WHERE requester_id = $1 UNION \
+                     SELECT r.* FROM requests r JOIN request_invitees i ON i.request_id = r.id \
+                     WHERE i.participant_id = $1 ORDER BY created_at, id",
+                )
+                .bind(participant)
+                .fetch_all(&self.pool)
+                .await?;
+                let mut invitees: HashMap<String, Vec<Invitee>> = HashMap::new();
+                for row in sqlx::query(
+                    "SELECT request_id, participant_id, response FROM request_invitees WHERE request_id IN \
+                     (SELECT id FROM requests WHERE requester_id = $1 UNION \
+                      SELECT request_id FROM request_invitees WHERE participant_id = $1) \
+                     ORDER BY request_id, position",
+                )
+                .bind(participant)
+                .fetch_all(&self.pool)
+                .await?
+                {
+                    invitees.entry(row.try_get("request_id")?).or_default().push(Invitee {
+                        participant: row.try_get("participant_id")?,
+                        response: response_from(&row.try_get::<String, _>("response")?)?,
+                    });
+                }
+                rows.iter()
+                    .filter(|row| row.try_get::<String, _>("event_id").is_ok_and(|e| e == event))
+                    .map(|row| {
+                        let id: String = row.try_get("id")?;
+                        request_from(row, invitees.remove(&id).unwrap_or_default())
+                    })
+                    .collect()
+            }
+
+            async fn accepted_meetings(&self, _event: &str, participants: &[String]) -> StoreResult<HashMap<String, u32>> {
+                // Bounded so that no chunk comes near either database's limit on parameters.
+                const CHUNK: usize = 1000;
+                let mut counts = HashMap::new();
+                for chunk in participants.chunks(CHUNK) {
+                    // By participant only (ids are unique across events), so that the
+                    // participant indexes are used rather than a scan of the event's requests.
+                    let mut query = sqlx::QueryBuilder::<$Db>::new(
+                        "SELECT a.participant, COUNT(*) AS meetings FROM (\
+                         SELECT r.requester_id AS participant FROM requests r \
+                         WHERE r.status = 'accepted' AND r.requester_id IN (",
+                    );
+                    let mut ids = query.separated(", ");
+                    for id in chunk {
+                        ids.push_bind(id);
+                    }
+                    query.push(
+                        ") UNION ALL SELECT i.participant_id AS participant FROM request_invitees i \
+                         JOIN requests r ON r.id = i.request_id WHERE r.status = 'accepted' AND i.participant_id IN (",
+                    );
+                    let mut ids = query.separated(", ");
+                    for id in chunk {
+                        ids.push_bind(id);
+                    }
+                    query.push(")) a GROUP BY a.participant");
+                    for row in query.build().fetch_all(&self.pool).await? {
+                        counts.insert(
+                            row.try_get::<String, _>("participant")?,
+                            to_u32(row.try_get("meetings")?, "accepted meetings")?,
+                        );
+                    }
+                }
+                Ok(counts)
+            }
+
+            async fn create_requests(&self, requests: &[MeetingRequest]) -> StoreResult<()> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                for r in requests {
+                    insert_request(&mut tx, r).await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn mark_interest(
+                &self,
+                event: &str,
+                from: &str,
+                to: &str,
+                mutual: &MeetingRequest,
+            ) -> StoreResult<Marked> {
+                let (low, high) = if from < to { (from, to) } else { (to, from) };
+                let mut tx = self.pool.begin_with($begin).await?;
+                // Writing the pair's row first takes its lock: the marks of one pair queue up
+                // here, so the second one sees the first and only one request is made.
+                let linked: Option<String> = sqlx::query(
+                    "INSERT INTO interest_pairs (event_id, low_id, high_id, request_id) VALUES ($1, $2, $3, NULL) \
+                     ON CONFLICT (low_id, high_id) DO UPDATE SET event_id = excluded.event_id RETURNING request_id",
+                )
+                .bind(event)
+                .bind(low)
+                .bind(high)
+                .fetch_one(&mut *tx)
+                .await?
+                .try_get("request_id")?;
+                sqlx::query(
+                    "INSERT INTO interests (event_id, participant_id, target_id, created_at) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (participant_id, target_id) DO NOTHING",
+                )
+                .bind(event)
+                .bind(from)
+                .bind(to)
+                .bind(Utc::now())
+                .execute(&mut *tx)
+                .await?;
+                let created_at = sqlx::query("SELECT created_at FROM interests WHERE participant_id = $1 AND target_id = $2")
+                    .bind(from)
+                    .bind(to)
+                    .fetch_one(&mut *tx)
+                    .await?
+                    .try_get("created_at")?;
+                let is_mutual = sqlx::query("SELECT 1 FROM interests WHERE participant_id = $1 AND target_id = $2")
+                    .bind(to)
+                    .bind(from)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .is_some();
+                let mut request_id = linked;
+                let mut created_request = false;
+                if is_mutual && request_id.is_none() {
+                    let live: Option<String> = sqlx::query(
+                        "SELECT r.id FROM requests r WHERE r.event_id = $1 AND r.status IN ('pending', 'accepted') \
+                         AND ((r.requester_id = $2 AND EXISTS (SELECT 1 FROM request_invitees i \
+                               WHERE i.request_id = r.id AND i.participant_id = $3)) \
+                           OR (r.requester_id = $3 AND EXISTS (SELECT 1 FROM request_invitees i \
+                               WHERE i.request_id = r.id AND i.participant_id = $2))) \
+                         ORDER BY r.created_at, r.id LIMIT 1",
+                    )
+                    .bind(event)
+                    .bind(from)
+                    .bind(to)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .map(|row| row.try_get("id"))
+                    .transpose()?;
+                    if live.is_none() {
+                        insert_request(&mut tx, mutual).await?;
+                        sqlx::query("UPDATE interest_pairs SET request_id = $1 WHERE low_id = $2 AND high_id = $3")
+                            .bind(&mutual.id)
+                            .bind(low)
+                            .bind(high)
+                            .execute(&mut *tx)
+                            .await?;
+                        created_request = true;
+                        request_id = Some(mutual.id.clone());
+                    } else {
+                        request_id = live;
+                    }
+                }
+                tx.commit().await?;
+                let request = match request_id {
+                    Some(id) => Some(self.request(event, &id).await?),
+                    None => None,
+                };
+                Ok(Marked {
+                    interest: Interest {
+                        target: to.to_string(),
+                        created_at,
+                        mutual: is_mutual,
+                    },
+                    request,
+                    created_request,
+                })
+            }
+
+            async fn unmark_interest(&self, event: &str, from: &str, to: &str) -> StoreResult<bool> {
+                let done = sqlx::query("DELETE FROM interests WHERE event_id = $1 AND participant_id = $2 AND target_id = $3")
+                    .bind(event)
+                    .bind(from)
+                    .bind(to)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(done.rows_affected() > 0)
+            }
+
+            async fn interests(&self, event: &str, participant: &str) -> StoreResult<Vec<Interest>> {
+                let marked_me: std::collections::HashSet<String> =
+                    sqlx::query("SELECT participant_id FROM interests WHERE event_id = $1 AND target_id = $2")
+                        .bind(event)
+                        .bind(participant)
+                        .fetch_all(&self.pool)
+                        .await?
+                        .iter()
+                        .map(|row| row.try_get("participant_id"))
+                        .collect::<Result<_, _>>()?;
+                sqlx::query(
+                    "SELECT target_id, created_at FROM interests WHERE event_id = $1 AND participant_id = $2 \
+                     ORDER BY created_at, target_id",
+                )
+                .bind(event)
+                .bind(participant)
+                .fetch_all(&self.pool)
+                .await?
+                .iter()
+                .map(|row| {
+                    let target: String = row.try_get("target_id")?;
+                    Ok(Interest {
+                        mutual: marked_me.contains(&target),
+                        target,
+                        created_at: row.try_get("created_at")?,
+                    })
+                })
+                .collect()
+            }
+
+            async fn set_boosts(&self, event: &str, boosts: &[BoostRule]) -> StoreResult<()> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                sqlx::query("DELETE FROM boosts WHERE event_id = $1")
+                    .bind(event)
+                    .execute(&mut *tx)
+                    .await?;
+                for (position, boost) in boosts.iter().enumerate() {
+                    sqlx::query(
+                        "INSERT INTO boosts (event_id, position, target, value, factor) VALUES ($1, $2, $3, $4, $5)",
+                    )
+                    .bind(event)
+                    .bind(position as i64)
+                    .bind(boost.target.name())
+                    .bind(boost.target.value())
+                    .bind(boost.factor)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn boosts(&self, event: &str) -> StoreResult<Vec<BoostRule>> {
+                sqlx::query("SELECT target, value, factor FROM boosts WHERE event_id = $1 ORDER BY position")
+                    .bind(event)
+                    .fetch_all(&self.pool)
+                    .await?
+                    .iter()
+                    .map(|row| {
+                        let (name, value): (String, String) = (row.try_get("target")?, row.try_get("value")?);
+                        let target = BoostTarget::parse(&name, &value)
+                            .ok_or_else(|| StoreError::Corrupt(format!("boost target {name:?} {value:?}")))?;
+                        Ok(BoostRule {
+                            target,
+                            factor: row.try_get("factor")?,
+                        })
+                    })
+                    .collect()
             }
 
             async fn idempotency_start(

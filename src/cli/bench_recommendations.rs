@@ -1,0 +1,264 @@
+//! `rendezvous bench-recommendations`: latency of the recommendations endpoint's core —
+//! index refresh from the store, exclusions, suggest — on a generated expo loaded straight
+//! into a store (the `xl` sample: 20,000 participants, 80,000 accepted meetings). Profiles
+//! change between calls, so refreshes are part of what is timed. HTTP and JSON are not.
+
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use anyhow::Context as _;
+use chrono::Utc;
+use rand::seq::IndexedRandom as _;
+use rand::{RngCore as _, SeedableRng as _};
+use rand_chacha::ChaCha8Rng;
+
+use super::BadInput;
+use crate::domain::matchmaking::{BoostRule, BoostTarget};
+use crate::domain::{DaySpec, RequestStatus, Response};
+use crate::matchmaking::{Matchmaking, recommend};
+use crate::sample::{self, Expo, SampleSpec};
+use crate::store::{self, Event, Invitee, MeetingRequest, Participant};
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Sample preset to load (`xl`: 20,000 participants, 80,000 accepted meetings).
+    #[arg(long, default_value = "xl", value_name = "PRESET")]
+    pub preset: String,
+    /// An empty database to load it into (`postgres://…`); default: a fresh SQLite file in
+    /// a temporary directory.
+    #[arg(long, value_name = "URL")]
+    pub database_url: Option<String>,
+    /// Timed calls.
+    #[arg(long, default_value_t = 1000)]
+    pub calls: usize,
+    /// Before every this-many-th call a random profile changes (0: never).
+    #[arg(long, default_value_t = 10)]
+    pub update_every: usize,
+    /// Recommendations per call.
+    #[arg(long, default_value_t = 20)]
+    pub limit: usize,
+}
+
+/// CPU time of this thread (Linux scheduler statistics): without the time spent waiting for
+/// a core on a shared machine, and without the database server's work.
+fn thread_cpu_time() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    Some(Duration::from_nanos(
+        stat.split_whitespace().next()?.parse().ok()?,
+    ))
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let spec = SampleSpec::preset(&args.preset)
+        .ok_or_else(|| BadInput(format!("unknown preset {:?}", args.preset)))?;
+    if !(1..=100).contains(&args.limit) {
+        return Err(BadInput("--limit: from 1 to 100".into()).into());
+    }
+    // One thread: the CPU time measured is all of the service's work.
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?
+        .block_on(bench(args, spec))
+}
+
+async fn bench(args: Args, spec: SampleSpec) -> anyhow::Result<ExitCode> {
+    let scratch = std::env::temp_dir().join(format!("{}.db", crate::http::new_id("rendezvous-bench")));
+    let url = args
+        .database_url
+        .clone()
+        .unwrap_or_else(|| format!("sqlite://{}?mode=rwc", scratch.display()));
+    let result = bench_on(&args, spec, &url).await;
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", scratch.display()));
+    }
+    result
+}
+
+async fn bench_on(args: &Args, spec: SampleSpec, url: &str) -> anyhow::Result<ExitCode> {
+    let store = store::connect(url).await?;
+    let expo = Expo::generate(&spec).map_err(|e| BadInput(format!("sample: {e}")))?;
+    let event = load(store.as_ref(), &expo).await?;
+    let backend = url.split(':').next().unwrap_or_default().to_string();
+    if backend.starts_with("postgres") {
+        // Freshly loaded tables have no planner statistics yet; autovacuum would gather them
+        // within a minute of a real import. Without them the first plans are poor.
+        use sqlx::Connection as _;
+        let mut conn = sqlx::PgConnection::connect(url).await?;
+        sqlx::query("ANALYZE").execute(&mut conn).await?;
+        conn.close().await?;
+    }
+    eprintln!(
+        "Loaded {} participants and {} requests into {backend}",
+        expo.participants.len(),
+        expo.requests.len()
+    );
+
+    let matchmaking = Matchmaking::default();
+    let mut rng = ChaCha8Rng::seed_from_u64(spec.seed);
+    let ids: Vec<&str> = expo.participants.iter().map(|p| p.id.as_str()).collect();
+    let started = Instant::now();
+    recommend(store.as_ref(), &matchmaking, &event, ids[0], args.limit).await?;
+    let first = started.elapsed();
+
+    let mut times = Vec::with_capacity(args.calls);
+    let mut cpu = Duration::ZERO;
+    let mut returned = 0;
+    let mut updates = 0;
+    for call in 0..args.calls {
+        if args.update_every > 0 && call % args.update_every == 0 {
+            let who = ids.choose(&mut rng).context("participants")?;
+            let mut p = store.participant(&event, who).await?;
+            p.offers
+                .push(format!("pilot programme {}", rng.next_u32() % 1000));
+            p.offers.truncate(50);
+            store.update_participant(&p).await?;
+            updates += 1;
+        }
+        let me = ids.choose(&mut rng).context("participants")?;
+        let cpu_before = thread_cpu_time();
+        let started = Instant::now();
+        returned += recommend(store.as_ref(), &matchmaking, &event, me, args.limit)
+            .await?
+            .len();
+        times.push(started.elapsed());
+        if let (Some(before), Some(after)) = (cpu_before, thread_cpu_time()) {
+            cpu += after - before;
+        }
+    }
+    times.sort();
+    println!(
+        "Recommendations core on `{}` ({} participants, {} requests, {backend}), limit {}, \
+         {} calls, a profile changed before every {}th call ({updates} changes), \
+         {:.1} recommendations per call on average; first call (index built) {:.0} ms.\n",
+        args.preset,
+        expo.participants.len(),
+        expo.requests.len(),
+        args.limit,
+        args.calls,
+        args.update_every,
+        returned as f64 / args.calls.max(1) as f64,
+        ms(first),
+    );
+    println!("| backend | p50 | p99 | max | CPU per call (this process) |");
+    println!("| --- | ---: | ---: | ---: | ---: |");
+    println!(
+        "| {backend} | {:.2} ms | {:.2} ms | {:.2} ms | {:.2} ms |",
+        ms(percentile(&times, 0.5)),
+        ms(percentile(&times, 0.99)),
+        ms(*times.last().context("no calls")?),
+        ms(cpu) / args.calls.max(1) as f64,
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes the sample into the store as the API would have; returns the event id.
+async fn load(store: &dyn store::Store, expo: &Expo) -> anyhow::Result<String> {
+    let event = crate::http::new_id("evt");
+    let days = expo
+        .days
+        .iter()
+        .map(|d| DaySpec {
+            date: d.date.format("%Y-%m-%d").to_string(),
+            sessions: d
+                .sessions
+                .iter()
+                .map(|(a, b)| [a.format("%H:%M").to_string(), b.format("%H:%M").to_string()])
+                .collect(),
+        })
+        .collect();
+    store
+        .create_event(&Event {
+            id: event.clone(),
+            name: expo.name.clone(),
+            timezone: expo.timezone.clone(),
+            slot_minutes: expo.slot_minutes,
+            days,
+            timetable_version: None,
+            created_at: Utc::now(),
+        })
+        .await?;
+    let participants: Vec<(Participant, String)> = expo
+        .participants
+        .iter()
+        .map(|p| {
+            let participant = Participant {
+                id: p.id.clone(),
+                event_id: event.clone(),
+                name: p.name.clone(),
+                kind: p.kind,
+                organization: Some(p.organization.clone()),
+                city: Some(p.city.clone()),
+                country: Some(p.country.clone()),
+                size: p.size,
+                languages: p.languages.clone(),
+                topics: p.topics.clone(),
+                offers: p.offers.clone(),
+                seeks: p.seeks.clone(),
+                max_meetings: p.max_meetings,
+                unavailable: p.unavailable.clone(),
+            };
+            (
+                participant,
+                crate::http::auth::hash_token(&crate::http::new_id("bench")),
+            )
+        })
+        .collect();
+    for chunk in participants.chunks(2_000) {
+        store.create_participants(chunk).await?;
+    }
+    let now = Utc::now();
+    let requests: Vec<MeetingRequest> = expo
+        .requests
+        .iter()
+        .map(|r| {
+            let (status, answer) = match r.status {
+                sample::RequestStatus::Pending => (RequestStatus::Pending, Response::Pending),
+                sample::RequestStatus::Accepted => (RequestStatus::Accepted, Response::Accepted),
+                sample::RequestStatus::Declined => (RequestStatus::Declined, Response::Declined),
+                sample::RequestStatus::Withdrawn => (RequestStatus::Withdrawn, Response::Pending),
+            };
+            MeetingRequest {
+                id: format!("{event}-{}", r.id),
+                event_id: event.clone(),
+                requester: r.requester.clone(),
+                invitees: r
+                    .with
+                    .iter()
+                    .map(|w| Invitee {
+                        participant: w.clone(),
+                        response: answer,
+                    })
+                    .collect(),
+                duration_minutes: r.duration_minutes,
+                priority: u32::from(r.priority),
+                message: r.message.clone(),
+                features: r.features.clone(),
+                status,
+                created_at: now,
+                updated_at: now,
+            }
+        })
+        .collect();
+    for chunk in requests.chunks(5_000) {
+        store.create_requests(chunk).await?;
+    }
+    // The guest of honour and the ASEAN delegations, as the organisers would set them.
+    let mut boosts = vec![BoostRule {
+        target: BoostTarget::City("Bangkok".into()),
+        factor: 1.5,
+    }];
+    boosts.extend(["TH", "VN", "ID", "MY", "PH", "SG"].map(|c| BoostRule {
+        target: BoostTarget::Country(c.into()),
+        factor: 1.2,
+    }));
+    store.set_boosts(&event, &boosts).await?;
+    Ok(event)
+}
