@@ -84,7 +84,7 @@ const WINDOW_SECONDS: f64 = 3.0;
 /// must be held, get the exact block model for their waits (`waits.rs`).
 const WAITS_LIMIT: usize = 20_000;
 /// Share of the time limit the annealer gets before the block model, when it runs.
-const WAITS_ANNEAL_SHARE: f64 = 0.4;
+const WAITS_ANNEAL_SHARE: f64 = 0.8;
 /// Longest wait for the LP bound before annealing, as a share of the time limit: it
 /// decides whether the block model runs, and is quick on problems that small.
 const WAITS_BOUND_WAIT: f64 = 0.2;
