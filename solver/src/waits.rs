@@ -244,15 +244,19 @@ pub(crate) fn solve_waits(
         for start in starts {
             for &class in &start.classes {
                 let mut factors = vec![(once, 1.0)];
-                for t in start.slot..start.slot + model.duration(m) {
+                let end = start.slot + model.duration(m);
+                for t in start.slot..end {
                     factors.push((class_rows[class * slots + t], 1.0));
                     for &p in &meeting.participants {
                         factors.push((single[p * slots + t], 1.0));
-                        factors.push((block_start[p * slots + t], -1.0));
-                        let next = t + 1;
-                        if next < slots && model.session_of(next) == model.session_of(t) {
-                            factors.push((block_start[p * slots + next], 1.0));
-                        }
+                    }
+                }
+                // Inside the meeting busy(t) − busy(t − 1) cancels: only its first slot
+                // and the slot after it enter the block-start rows (each row once).
+                for &p in &meeting.participants {
+                    factors.push((block_start[p * slots + start.slot], -1.0));
+                    if end < slots && model.session_of(end) == model.session_of(end - 1) {
+                        factors.push((block_start[p * slots + end], 1.0));
                     }
                 }
                 for &p in &meeting.participants {
@@ -299,7 +303,13 @@ pub(crate) fn solve_waits(
         }
     }
     let column_count = lp.num_cols();
-    let mut highs = lp.optimise(Sense::Minimise);
+    let Ok(mut highs) = lp.try_optimise(Sense::Minimise) else {
+        return WaitsResult {
+            spots: None,
+            min_gaps: None,
+            status: "error".into(),
+        };
+    };
     highs.make_quiet();
     highs.set_option("threads", 1);
     highs.set_option("random_seed", (seed % i32::MAX as u64) as i32);
