@@ -213,10 +213,10 @@ pub fn solve(problem: &Problem, options: &SolveOptions, progress: &mut dyn FnMut
         // Small problems where waits cost something re-optimise slot windows exactly.
         let windowed = placement_count(&model) <= WINDOW_LIMIT
             && (problem.penalties.idle_slot > 0 || problem.penalties.gap > 0);
-        let anneal_share = if wait_floors_found.is_some() {
-            WAITS_ANNEAL_SHARE
-        } else if exact {
+        let anneal_share = if exact {
             0.5
+        } else if wait_floors_found.is_some() {
+            WAITS_ANNEAL_SHARE
         } else if windowed {
             0.9
         } else {
@@ -256,7 +256,8 @@ pub fn solve(problem: &Problem, options: &SolveOptions, progress: &mut dyn FnMut
         let mut best_objective = annealer.best().1;
         poll_bound(&mut report);
         let remaining = deadline.saturating_duration_since(Instant::now()).as_secs_f64();
-        if let Some(floors) = &wait_floors_found
+        // The whole-problem MIP below models every penalty; the block model only waits.
+        if let Some(floors) = wait_floors_found.as_ref().filter(|_| !exact)
             && remaining > 0.5
             && !cancelled()
             && report.bound.is_none_or(|b| b > best_objective)
@@ -288,12 +289,7 @@ pub fn solve(problem: &Problem, options: &SolveOptions, progress: &mut dyn FnMut
             }
         }
         let remaining = deadline.saturating_duration_since(Instant::now()).as_secs_f64();
-        if exact
-            && wait_floors_found.is_none()
-            && remaining > 0.5
-            && !cancelled()
-            && report.bound.is_none_or(|b| b > best_objective)
-        {
+        if exact && remaining > 0.5 && !cancelled() && report.bound.is_none_or(|b| b > best_objective) {
             report.send("mip");
             let result = solve_mip(&model, &best, remaining, options.seed, None);
             stats["mip_status"] = json!(result.status);
