@@ -15,6 +15,7 @@ mod rooms;
 mod solution;
 mod solve;
 mod state;
+mod waits;
 
 pub use check::{Breakdown, CheckReport, Violation, check, evaluate, parse_solution};
 pub use format::{ProblemDoc, SolutionDoc, Status};

@@ -18,6 +18,7 @@ use crate::problem::{MeetingIx, Problem};
 use crate::rooms::assign_rooms;
 use crate::solution::{Schedule, Solution};
 use crate::state::{Score, Spot, State, objective_of_schedule, score_schedule};
+use crate::waits::{bound_with_waits, dropping_bound, solve_waits, wait_floors};
 
 /// How long and how to solve.
 #[derive(Debug, Clone)]
@@ -78,6 +79,15 @@ const WINDOW_LIMIT: usize = 10_000;
 /// Slots in one re-optimised window, and its time limit.
 const WINDOW_SLOTS: usize = 4;
 const WINDOW_SECONDS: f64 = 3.0;
+
+/// Problems with at most this many placement binaries, where the bound says every meeting
+/// must be held, get the exact block model for their waits (`waits.rs`).
+const WAITS_LIMIT: usize = 20_000;
+/// Share of the time limit the annealer gets before the block model, when it runs.
+const WAITS_ANNEAL_SHARE: f64 = 0.8;
+/// Longest wait for the LP bound before annealing, as a share of the time limit: it
+/// decides whether the block model runs, and is quick on problems that small.
+const WAITS_BOUND_WAIT: f64 = 0.2;
 
 /// The annealing's first temperature, at the scale of the trade-offs that matter: when
 /// weights differ, which meetings to hold (about a typical weight); when all weigh the
@@ -178,6 +188,26 @@ pub fn solve(problem: &Problem, options: &SolveOptions, progress: &mut dyn FnMut
             report.bound(bound, "lp bound");
         }
     };
+    // When waits cost something and the bound leaves no room to drop a meeting, every
+    // good schedule holds everything: then the waits can be proved (`waits.rs`).
+    let with_waits = problem.penalties.idle_slot > 0 || problem.penalties.gap > 0;
+    let mut wait_floors_found = None;
+    if with_waits && placement_count(&model) <= WAITS_LIMIT {
+        let patience = options.time_limit.mul_f64(WAITS_BOUND_WAIT);
+        if let Ok(Some(bound)) = bound_receiver.recv_timeout(patience) {
+            report.bound(bound, "lp bound");
+        }
+        if report
+            .bound
+            .is_some_and(|b| dropping_bound(&model).is_none_or(|dropping| b > dropping))
+            && let Some(floors) = wait_floors(&model)
+        {
+            let floor: i64 = floors.iter().map(|&f| i64::from(f)).sum();
+            stats["wait_floor"] = json!(floor);
+            report.bound(bound_with_waits(&model, floor), "wait floors");
+            wait_floors_found = Some(floors);
+        }
+    }
     let best = {
         let exact = placement_count(&model) <= MIP_LIMIT;
         // Small problems where waits cost something re-optimise slot windows exactly.
@@ -185,6 +215,8 @@ pub fn solve(problem: &Problem, options: &SolveOptions, progress: &mut dyn FnMut
             && (problem.penalties.idle_slot > 0 || problem.penalties.gap > 0);
         let anneal_share = if exact {
             0.5
+        } else if wait_floors_found.is_some() {
+            WAITS_ANNEAL_SHARE
         } else if windowed {
             0.9
         } else {
@@ -223,6 +255,39 @@ pub fn solve(problem: &Problem, options: &SolveOptions, progress: &mut dyn FnMut
         let mut best = annealer.best().0.to_vec();
         let mut best_objective = annealer.best().1;
         poll_bound(&mut report);
+        let remaining = deadline.saturating_duration_since(Instant::now()).as_secs_f64();
+        // The whole-problem MIP below models every penalty; the block model only waits.
+        if let Some(floors) = wait_floors_found.as_ref().filter(|_| !exact)
+            && remaining > 0.5
+            && !cancelled()
+            && report.bound.is_none_or(|b| b > best_objective)
+        {
+            report.send("waits");
+            let schedulable = model.starts.iter().filter(|s| !s.is_empty()).count();
+            let holds_all = best.iter().filter(|s| s.is_some()).count() == schedulable;
+            let result = solve_waits(
+                &model,
+                floors,
+                holds_all.then_some(&best[..]),
+                remaining,
+                options.seed,
+            );
+            stats["waits_status"] = json!(result.status);
+            stats["waits_proved_min"] = json!(result.min_gaps);
+            if let Some(spots) = result.spots
+                && validated(&mut state, &spots).is_some()
+                && state.objective() > best_objective
+            {
+                best_objective = state.objective();
+                best = spots;
+                report.incumbent(best_objective, "waits");
+            } else {
+                let _ = validated(&mut state, &best);
+            }
+            if let Some(min_gaps) = result.min_gaps {
+                report.bound(bound_with_waits(&model, min_gaps), "waits bound");
+            }
+        }
         let remaining = deadline.saturating_duration_since(Instant::now()).as_secs_f64();
         if exact && remaining > 0.5 && !cancelled() && report.bound.is_none_or(|b| b > best_objective) {
             report.send("mip");
