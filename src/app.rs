@@ -41,6 +41,10 @@ pub struct AppState {
     pub write_limits: WriteLimits,
     /// Says true when the node shuts down: live streams end.
     pub shutdown: watch::Receiver<bool>,
+    /// This node's resolved timetables, one per event.
+    pub timetables: Arc<http::timetable::ResolvedTimetables>,
+    /// Participant identities by token hash, for timetable reads.
+    pub token_identities: Arc<auth::TokenIdentities>,
     /// This instance's per-event suggestion indexes.
     pub matchmaking: Arc<crate::matchmaking::Matchmaking>,
 }
@@ -115,6 +119,8 @@ pub async fn build(config: &Config) -> anyhow::Result<App> {
         metrics: ops::prometheus(),
         write_limits,
         shutdown: shutdown_rx,
+        timetables: Default::default(),
+        token_identities: Default::default(),
         matchmaking: Default::default(),
     };
     Ok(App {

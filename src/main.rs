@@ -35,6 +35,8 @@ enum Command {
     Bench(cli::bench::Args),
     /// Time the recommendations endpoint's core (index refresh, exclusions, suggest) on a generated expo.
     BenchRecommendations(cli::bench_recommendations::Args),
+    /// Agenda reads under load (wrk): one node on SQLite, two on PostgreSQL + Redis, and a bare ceiling.
+    BenchAgenda(cli::bench_agenda::Args),
 }
 
 fn main() -> ExitCode {
@@ -48,6 +50,7 @@ fn main() -> ExitCode {
         Command::Generate(args) => cli::generate::run(args),
         Command::Bench(args) => cli::bench::run(args),
         Command::BenchRecommendations(args) => cli::bench_recommendations::run(args),
+        Command::BenchAgenda(args) => cli::bench_agenda::run(args),
     };
     match result {
         Ok(code) => code,

@@ -563,7 +563,11 @@ async fn a_queued_run_is_cancelled_before_any_worker_takes_it() {
     let app = TestApp::start_with(Backend::Sqlite, |config| config.workers = Some(0)).await;
     let (event, _) = busy_event(&app, 4, 1).await;
     let run = app
-        .post(&format!("/api/v1/events/{event}/schedules"), Some(ORGANISER), json!({}))
+        .post(
+            &format!("/api/v1/events/{event}/schedules"),
+            Some(ORGANISER),
+            json!({}),
+        )
         .await;
     run.expect(202);
     let cancelled = app

@@ -43,5 +43,8 @@ fn forum_1_holds_every_meeting_with_fewer_waits_than_greedy() {
 fn forum_2_holds_as_many_meetings_as_the_bound_allows() {
     let (_, solution) = solve_and_check(include_str!("data/pub-forum-2.json"), 8);
     assert_eq!(solution.schedule.placed(), 198);
-    assert_eq!(solution.bound, Some(198_000));
+    // The bound proves that no schedule holds a 199th meeting (each is worth 1,000); with
+    // the wait floors it sits a few points under 198,000.
+    let bound = solution.bound.expect("a bound");
+    assert!((solution.objective..=198_000).contains(&bound), "bound {bound}");
 }

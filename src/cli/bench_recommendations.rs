@@ -17,7 +17,7 @@ use crate::domain::matchmaking::{BoostRule, BoostTarget};
 use crate::domain::{DaySpec, RequestStatus, Response};
 use crate::matchmaking::{Matchmaking, recommend};
 use crate::sample::{self, Expo, SampleSpec};
-use crate::store::{self, Event, Invitee, MeetingRequest, Participant};
+use crate::store::{self, Event, Invitee, MeetingRequest, Participant, Room};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -85,7 +85,7 @@ async fn bench(args: Args, spec: SampleSpec) -> anyhow::Result<ExitCode> {
 async fn bench_on(args: &Args, spec: SampleSpec, url: &str) -> anyhow::Result<ExitCode> {
     let store = store::connect(url).await?;
     let expo = Expo::generate(&spec).map_err(|e| BadInput(format!("sample: {e}")))?;
-    let event = load(store.as_ref(), &expo).await?;
+    let (event, _) = load(store.as_ref(), &expo).await?;
     let backend = url.split(':').next().unwrap_or_default().to_string();
     if backend.starts_with("postgres") {
         // Freshly loaded tables have no planner statistics yet; autovacuum would gather them
@@ -159,8 +159,12 @@ async fn bench_on(args: &Args, spec: SampleSpec, url: &str) -> anyhow::Result<Ex
     Ok(ExitCode::SUCCESS)
 }
 
-/// Writes the sample into the store as the API would have; returns the event id.
-async fn load(store: &dyn store::Store, expo: &Expo) -> anyhow::Result<String> {
+/// Writes the sample into the store as the API would have; returns the event id and each
+/// participant's id and bearer token.
+pub(crate) async fn load(
+    store: &dyn store::Store,
+    expo: &Expo,
+) -> anyhow::Result<(String, Vec<(String, String)>)> {
     let event = crate::http::new_id("evt");
     let days = expo
         .days
@@ -185,10 +189,28 @@ async fn load(store: &dyn store::Store, expo: &Expo) -> anyhow::Result<String> {
             created_at: Utc::now(),
         })
         .await?;
+    for room in &expo.rooms {
+        store
+            .create_room(&Room {
+                id: room.id.clone(),
+                event_id: event.clone(),
+                name: room.name.clone(),
+                capacity: room.capacity,
+                features: room.features.clone(),
+                unavailable: room.unavailable.clone(),
+            })
+            .await?;
+    }
+    let tokens: Vec<(String, String)> = expo
+        .participants
+        .iter()
+        .map(|p| (p.id.clone(), crate::http::auth::new_participant_token()))
+        .collect();
     let participants: Vec<(Participant, String)> = expo
         .participants
         .iter()
-        .map(|p| {
+        .zip(&tokens)
+        .map(|(p, (_, token))| {
             let participant = Participant {
                 id: p.id.clone(),
                 event_id: event.clone(),
@@ -205,10 +227,7 @@ async fn load(store: &dyn store::Store, expo: &Expo) -> anyhow::Result<String> {
                 max_meetings: p.max_meetings,
                 unavailable: p.unavailable.clone(),
             };
-            (
-                participant,
-                crate::http::auth::hash_token(&crate::http::new_id("bench")),
-            )
+            (participant, crate::http::auth::hash_token(token))
         })
         .collect();
     for chunk in participants.chunks(2_000) {
@@ -260,5 +279,5 @@ async fn load(store: &dyn store::Store, expo: &Expo) -> anyhow::Result<String> {
         factor: 1.2,
     }));
     store.set_boosts(&event, &boosts).await?;
-    Ok(event)
+    Ok((event, tokens))
 }

@@ -3,6 +3,7 @@
 use std::process::ExitCode;
 
 pub mod bench;
+pub mod bench_agenda;
 pub mod bench_recommendations;
 pub mod check;
 pub mod demo;

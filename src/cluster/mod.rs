@@ -19,7 +19,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use bus::{Bus, BusMessage, InProcessBus, RedisBus, channels};
-pub use cache::{Cache, CachedRead, InProcessCache, RedisCache, agenda_etag, if_none_match_matches};
+pub use cache::{
+    Cache, CachedRead, InProcessCache, RedisCache, TieredCache, agenda_etag, if_none_match_matches,
+};
 pub use keepalive::{RunGuard, StopReason};
 pub use lease::{EventLease, EventLock, FencingToken, InProcessEventLock, RedisEventLock};
 pub use queue::{InProcessQueue, JobLease, JobQueue, RedisQueue, SolveJob};
@@ -74,6 +76,9 @@ pub struct ClusterConfig {
     pub version_ttl: Duration,
     /// How long cached timetable bodies live (they are immutable per version).
     pub content_ttl: Duration,
+    /// How long a node trusts its own copy of the current-version pointer before asking
+    /// Redis again: the longest another node's publish can take to show on this node.
+    pub local_pointer_ttl: Duration,
 }
 
 impl Default for ClusterConfig {
@@ -87,6 +92,7 @@ impl Default for ClusterConfig {
             job_lease_ttl: Duration::from_secs(30),
             version_ttl: Duration::from_secs(10),
             content_ttl: Duration::from_secs(3600),
+            local_pointer_ttl: Duration::from_secs(1),
         }
     }
 }
@@ -141,10 +147,10 @@ impl Cluster {
             queue: Arc::new(RedisQueue::new(conn.clone(), config.job_lease_ttl)),
             locks: Arc::new(RedisEventLock::new(conn.clone())),
             bus: Arc::new(RedisBus::new(conn.clone())),
-            cache: Arc::new(RedisCache::new(
-                conn.clone(),
-                config.version_ttl,
-                config.content_ttl,
+            cache: Arc::new(TieredCache::new(
+                InProcessCache::default(),
+                RedisCache::new(conn.clone(), config.version_ttl, config.content_ttl),
+                config.local_pointer_ttl,
             )),
             rate_limiter: Arc::new(RedisRateLimiter::new(conn)),
             distributed: true,

@@ -52,23 +52,63 @@ pub enum Caller {
     Participant(Box<Participant>),
 }
 
-impl Caller {
+/// Who a caller is, without the profile: what access checks look at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Identity<'a> {
+    Organiser,
+    Participant { event: &'a str, id: &'a str },
+}
+
+impl Identity<'_> {
     /// Only the organiser may do this.
-    pub fn organiser(&self) -> Result<(), ApiError> {
+    pub fn organiser(self) -> Result<(), ApiError> {
         match self {
-            Caller::Organiser => Ok(()),
-            Caller::Participant(_) => Err(ApiError::forbidden("only the organiser may do this")),
+            Identity::Organiser => Ok(()),
+            Identity::Participant { .. } => Err(ApiError::forbidden("only the organiser may do this")),
         }
     }
 
     /// The organiser, or a participant of `event`. A participant of another event gets 404:
     /// to it, this event does not exist.
-    pub fn in_event(&self, event: &str) -> Result<(), ApiError> {
+    pub fn in_event(self, event: &str) -> Result<(), ApiError> {
         match self {
-            Caller::Organiser => Ok(()),
-            Caller::Participant(p) if p.event_id == event => Ok(()),
-            Caller::Participant(_) => Err(ApiError::NotFound),
+            Identity::Organiser => Ok(()),
+            Identity::Participant { event: own, .. } if own == event => Ok(()),
+            Identity::Participant { .. } => Err(ApiError::NotFound),
         }
+    }
+
+    /// The organiser, or the participant `id` itself; any other participant gets 404
+    /// (another participant's private data does not exist for it).
+    pub fn organiser_or_self(self, event: &str, id: &str) -> Result<(), ApiError> {
+        match self {
+            Identity::Organiser => Ok(()),
+            Identity::Participant { event: own, id: me } if own == event && me == id => Ok(()),
+            Identity::Participant { .. } => Err(ApiError::NotFound),
+        }
+    }
+}
+
+impl Caller {
+    /// Who this is, for access checks.
+    pub fn identity(&self) -> Identity<'_> {
+        match self {
+            Caller::Organiser => Identity::Organiser,
+            Caller::Participant(p) => Identity::Participant {
+                event: &p.event_id,
+                id: &p.id,
+            },
+        }
+    }
+
+    /// Only the organiser may do this.
+    pub fn organiser(&self) -> Result<(), ApiError> {
+        self.identity().organiser()
+    }
+
+    /// The organiser, or a participant of `event` (others: 404).
+    pub fn in_event(&self, event: &str) -> Result<(), ApiError> {
+        self.identity().in_event(event)
     }
 
     /// The calling participant of `event`; the organiser is refused (403).
@@ -80,14 +120,9 @@ impl Caller {
         }
     }
 
-    /// The organiser, or the participant `id` itself; any other participant gets 404
-    /// (another participant's private data does not exist for it).
+    /// The organiser, or the participant `id` itself (others: 404).
     pub fn organiser_or_self(&self, event: &str, id: &str) -> Result<(), ApiError> {
-        match self {
-            Caller::Organiser => Ok(()),
-            Caller::Participant(p) if p.event_id == event && p.id == id => Ok(()),
-            Caller::Participant(_) => Err(ApiError::NotFound),
-        }
+        self.identity().organiser_or_self(event, id)
     }
 
     /// The key that scopes idempotency records: whose retry this is.
@@ -129,5 +164,82 @@ impl FromRequestParts<AppState> for Caller {
         let caller = resolve(state, token).await?;
         parts.extensions.insert(caller.clone());
         Ok(caller)
+    }
+}
+
+/// A reader of the published timetable: who, without the profile. Resolved through
+/// [`TokenIdentities`], this node's memory of token hashes, so that the opening-morning rush
+/// of agenda reads does not query the database once per request: a participant's token and
+/// event never change and participants are never deleted, so a remembered identity stays
+/// right.
+#[derive(Debug, Clone)]
+pub enum Reader {
+    Organiser,
+    Participant { event: String, id: String },
+}
+
+impl Reader {
+    /// Who this is, for access checks.
+    pub fn identity(&self) -> Identity<'_> {
+        match self {
+            Reader::Organiser => Identity::Organiser,
+            Reader::Participant { event, id } => Identity::Participant { event, id },
+        }
+    }
+}
+
+/// Participant identities by token hash, remembered by this node.
+#[derive(Default)]
+pub struct TokenIdentities {
+    known: std::sync::RwLock<std::collections::HashMap<String, (String, String)>>,
+}
+
+/// Identities remembered before the memory starts over (bounds it to some tens of MB).
+const MAX_REMEMBERED_TOKENS: usize = 200_000;
+
+impl TokenIdentities {
+    fn get(&self, hash: &str) -> Option<(String, String)> {
+        self.known
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(hash)
+            .cloned()
+    }
+
+    fn remember(&self, hash: String, identity: (String, String)) {
+        let mut known = self
+            .known
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if known.len() >= MAX_REMEMBERED_TOKENS {
+            known.clear();
+        }
+        known.insert(hash, identity);
+    }
+}
+
+impl FromRequestParts<AppState> for Reader {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let token = bearer(parts).ok_or(ApiError::Unauthorized)?;
+        let hash = hash_token(token);
+        if hash == *state.organiser_token_hash {
+            return Ok(Reader::Organiser);
+        }
+        if let Some((event, id)) = state.token_identities.get(&hash) {
+            return Ok(Reader::Participant { event, id });
+        }
+        let participant = state
+            .store
+            .participant_by_token_hash(&hash)
+            .await?
+            .ok_or(ApiError::Unauthorized)?;
+        let identity = (participant.event_id, participant.id);
+        state.token_identities.remember(hash, identity.clone());
+        Ok(Reader::Participant {
+            event: identity.0,
+            id: identity.1,
+        })
     }
 }

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use std::convert::Infallible;
 use std::future::Future;
+use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -15,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::auth::Caller;
+use super::auth::{Caller, Reader};
 use super::error::{ApiError, ApiResult, Problem};
 use super::sse;
 use crate::app::AppState;
@@ -189,19 +190,79 @@ fn json_bytes<T: Serialize>(value: &T) -> ApiResult<Bytes> {
 
 const JSON: &str = "application/json";
 
-/// The published timetable with names and times resolved, and the UTC instants of each
-/// meeting for calendars.
-struct Resolved {
+/// A meeting resolved for display, with its UTC instants for calendars.
+type ResolvedMeeting = (
+    MeetingView,
+    chrono::DateTime<chrono::Utc>,
+    chrono::DateTime<chrono::Utc>,
+);
+
+/// The published timetable with names and times resolved.
+pub struct Resolved {
     event: Event,
     timetable: Option<Timetable>,
-    meetings: Vec<(
-        MeetingView,
-        chrono::DateTime<chrono::Utc>,
-        chrono::DateTime<chrono::Utc>,
-    )>,
+    meetings: Vec<ResolvedMeeting>,
+    /// Each participant's meetings (indexes into `meetings`, in order).
+    by_participant: HashMap<String, Vec<usize>>,
 }
 
-async fn resolve(state: &AppState, event_id: &str) -> ApiResult<Resolved> {
+impl Resolved {
+    fn version(&self) -> Option<i64> {
+        self.timetable.as_ref().map(|t| t.version)
+    }
+
+    fn meetings_of<'a>(&'a self, participant: &str) -> impl Iterator<Item = &'a ResolvedMeeting> + 'a {
+        self.by_participant
+            .get(participant)
+            .into_iter()
+            .flatten()
+            .map(|&index| &self.meetings[index])
+    }
+}
+
+/// This node's resolved timetables, one per event, for the version published when it was
+/// built. Building one reads the whole event; on the opening morning thousands of agenda
+/// reads miss the cache at once, and they must not each do that.
+#[derive(Default)]
+pub struct ResolvedTimetables {
+    latest: std::sync::Mutex<HashMap<String, Arc<Resolved>>>,
+    building: tokio::sync::Mutex<()>,
+}
+
+impl ResolvedTimetables {
+    fn get(&self, event: &str, version: Option<i64>) -> Option<Arc<Resolved>> {
+        self.latest
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(event)
+            .filter(|resolved| resolved.version() == version)
+            .cloned()
+    }
+
+    fn keep(&self, event: &str, resolved: Arc<Resolved>) {
+        self.latest
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(event.to_owned(), resolved);
+    }
+}
+
+/// The event's published timetable, resolved (built once per version on this node).
+async fn resolve(state: &AppState, event_id: &str) -> ApiResult<Arc<Resolved>> {
+    let version = state.store.event(event_id).await?.timetable_version;
+    if let Some(resolved) = state.timetables.get(event_id, version) {
+        return Ok(resolved);
+    }
+    let _one_build_at_a_time = state.timetables.building.lock().await;
+    if let Some(resolved) = state.timetables.get(event_id, version) {
+        return Ok(resolved);
+    }
+    let resolved = Arc::new(resolve_from_store(state, event_id).await?);
+    state.timetables.keep(event_id, resolved.clone());
+    Ok(resolved)
+}
+
+async fn resolve_from_store(state: &AppState, event_id: &str) -> ApiResult<Resolved> {
     let event = state.store.event(event_id).await?;
     let spec = event.spec()?;
     let Some(timetable) = state.store.timetable(event_id).await? else {
@@ -209,6 +270,7 @@ async fn resolve(state: &AppState, event_id: &str) -> ApiResult<Resolved> {
             event,
             timetable: None,
             meetings: Vec::new(),
+            by_participant: HashMap::new(),
         });
     };
     let rooms: HashMap<String, String> = state
@@ -264,10 +326,17 @@ async fn resolve(state: &AppState, event_id: &str) -> ApiResult<Resolved> {
         meetings.push((view, first.start.to_utc(), last.end.to_utc()));
     }
     meetings.sort_by(|a, b| (a.1, &a.0.room.name).cmp(&(b.1, &b.0.room.name)));
+    let mut by_participant: HashMap<String, Vec<usize>> = HashMap::new();
+    for (index, (view, _, _)) in meetings.iter().enumerate() {
+        for p in &view.participants {
+            by_participant.entry(p.id.clone()).or_default().push(index);
+        }
+    }
     Ok(Resolved {
         event,
         timetable: Some(timetable),
         meetings,
+        by_participant,
     })
 }
 
@@ -277,45 +346,32 @@ async fn resolve(state: &AppState, event_id: &str) -> ApiResult<Resolved> {
               (status = 401, body = Problem), (status = 404, body = Problem)))]
 async fn timetable(
     State(state): State<AppState>,
-    caller: Caller,
+    reader: Reader,
     Path(event): Path<String>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    caller.in_event(&event)?;
-    let part = match &caller {
-        Caller::Organiser => "timetable".to_owned(),
-        Caller::Participant(p) => format!("timetable:{}", p.id),
+    reader.identity().in_event(&event)?;
+    let part = match &reader {
+        Reader::Organiser => "timetable".to_owned(),
+        Reader::Participant { id, .. } => format!("timetable:{id}"),
     };
     cached_read(&state, &headers, &event, &part, JSON, || async {
         let resolved = resolve(&state, &event).await?;
-        let meetings = resolved
-            .meetings
-            .into_iter()
-            .map(|(m, _, _)| m)
-            .filter(|m| match &caller {
-                Caller::Organiser => true,
-                Caller::Participant(p) => m.participants.iter().any(|x| x.id == p.id),
-            })
-            .collect();
-        let version = resolved.timetable.map(|t| t.version);
+        let meetings = match &reader {
+            Reader::Organiser => resolved.meetings.iter().map(|(m, _, _)| m.clone()).collect(),
+            Reader::Participant { id, .. } => resolved.meetings_of(id).map(|(m, _, _)| m.clone()).collect(),
+        };
+        let version = resolved.version();
         Ok((version, json_bytes(&TimetableView { version, meetings })?))
     })
     .await
 }
 
-async fn agenda_of(
-    state: &AppState,
-    caller: &Caller,
-    event: &str,
-    id: &str,
-) -> ApiResult<(Resolved, String)> {
-    caller.organiser_or_self(event, id)?;
+/// The resolved timetable and the participant's name (the caller's access is checked
+/// already; an unknown participant is a 404).
+async fn agenda_of(state: &AppState, event: &str, id: &str) -> ApiResult<(Arc<Resolved>, String)> {
     let participant = state.store.participant(event, id).await?;
-    let mut resolved = resolve(state, event).await?;
-    resolved
-        .meetings
-        .retain(|(m, _, _)| m.participants.iter().any(|p| p.id == id));
-    Ok((resolved, participant.name))
+    Ok((resolve(state, event).await?, participant.name))
 }
 
 /// A participant's agenda (the participant itself, or the organiser).
@@ -325,11 +381,11 @@ async fn agenda_of(
               (status = 401, body = Problem), (status = 404, body = Problem)))]
 async fn agenda(
     State(state): State<AppState>,
-    caller: Caller,
+    reader: Reader,
     Path((event, id)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    caller.organiser_or_self(&event, &id)?;
+    reader.identity().organiser_or_self(&event, &id)?;
     cached_read(
         &state,
         &headers,
@@ -337,12 +393,12 @@ async fn agenda(
         &format!("agenda:{id}"),
         JSON,
         || async {
-            let (resolved, _) = agenda_of(&state, &caller, &event, &id).await?;
-            let version = resolved.timetable.map(|t| t.version);
+            let (resolved, _) = agenda_of(&state, &event, &id).await?;
+            let version = resolved.version();
             let view = AgendaView {
                 participant: id.clone(),
                 version,
-                meetings: resolved.meetings.into_iter().map(|(m, _, _)| m).collect(),
+                meetings: resolved.meetings_of(&id).map(|(m, _, _)| m.clone()).collect(),
             };
             Ok((version, json_bytes(&view)?))
         },
@@ -358,37 +414,31 @@ async fn agenda(
               (status = 404, body = Problem)))]
 async fn agenda_ics(
     State(state): State<AppState>,
-    caller: Caller,
+    reader: Reader,
     Path((event, id)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    caller.organiser_or_self(&event, &id)?;
+    reader.identity().organiser_or_self(&event, &id)?;
     cached_read(
         &state,
         &headers,
         &event,
         &format!("agenda.ics:{id}"),
         "text/calendar; charset=utf-8",
-        || agenda_calendar(&state, &caller, &event, &id),
+        || agenda_calendar(&state, &event, &id),
     )
     .await
 }
 
-async fn agenda_calendar(
-    state: &AppState,
-    caller: &Caller,
-    event: &str,
-    id: &str,
-) -> ApiResult<(Option<i64>, Bytes)> {
-    let (resolved, name) = agenda_of(state, caller, event, id).await?;
+async fn agenda_calendar(state: &AppState, event: &str, id: &str) -> ApiResult<(Option<i64>, Bytes)> {
+    let (resolved, name) = agenda_of(state, event, id).await?;
     let stamp = resolved
         .timetable
         .as_ref()
         .map(|t| t.published_at)
         .unwrap_or(resolved.event.created_at);
     let entries: Vec<CalendarEntry> = resolved
-        .meetings
-        .iter()
+        .meetings_of(id)
         .map(|(m, start, end)| {
             let others: Vec<&str> = m
                 .participants
@@ -409,7 +459,7 @@ async fn agenda_calendar(
         })
         .collect::<Result<_, ApiError>>()?;
     let text = calendar::render(&format!("{} — {name}", resolved.event.name), stamp, &entries);
-    Ok((resolved.timetable.map(|t| t.version), Bytes::from(text)))
+    Ok((resolved.version(), Bytes::from(text)))
 }
 
 /// What happens in a room, for its door sign (organiser).
@@ -419,11 +469,11 @@ async fn agenda_calendar(
               (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 async fn room_agenda(
     State(state): State<AppState>,
-    caller: Caller,
+    reader: Reader,
     Path((event, id)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    caller.organiser()?;
+    reader.identity().organiser()?;
     cached_read(&state, &headers, &event, &format!("room:{id}"), JSON, || {
         room_agenda_body(&state, &event, &id)
     })
@@ -439,7 +489,7 @@ async fn room_agenda_body(state: &AppState, event: &str, id: &str) -> ApiResult<
         .find(|r| r.id == id)
         .ok_or(ApiError::NotFound)?;
     let resolved = resolve(state, event).await?;
-    let version = resolved.timetable.map(|t| t.version);
+    let version = resolved.version();
     let view = RoomAgendaView {
         room: RoomRef {
             id: room.id,
@@ -448,9 +498,10 @@ async fn room_agenda_body(state: &AppState, event: &str, id: &str) -> ApiResult<
         version,
         meetings: resolved
             .meetings
-            .into_iter()
+            .iter()
             .map(|(m, _, _)| m)
             .filter(|m| m.room.id == id)
+            .cloned()
             .collect(),
     };
     Ok((version, json_bytes(&view)?))

@@ -30,6 +30,9 @@ pub fn test_config(redis_url: Option<String>, prefix: &str) -> ClusterConfig {
         redis_url,
         key_prefix: prefix.to_owned(),
         job_lease_ttl: Duration::from_millis(600),
+        // These tests are about the shared (Redis) layer; the node's memory in front of it
+        // has its own tests.
+        local_pointer_ttl: Duration::ZERO,
         ..ClusterConfig::default()
     }
 }
