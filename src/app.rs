@@ -18,7 +18,7 @@ use tokio::sync::watch;
 use crate::cluster::{Cluster, RateLimit, WriteLimits, limit_writes};
 use crate::config::Config;
 use crate::http::{self, auth, error, idempotency, ops};
-use crate::jobs::{WorkerSettings, run_worker};
+use crate::jobs::spawn_workers;
 use crate::store::{self, DynStore};
 
 /// Largest request body accepted, in bytes.
@@ -102,16 +102,13 @@ pub async fn build(config: &Config) -> anyhow::Result<App> {
         ..WriteLimits::new(cluster.rate_limiter.clone())
     };
     let (shutdown, shutdown_rx) = watch::channel(false);
-    let workers = (0..config.embedded_workers())
-        .map(|index| {
-            tokio::spawn(run_worker(
-                store.clone(),
-                cluster.clone(),
-                WorkerSettings::new(index, cluster_config.job_lease_ttl),
-                shutdown.subscribe(),
-            ))
-        })
-        .collect();
+    let workers = spawn_workers(
+        &store,
+        &cluster,
+        config.embedded_workers(),
+        cluster_config.job_lease_ttl,
+        &shutdown,
+    );
     let state = AppState {
         store,
         cluster,

@@ -581,3 +581,38 @@ async fn a_queued_run_is_cancelled_before_any_worker_takes_it() {
     assert_eq!(cancelled.json["status"], "failed");
     assert_eq!(cancelled.json["error"], "cancelled by the organiser");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn live_streams_end_cleanly_when_the_node_shuts_down() {
+    let mut app = TestApp::start(Backend::Sqlite).await;
+    let (event, who) = busy_event(&app, 4, 1).await;
+    let run = app
+        .post(
+            &format!("/api/v1/events/{event}/schedules"),
+            Some(ORGANISER),
+            json!({"time_limit_seconds": 600}),
+        )
+        .await;
+    run.expect(202);
+    let run = id(&run.json);
+    let mut updates = SseReader::open(&app, &format!("/api/v1/events/{event}/updates"), &who[0].1).await;
+    updates.next().await.expect("the current version first");
+    let mut progress = SseReader::open(
+        &app,
+        &format!("/api/v1/events/{event}/schedules/{run}/events"),
+        ORGANISER,
+    )
+    .await;
+    progress.next().await.expect("the current state first");
+    // Graceful shutdown completes although both streams are open, and both end.
+    tokio::time::timeout(Duration::from_secs(30), app.stop())
+        .await
+        .expect("shutdown does not wait for the streams");
+    assert!(updates.next().await.is_none());
+    while progress.next().await.is_some() {}
+    // The solve stopped early and kept its best schedule.
+    assert_eq!(
+        app.store.run(&event, &run).await.unwrap().status,
+        rendezvous::store::RunStatus::Done
+    );
+}

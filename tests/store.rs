@@ -72,23 +72,7 @@ fn request(event: &str, id: &str, from: &str, to: &[&str]) -> MeetingRequest {
 }
 
 fn run(event: &str, id: &str) -> ScheduleRun {
-    ScheduleRun {
-        id: id.into(),
-        event_id: event.into(),
-        status: RunStatus::Queued,
-        time_limit_seconds: 5,
-        objective: None,
-        bound: None,
-        placed: None,
-        unscheduled: None,
-        progress: None,
-        problem: None,
-        solution: None,
-        error: None,
-        attempts: 0,
-        created_at: Utc::now(),
-        updated_at: Utc::now(),
-    }
+    ScheduleRun::queued(id, event, 5)
 }
 
 fn placed(request: &str, slot: &str, room: &str, participants: &[&str], slots: &[&str]) -> PlacedMeeting {

@@ -346,24 +346,7 @@ async fn validation(backend: Backend) {
     )
     .await;
     // A run that is still queued cannot be published or read, and blocks a second run.
-    let now = chrono::Utc::now();
-    let queued = rendezvous::store::ScheduleRun {
-        id: "sch_waiting".into(),
-        event_id: e.clone(),
-        status: rendezvous::store::RunStatus::Queued,
-        time_limit_seconds: 5,
-        objective: None,
-        bound: None,
-        placed: None,
-        unscheduled: None,
-        progress: None,
-        problem: None,
-        solution: None,
-        error: None,
-        attempts: 0,
-        created_at: now,
-        updated_at: now,
-    };
+    let queued = rendezvous::store::ScheduleRun::queued("sch_waiting", e.clone(), 5);
     app.store.create_run(&queued).await.unwrap();
     app.post(&schedules, Some(ORGANISER), json!({"time_limit_seconds": 5}))
         .await

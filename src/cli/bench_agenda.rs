@@ -23,7 +23,7 @@ use super::bench_recommendations::load;
 use crate::app::{self, App};
 use crate::config::Config;
 use crate::sample::{Expo, SampleSpec};
-use crate::store::{self, RunResult, RunStatus, ScheduleRun};
+use crate::store::{self, RunResult, ScheduleRun};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -257,26 +257,13 @@ async fn schedule(store: &dyn store::Store, event: &str, seconds: u64) -> anyhow
     })
     .await?;
     let doc = solution.to_doc(&problem);
-    let now = chrono::Utc::now();
     let id = crate::http::new_id("sch");
     store
-        .create_run(&ScheduleRun {
-            id: id.clone(),
-            event_id: event.to_owned(),
-            status: RunStatus::Queued,
-            time_limit_seconds: u32::try_from(seconds).unwrap_or(u32::MAX),
-            objective: None,
-            bound: None,
-            placed: None,
-            unscheduled: None,
-            progress: None,
-            problem: None,
-            solution: None,
-            error: None,
-            attempts: 0,
-            created_at: now,
-            updated_at: now,
-        })
+        .create_run(&ScheduleRun::queued(
+            &id,
+            event,
+            u32::try_from(seconds).unwrap_or(u32::MAX),
+        ))
         .await?;
     let fence = store.run_fence(event).await? + 1;
     store.start_run(event, &id, &problem_json, fence).await?;

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use crate::cluster::Cluster;
 use crate::config::{Config, init_tracing};
-use crate::jobs::{WorkerSettings, run_worker};
+use crate::jobs::spawn_workers;
 use crate::store;
 
 #[derive(clap::Args)]
@@ -38,16 +38,13 @@ async fn work(config: Config) -> anyhow::Result<()> {
     let cluster_config = config.cluster();
     let cluster = Cluster::connect_with(cluster_config.clone()).await?;
     let (shutdown, _) = tokio::sync::watch::channel(false);
-    let workers: Vec<_> = (0..config.workers.unwrap_or(1).max(1))
-        .map(|index| {
-            tokio::spawn(run_worker(
-                store.clone(),
-                cluster.clone(),
-                WorkerSettings::new(index, cluster_config.job_lease_ttl),
-                shutdown.subscribe(),
-            ))
-        })
-        .collect();
+    let workers = spawn_workers(
+        &store,
+        &cluster,
+        config.workers.unwrap_or(1).max(1),
+        cluster_config.job_lease_ttl,
+        &shutdown,
+    );
     eprintln!("rendezvous worker: {} solver(s) waiting for jobs", workers.len());
     crate::app::shutdown_signal().await;
     shutdown.send_replace(true);

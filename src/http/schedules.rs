@@ -130,24 +130,7 @@ async fn create_schedule(
         ));
     }
     state.store.event(&event).await?;
-    let now = Utc::now();
-    let run = ScheduleRun {
-        id: new_id("sch"),
-        event_id: event.clone(),
-        status: RunStatus::Queued,
-        time_limit_seconds: body.time_limit_seconds,
-        objective: None,
-        bound: None,
-        placed: None,
-        unscheduled: None,
-        progress: None,
-        problem: None,
-        solution: None,
-        error: None,
-        attempts: 0,
-        created_at: now,
-        updated_at: now,
-    };
+    let run = ScheduleRun::queued(new_id("sch"), &event, body.time_limit_seconds);
     state.store.create_run(&run).await?;
     let job = SolveJob::new(&event, &run.id, body.time_limit_seconds);
     if let Err(err) = state.cluster.queue.enqueue(&job).await {

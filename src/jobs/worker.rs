@@ -53,6 +53,26 @@ impl WorkerSettings {
     }
 }
 
+/// Starts `count` workers on this runtime; they stop when `shutdown` says true.
+pub fn spawn_workers(
+    store: &DynStore,
+    cluster: &Cluster,
+    count: usize,
+    job_lease_ttl: Duration,
+    shutdown: &watch::Sender<bool>,
+) -> Vec<tokio::task::JoinHandle<()>> {
+    (0..count)
+        .map(|index| {
+            tokio::spawn(run_worker(
+                store.clone(),
+                cluster.clone(),
+                WorkerSettings::new(index, job_lease_ttl),
+                shutdown.subscribe(),
+            ))
+        })
+        .collect()
+}
+
 /// Takes and runs jobs until `shutdown` says true. A run in progress at shutdown stops early
 /// and stores its best schedule.
 pub async fn run_worker(

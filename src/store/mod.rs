@@ -191,6 +191,30 @@ pub struct ScheduleRun {
     pub updated_at: DateTime<Utc>,
 }
 
+impl ScheduleRun {
+    /// A run just created: queued, nothing found yet.
+    pub fn queued(id: impl Into<String>, event_id: impl Into<String>, time_limit_seconds: u32) -> Self {
+        let now = Utc::now();
+        Self {
+            id: id.into(),
+            event_id: event_id.into(),
+            status: RunStatus::Queued,
+            time_limit_seconds,
+            objective: None,
+            bound: None,
+            placed: None,
+            unscheduled: None,
+            progress: None,
+            problem: None,
+            solution: None,
+            error: None,
+            attempts: 0,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+}
+
 /// What a finished run found.
 #[derive(Debug, Clone)]
 pub struct RunResult {
@@ -199,6 +223,39 @@ pub struct RunResult {
     pub placed: i64,
     pub unscheduled: i64,
     pub solution: String,
+}
+
+/// The first double-booking among meetings to publish, as a `Conflict` naming it: a meeting
+/// placed twice, a room or a participant in two meetings at once.
+pub fn find_double_booking(meetings: &[PlacedMeeting]) -> StoreResult<()> {
+    use std::collections::HashSet;
+    let mut requests = HashSet::new();
+    let mut rooms = HashSet::new();
+    let mut participants = HashSet::new();
+    for m in meetings {
+        if !requests.insert(m.request_id.as_str()) {
+            return Err(StoreError::Conflict(format!(
+                "meeting {} is placed twice",
+                m.request_id
+            )));
+        }
+        for slot in &m.occupied_slots {
+            if !rooms.insert((m.room_id.as_str(), slot.as_str())) {
+                return Err(StoreError::Conflict(format!(
+                    "room {} would hold two meetings in slot {slot}",
+                    m.room_id
+                )));
+            }
+            for participant in &m.participants {
+                if !participants.insert((participant.as_str(), slot.as_str())) {
+                    return Err(StoreError::Conflict(format!(
+                        "participant {participant} would be in two meetings in slot {slot}"
+                    )));
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A meeting to publish: its first slot, room, participants, and every slot it occupies.

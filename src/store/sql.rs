@@ -108,6 +108,15 @@ macro_rules! sql_store {
             matches!(err, sqlx::Error::Database(db) if db.is_unique_violation())
         }
 
+        /// A unique violation while publishing: the database refused a double-booking.
+        fn double_booking(err: sqlx::Error) -> StoreError {
+            if unique_violation(&err) {
+                StoreError::Conflict(format!("the timetable double-books: {err}"))
+            } else {
+                err.into()
+            }
+        }
+
         /// Raises the event's profile revision and returns it. Taking the event's row
         /// serialises profile writes of one event, so revisions commit in order.
         async fn bump_profile_revision(tx: &mut sqlx::Transaction<'static, $Db>, event: &str) -> StoreResult<i64> {
@@ -703,78 +712,76 @@ macro_rules! sql_store {
                         (row.try_get("slot_id")?, row.try_get("room_id")?, row.try_get("sequence")?),
                     );
                 }
-                for m in meetings {
-                    let sequence = match latest.get(&m.request_id) {
+                // Every clash is found here, with its names; the unique constraints stay as
+                // the guard of last resort.
+                crate::store::find_double_booking(meetings)?;
+                let sequences: Vec<i64> = meetings
+                    .iter()
+                    .map(|m| match latest.get(&m.request_id) {
                         Some((slot, room, seq)) if *slot == m.slot_id && *room == m.room_id => *seq,
                         Some((_, _, seq)) => seq + 1,
                         None => 0,
-                    };
-                    sqlx::query(
+                    })
+                    .collect();
+                // Multi-row inserts: a timetable of 80,000 meetings is a few hundred
+                // statements, not a few hundred thousand round trips.
+                const ROWS: usize = 1000;
+                for (chunk, sequences) in meetings.chunks(ROWS).zip(sequences.chunks(ROWS)) {
+                    let mut query = sqlx::QueryBuilder::<$Db>::new(
                         "INSERT INTO timetable_meetings (event_id, version, request_id, slot_id, room_id, \
-                         participants, sequence) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                    )
-                    .bind(event)
-                    .bind(version)
-                    .bind(&m.request_id)
-                    .bind(&m.slot_id)
-                    .bind(&m.room_id)
-                    .bind(to_json(&m.participants)?)
-                    .bind(sequence)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(|e| {
-                        if unique_violation(&e) {
-                            StoreError::Conflict(format!("meeting {} is placed twice", m.request_id))
-                        } else {
-                            e.into()
-                        }
-                    })?;
-                    for slot in &m.occupied_slots {
-                        sqlx::query(
-                            "INSERT INTO timetable_room_cells (event_id, version, room_id, slot_id, request_id) \
-                             VALUES ($1, $2, $3, $4, $5)",
-                        )
-                        .bind(event)
-                        .bind(version)
-                        .bind(&m.room_id)
-                        .bind(slot)
-                        .bind(&m.request_id)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(|e| {
-                            if unique_violation(&e) {
-                                StoreError::Conflict(format!(
-                                    "room {} would hold two meetings in slot {slot}",
-                                    m.room_id
-                                ))
-                            } else {
-                                e.into()
-                            }
-                        })?;
-                        for participant in &m.participants {
-                            sqlx::query(
-                                "INSERT INTO timetable_participant_cells \
-                                 (event_id, version, participant_id, slot_id, request_id) \
-                                 VALUES ($1, $2, $3, $4, $5)",
-                            )
-                            .bind(event)
-                            .bind(version)
-                            .bind(participant)
-                            .bind(slot)
-                            .bind(&m.request_id)
-                            .execute(&mut *tx)
-                            .await
-                            .map_err(|e| {
-                                if unique_violation(&e) {
-                                    StoreError::Conflict(format!(
-                                        "participant {participant} would be in two meetings in slot {slot}"
-                                    ))
-                                } else {
-                                    e.into()
-                                }
-                            })?;
-                        }
-                    }
+                         participants, sequence) ",
+                    );
+                    let rows: Vec<(&PlacedMeeting, String, i64)> = chunk
+                        .iter()
+                        .zip(sequences)
+                        .map(|(m, &sequence)| Ok((m, to_json(&m.participants)?, sequence)))
+                        .collect::<StoreResult<_>>()?;
+                    query.push_values(rows, |mut row, (m, participants, sequence)| {
+                        row.push_bind(event)
+                            .push_bind(version)
+                            .push_bind(&m.request_id)
+                            .push_bind(&m.slot_id)
+                            .push_bind(&m.room_id)
+                            .push_bind(participants)
+                            .push_bind(sequence);
+                    });
+                    query.build().execute(&mut *tx).await.map_err(double_booking)?;
+                }
+                let room_cells: Vec<(&str, &str, &str)> = meetings
+                    .iter()
+                    .flat_map(|m| m.occupied_slots.iter().map(move |slot| (m.room_id.as_str(), slot.as_str(), m.request_id.as_str())))
+                    .collect();
+                for chunk in room_cells.chunks(ROWS) {
+                    let mut query = sqlx::QueryBuilder::<$Db>::new(
+                        "INSERT INTO timetable_room_cells (event_id, version, room_id, slot_id, request_id) ",
+                    );
+                    query.push_values(chunk, |mut row, (room, slot, request)| {
+                        row.push_bind(event).push_bind(version).push_bind(*room).push_bind(*slot).push_bind(*request);
+                    });
+                    query.build().execute(&mut *tx).await.map_err(double_booking)?;
+                }
+                let participant_cells: Vec<(&str, &str, &str)> = meetings
+                    .iter()
+                    .flat_map(|m| {
+                        m.occupied_slots.iter().flat_map(move |slot| {
+                            m.participants
+                                .iter()
+                                .map(move |p| (p.as_str(), slot.as_str(), m.request_id.as_str()))
+                        })
+                    })
+                    .collect();
+                for chunk in participant_cells.chunks(ROWS) {
+                    let mut query = sqlx::QueryBuilder::<$Db>::new(
+                        "INSERT INTO timetable_participant_cells (event_id, version, participant_id, slot_id, request_id) ",
+                    );
+                    query.push_values(chunk, |mut row, (participant, slot, request)| {
+                        row.push_bind(event)
+                            .push_bind(version)
+                            .push_bind(*participant)
+                            .push_bind(*slot)
+                            .push_bind(*request);
+                    });
+                    query.build().execute(&mut *tx).await.map_err(double_booking)?;
                 }
                 tx.commit().await?;
                 Ok(version)

@@ -337,31 +337,14 @@ impl TestApp {
     /// Records a finished run whose schedule is given by hand, as `(request, slot, room)`:
     /// a stand-in for the solver when a test needs exact placements (or a broken schedule).
     pub async fn hand_made_run(&self, event: &str, placements: &[(&str, &str, &str)]) -> String {
-        use rendezvous::store::{RunResult, RunStatus, ScheduleRun};
+        use rendezvous::store::{RunResult, ScheduleRun};
         let doc = rendezvous::jobs::problem_doc(self.store.as_ref(), event)
             .await
             .expect("problem");
-        let now = chrono::Utc::now();
         let id = format!("sch_hand_{}", uuid::Uuid::new_v4().simple());
         let fence = self.store.run_fence(event).await.expect("fence") + 1;
         self.store
-            .create_run(&ScheduleRun {
-                id: id.clone(),
-                event_id: event.into(),
-                status: RunStatus::Queued,
-                time_limit_seconds: 1,
-                objective: None,
-                bound: None,
-                placed: None,
-                unscheduled: None,
-                progress: None,
-                problem: None,
-                solution: None,
-                error: None,
-                attempts: 0,
-                created_at: now,
-                updated_at: now,
-            })
+            .create_run(&ScheduleRun::queued(&id, event, 1))
             .await
             .expect("create run");
         self.store
