@@ -324,13 +324,18 @@ pub async fn recommend(
 /// Auto-proposals: for every participant with fewer than `min_requests` pending or
 /// accepted requests of its own, proposals from its suggestions up to that many, under the
 /// same exclusions as recommendations; no invitee gets more than `per_invitee` of them.
+/// Handles at most `max_participants` of them, in id order after `after` (a big event is
+/// worked through in pages); returns the proposals, the last participant handled when more
+/// remain, and how many remain.
 pub async fn propose(
     store: &dyn Store,
     matchmaking: &Matchmaking,
     event: &str,
     min_requests: usize,
     per_invitee: usize,
-) -> Result<Vec<engine::Proposal>, MatchmakingError> {
+    page: (Option<&str>, usize),
+) -> Result<(Vec<engine::Proposal>, Option<String>, usize), MatchmakingError> {
+    let (after, max_participants) = page;
     let entry = matchmaking.refreshed(store, event).await?;
     let boosts = store.boosts(event).await?;
     let requests = store.requests(event, None).await?;
@@ -363,7 +368,7 @@ pub async fn propose(
         .collect();
     let mut quiet: Vec<engine::QuietParticipant> = state
         .participants()
-        .filter(|p| !full.contains(&p.id))
+        .filter(|p| !full.contains(&p.id) && after.is_none_or(|after| p.id.as_str() > after))
         .map(|p| (p, requested.get(p.id.as_str()).copied().unwrap_or(0)))
         .filter(|&(_, made)| made < min_requests)
         .map(|(p, made)| {
@@ -380,12 +385,19 @@ pub async fn propose(
             }
         })
         .collect();
-    // The quietest first: they are the ones the proposals are for.
+    quiet.sort_by(|a, b| a.id.cmp(&b.id));
+    let remaining = quiet.len().saturating_sub(max_participants);
+    quiet.truncate(max_participants);
+    let next = (remaining > 0)
+        .then(|| quiet.last().map(|q| q.id.clone()))
+        .flatten();
+    // Within the page, the quietest first: they are the ones the proposals are for.
     quiet.sort_by(|a, b| a.requested.cmp(&b.requested).then_with(|| a.id.cmp(&b.id)));
     let settings = engine::ProposalSettings {
         target_requests: min_requests,
         max_per_invitee: per_invitee,
         boosts: boosts.iter().map(engine::Boost::from).collect(),
     };
-    Ok(engine::auto_proposals(&state.index, &quiet, &settings).context("auto-proposals")?)
+    let proposals = engine::auto_proposals(&state.index, &quiet, &settings).context("auto-proposals")?;
+    Ok((proposals, next, remaining))
 }

@@ -633,11 +633,68 @@ async fn auto_proposals_fill_quiet_participants_once(backend: Backend) {
             "/per_participant",
         ),
         (json!({"min_requests": 2}), "/per_participant"),
+        (
+            json!({"min_requests": 2, "per_participant": 3, "max_participants": 0}),
+            "/max_participants",
+        ),
         (json!({"min_requests": -1, "per_participant": 3}), "/min_requests"),
     ] {
         let reply = app.post(&path, Some(ORGANISER), body).await;
         reply.expect(422);
         assert_eq!(reply.pointers(), [pointer], "{}", reply.text);
+    }
+}
+
+async fn auto_proposals_work_through_the_quiet_in_batches(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let e = id(&app.expo().await);
+    let mut everyone = Vec::new();
+    for n in 0..4 {
+        let (who, _) = app
+            .participant(&e, company(&format!("Seeker {n}"), &[], &["flood sensors"]))
+            .await;
+        everyone.push(who);
+    }
+    for n in 0..2 {
+        let (who, _) = app
+            .participant(&e, company(&format!("Provider {n}"), &["flood sensors"], &[]))
+            .await;
+        everyone.push(who);
+    }
+    let path = format!("/api/v1/events/{e}/proposals");
+    let mut handled = HashSet::new();
+    let mut runs = 0;
+    let mut after = Value::Null;
+    loop {
+        let body = json!({"min_requests": 1, "per_participant": 10, "max_participants": 2, "after": after});
+        let run = app.post(&path, Some(ORGANISER), body).await;
+        run.expect(201);
+        runs += 1;
+        let requesters: HashSet<String> = run.json["proposals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["request"]["from"].as_str().unwrap().to_owned())
+            .collect();
+        assert!(
+            requesters.len() <= 2,
+            "at most two quiet participants per run: {requesters:?}"
+        );
+        for requester in requesters {
+            assert!(handled.insert(requester), "a participant handled twice");
+        }
+        if run.json["remaining"] == 0 {
+            assert!(run.json["next"].is_null());
+            break;
+        }
+        after = run.json["next"].clone();
+        assert!(after.is_string(), "{}", run.text);
+        assert!(runs < 10, "the runs make progress: {}", run.text);
+    }
+    assert_eq!(runs, 3, "six quiet participants, two per run");
+    // Every seeker got proposals in its own run.
+    for seeker in &everyone[..4] {
+        assert!(handled.contains(seeker), "{seeker} was never handled");
     }
 }
 
@@ -714,5 +771,6 @@ on_both_backends!(
     mutual_marks_race_in_the_store,
     profile_revisions_tell_what_changed,
     auto_proposals_fill_quiet_participants_once,
+    auto_proposals_work_through_the_quiet_in_batches,
     validation_and_access,
 );

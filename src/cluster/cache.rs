@@ -468,10 +468,20 @@ impl<C: Cache> TieredCache<C> {
         !self.pointer_ttl.is_zero()
     }
 
-    fn pointer_is_fresh(&self, event_id: &str) -> bool {
-        self.checked()
-            .get(event_id)
-            .is_some_and(|at| at.elapsed() < self.pointer_ttl)
+    /// Whether this read should refresh the pointer from the shared cache. When the local
+    /// pointer is older than the TTL, the first read to notice claims the refresh (marking the
+    /// pointer checked) and the reads that arrive meanwhile keep using the local copy: one
+    /// round trip per TTL, not a stampede of every request in flight.
+    fn claim_refresh(&self, event_id: &str) -> bool {
+        let mut checked = self.checked();
+        match checked.get_mut(event_id) {
+            Some(at) if at.elapsed() < self.pointer_ttl => false,
+            Some(at) => {
+                *at = Instant::now();
+                true
+            }
+            None => true,
+        }
     }
 
     fn mark_checked(&self, event_id: &str) {
@@ -485,19 +495,26 @@ impl<C: Cache> Cache for TieredCache<C> {
         if !self.remembers() {
             return self.shared.get_current(event_id, part).await;
         }
-        if self.pointer_is_fresh(event_id) {
+        if !self.claim_refresh(event_id) {
             let local = self.local.get_current(event_id, part).await;
             if local.body.is_some() {
                 return local;
             }
         }
         let shared = self.shared.get_current(event_id, part).await;
-        if let Some(version) = shared.version {
-            if self.local.set_current_version(event_id, version).await {
-                self.mark_checked(event_id);
+        match shared.version {
+            Some(version) => {
+                if self.local.set_current_version(event_id, version).await {
+                    self.mark_checked(event_id);
+                }
+                if let Some(body) = &shared.body {
+                    self.local.put(event_id, version, part, body.clone()).await;
+                }
             }
-            if let Some(body) = &shared.body {
-                self.local.put(event_id, version, part, body.clone()).await;
+            // Redis does not know (or is unreachable): stop trusting the local pointer, so
+            // reads go to the database until the shared pointer is back.
+            None => {
+                self.checked().remove(event_id);
             }
         }
         shared

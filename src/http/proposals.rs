@@ -35,7 +35,21 @@ pub struct ProposalRun {
     /// Most proposals one participant receives as invitee in this run (1–100), so popular
     /// participants are not flooded.
     pub per_participant: usize,
+    /// Quiet participants handled by this run (1–5000, default 1000), in id order: a big
+    /// event is worked through in pages, each well within the request time limit.
+    #[serde(default = "default_batch")]
+    pub max_participants: usize,
+    /// Continue after this participant: the `next` of the previous run.
+    #[serde(default)]
+    pub after: Option<String>,
 }
+
+fn default_batch() -> usize {
+    1000
+}
+
+/// Largest `max_participants`.
+const MAX_BATCH: usize = 5000;
 
 /// One proposed request.
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
@@ -51,11 +65,17 @@ pub struct ProposalView {
 pub struct ProposalReport {
     pub created: usize,
     pub proposals: Vec<ProposalView>,
+    /// Quiet participants this run did not reach (`max_participants`).
+    pub remaining: usize,
+    /// When some remain: pass it as `after` to the next run.
+    pub next: Option<String>,
 }
 
 struct Settings {
     min_requests: usize,
     per_participant: usize,
+    max_participants: usize,
+    after: Option<String>,
 }
 
 impl TryFrom<ProposalRun> for Settings {
@@ -71,9 +91,14 @@ impl TryFrom<ProposalRun> for Settings {
                 errors.push(pointer, format!("must be between 1 and {MAX_SETTING}"));
             }
         }
+        if !(1..=MAX_BATCH).contains(&run.max_participants) {
+            errors.push("/max_participants", format!("must be between 1 and {MAX_BATCH}"));
+        }
         errors.into_result(Settings {
             min_requests: run.min_requests,
             per_participant: run.per_participant,
+            max_participants: run.max_participants,
+            after: run.after,
         })
     }
 }
@@ -99,12 +124,13 @@ async fn create_proposals(
     caller.organiser()?;
     let settings = Settings::try_from(body)?;
     let spec = state.store.event(&event).await?.spec()?;
-    let proposals = propose(
+    let (proposals, next, remaining) = propose(
         state.store.as_ref(),
         &state.matchmaking,
         &event,
         settings.min_requests,
         settings.per_participant,
+        (settings.after.as_deref(), settings.max_participants),
     )
     .await?;
     let now = Utc::now();
@@ -142,6 +168,8 @@ async fn create_proposals(
         axum::Json(ProposalReport {
             created: proposals.len(),
             proposals,
+            remaining,
+            next,
         }),
     ))
 }
