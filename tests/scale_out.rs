@@ -56,6 +56,30 @@ async fn busy_event(app: &TestApp, people: usize, per: usize) -> (String, Vec<(S
     (event, who)
 }
 
+/// Queues a run through `app`; returns its id.
+async fn queue_run(app: &TestApp, event: &str, seconds: u32) -> String {
+    let run = app
+        .post(
+            &format!("/api/v1/events/{event}/schedules"),
+            Some(ORGANISER),
+            json!({"time_limit_seconds": seconds}),
+        )
+        .await;
+    run.expect(202);
+    id(&run.json)
+}
+
+/// Waits until the run's status says a worker is running it; returns its path.
+async fn wait_until_running(app: &TestApp, event: &str, run: &str) -> String {
+    let path = format!("/api/v1/events/{event}/schedules/{run}");
+    let running = eventually(Duration::from_secs(30), || async {
+        app.get(&path, Some(ORGANISER)).await.json["status"] == "running"
+    })
+    .await;
+    assert!(running, "a worker started the run");
+    path
+}
+
 /// Reads Server-Sent Events from a streaming response.
 struct SseReader {
     response: reqwest::Response,
@@ -140,15 +164,7 @@ async fn solve_through_one_node_watched_and_announced_on_another() {
     let (event, who) = busy_event(&a, 10, 2).await;
 
     // Queued through A; no worker is running yet, so B's watcher sees the whole run.
-    let run = a
-        .post(
-            &format!("/api/v1/events/{event}/schedules"),
-            Some(ORGANISER),
-            json!({"time_limit_seconds": 2}),
-        )
-        .await;
-    run.expect(202);
-    let run = id(&run.json);
+    let run = queue_run(&a, &event, 2).await;
     let mut progress = SseReader::open(
         &b,
         &format!("/api/v1/events/{event}/schedules/{run}/events"),
@@ -266,21 +282,8 @@ async fn a_worker_killed_mid_solve_is_replaced_and_the_run_completes_once() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .expect("start a worker process");
-    let run = api
-        .post(
-            &format!("/api/v1/events/{event}/schedules"),
-            Some(ORGANISER),
-            json!({"time_limit_seconds": 4}),
-        )
-        .await;
-    run.expect(202);
-    let run = id(&run.json);
-    let path = format!("/api/v1/events/{event}/schedules/{run}");
-    let running = eventually(Duration::from_secs(30), || async {
-        api.get(&path, Some(ORGANISER)).await.json["status"] == "running"
-    })
-    .await;
-    assert!(running, "the worker process started the run");
+    let run = queue_run(&api, &event, 4).await;
+    let path = wait_until_running(&api, &event, &run).await;
     doomed.kill().expect("kill the worker");
     doomed.wait().expect("reap the worker");
     assert_eq!(api.get(&path, Some(ORGANISER)).await.json["status"], "running");
@@ -518,21 +521,8 @@ async fn an_organiser_cancels_a_running_solve_through_another_node() {
         worker_settings("cancelled"),
         stopped,
     ));
-    let run = a
-        .post(
-            &format!("/api/v1/events/{event}/schedules"),
-            Some(ORGANISER),
-            json!({"time_limit_seconds": 600}),
-        )
-        .await;
-    run.expect(202);
-    let run = id(&run.json);
-    let path = format!("/api/v1/events/{event}/schedules/{run}");
-    let running = eventually(Duration::from_secs(30), || async {
-        a.get(&path, Some(ORGANISER)).await.json["status"] == "running"
-    })
-    .await;
-    assert!(running);
+    let run = queue_run(&a, &event, 600).await;
+    let path = wait_until_running(&a, &event, &run).await;
     b.post(&format!("{path}/cancel"), Some(ORGANISER), json!({}))
         .await
         .expect(202);
@@ -544,15 +534,8 @@ async fn an_organiser_cancels_a_running_solve_through_another_node() {
         .await
         .expect(409);
     // The event is free for the next run.
-    let next = a
-        .post(
-            &format!("/api/v1/events/{event}/schedules"),
-            Some(ORGANISER),
-            json!({"time_limit_seconds": 1}),
-        )
-        .await;
-    next.expect(202);
-    assert_eq!(a.wait_for_run(&event, &id(&next.json)).await["status"], "done");
+    let next = queue_run(&a, &event, 1).await;
+    assert_eq!(a.wait_for_run(&event, &next).await["status"], "done");
     stop.send_replace(true);
     worker.await.unwrap();
     cluster_support::cleanup(cluster_support::Backend::Redis, &prefix).await;
@@ -586,15 +569,7 @@ async fn a_queued_run_is_cancelled_before_any_worker_takes_it() {
 async fn live_streams_end_cleanly_when_the_node_shuts_down() {
     let mut app = TestApp::start(Backend::Sqlite).await;
     let (event, who) = busy_event(&app, 4, 1).await;
-    let run = app
-        .post(
-            &format!("/api/v1/events/{event}/schedules"),
-            Some(ORGANISER),
-            json!({"time_limit_seconds": 600}),
-        )
-        .await;
-    run.expect(202);
-    let run = id(&run.json);
+    let run = queue_run(&app, &event, 600).await;
     let mut updates = SseReader::open(&app, &format!("/api/v1/events/{event}/updates"), &who[0].1).await;
     updates.next().await.expect("the current version first");
     let mut progress = SseReader::open(
