@@ -692,9 +692,31 @@ async fn auto_proposals_work_through_the_quiet_in_batches(backend: Backend) {
         assert!(runs < 10, "the runs make progress: {}", run.text);
     }
     assert_eq!(runs, 3, "six quiet participants, two per run");
-    // Every seeker got proposals in its own run.
+    // Every seeker ends up with a proposal to or from a provider, whichever page reached it.
+    let requests = app
+        .get(&format!("/api/v1/events/{e}/requests"), Some(ORGANISER))
+        .await;
+    let pairs: Vec<(String, String)> = requests
+        .json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["from"].as_str().unwrap().to_owned(),
+                r["with"][0].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
     for seeker in &everyone[..4] {
-        assert!(handled.contains(seeker), "{seeker} was never handled");
+        let providers = &everyone[4..];
+        assert!(
+            pairs
+                .iter()
+                .any(|(from, to)| (from == seeker && providers.contains(to))
+                    || (to == seeker && providers.contains(from))),
+            "{seeker} has no proposal with a provider: {pairs:?}"
+        );
     }
 }
 

@@ -11,6 +11,7 @@ use std::collections::BTreeSet;
 
 use highs::{ColProblem, HighsModelStatus, Row, Sense};
 
+use crate::milp::quota_rows;
 use crate::model::{ClassIx, Model};
 
 /// Above this many (meeting, start) pairs the session-summed relaxation is used.
@@ -72,11 +73,7 @@ fn time_indexed(model: &Model) -> ColProblem {
     let participant_rows: Vec<Row> = (0..problem.participants.len() * slots)
         .map(|_| lp.add_row(..=1.0))
         .collect();
-    let quota_rows: Vec<Option<Row>> = problem
-        .participants
-        .iter()
-        .map(|p| p.max_meetings.map(|cap| lp.add_row(..=f64::from(cap))))
-        .collect();
+    let quota = quota_rows(&mut lp, problem);
     let (per_meeting, sets) = class_sets(model);
     let set_rows: Vec<Vec<Row>> = sets
         .iter()
@@ -107,7 +104,7 @@ fn time_indexed(model: &Model) -> ColProblem {
                 }
             }
             for &p in &meeting.participants {
-                if let Some(row) = quota_rows[p] {
+                if let Some(row) = quota[p] {
                     factors.push((row, 1.0));
                 }
             }
@@ -140,11 +137,7 @@ fn session_summed(model: &Model) -> ColProblem {
             lp.add_row(..=free as f64)
         })
         .collect();
-    let quota_rows: Vec<Option<Row>> = problem
-        .participants
-        .iter()
-        .map(|p| p.max_meetings.map(|cap| lp.add_row(..=f64::from(cap))))
-        .collect();
+    let quota = quota_rows(&mut lp, problem);
     let (per_meeting, sets) = class_sets(model);
     let set_rows: Vec<Vec<Row>> = sets
         .iter()
@@ -175,7 +168,7 @@ fn session_summed(model: &Model) -> ColProblem {
             let mut factors = vec![(once, 1.0)];
             for &p in &meeting.participants {
                 factors.push((participant_rows[p * sessions + s], d));
-                if let Some(row) = quota_rows[p] {
+                if let Some(row) = quota[p] {
                     factors.push((row, 1.0));
                 }
             }

@@ -27,6 +27,32 @@ use crate::state::{Spot, State};
 pub(crate) const MIP_LIMIT: usize = 1_000;
 
 /// Placement binaries the MIP would have.
+/// One row per (room class, slot): at most as many meetings as the class has rooms free.
+/// Row `class * slot_count + slot`.
+pub(crate) fn class_capacity_rows(lp: &mut ColProblem, model: &Model) -> Vec<Row> {
+    let slots = model.slot_count;
+    (0..model.classes.len() * slots)
+        .map(|ix| {
+            let class = &model.classes[ix / slots];
+            let rooms = if class.available[ix % slots] {
+                class.size()
+            } else {
+                0
+            };
+            lp.add_row(..=f64::from(rooms))
+        })
+        .collect()
+}
+
+/// One row per participant with a quota: at most `max_meetings` meetings.
+pub(crate) fn quota_rows(lp: &mut ColProblem, problem: &crate::problem::Problem) -> Vec<Option<Row>> {
+    problem
+        .participants
+        .iter()
+        .map(|p| p.max_meetings.map(|cap| lp.add_row(..=f64::from(cap))))
+        .collect()
+}
+
 pub(crate) fn placement_count(model: &Model) -> usize {
     model.starts.iter().flatten().map(|s| s.classes.len()).sum()
 }
@@ -131,22 +157,8 @@ pub(crate) fn solve_mip(
     let cover: Vec<Row> = (0..problem.participants.len() * slots)
         .map(|_| lp.add_row(0.0..=0.0))
         .collect();
-    let class_rows: Vec<Row> = (0..model.classes.len() * slots)
-        .map(|ix| {
-            let class = &model.classes[ix / slots];
-            let rooms = if class.available[ix % slots] {
-                class.size()
-            } else {
-                0
-            };
-            lp.add_row(..=f64::from(rooms))
-        })
-        .collect();
-    let quota: Vec<Option<Row>> = problem
-        .participants
-        .iter()
-        .map(|p| p.max_meetings.map(|cap| lp.add_row(..=f64::from(cap))))
-        .collect();
+    let class_rows = class_capacity_rows(&mut lp, model);
+    let quota = quota_rows(&mut lp, problem);
 
     // Wait structure rows, created per participant-session before their columns.
     let mut wait_rows = Vec::new();

@@ -25,6 +25,7 @@
 
 use highs::{ColProblem, HighsModelStatus, HighsSolutionStatus, Row, Sense};
 
+use crate::milp::{class_capacity_rows, quota_rows};
 use crate::model::Model;
 use crate::problem::{MeetingIx, ParticipantIx, SlotIx};
 use crate::state::Spot;
@@ -206,22 +207,8 @@ pub(crate) fn solve_waits(
         .iter()
         .map(|starts| (!starts.is_empty()).then(|| lp.add_row(1.0..=1.0)))
         .collect();
-    let class_rows: Vec<Row> = (0..model.classes.len() * slots)
-        .map(|ix| {
-            let class = &model.classes[ix / slots];
-            let rooms = if class.available[ix % slots] {
-                class.size()
-            } else {
-                0
-            };
-            lp.add_row(..=f64::from(rooms))
-        })
-        .collect();
-    let quota: Vec<Option<Row>> = problem
-        .participants
-        .iter()
-        .map(|p| p.max_meetings.map(|cap| lp.add_row(..=f64::from(cap))))
-        .collect();
+    let class_rows = class_capacity_rows(&mut lp, model);
+    let quota = quota_rows(&mut lp, problem);
     // busy(p, t) = Σ placements covering it, written into each row that needs it:
     // at most one meeting, and start(p, t) − busy(p, t) + busy(p, t − 1) ≥ 0.
     let single: Vec<Row> = (0..problem.participants.len() * slots)
