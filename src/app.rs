@@ -102,6 +102,11 @@ pub async fn build(config: &Config) -> anyhow::Result<App> {
         ..WriteLimits::new(cluster.rate_limiter.clone())
     };
     let (shutdown, shutdown_rx) = watch::channel(false);
+    if config.embedded_workers() == 0 {
+        tracing::info!(
+            "no solver worker in this process: schedule runs wait for `rendezvous worker` processes"
+        );
+    }
     let workers = spawn_workers(
         &store,
         &cluster,

@@ -177,6 +177,7 @@ async fn run_job(
     let stopped = guard.finish().await;
     if let Err(error) = &outcome {
         tracing::error!(run = run_id, error = format!("{error:#}"), "schedule run failed");
+        metrics::counter!("rendezvous_schedule_runs_total", "outcome" => "failed").increment(1);
         let message = format!("{error:#}");
         if let Ok(true) = store
             .fail_started_run(&run_id, &message, lease.token.as_i64())
@@ -343,6 +344,7 @@ async fn execute(
                 .await?
             {
                 tracing::info!(run = run_id, "schedule run cancelled");
+                metrics::counter!("rendezvous_schedule_runs_total", "outcome" => "cancelled").increment(1);
                 announce(store, cluster, event, run_id).await;
             }
             return Ok(());
@@ -350,6 +352,7 @@ async fn execute(
         Some(reason @ (StopReason::JobLeaseLost | StopReason::EventLeaseLost)) => {
             // Another worker takes over; the database would refuse our result anyway.
             tracing::warn!(run = run_id, ?reason, "abandoning the run");
+            metrics::counter!("rendezvous_schedule_runs_total", "outcome" => "abandoned").increment(1);
             return Ok(());
         }
         None => {}
@@ -381,6 +384,7 @@ async fn execute(
         unscheduled = result.unscheduled,
         "solve done"
     );
+    metrics::counter!("rendezvous_schedule_runs_total", "outcome" => "done").increment(1);
     announce(store, cluster, event, run_id).await;
     Ok(())
 }
