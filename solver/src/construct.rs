@@ -89,10 +89,15 @@ pub(crate) fn place_pins(state: &mut State) -> Result<(), Vec<(MeetingIx, String
     let mut crowded = Vec::new();
     for &m in &pinned {
         let start = &model.starts[m][0];
-        match start
-            .classes
-            .iter()
-            .map(|&class| Spot {
+        // A pin of the slot only keeps the published room when it can (no `move` to pay).
+        let keep = model
+            .current_class(m)
+            .filter(|&(slot, class)| slot == start.slot && start.classes.contains(&class))
+            .map(|(_, class)| class);
+        match keep
+            .into_iter()
+            .chain(start.classes.iter().copied().filter(|&c| Some(c) != keep))
+            .map(|class| Spot {
                 slot: start.slot,
                 class,
             })

@@ -2,7 +2,8 @@
 //!
 //! Within a class, meetings are taken by first slot; each gets its `current` room when
 //! that room is free for its whole duration (so unchanged meetings pay no `move`), else
-//! any free room. A room free at a meeting's first slot stays free for its whole duration,
+//! a free room that no later meeting starting before it ends wants to keep, else any free
+//! room. Within one first slot, the meetings keeping their room choose first. A room free at a meeting's first slot stays free for its whole duration,
 //! because every earlier-coloured meeting started no later; so the peak count per slot,
 //! which the state keeps within the class size, is always enough.
 
@@ -24,18 +25,38 @@ pub(crate) fn assign_rooms(model: &Model, spots: &[Option<Spot>]) -> Option<Sche
     }
     for (c, mut meetings) in by_class.into_iter().enumerate() {
         let rooms = &model.classes[c].rooms;
-        // free_from[i]: first slot at which rooms[i] is free again.
-        let mut free_from = vec![0usize; rooms.len()];
-        meetings.sort_by_key(|&m| (spots[m].map(|s| s.slot), m));
-        for m in meetings {
+        // The room each meeting would keep (its `current` one, at the same slot), if any.
+        let keeps = |m: MeetingIx| {
             let spot = spots[m]?;
-            let end = spot.slot + model.duration(m);
-            let current = problem.meetings[m]
+            problem.meetings[m]
                 .current
                 .filter(|cur| cur.slot == spot.slot)
                 .and_then(|cur| rooms.iter().position(|&r| r == cur.room))
-                .filter(|&i| free_from[i] <= spot.slot);
-            let i = current.or_else(|| free_from.iter().position(|&f| f <= spot.slot))?;
+        };
+        // free_from[i]: first slot at which rooms[i] is free again.
+        let mut free_from = vec![0usize; rooms.len()];
+        // Within a first slot, the meetings that keep their room choose first.
+        meetings.sort_by_key(|&m| (spots[m].map(|s| s.slot), keeps(m).is_none(), m));
+        // (first slot, room) kept by meetings not coloured yet: others avoid taking them.
+        let mut wanted: Vec<(usize, usize)> = meetings
+            .iter()
+            .filter_map(|&m| Some((spots[m]?.slot, keeps(m)?)))
+            .collect();
+        for m in meetings {
+            let spot = spots[m]?;
+            let end = spot.slot + model.duration(m);
+            let kept = keeps(m);
+            if let Some(room) = kept
+                && let Some(at) = wanted.iter().position(|&w| w == (spot.slot, room))
+            {
+                wanted.swap_remove(at);
+            }
+            let free = |i: &usize| free_from[*i] <= spot.slot;
+            let claimed = |i: &usize| wanted.iter().any(|&(slot, room)| room == *i && slot < end);
+            let i = kept
+                .filter(free)
+                .or_else(|| (0..rooms.len()).find(|i| free(i) && !claimed(i)))
+                .or_else(|| (0..rooms.len()).find(free))?;
             free_from[i] = end;
             placements[m] = Some(Placement {
                 slot: spot.slot,
