@@ -10,6 +10,7 @@ pub mod format;
 mod improve;
 mod milp;
 mod model;
+mod patterns;
 mod problem;
 mod rooms;
 mod solution;

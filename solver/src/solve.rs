@@ -14,11 +14,12 @@ use crate::format::Status;
 use crate::improve::{Annealer, Limits};
 use crate::milp::{MIP_LIMIT, Neighbourhood, placement_count, solve_mip, validated};
 use crate::model::{Model, Never};
+use crate::patterns::{PatternResult, PatternSearch, solve_patterns};
 use crate::problem::{MeetingIx, Problem};
 use crate::rooms::assign_rooms;
 use crate::solution::{Schedule, Solution};
 use crate::state::{Score, Spot, State, objective_of_schedule, score_schedule};
-use crate::waits::{bound_with_waits, dropping_bound, solve_waits, wait_floors};
+use crate::waits::{bound_with_waits, dropping_bound, wait_floors};
 
 /// How long and how to solve.
 #[derive(Debug, Clone)]
@@ -81,12 +82,28 @@ const WINDOW_SLOTS: usize = 4;
 const WINDOW_SECONDS: f64 = 3.0;
 
 /// Problems with at most this many placement binaries, where the bound says every meeting
-/// must be held, get the exact block model for their waits (`waits.rs`).
+/// must be held, get the pattern model for their waits (`patterns.rs`).
 const WAITS_LIMIT: usize = 20_000;
-/// Share of the time limit the annealer gets before the block model, when it runs.
+/// Share of the time limit the annealer gets before the pattern model, when it runs.
 const WAITS_ANNEAL_SHARE: f64 = 0.8;
+/// Forums whose best schedule after the annealer's budgeted rounds is within this many
+/// gaps of the floors try the floors at once (see [`near_floors`]).
+const FLOOR_REACH: i64 = 2;
+/// Share of what remains after annealing spent on holding everyone to its floor, and
+/// the longest single try.
+const FLOOR_SHARE: f64 = 0.8;
+const FLOOR_TRY_SECONDS: f64 = 20.0;
+/// Tries run side by side at most (one per core).
+const FLOOR_PORTFOLIO: usize = 2;
+/// Time limit of one neighbourhood of the pattern model, and how many participants it
+/// frees (a waiting one, everyone it meets, and some of whom they meet).
+const NEIGHBOURHOOD_SECONDS: f64 = 5.0;
+const NEIGHBOURHOOD_PARTICIPANTS: usize = 22;
+/// Every other neighbourhood is a window of this many slots instead: whatever is held in
+/// it may be re-ordered there.
+const WAITS_WINDOW_SLOTS: usize = 6;
 /// Longest wait for the LP bound before annealing, as a share of the time limit: it
-/// decides whether the block model runs, and is quick on problems that small.
+/// decides whether the pattern model runs, and is quick on problems that small.
 const WAITS_BOUND_WAIT: f64 = 0.2;
 
 /// The annealing's first temperature, at the scale of the trade-offs that matter: when
@@ -246,6 +263,14 @@ pub fn solve(problem: &Problem, options: &SolveOptions, progress: &mut dyn FnMut
             let run = annealer.run(length.max(1000), heat, FINAL_TEMPERATURE, &limits);
             steps += run.steps;
             report.incumbent(annealer.best().1, "anneal");
+            // After the budgeted rounds, a forum within a few gaps of its floors tries
+            // the floors at once: more annealing rarely closes the last gaps.
+            if round >= 3
+                && let Some(floors) = &wait_floors_found
+                && near_floors(problem, floors, report.bound, annealer.best().1)
+            {
+                break;
+            }
             poll_bound(&mut report);
             if report.bound.is_some_and(|b| b <= report.incumbent) {
                 break;
@@ -255,38 +280,25 @@ pub fn solve(problem: &Problem, options: &SolveOptions, progress: &mut dyn FnMut
         let mut best = annealer.best().0.to_vec();
         let mut best_objective = annealer.best().1;
         poll_bound(&mut report);
-        let remaining = deadline.saturating_duration_since(Instant::now()).as_secs_f64();
-        // The whole-problem MIP below models every penalty; the block model only waits.
+        // The whole-problem MIP below models every penalty; the pattern model only waits.
         if let Some(floors) = wait_floors_found.as_ref().filter(|_| !exact)
-            && remaining > 0.5
+            && deadline.saturating_duration_since(Instant::now()).as_secs_f64() > 0.5
             && !cancelled()
             && report.bound.is_none_or(|b| b > best_objective)
+            && holds_every_schedulable(&model, &best)
         {
             report.send("waits");
-            let schedulable = model.starts.iter().filter(|s| !s.is_empty()).count();
-            let holds_all = best.iter().filter(|s| s.is_some()).count() == schedulable;
-            let result = solve_waits(
+            (best, best_objective) = improve_waits(
                 &model,
+                &mut state,
                 floors,
-                holds_all.then_some(&best[..]),
-                remaining,
+                (best, best_objective),
+                deadline,
+                &cancelled,
                 options.seed,
+                &mut report,
+                &mut stats,
             );
-            stats["waits_status"] = json!(result.status);
-            stats["waits_proved_min"] = json!(result.min_gaps);
-            if let Some(spots) = result.spots
-                && validated(&mut state, &spots).is_some()
-                && state.objective() > best_objective
-            {
-                best_objective = state.objective();
-                best = spots;
-                report.incumbent(best_objective, "waits");
-            } else {
-                let _ = validated(&mut state, &best);
-            }
-            if let Some(min_gaps) = result.min_gaps {
-                report.bound(bound_with_waits(&model, min_gaps), "waits bound");
-            }
         }
         let remaining = deadline.saturating_duration_since(Instant::now()).as_secs_f64();
         if exact && remaining > 0.5 && !cancelled() && report.bound.is_none_or(|b| b > best_objective) {
@@ -367,6 +379,198 @@ pub fn solve(problem: &Problem, options: &SolveOptions, progress: &mut dyn FnMut
         best
     };
     finish(problem, &model, &best, &mut report, stats)
+}
+
+/// Whether a schedule scoring `objective` is within [`FLOOR_REACH`] of the bound the
+/// floors give, in gaps (or a quarter of the floors, if more).
+fn near_floors(problem: &Problem, floors: &[u32], bound: Option<i64>, objective: i64) -> bool {
+    let per_gap = i64::from(problem.penalties.gap) + i64::from(problem.penalties.idle_slot);
+    let floor: i64 = floors.iter().map(|&f| i64::from(f)).sum();
+    bound.is_some_and(|b| b - objective <= per_gap.max(1) * FLOOR_REACH.max(floor / 4))
+}
+
+fn holds_every_schedulable(model: &Model, spots: &[Option<Spot>]) -> bool {
+    (0..spots.len()).all(|m| spots[m].is_some() || model.starts[m].is_empty())
+}
+
+/// Forum problems, where every meeting is held and only waits are left to minimise:
+///
+/// 1. When the best schedule is near the floors ([`near_floors`]): can every participant
+///    be held to its proved floor? A schedule that does is optimal, and a proof that none
+///    does raises the bound by one gap.
+/// 2. Then, until the deadline, neighbourhoods solved exactly by the pattern model: a
+///    participant who waits more than its floor, everyone it meets and some of whom they
+///    meet, with every other meeting kept; nobody may end up with more gaps than now.
+#[allow(clippy::too_many_arguments)]
+fn improve_waits(
+    model: &Model,
+    state: &mut State,
+    floors: &[u32],
+    (mut best, mut best_objective): (Vec<Option<Spot>>, i64),
+    deadline: Instant,
+    cancelled: &dyn Fn() -> bool,
+    seed: u64,
+    report: &mut Reporter,
+    stats: &mut serde_json::Value,
+) -> (Vec<Option<Spot>>, i64) {
+    let problem = model.problem;
+    let floor: i64 = floors.iter().map(|&f| i64::from(f)).sum();
+    let remaining = || deadline.saturating_duration_since(Instant::now()).as_secs_f64();
+    let gaps = |state: &State, p: usize| -> u32 {
+        (0..problem.sessions.len()).map(|s| state.waits(p, s).gaps).sum()
+    };
+
+    // HiGHS's time to find a schedule at the floors varies several-fold with its seed
+    // (11–45 s on pub-forum-2), so a portfolio: one try per core, each with its own seed,
+    // and fresh seeds while time remains. The lowest seed that succeeds wins, so the
+    // result does not depend on which thread finished first.
+    let near = near_floors(problem, floors, report.bound, best_objective);
+    let floor_share = if near { FLOOR_SHARE } else { 0.0 };
+    let floor_deadline = Instant::now() + Duration::from_secs_f64(remaining() * floor_share);
+    let cores = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, FLOOR_PORTFOLIO);
+    let mut attained = None;
+    let mut next_seed = seed;
+    while attained.is_none() && !cancelled() {
+        let left = floor_deadline
+            .saturating_duration_since(Instant::now())
+            .as_secs_f64();
+        if left < 0.5 {
+            break;
+        }
+        let seeds: Vec<u64> = (0..cores as u64).map(|i| next_seed.wrapping_add(i)).collect();
+        next_seed = next_seed.wrapping_add(cores as u64);
+        let tries: Vec<PatternResult> = std::thread::scope(|scope| {
+            let handles: Vec<_> = seeds
+                .iter()
+                .map(|&seed| {
+                    let best = &best;
+                    scope.spawn(move || {
+                        solve_patterns(
+                            model,
+                            &PatternSearch {
+                                warm: best,
+                                free: None,
+                                window: None,
+                                caps: floors,
+                                floors,
+                                seconds: left.min(FLOOR_TRY_SECONDS),
+                                seed,
+                            },
+                        )
+                    })
+                })
+                .collect();
+            handles.into_iter().filter_map(|h| h.join().ok()).collect()
+        });
+        for at_floor in tries {
+            if at_floor.infeasible && attained.is_none() {
+                attained = Some(false);
+                stats["waits_proved_min"] = json!(floor + 1);
+                report.bound(bound_with_waits(model, floor + 1), "waits bound");
+            }
+            if let Some(spots) = at_floor.spots
+                && attained != Some(true)
+                && validated(state, &spots).is_some()
+            {
+                attained = Some(true);
+                if state.objective() > best_objective {
+                    best_objective = state.objective();
+                    best = spots;
+                    report.incumbent(best_objective, "waits at floor");
+                }
+            }
+        }
+    }
+    stats["waits_floor_attained"] = json!(attained);
+    let _ = validated(state, &best);
+
+    let mut rng = ChaCha8Rng::seed_from_u64(seed.wrapping_add(2));
+    let (mut tried, mut improved) = (0, 0);
+    while remaining() > 0.1 && !cancelled() && report.bound.is_none_or(|b| b > best_objective) {
+        let over: Vec<usize> = (0..problem.participants.len())
+            .filter(|&p| gaps(state, p) > floors[p])
+            .collect();
+        let Some(&first) = over.get(rng.random_range(0..over.len().max(1))) else {
+            break;
+        };
+        let window = (tried % 2 == 1).then(|| {
+            let session = &problem.sessions[rng.random_range(0..problem.sessions.len())];
+            let width = session.slots.len().min(WAITS_WINDOW_SLOTS);
+            let first = session.slots.start + rng.random_range(0..=session.slots.len() - width);
+            first..first + width
+        });
+        let free: Vec<bool> = match &window {
+            Some(window) => (0..problem.meetings.len())
+                .map(|m| {
+                    best[m]
+                        .is_some_and(|s| window.start <= s.slot && s.slot + model.duration(m) <= window.end)
+                })
+                .collect(),
+            None => around(model, first, &mut rng),
+        };
+        let caps: Vec<u32> = (0..problem.participants.len())
+            .map(|p| gaps(state, p).max(floors[p]))
+            .collect();
+        let result = solve_patterns(
+            model,
+            &PatternSearch {
+                warm: &best,
+                free: Some(&free),
+                window,
+                caps: &caps,
+                floors,
+                seconds: remaining().min(NEIGHBOURHOOD_SECONDS),
+                seed: seed.wrapping_add(tried),
+            },
+        );
+        tried += 1;
+        // Equal schedules are taken too: they move the search elsewhere.
+        if let Some(spots) = result.spots
+            && validated(state, &spots).is_some()
+            && state.objective() >= best_objective
+        {
+            if state.objective() > best_objective {
+                improved += 1;
+                best_objective = state.objective();
+                report.incumbent(best_objective, "waits lns");
+            }
+            best = spots;
+        }
+        let _ = validated(state, &best);
+    }
+    stats["waits_neighbourhoods"] = json!(tried);
+    stats["waits_improved"] = json!(improved);
+    (best, best_objective)
+}
+
+/// The meetings among `first`, everyone it meets, and some of whom they meet
+/// ([`NEIGHBOURHOOD_PARTICIPANTS`] in all, when there are that many).
+fn around(model: &Model, first: usize, rng: &mut ChaCha8Rng) -> Vec<bool> {
+    let mut inside = vec![false; model.problem.participants.len()];
+    let mut count = 1;
+    inside[first] = true;
+    for &m in &model.meetings_of[first] {
+        for &p in model.participants(m) {
+            count += usize::from(!std::mem::replace(&mut inside[p], true));
+        }
+    }
+    let mut further: Vec<usize> = (0..inside.len())
+        .filter(|&p| inside[p])
+        .flat_map(|p| model.meetings_of[p].iter())
+        .flat_map(|&m| model.participants(m).iter().copied())
+        .filter(|&p| !inside[p])
+        .collect();
+    further.sort_unstable();
+    further.dedup();
+    while count < NEIGHBOURHOOD_PARTICIPANTS && !further.is_empty() {
+        inside[further.swap_remove(rng.random_range(0..further.len()))] = true;
+        count += 1;
+    }
+    (0..model.problem.meetings.len())
+        .map(|m| model.participants(m).iter().all(|&p| inside[p]))
+        .collect()
 }
 
 fn limits_reached(limits: &Limits) -> bool {

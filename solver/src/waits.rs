@@ -9,26 +9,18 @@
 //!   blocks with the fewest gaps that admit such an assignment (a bipartite matching)
 //!   gives the participant's forced minimum, e.g. 17 meetings in 20 slots split by two
 //!   unavailable slots.
-//! - **The block model** ([`solve_waits`]): the exact MIP with the placed set fixed to
-//!   everything. One binary per (meeting, first slot, room class); per participant and
-//!   slot a block-start indicator `start[t] ≥ busy[t] − busy[t−1]`, and per participant
-//!   and session `gaps ≥ Σ start − 1`. Those rows alone relax to zero waits (a meeting
-//!   spread evenly over the session makes every step fractional), which is why plain MIP
-//!   models of this problem are slow; the floors enter as lower bounds on each
-//!   participant's gaps, so the relaxation starts at their sum and branching only has to
-//!   prove what the interactions between participants add.
+//! - **The pattern model** (`patterns.rs`): the exact MIP over the schedules that hold
+//!   everything, with the floors as lower bounds on each participant's gaps, so its
+//!   relaxation starts at their sum. Capped at the floors it asks whether the floors are
+//!   attainable together; a proof that they are not raises the minimum by one.
 //!
 //! The objective is `weight − idle·idle slots − gap·gaps − …`, and each gap holds at least
 //! one idle slot, so a proved minimum of G gaps with everything held caps the objective at
 //! `W − (gap + idle)·G`; a schedule that drops a meeting is capped at `W − lightest
 //! droppable weight` (see [`bound_with_waits`]).
 
-use highs::{ColProblem, HighsModelStatus, HighsSolutionStatus, Row, Sense};
-
-use crate::milp::{class_capacity_rows, quota_rows};
 use crate::model::Model;
 use crate::problem::{MeetingIx, ParticipantIx, SlotIx};
-use crate::state::Spot;
 
 /// Leaves (candidate block sets) examined per participant and gap count before the floor
 /// search settles for what it has proved so far.
@@ -180,219 +172,6 @@ fn perfect_matching(options: &[Vec<SlotIx>], allowed: &[bool], slots: usize) -> 
     })
 }
 
-/// What the block model found.
-pub(crate) struct WaitsResult {
-    /// The best schedule HiGHS found holding every meeting (possibly the warm start).
-    pub spots: Option<Vec<Option<Spot>>>,
-    /// Proved: every schedule holding every meeting has at least this many gaps.
-    pub min_gaps: Option<i64>,
-    pub status: String,
-}
-
-/// Minimises gaps over the schedules that hold every schedulable meeting, within
-/// `seconds`, warm started from `warm` when it holds them all. `floors` are the
-/// participants' proved minima ([`wait_floors`]).
-pub(crate) fn solve_waits(
-    model: &Model,
-    floors: &[u32],
-    warm: Option<&[Option<Spot>]>,
-    seconds: f64,
-    seed: u64,
-) -> WaitsResult {
-    let problem = model.problem;
-    let slots = model.slot_count;
-    let mut lp = ColProblem::default();
-    let once: Vec<Option<Row>> = model
-        .starts
-        .iter()
-        .map(|starts| (!starts.is_empty()).then(|| lp.add_row(1.0..=1.0)))
-        .collect();
-    let class_rows = class_capacity_rows(&mut lp, model);
-    let quota = quota_rows(&mut lp, problem);
-    // busy(p, t) = Σ placements covering it, written into each row that needs it:
-    // at most one meeting, and start(p, t) − busy(p, t) + busy(p, t − 1) ≥ 0.
-    let single: Vec<Row> = (0..problem.participants.len() * slots)
-        .map(|_| lp.add_row(..=1.0))
-        .collect();
-    let block_start: Vec<Row> = (0..problem.participants.len() * slots)
-        .map(|_| lp.add_row(0.0..))
-        .collect();
-    // gaps(p, s) − Σ start(p, t in s) ≥ −1, and Σ_s gaps(p, s) ≥ floor(p).
-    let sessions = problem.sessions.len();
-    let session_rows: Vec<Row> = (0..problem.participants.len() * sessions)
-        .map(|_| lp.add_row(-1.0..))
-        .collect();
-    let floor_rows: Vec<Row> = floors.iter().map(|&f| lp.add_row(f64::from(f)..)).collect();
-
-    let mut placings: Vec<(MeetingIx, Spot, usize)> = Vec::new();
-    for (m, starts) in model.starts.iter().enumerate() {
-        let Some(once) = once[m] else { continue };
-        let meeting = &problem.meetings[m];
-        for start in starts {
-            for &class in &start.classes {
-                let mut factors = vec![(once, 1.0)];
-                let end = start.slot + model.duration(m);
-                for t in start.slot..end {
-                    factors.push((class_rows[class * slots + t], 1.0));
-                    for &p in &meeting.participants {
-                        factors.push((single[p * slots + t], 1.0));
-                    }
-                }
-                // Inside the meeting busy(t) − busy(t − 1) cancels: only its first slot
-                // and the slot after it enter the block-start rows (each row once).
-                for &p in &meeting.participants {
-                    factors.push((block_start[p * slots + start.slot], -1.0));
-                    if end < slots && model.session_of(end) == model.session_of(end - 1) {
-                        factors.push((block_start[p * slots + end], 1.0));
-                    }
-                }
-                for &p in &meeting.participants {
-                    if let Some(row) = quota[p] {
-                        factors.push((row, 1.0));
-                    }
-                }
-                placings.push((
-                    m,
-                    Spot {
-                        slot: start.slot,
-                        class,
-                    },
-                    lp.num_cols(),
-                ));
-                lp.add_column_with_integrality(0.0, 0.0..=1.0, factors, true);
-            }
-        }
-    }
-    let mut start_cols = vec![None; problem.participants.len() * slots];
-    for p in 0..problem.participants.len() {
-        for t in 0..slots {
-            if !model.participant_available[p * slots + t] {
-                continue;
-            }
-            let session_row = session_rows[p * sessions + model.session_of(t)];
-            start_cols[p * slots + t] = Some(lp.num_cols());
-            lp.add_column(
-                0.0,
-                0.0..=1.0,
-                [(block_start[p * slots + t], 1.0), (session_row, -1.0)],
-            );
-        }
-    }
-    let mut gap_cols = vec![0; problem.participants.len() * sessions];
-    for p in 0..problem.participants.len() {
-        for s in 0..sessions {
-            gap_cols[p * sessions + s] = lp.num_cols();
-            lp.add_column(
-                1.0,
-                0.0..,
-                [(session_rows[p * sessions + s], 1.0), (floor_rows[p], 1.0)],
-            );
-        }
-    }
-    let column_count = lp.num_cols();
-    let Ok(mut highs) = lp.try_optimise(Sense::Minimise) else {
-        return WaitsResult {
-            spots: None,
-            min_gaps: None,
-            status: "error".into(),
-        };
-    };
-    highs.make_quiet();
-    highs.set_option("threads", 1);
-    highs.set_option("random_seed", (seed % i32::MAX as u64) as i32);
-    highs.set_option("time_limit", seconds.max(0.1));
-    highs.set_option("mip_rel_gap", 0.0);
-    highs.set_option("mip_abs_gap", 0.999);
-    if let Some(warm) = warm {
-        let values = warm_start(model, warm, &placings, &start_cols, &gap_cols, column_count);
-        let _ = highs.try_set_solution(Some(&values), None, None, None);
-    }
-    let Ok(solved) = highs.try_solve() else {
-        return WaitsResult {
-            spots: None,
-            min_gaps: None,
-            status: "error".into(),
-        };
-    };
-    let status = solved.status();
-    if status == HighsModelStatus::Infeasible {
-        return WaitsResult {
-            spots: None,
-            min_gaps: None,
-            status: "infeasible".into(),
-        };
-    }
-    // Gaps are integers: round the dual bound up, past solver tolerances.
-    let min_gaps = solved
-        .double_info_value(c"mip_dual_bound")
-        .ok()
-        .filter(|b| b.is_finite())
-        .map(|b| (b - 1e-6 * b.abs().max(1.0)).ceil().max(0.0) as i64);
-    let spots = (solved.primal_solution_status() == HighsSolutionStatus::Feasible).then(|| {
-        let values = solved.get_solution();
-        let columns = values.columns();
-        let mut spots = vec![None; problem.meetings.len()];
-        for &(m, spot, col) in &placings {
-            if columns[col] > 0.5 {
-                spots[m] = Some(spot);
-            }
-        }
-        spots
-    });
-    WaitsResult {
-        spots,
-        min_gaps,
-        status: if status == HighsModelStatus::Optimal {
-            "optimal".into()
-        } else {
-            format!("{status:?}")
-        },
-    }
-}
-
-/// Every column's value for the schedule `warm`.
-fn warm_start(
-    model: &Model,
-    warm: &[Option<Spot>],
-    placings: &[(MeetingIx, Spot, usize)],
-    start_cols: &[Option<usize>],
-    gap_cols: &[usize],
-    column_count: usize,
-) -> Vec<f64> {
-    let problem = model.problem;
-    let slots = model.slot_count;
-    let sessions = problem.sessions.len();
-    let mut values = vec![0.0; column_count];
-    let mut busy = vec![false; problem.participants.len() * slots];
-    for &(m, spot, col) in placings {
-        if warm[m] == Some(spot) {
-            values[col] = 1.0;
-            for t in spot.slot..spot.slot + model.duration(m) {
-                for &p in model.participants(m) {
-                    busy[p * slots + t] = true;
-                }
-            }
-        }
-    }
-    for p in 0..problem.participants.len() {
-        let mut blocks = vec![0usize; sessions];
-        for t in 0..slots {
-            let opens = busy[p * slots + t]
-                && (t == 0 || model.session_of(t - 1) != model.session_of(t) || !busy[p * slots + t - 1]);
-            if opens {
-                blocks[model.session_of(t)] += 1;
-                if let Some(col) = start_cols[p * slots + t] {
-                    values[col] = 1.0;
-                }
-            }
-        }
-        for (s, &count) in blocks.iter().enumerate() {
-            values[gap_cols[p * sessions + s]] = count.saturating_sub(1) as f64;
-        }
-    }
-    values
-}
-
 /// A proved upper bound on the objective from a proved minimum of `min_gaps` gaps over
 /// the schedules that hold every schedulable meeting: those score at most
 /// `W − (gap + idle)·min_gaps`, and any other schedule scores at most [`dropping_bound`].
@@ -428,8 +207,10 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+    use crate::milp::validated;
+    use crate::patterns::{PatternSearch, solve_patterns};
     use crate::problem::Problem;
-    use crate::state::waits_of;
+    use crate::state::{State, waits_of};
     use crate::{SolveOptions, Status, check, solve};
 
     /// A one-session forum: every meeting weighs 1000 and each wait costs 1.
@@ -542,15 +323,26 @@ mod tests {
                 return Ok(());
             };
             let floor: u32 = floors.iter().sum();
-            let result = solve_waits(&model, &floors, None, 10.0, 0);
+            // The pattern model over everything, with no caps, from no warm start.
+            let empty = vec![None; problem.meetings.len()];
+            let uncapped = vec![u32::MAX; problem.participants.len()];
+            let search = PatternSearch { warm: &empty, free: None, window: None, caps: &uncapped, floors: &floors, seconds: 10.0, seed: 0 };
+            let result = solve_patterns(&model, &search);
             match optimum {
                 None => prop_assert!(result.spots.is_none()),
                 Some(optimum) => {
                     prop_assert!(floor <= optimum, "floors {floor} > optimum {optimum}");
-                    let proved = result.min_gaps.unwrap();
-                    prop_assert!(proved <= i64::from(optimum), "proved {proved} > optimum {optimum}");
-                    prop_assert_eq!(result.status, "optimal");
-                    prop_assert_eq!(proved, i64::from(optimum));
+                    let spots = result.spots.unwrap();
+                    let mut state = State::new(&model);
+                    prop_assert!(validated(&mut state, &spots).is_some());
+                    let found: u32 = (0..problem.participants.len()).map(|p| state.waits(p, 0).gaps).sum();
+                    prop_assert_eq!(found, optimum);
+                    // Capped at the floors, it finds a schedule exactly when the floors are
+                    // the optimum, and proves there is none otherwise.
+                    let search = PatternSearch { caps: &floors, ..search };
+                    let at_floor = solve_patterns(&model, &search);
+                    prop_assert_eq!(at_floor.spots.is_some(), floor == optimum);
+                    prop_assert_eq!(at_floor.infeasible, floor < optimum);
                 }
             }
         }

@@ -1,0 +1,567 @@
+//! The busy-pattern model of waits, for schedules that hold every meeting (forums).
+//!
+//! What a participant pays in a session depends only on which of its slots are busy: a gap
+//! for every busy block after the first, and its idle slots between them. Walking the
+//! slots with a state (meetings so far, phase, gaps so far) gives each participant a
+//! small layered network in which every path from the first slot to "all k meetings
+//! held" is one busy/free sequence, with its exact penalty on the arcs. Per slot, the
+//! participant's meetings there must equal the flow on the path's busy arcs. A network's
+//! flows are integral, so only the placements need to be binary.
+//!
+//! Why this instead of block-start indicators (`waits.rs`): their relaxation spreads each
+//! meeting thinly over the session and pays nothing, while a path carries the
+//! participant's whole count, so the meetings that fit only around an unavailable slot
+//! already cost something fractionally. And a cap on the gaps a path may have removes
+//! most of the network outright: capping every participant at its proved floor turns
+//! "is the floor attainable?" into a small feasibility problem, and capping at the
+//! incumbent's own waits gives a neighbourhood in which nobody waits longer.
+
+use std::collections::{HashMap, HashSet};
+
+use highs::{ColProblem, HighsModelStatus, HighsSolutionStatus, Row, Sense};
+
+use crate::milp::{class_capacity_rows, quota_rows};
+use crate::model::Model;
+use crate::problem::{MeetingIx, SlotIx};
+use crate::state::Spot;
+
+/// Where a participant's day stands at the start of a slot, within its session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Phase {
+    /// No meeting yet in this session.
+    Before,
+    /// The previous slot was busy.
+    Busy,
+    /// Free since the last meeting, and meeting again later in this session.
+    Waiting,
+    /// Free since the last meeting, and done for this session.
+    Done,
+}
+
+/// A node of a participant's network: the state at the start of a slot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct Node {
+    meetings: u32,
+    phase: Phase,
+    gaps: u32,
+}
+
+/// An arc from slot `slot`'s layer to the next one.
+#[derive(Debug, Clone, Copy)]
+struct Arc {
+    slot: SlotIx,
+    from: Node,
+    to: Node,
+    busy: bool,
+    penalty: f64,
+}
+
+/// What the pattern model may change and how far.
+pub(crate) struct PatternSearch<'a> {
+    /// A schedule holding every schedulable meeting: the warm start, and where the
+    /// meetings that are not free stay.
+    pub warm: &'a [Option<Spot>],
+    /// Meetings that may move; `None`: all of them.
+    pub free: Option<&'a [bool]>,
+    /// Where free meetings may go; `None`: anywhere.
+    pub window: Option<std::ops::Range<SlotIx>>,
+    /// Most gaps each participant may have (`u32::MAX`: no cap).
+    pub caps: &'a [u32],
+    /// Fewest gaps each participant is proved to need, as lower bounds on its path.
+    pub floors: &'a [u32],
+    pub seconds: f64,
+    pub seed: u64,
+}
+
+/// What the pattern model found.
+pub(crate) struct PatternResult {
+    /// The best schedule found holding every meeting (possibly the warm start).
+    pub spots: Option<Vec<Option<Spot>>>,
+    /// The search space has no schedule at all.
+    pub infeasible: bool,
+}
+
+impl PatternResult {
+    fn nothing() -> Self {
+        Self {
+            spots: None,
+            infeasible: false,
+        }
+    }
+}
+
+/// Minimises the waits' penalty over the schedules that hold every schedulable meeting,
+/// keep the meetings that are not free where `search.warm` has them, and give nobody more
+/// gaps than its cap.
+pub(crate) fn solve_patterns(model: &Model, search: &PatternSearch) -> PatternResult {
+    let problem = model.problem;
+    let slots = model.slot_count;
+    let is_free = |m: MeetingIx| search.free.is_none_or(|free| free[m]);
+    let in_window = |m: MeetingIx, t: SlotIx| {
+        search
+            .window
+            .as_ref()
+            .is_none_or(|w| w.start <= t && t + model.duration(m) <= w.end)
+    };
+    let mut lp = ColProblem::default();
+    let class_rows = class_capacity_rows(&mut lp, model);
+    let quota = quota_rows(&mut lp, problem);
+
+    // Participants whose day can change, and per slot whether they could be busy there.
+    let participants = problem.participants.len();
+    let mut modelled = vec![false; participants];
+    for m in (0..problem.meetings.len()).filter(|&m| is_free(m) && !model.starts[m].is_empty()) {
+        for &p in model.participants(m) {
+            modelled[p] = true;
+        }
+    }
+    let mut could_be_busy = vec![false; participants * slots];
+    let mut meeting_count = vec![0u32; participants];
+    for (m, starts) in model.starts.iter().enumerate() {
+        if starts.is_empty() {
+            continue;
+        }
+        for &p in model.participants(m) {
+            meeting_count[p] += 1;
+            let possible = |s: &&crate::model::Start| {
+                if is_free(m) {
+                    in_window(m, s.slot)
+                } else {
+                    search.warm[m].is_some_and(|w| w.slot == s.slot)
+                }
+            };
+            for start in starts.iter().filter(possible) {
+                for t in start.slot..start.slot + model.duration(m) {
+                    could_be_busy[p * slots + t] = true;
+                }
+            }
+        }
+    }
+    // Σ placements of p covering t − Σ busy arcs of p at t = 0.
+    let mut link_rows: Vec<Option<Row>> = vec![None; participants * slots];
+    for p in (0..participants).filter(|&p| modelled[p]) {
+        for t in 0..slots {
+            if could_be_busy[p * slots + t] {
+                link_rows[p * slots + t] = Some(lp.add_row(0.0..=0.0));
+            }
+        }
+    }
+
+    let once: Vec<Option<Row>> = model
+        .starts
+        .iter()
+        .map(|starts| (!starts.is_empty()).then(|| lp.add_row(1.0..=1.0)))
+        .collect();
+
+    let mut placings: Vec<(MeetingIx, Spot, usize)> = Vec::new();
+    for (m, starts) in model.starts.iter().enumerate() {
+        let Some(once) = once[m] else { continue };
+        // A meeting that is not free keeps its spot: its one column is fixed at 1.
+        let kept = if is_free(m) {
+            None
+        } else {
+            let Some(spot) = search.warm[m] else {
+                return PatternResult::nothing();
+            };
+            Some(spot)
+        };
+        for start in starts {
+            for &class in &start.classes {
+                let spot = Spot {
+                    slot: start.slot,
+                    class,
+                };
+                if kept.is_some_and(|k| k != spot) || (kept.is_none() && !in_window(m, start.slot)) {
+                    continue;
+                }
+                let mut factors = vec![(once, 1.0)];
+                for t in start.slot..start.slot + model.duration(m) {
+                    factors.push((class_rows[class * slots + t], 1.0));
+                    for &p in model.participants(m) {
+                        if let Some(row) = link_rows[p * slots + t] {
+                            factors.push((row, 1.0));
+                        }
+                    }
+                }
+                for &p in model.participants(m) {
+                    if let Some(row) = quota[p] {
+                        factors.push((row, 1.0));
+                    }
+                }
+                placings.push((m, spot, lp.num_cols()));
+                let lower = if kept.is_some() { 1.0 } else { 0.0 };
+                lp.add_column_with_integrality(0.0, lower..=1.0, factors, true);
+            }
+        }
+    }
+
+    let mut arc_cols: Vec<HashMap<(SlotIx, Node, Node), usize>> = vec![HashMap::new(); participants];
+    for p in (0..participants).filter(|&p| modelled[p]) {
+        let fixed_busy: Vec<bool> = (0..slots)
+            .map(|t| {
+                model.meetings_of[p].iter().any(|&m| {
+                    !is_free(m)
+                        && search.warm[m].is_some_and(|w| w.slot <= t && t < w.slot + model.duration(m))
+                })
+            })
+            .collect();
+        let arcs = network(
+            model,
+            meeting_count[p],
+            search.caps[p],
+            &could_be_busy[p * slots..(p + 1) * slots],
+            &fixed_busy,
+        );
+        if arcs.is_empty() {
+            return PatternResult {
+                infeasible: true,
+                ..PatternResult::nothing()
+            };
+        }
+        // One unit of flow out of the first layer, conservation at every later node, and
+        // at least the participant's floor of gaps.
+        let mut node_rows: HashMap<(SlotIx, Node), Row> = HashMap::new();
+        for arc in &arcs {
+            for (layer, node) in [(arc.slot, arc.from), (arc.slot + 1, arc.to)] {
+                if layer < slots {
+                    node_rows
+                        .entry((layer, node))
+                        .or_insert_with(|| lp.add_row(if layer == 0 { 1.0..=1.0 } else { 0.0..=0.0 }));
+                }
+            }
+        }
+        let floor_row = (search.floors[p] > 0).then(|| lp.add_row(f64::from(search.floors[p])..));
+        for arc in &arcs {
+            let mut factors = vec![(node_rows[&(arc.slot, arc.from)], 1.0)];
+            if arc.slot + 1 < slots {
+                factors.push((node_rows[&(arc.slot + 1, arc.to)], -1.0));
+            }
+            if arc.busy
+                && let Some(row) = link_rows[p * slots + arc.slot]
+            {
+                factors.push((row, -1.0));
+            }
+            if let Some(row) = floor_row
+                && arc.from.phase == Phase::Busy
+                && arc.to.phase == Phase::Waiting
+            {
+                factors.push((row, 1.0));
+            }
+            arc_cols[p].insert((arc.slot, arc.from, arc.to), lp.num_cols());
+            lp.add_column(arc.penalty, 0.0..=1.0, factors);
+        }
+    }
+    let column_count = lp.num_cols();
+
+    let Ok(mut highs) = lp.try_optimise(Sense::Minimise) else {
+        return PatternResult::nothing();
+    };
+    highs.make_quiet();
+    highs.set_option("threads", 1);
+    highs.set_option("random_seed", (search.seed % i32::MAX as u64) as i32);
+    highs.set_option("time_limit", search.seconds.max(0.1));
+    highs.set_option("mip_rel_gap", 0.0);
+    highs.set_option("mip_abs_gap", 0.999);
+    // Measured on pub-forum-2 capped at its floors: HiGHS's sub-MIP heuristics spend most
+    // of the time at the root without finding anything; branching finds the schedule
+    // three times sooner without them.
+    highs.set_option("mip_heuristic_run_rins", false);
+    highs.set_option("mip_heuristic_run_rens", false);
+    if let Some(values) = warm_values(model, search, &modelled, &placings, &arc_cols, column_count) {
+        let _ = highs.try_set_solution(Some(&values), None, None, None);
+    }
+    let Ok(solved) = highs.try_solve() else {
+        return PatternResult::nothing();
+    };
+    if solved.status() == HighsModelStatus::Infeasible {
+        return PatternResult {
+            infeasible: true,
+            ..PatternResult::nothing()
+        };
+    }
+    let spots = (solved.primal_solution_status() == HighsSolutionStatus::Feasible).then(|| {
+        let values = solved.get_solution();
+        let columns = values.columns();
+        let mut spots = vec![None; problem.meetings.len()];
+        for &(m, spot, col) in &placings {
+            if columns[col] > 0.5 {
+                spots[m] = Some(spot);
+            }
+        }
+        spots
+    });
+    PatternResult {
+        spots,
+        infeasible: false,
+    }
+}
+
+/// Every column's value for the warm schedule, or `None` when some participant's day in
+/// it is not a path of its network (more gaps than its cap).
+fn warm_values(
+    model: &Model,
+    search: &PatternSearch,
+    modelled: &[bool],
+    placings: &[(MeetingIx, Spot, usize)],
+    arc_cols: &[HashMap<(SlotIx, Node, Node), usize>],
+    column_count: usize,
+) -> Option<Vec<f64>> {
+    let slots = model.slot_count;
+    let participants = model.problem.participants.len();
+    let mut values = vec![0.0; column_count];
+    let mut busy = vec![false; participants * slots];
+    for &(m, spot, col) in placings {
+        if search.warm[m] == Some(spot) {
+            values[col] = 1.0;
+            for t in spot.slot..spot.slot + model.duration(m) {
+                for &p in model.participants(m) {
+                    busy[p * slots + t] = true;
+                }
+            }
+        }
+    }
+    for p in (0..participants).filter(|&p| modelled[p]) {
+        let day = &busy[p * slots..(p + 1) * slots];
+        let mut at = Node {
+            meetings: 0,
+            phase: Phase::Before,
+            gaps: 0,
+        };
+        for t in 0..slots {
+            // The arc out of `at` that matches the day: its target is whichever node the
+            // network has for this step (gaps are tracked only when the cap binds).
+            let to = arc_cols[p]
+                .keys()
+                .filter(|&&(slot, from, to)| slot == t && from == at && step_matches(model, day, t, from, to))
+                .map(|&(_, _, to)| to)
+                .next()?;
+            values[arc_cols[p][&(t, at, to)]] = 1.0;
+            at = to;
+        }
+    }
+    Some(values)
+}
+
+/// Whether the step `from → to` at slot `t` is the one `day` (busy per slot) takes.
+fn step_matches(model: &Model, day: &[bool], t: SlotIx, from: Node, to: Node) -> bool {
+    if to.meetings != from.meetings + u32::from(day[t]) {
+        return false;
+    }
+    let slots = model.slot_count;
+    let session = model.session_of(t);
+    let session_ends = t + 1 == slots || model.session_of(t + 1) != session;
+    let meets_again = (t + 1..slots)
+        .take_while(|&u| model.session_of(u) == session)
+        .any(|u| day[u]);
+    let phase = if day[t] {
+        Phase::Busy
+    } else {
+        match from.phase {
+            Phase::Before => Phase::Before,
+            Phase::Busy | Phase::Waiting if meets_again => Phase::Waiting,
+            _ => Phase::Done,
+        }
+    };
+    let phase = if session_ends { Phase::Before } else { phase };
+    to.phase == phase
+}
+
+/// The arcs of `p`'s network that lie on some path holding all `count` meetings with at
+/// most `cap` gaps, busy wherever `fixed_busy` says and only where `could_be_busy` allows.
+fn network(model: &Model, count: u32, cap: u32, could_be_busy: &[bool], fixed_busy: &[bool]) -> Vec<Arc> {
+    let problem = model.problem;
+    let slots = model.slot_count;
+    let gap_penalty = f64::from(problem.penalties.gap) + f64::from(problem.penalties.idle_slot);
+    let idle_penalty = f64::from(problem.penalties.idle_slot);
+    // Gaps are only tracked when the cap can bind: at most count − 1 are possible.
+    let track_gaps = cap < count.saturating_sub(1);
+    let mut remaining_busy = vec![0u32; slots + 1];
+    for t in (0..slots).rev() {
+        remaining_busy[t] = remaining_busy[t + 1] + u32::from(could_be_busy[t]);
+    }
+    let start = Node {
+        meetings: 0,
+        phase: Phase::Before,
+        gaps: 0,
+    };
+    let mut layer = vec![start];
+    let mut arcs: Vec<Arc> = Vec::new();
+    for t in 0..slots {
+        let session_ends = t + 1 == slots || model.session_of(t + 1) != model.session_of(t);
+        let mut next: Vec<Node> = Vec::new();
+        let mut seen: HashSet<Node> = HashSet::new();
+        for &from in &layer {
+            let mut moves: Vec<(bool, Phase, f64)> = Vec::new();
+            if could_be_busy[t] && from.meetings < count && from.phase != Phase::Done {
+                moves.push((true, Phase::Busy, 0.0));
+            }
+            if !fixed_busy[t] {
+                match from.phase {
+                    Phase::Before => moves.push((false, Phase::Before, 0.0)),
+                    Phase::Busy => {
+                        moves.push((false, Phase::Waiting, gap_penalty));
+                        moves.push((false, Phase::Done, 0.0));
+                    }
+                    Phase::Waiting => moves.push((false, Phase::Waiting, idle_penalty)),
+                    Phase::Done => moves.push((false, Phase::Done, 0.0)),
+                }
+            }
+            for (busy, phase, penalty) in moves {
+                let opens_gap = from.phase == Phase::Busy && phase == Phase::Waiting;
+                let mut to = Node {
+                    meetings: from.meetings + u32::from(busy),
+                    phase,
+                    gaps: from.gaps + u32::from(opens_gap && track_gaps),
+                };
+                if to.gaps > cap || to.meetings + remaining_busy[t + 1] < count {
+                    continue;
+                }
+                if session_ends {
+                    if phase == Phase::Waiting {
+                        continue;
+                    }
+                    to.phase = Phase::Before;
+                }
+                arcs.push(Arc {
+                    slot: t,
+                    from,
+                    to,
+                    busy,
+                    penalty,
+                });
+                if seen.insert(to) {
+                    next.push(to);
+                }
+            }
+        }
+        layer = next;
+    }
+    // Keep only arcs on a path that ends with every meeting held.
+    let mut alive: HashSet<(SlotIx, Node)> = HashSet::new();
+    let mut kept = vec![false; arcs.len()];
+    for (i, arc) in arcs.iter().enumerate().rev() {
+        let reaches_end = if arc.slot + 1 == slots {
+            arc.to.meetings == count
+        } else {
+            alive.contains(&(arc.slot + 1, arc.to))
+        };
+        if reaches_end {
+            kept[i] = true;
+            alive.insert((arc.slot, arc.from));
+        }
+    }
+    arcs.into_iter()
+        .zip(kept)
+        .filter(|&(_, k)| k)
+        .map(|(a, _)| a)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::milp::validated;
+    use crate::problem::Problem;
+    use crate::state::State;
+
+    /// Six slots, two tables; p0 meets p1, p2, p3 and p1 meets p2.
+    fn forum() -> Problem {
+        let slots: Vec<String> = (0..6)
+            .map(|t| {
+                format!(
+                    r#"{{"id": "s{t}", "start": "2027-04-17T09:{:02}:00+01:00", "end": "2027-04-17T09:{:02}:00+01:00"}}"#,
+                    5 * t,
+                    5 * t + 5
+                )
+            })
+            .collect();
+        Problem::from_json(&format!(
+            r#"{{"format": "rendezvous-problem/1", "slots": [{}],
+                "rooms": [{{"id": "a", "capacity": 2}}, {{"id": "b", "capacity": 2}}],
+                "participants": [{{"id": "p0"}}, {{"id": "p1"}}, {{"id": "p2"}}, {{"id": "p3"}}],
+                "meetings": [
+                    {{"id": "m0", "participants": ["p0", "p1"], "weight": 1000}},
+                    {{"id": "m1", "participants": ["p0", "p2"], "weight": 1000}},
+                    {{"id": "m2", "participants": ["p0", "p3"], "weight": 1000}},
+                    {{"id": "m3", "participants": ["p1", "p2"], "weight": 1000}}],
+                "penalties": {{"gap": 1}}}}"#,
+            slots.join(", ")
+        ))
+        .unwrap()
+    }
+
+    fn spot(slot: SlotIx) -> Option<Spot> {
+        Some(Spot { slot, class: 0 })
+    }
+
+    fn total_gaps(model: &Model, spots: &[Option<Spot>]) -> u32 {
+        let mut state = State::new(model);
+        assert!(validated(&mut state, spots).is_some(), "{spots:?}");
+        (0..model.problem.participants.len())
+            .map(|p| state.waits(p, 0).gaps)
+            .sum()
+    }
+
+    #[test]
+    fn a_window_reorders_only_what_it_holds() {
+        let problem = forum();
+        let model = Model::new(&problem);
+        // p0 meets at 0, 2 and 4 (two gaps); p1 and p2 meet at 5.
+        let warm = vec![spot(0), spot(2), spot(4), spot(5)];
+        assert_eq!(total_gaps(&model, &warm), 4);
+        let free: Vec<bool> = warm.iter().map(|s| s.is_some_and(|s| s.slot >= 2)).collect();
+        let uncapped = vec![u32::MAX; 4];
+        let floors = vec![0; 4];
+        let result = solve_patterns(
+            &model,
+            &PatternSearch {
+                warm: &warm,
+                free: Some(&free),
+                window: Some(2..6),
+                caps: &uncapped,
+                floors: &floors,
+                seconds: 10.0,
+                seed: 0,
+            },
+        );
+        let spots = result.spots.unwrap();
+        assert_eq!(spots[0], spot(0), "m0 is outside the window and stays");
+        assert!(spots.iter().flatten().skip(1).all(|s| (2..6).contains(&s.slot)));
+        // p0 and p1 meet at 0, before the window: one gap each at best, and p2's two
+        // meetings side by side (from p0's two gaps, p1's one and p2's one).
+        assert_eq!(total_gaps(&model, &spots), 2);
+    }
+
+    #[test]
+    fn caps_below_what_is_possible_leave_nothing() {
+        let problem = forum();
+        let model = Model::new(&problem);
+        // With nobody allowed a gap the problem is still feasible (p0 in 0–2, m3 next to
+        // p1's and p2's meetings with p0),
+        let warm = vec![None; 4];
+        let zero = vec![0; 4];
+        let search = PatternSearch {
+            warm: &warm,
+            free: None,
+            window: None,
+            caps: &zero,
+            floors: &zero,
+            seconds: 10.0,
+            seed: 0,
+        };
+        let spots = solve_patterns(&model, &search).spots.unwrap();
+        assert_eq!(total_gaps(&model, &spots), 0);
+        // but inside a window of two slots p0's three meetings cannot fit at all.
+        let all = vec![true; 4];
+        let narrow = solve_patterns(
+            &model,
+            &PatternSearch {
+                free: Some(&all),
+                window: Some(0..2),
+                ..search
+            },
+        );
+        assert!(narrow.spots.is_none());
+        assert!(narrow.infeasible);
+    }
+}
