@@ -8,13 +8,14 @@
 //! participant's meetings there must equal the flow on the path's busy arcs. A network's
 //! flows are integral, so only the placements need to be binary.
 //!
-//! Why this instead of block-start indicators (`waits.rs`): their relaxation spreads each
-//! meeting thinly over the session and pays nothing, while a path carries the
-//! participant's whole count, so the meetings that fit only around an unavailable slot
-//! already cost something fractionally. And a cap on the gaps a path may have removes
-//! most of the network outright: capping every participant at its proved floor turns
-//! "is the floor attainable?" into a small feasibility problem, and capping at the
-//! incumbent's own waits gives a neighbourhood in which nobody waits longer.
+//! Why this instead of indicator rows (as in `milp.rs`): those relax to no waits at all,
+//! a meeting spread thinly over the session paying nothing, while a path carries the
+//! participant's whole count and its unavailable slots. The relaxation alone reaches 4 on
+//! pub-forum-2 (its floors) and 7.5 on pub-forum-1 (floors 12, which enter as rows). What
+//! pays off most is a cap on the gaps a path may have, which removes most of the network:
+//! capping everyone at its proved floor turns "are the floors attainable together?" into
+//! a small feasibility problem, and capping at the incumbent's own waits gives
+//! neighbourhoods in which nobody waits longer.
 
 use std::collections::{HashMap, HashSet};
 

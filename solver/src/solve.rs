@@ -129,7 +129,9 @@ fn starting_temperature(problem: &Problem) -> f64 {
 /// small problems where waits cost something, HiGHS re-optimises neighbourhoods exactly
 /// (a window of slots, or a waiting participant with everyone it meets), warm started
 /// from the best schedule; very small problems get one exact MIP over everything, which
-/// can prove optimality.
+/// can prove optimality. Forums (every meeting must be held) get proved per-participant
+/// floors on their waits and the busy-pattern model, which can reach those floors and so
+/// prove optimality too.
 ///
 /// It never returns an invalid schedule: at worst the one holding only the pins.
 /// Contradictory pins give [`Status::Infeasible`] with reasons naming them.
