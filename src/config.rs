@@ -114,6 +114,23 @@ impl Config {
 }
 
 /// Starts structured logging (`RUST_LOG` filters; default `info`).
+/// Runs a long-lived command (`serve`, `worker`): logging as configured, then `main` on a
+/// multi-threaded Tokio runtime.
+pub fn run_service<F>(
+    config: Config,
+    main: impl FnOnce(Config) -> F,
+) -> anyhow::Result<std::process::ExitCode>
+where
+    F: std::future::Future<Output = anyhow::Result<()>>,
+{
+    init_tracing(config.log_json);
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?
+        .block_on(main(config))?;
+    Ok(std::process::ExitCode::SUCCESS)
+}
+
 pub fn init_tracing(json: bool) {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));

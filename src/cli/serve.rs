@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use crate::app;
-use crate::config::{Config, init_tracing};
+use crate::config::{Config, run_service};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -12,12 +12,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    init_tracing(args.config.log_json);
-    tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?
-        .block_on(serve(args.config))?;
-    Ok(ExitCode::SUCCESS)
+    run_service(args.config, serve)
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {

@@ -6,7 +6,7 @@
 use std::process::ExitCode;
 
 use crate::cluster::Cluster;
-use crate::config::{Config, init_tracing};
+use crate::config::{Config, run_service};
 use crate::jobs::spawn_workers;
 use crate::store;
 
@@ -19,12 +19,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    init_tracing(args.config.log_json);
-    tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?
-        .block_on(work(args.config))?;
-    Ok(ExitCode::SUCCESS)
+    run_service(args.config, work)
 }
 
 async fn work(config: Config) -> anyhow::Result<()> {
