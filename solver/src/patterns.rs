@@ -274,7 +274,12 @@ pub(crate) fn solve_patterns(model: &Model, search: &PatternSearch) -> PatternRe
     let Ok(solved) = highs.try_solve() else {
         return PatternResult::nothing();
     };
-    if solved.status() == HighsModelStatus::Infeasible {
+    // Every column is bounded and every cost non-negative, so "unbounded or infeasible"
+    // can only mean infeasible.
+    if matches!(
+        solved.status(),
+        HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible
+    ) {
         return PatternResult {
             infeasible: true,
             ..PatternResult::nothing()
