@@ -57,6 +57,9 @@ struct Arc {
     penalty: f64,
 }
 
+/// One participant's arcs by the node they leave (slot, node): (target, column).
+type ArcColumns = HashMap<(SlotIx, Node), Vec<(Node, usize)>>;
+
 /// What the pattern model may change and how far.
 pub(crate) struct PatternSearch<'a> {
     /// A schedule holding every schedulable meeting: the warm start, and where the
@@ -196,7 +199,7 @@ pub(crate) fn solve_patterns(model: &Model, search: &PatternSearch) -> PatternRe
         }
     }
 
-    let mut arc_cols: Vec<HashMap<(SlotIx, Node, Node), usize>> = vec![HashMap::new(); participants];
+    let mut arc_cols: Vec<ArcColumns> = vec![HashMap::new(); participants];
     for p in (0..participants).filter(|&p| modelled[p]) {
         let fixed_busy: Vec<bool> = (0..slots)
             .map(|t| {
@@ -248,7 +251,10 @@ pub(crate) fn solve_patterns(model: &Model, search: &PatternSearch) -> PatternRe
             {
                 factors.push((row, 1.0));
             }
-            arc_cols[p].insert((arc.slot, arc.from, arc.to), lp.num_cols());
+            arc_cols[p]
+                .entry((arc.slot, arc.from))
+                .or_default()
+                .push((arc.to, lp.num_cols()));
             lp.add_column(arc.penalty, 0.0..=1.0, factors);
         }
     }
@@ -309,7 +315,7 @@ fn warm_values(
     search: &PatternSearch,
     modelled: &[bool],
     placings: &[(MeetingIx, Spot, usize)],
-    arc_cols: &[HashMap<(SlotIx, Node, Node), usize>],
+    arc_cols: &[ArcColumns],
     column_count: usize,
 ) -> Option<Vec<f64>> {
     let slots = model.slot_count;
@@ -334,14 +340,13 @@ fn warm_values(
             gaps: 0,
         };
         for t in 0..slots {
-            // The arc out of `at` that matches the day: its target is whichever node the
-            // network has for this step (gaps are tracked only when the cap binds).
-            let to = arc_cols[p]
-                .keys()
-                .filter(|&&(slot, from, to)| slot == t && from == at && step_matches(model, day, t, from, to))
-                .map(|&(_, _, to)| to)
-                .next()?;
-            values[arc_cols[p][&(t, at, to)]] = 1.0;
+            // The arc out of `at` that the day takes (gaps are tracked only when the cap
+            // binds, so the target's gap count is whatever the network has).
+            let &(to, col) = arc_cols[p]
+                .get(&(t, at))?
+                .iter()
+                .find(|&&(to, _)| step_matches(model, day, t, at, to))?;
+            values[col] = 1.0;
             at = to;
         }
     }
