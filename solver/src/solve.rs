@@ -1,7 +1,7 @@
 //! The solver's entry point.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::time::{Duration, Instant};
 
 use rand::{Rng, SeedableRng};
@@ -28,7 +28,10 @@ pub struct SolveOptions {
     pub time_limit: Duration,
     /// Seed for every randomised choice: same input, same options, same result.
     pub seed: u64,
-    /// HiGHS threads (1 keeps runs deterministic).
+    /// Searches run side by side, one thread each, with seeds `seed`, `seed + 1`, ...:
+    /// forums anneal and try their wait floors on this many threads (the LP bound has a
+    /// thread of its own). Results are deterministic for a given count; a different count
+    /// explores differently.
     pub threads: u32,
     /// Set to stop early; the best schedule so far is returned.
     pub cancel: Option<Arc<AtomicBool>>,
@@ -39,7 +42,7 @@ impl Default for SolveOptions {
         Self {
             time_limit: Duration::from_secs(30),
             seed: 0,
-            threads: 1,
+            threads: 2,
             cancel: None,
         }
     }
@@ -93,8 +96,6 @@ const FLOOR_REACH: i64 = 2;
 /// the longest single try.
 const FLOOR_SHARE: f64 = 0.8;
 const FLOOR_TRY_SECONDS: f64 = 20.0;
-/// Tries run side by side at most (one per core).
-const FLOOR_PORTFOLIO: usize = 2;
 /// Time limit of one neighbourhood of the pattern model, and how many participants it
 /// frees (a waiting one, everyone it meets, and some of whom they meet).
 const NEIGHBOURHOOD_SECONDS: f64 = 5.0;
@@ -139,8 +140,10 @@ fn starting_temperature(problem: &Problem) -> f64 {
 /// Determinism: the same problem and options give the same solution. Every random
 /// choice comes from a ChaCha RNG seeded with `options.seed`, the annealing budget is a
 /// number of steps derived from the time limit, and HiGHS runs with one thread and a
-/// fixed seed. The only exception is a time limit (or cancel) that stops work before
-/// its budget is spent: then how far it got depends on the machine's speed.
+/// fixed seed. Searches that run side by side (`options.threads`) each have their own
+/// seed, and the best result wins, the lowest seed on ties, whichever finished first.
+/// The only exception is a time limit (or cancel) that stops work before its budget is
+/// spent: then how far it got depends on the machine's speed.
 ///
 /// ```
 /// use std::time::Duration;
@@ -242,45 +245,68 @@ pub fn solve(problem: &Problem, options: &SolveOptions, progress: &mut dyn FnMut
             1.0
         };
         let anneal_deadline = started + options.time_limit.mul_f64(anneal_share);
-        let limits = Limits {
-            deadline: anneal_deadline,
-            cancelled: &cancelled,
-        };
         let budget = (options.time_limit.as_secs_f64() * anneal_share * STEPS_PER_SECOND) as u64;
-        let hot = starting_temperature(problem);
-        let mut annealer = Annealer::new(&mut state, ChaCha8Rng::seed_from_u64(options.seed));
-        annealer.kempe_share = KEMPE_SHARE;
-        if problem.penalties.idle_slot == 0 && problem.penalties.gap > 0 {
-            annealer.idle_shaping = 1;
-        }
-        let mut steps = 0;
-        // The budget: four long rounds, each reheating less. Then, while time remains,
-        // shorter reheats from the best (only these depend on the machine's speed).
-        for round in 0u32.. {
-            if limits_reached(&limits) {
-                break;
-            }
-            let length = if round < 4 { budget / 4 } else { budget / 8 };
-            let heat = hot / f64::from(round.min(7) + 1);
-            let run = annealer.run(length.max(1000), heat, FINAL_TEMPERATURE, &limits);
-            steps += run.steps;
-            report.incumbent(annealer.best().1, "anneal");
-            // After the budgeted rounds, a forum within a few gaps of its floors tries
-            // the floors at once: more annealing rarely closes the last gaps.
-            if round >= 3
-                && let Some(floors) = &wait_floors_found
-                && near_floors(problem, floors, report.bound, annealer.best().1)
-            {
-                break;
-            }
-            poll_bound(&mut report);
-            if report.bound.is_some_and(|b| b <= report.incumbent) {
-                break;
-            }
-        }
-        stats["anneal_steps"] = json!(steps);
-        let mut best = annealer.best().0.to_vec();
-        let mut best_objective = annealer.best().1;
+        // Forums lean on the annealer for their schedule, and their runs vary with the
+        // seed by several gaps: one annealer per thread, the best one wins.
+        let annealers = if wait_floors_found.is_some() && !exact {
+            options.threads.max(1)
+        } else {
+            1
+        };
+        let floors = wait_floors_found.as_deref();
+        let best_so_far = AtomicI64::new(i64::MIN);
+        let runs: Vec<AnnealRun> = std::thread::scope(|scope| {
+            let helpers: Vec<_> = (1..annealers)
+                .map(|i| {
+                    let mut helper_state = state.clone();
+                    let (bound, best_so_far, cancelled) = (report.bound, &best_so_far, &cancelled);
+                    scope.spawn(move || {
+                        let limits = Limits {
+                            deadline: anneal_deadline,
+                            cancelled,
+                        };
+                        anneal(
+                            &mut helper_state,
+                            options.seed.wrapping_add(u64::from(i)),
+                            budget,
+                            &limits,
+                            &mut |round, objective| {
+                                best_so_far.fetch_max(objective, Ordering::Relaxed);
+                                annealed_enough(problem, floors, bound, round, objective)
+                            },
+                        )
+                    })
+                })
+                .collect();
+            let limits = Limits {
+                deadline: anneal_deadline,
+                cancelled: &cancelled,
+            };
+            let main = anneal(
+                &mut state,
+                options.seed,
+                budget,
+                &limits,
+                &mut |round, objective| {
+                    report.incumbent(objective.max(best_so_far.load(Ordering::Relaxed)), "anneal");
+                    poll_bound(&mut report);
+                    annealed_enough(problem, floors, report.bound, round, objective)
+                },
+            );
+            std::iter::once(main)
+                .chain(helpers.into_iter().filter_map(|h| h.join().ok()))
+                .collect()
+        });
+        stats["anneal_steps"] = json!(runs.iter().map(|run| run.steps).sum::<u64>());
+        stats["annealers"] = json!(runs.len());
+        // The first (lowest seed) of the best: `max_by_key` would keep the last.
+        let winner = runs
+            .into_iter()
+            .reduce(|best, run| if run.objective > best.objective { run } else { best })
+            .expect("the main annealer always runs");
+        let (mut best, mut best_objective) = (winner.spots, winner.objective);
+        let _ = validated(&mut state, &best);
+        report.incumbent(best_objective, "anneal");
         poll_bound(&mut report);
         // The whole-problem MIP below models every penalty; the pattern model only waits.
         if let Some(floors) = wait_floors_found.as_ref().filter(|_| !exact)
@@ -294,6 +320,7 @@ pub fn solve(problem: &Problem, options: &SolveOptions, progress: &mut dyn FnMut
                 &model,
                 &mut state,
                 floors,
+                options.threads,
                 (best, best_objective),
                 deadline,
                 &cancelled,
@@ -383,6 +410,66 @@ pub fn solve(problem: &Problem, options: &SolveOptions, progress: &mut dyn FnMut
     finish(problem, &model, &best, &mut report, stats)
 }
 
+/// What one annealer found.
+struct AnnealRun {
+    spots: Vec<Option<Spot>>,
+    objective: i64,
+    steps: u64,
+}
+
+/// Anneals from `state` with `seed`: four long rounds of the step `budget`, each reheating
+/// less, then (while time remains) shorter reheats from the best; only these depend on
+/// the machine's speed. `after_round(round, best objective)` says when to stop early.
+fn anneal(
+    state: &mut State,
+    seed: u64,
+    budget: u64,
+    limits: &Limits,
+    after_round: &mut dyn FnMut(u32, i64) -> bool,
+) -> AnnealRun {
+    let problem = state.model.problem;
+    let hot = starting_temperature(problem);
+    let mut annealer = Annealer::new(state, ChaCha8Rng::seed_from_u64(seed));
+    annealer.kempe_share = KEMPE_SHARE;
+    if problem.penalties.idle_slot == 0 && problem.penalties.gap > 0 {
+        annealer.idle_shaping = 1;
+    }
+    let mut steps = 0;
+    for round in 0u32.. {
+        if limits_reached(limits) {
+            break;
+        }
+        let length = if round < 4 { budget / 4 } else { budget / 8 };
+        let heat = hot / f64::from(round.min(7) + 1);
+        steps += annealer
+            .run(length.max(1000), heat, FINAL_TEMPERATURE, limits)
+            .steps;
+        if after_round(round, annealer.best().1) {
+            break;
+        }
+    }
+    let (spots, objective) = annealer.best();
+    AnnealRun {
+        spots: spots.to_vec(),
+        objective,
+        steps,
+    }
+}
+
+/// Whether annealing can stop after `round`: the bound is reached, or (after the budgeted
+/// rounds) a forum is near its floors, where more annealing rarely closes the last gaps
+/// and the pattern model takes over.
+fn annealed_enough(
+    problem: &Problem,
+    floors: Option<&[u32]>,
+    bound: Option<i64>,
+    round: u32,
+    objective: i64,
+) -> bool {
+    bound.is_some_and(|b| b <= objective)
+        || (round >= 3 && floors.is_some_and(|floors| near_floors(problem, floors, bound, objective)))
+}
+
 /// Whether a schedule scoring `objective` is within [`FLOOR_REACH`] of the bound the
 /// floors give, in gaps (or a quarter of the floors, if more).
 fn near_floors(problem: &Problem, floors: &[u32], bound: Option<i64>, objective: i64) -> bool {
@@ -408,6 +495,7 @@ fn improve_waits(
     model: &Model,
     state: &mut State,
     floors: &[u32],
+    threads: u32,
     (mut best, mut best_objective): (Vec<Option<Spot>>, i64),
     deadline: Instant,
     cancelled: &dyn Fn() -> bool,
@@ -423,15 +511,13 @@ fn improve_waits(
     };
 
     // HiGHS's time to find a schedule at the floors varies several-fold with its seed
-    // (11–45 s on pub-forum-2), so a portfolio: one try per core, each with its own seed,
+    // (11–45 s on pub-forum-2), so a portfolio: one try per thread, each with its own seed,
     // and fresh seeds while time remains. The lowest seed that succeeds wins, so the
     // result does not depend on which thread finished first.
     let near = near_floors(problem, floors, report.bound, best_objective);
     let floor_share = if near { FLOOR_SHARE } else { 0.0 };
     let floor_deadline = Instant::now() + Duration::from_secs_f64(remaining() * floor_share);
-    let cores = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, FLOOR_PORTFOLIO);
+    let cores = threads.max(1) as usize;
     let mut attained = None;
     let mut next_seed = seed;
     while attained.is_none() && !cancelled() {

@@ -392,4 +392,30 @@ mod tests {
         assert_eq!(solution.objective, 8000 - i64::from(optimum));
         assert_eq!(solution.bound, Some(solution.objective));
     }
+
+    #[test]
+    fn side_by_side_annealers_give_the_same_schedule_run_to_run() {
+        // Too many placements for the whole-problem MIP, so the annealers do the work.
+        // They reach the bound (no waits) within their step budget, so no time limit
+        // decides where they stop.
+        let mut away = vec![vec![]; 30];
+        away[0] = vec![3];
+        let meetings: Vec<(usize, usize)> = (0..30)
+            .flat_map(|p| (1..=3).map(move |step| (p, (p + step) % 30)))
+            .collect();
+        let problem = forum(20, 12, &away, &meetings);
+        let options = SolveOptions {
+            time_limit: Duration::from_secs(10),
+            threads: 3,
+            ..SolveOptions::default()
+        };
+        let first = solve(&problem, &options, &mut |_| {});
+        assert!(check(&problem, &first.to_doc(&problem)).is_valid());
+        assert_eq!(first.stats["annealers"], 3, "{:?}", first.stats);
+        assert_eq!(first.schedule.placed(), problem.meetings.len());
+        assert_eq!(first.status, Status::Optimal, "{:?}", first.stats);
+        let again = solve(&problem, &options, &mut |_| {});
+        assert_eq!(first.schedule, again.schedule);
+        assert_eq!(first.objective, again.objective);
+    }
 }

@@ -26,8 +26,9 @@ pub struct Args {
     /// Seed for the solver's randomised choices: same input and seed, same result.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
-    /// Solver threads (1 keeps runs deterministic).
-    #[arg(long, default_value_t = 1)]
+    /// Searches side by side, one thread each (each with its own seed; the same count
+    /// gives the same result).
+    #[arg(long, default_value_t = 2)]
     pub threads: u32,
     /// No progress on stderr.
     #[arg(long, short)]
