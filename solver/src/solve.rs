@@ -89,6 +89,11 @@ const WINDOW_SECONDS: f64 = 3.0;
 const WAITS_LIMIT: usize = 20_000;
 /// Share of the time limit the annealer gets before the pattern model, when it runs.
 const WAITS_ANNEAL_SHARE: f64 = 0.8;
+/// Forums: the reheats after the budgeted rounds run at least this many steps per
+/// meeting. The time-derived length (60,000 steps at 30 s) is too short to leave a local
+/// optimum: pub-forum-1 at 30 s averaged 21.5 waits with it (seeds 0–3), and 20.2, 19.8,
+/// 20.2 and 19.8 with reheats of 240,000, 480,000, 1 and 2 million steps (seeds 0–5).
+const FORUM_REHEAT_STEPS_PER_MEETING: u64 = 2_000;
 /// Forums whose best schedule after the annealer's budgeted rounds is within this many
 /// gaps of the floors try the floors at once (see [`near_floors`]).
 const FLOOR_REACH: i64 = 2;
@@ -254,6 +259,11 @@ pub fn solve(problem: &Problem, options: &SolveOptions, progress: &mut dyn FnMut
             1
         };
         let floors = wait_floors_found.as_deref();
+        let reheat = if floors.is_some() {
+            (budget / 8).max(FORUM_REHEAT_STEPS_PER_MEETING * problem.meetings.len() as u64)
+        } else {
+            budget / 8
+        };
         let best_so_far = AtomicI64::new(i64::MIN);
         let runs: Vec<AnnealRun> = std::thread::scope(|scope| {
             let helpers: Vec<_> = (1..annealers)
@@ -268,7 +278,7 @@ pub fn solve(problem: &Problem, options: &SolveOptions, progress: &mut dyn FnMut
                         anneal(
                             &mut helper_state,
                             options.seed.wrapping_add(u64::from(i)),
-                            budget,
+                            (budget, reheat),
                             &limits,
                             &mut |round, objective| {
                                 best_so_far.fetch_max(objective, Ordering::Relaxed);
@@ -285,7 +295,7 @@ pub fn solve(problem: &Problem, options: &SolveOptions, progress: &mut dyn FnMut
             let main = anneal(
                 &mut state,
                 options.seed,
-                budget,
+                (budget, reheat),
                 &limits,
                 &mut |round, objective| {
                     report.incumbent(objective.max(best_so_far.load(Ordering::Relaxed)), "anneal");
@@ -417,13 +427,14 @@ struct AnnealRun {
     steps: u64,
 }
 
-/// Anneals from `state` with `seed`: four long rounds of the step `budget`, each reheating
-/// less, then (while time remains) shorter reheats from the best; only these depend on
-/// the machine's speed. `after_round(round, best objective)` says when to stop early.
+/// Anneals from `state` with `seed`: four long rounds sharing the step `budget`, each
+/// reheating less, then (while time remains) reheats of `reheat` steps from the best; only
+/// these depend on the machine's speed. `after_round(round, best objective)` says when to
+/// stop early.
 fn anneal(
     state: &mut State,
     seed: u64,
-    budget: u64,
+    (budget, reheat): (u64, u64),
     limits: &Limits,
     after_round: &mut dyn FnMut(u32, i64) -> bool,
 ) -> AnnealRun {
@@ -439,7 +450,7 @@ fn anneal(
         if limits_reached(limits) {
             break;
         }
-        let length = if round < 4 { budget / 4 } else { budget / 8 };
+        let length = if round < 4 { budget / 4 } else { reheat };
         let heat = hot / f64::from(round.min(7) + 1);
         steps += annealer
             .run(length.max(1000), heat, FINAL_TEMPERATURE, limits)
