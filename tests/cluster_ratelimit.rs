@@ -9,8 +9,8 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use axum::routing::{get, post};
 use cluster_support::{Backend, cleanup, node_pair, unique_prefix};
-use rendezvous::cluster::ratelimit::limit_writes;
 use rendezvous::cluster::{Cluster, RateDecision, RateLimit, WriteLimits};
+use rendezvous::http::limits::limit_writes;
 use tower::ServiceExt;
 
 async fn n_plus_first_is_denied_across_nodes(backend: Backend) {
@@ -143,6 +143,19 @@ async fn middleware_answers_429_problem_json(backend: Backend) {
         .expect("body");
     let problem: serde_json::Value = serde_json::from_slice(&body).expect("problem json");
     assert_eq!(problem["status"], 429);
+    assert_eq!(problem["type"], "/problems/rate-limited");
+
+    // The scheme is case-insensitive for the limiter as it is for authentication: another
+    // spelling of the same token is the same caller, still over its limit.
+    for scheme in ["BEARER", "bEaReR"] {
+        let mut spelled = request("POST", requests, None);
+        spelled.headers_mut().insert(
+            header::AUTHORIZATION,
+            format!("{scheme} alice").parse().expect("header"),
+        );
+        let response = api_b.clone().oneshot(spelled).await.expect("response");
+        assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS, "{scheme}");
+    }
 
     // Reads, other writes, other tokens and unauthenticated requests are not held back by it.
     let response = api_b

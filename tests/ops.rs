@@ -108,7 +108,7 @@ async fn a_generated_organiser_token_is_made_once_and_kept() {
         .expect("a token is generated at first start");
     assert_eq!(
         *first.state.organiser_token_hash,
-        rendezvous::http::auth::hash_token(&token)
+        rendezvous::domain::ids::hash_token(&token)
     );
     drop(first);
     let second = rendezvous::app::build(&config).await.unwrap();
@@ -118,7 +118,7 @@ async fn a_generated_organiser_token_is_made_once_and_kept() {
     );
     assert_eq!(
         *second.state.organiser_token_hash,
-        rendezvous::http::auth::hash_token(&token)
+        rendezvous::domain::ids::hash_token(&token)
     );
     // Only the hash is stored.
     let stored = second

@@ -163,7 +163,7 @@ async fn bench(args: Args, spec: SampleSpec) -> anyhow::Result<ExitCode> {
 }
 
 fn tempfile_dir() -> anyhow::Result<std::path::PathBuf> {
-    let dir = std::env::temp_dir().join(crate::http::new_id("rendezvous-bench-agenda"));
+    let dir = std::env::temp_dir().join(crate::domain::ids::new_id("rendezvous-bench-agenda"));
     std::fs::create_dir_all(&dir)?;
     Ok(dir)
 }
@@ -182,7 +182,7 @@ impl Deployment {
         expo: &Expo,
         solve_seconds: u64,
     ) -> anyhow::Result<Self> {
-        let organiser = crate::http::auth::new_organiser_token();
+        let organiser = crate::domain::ids::new_organiser_token();
         let config = |redis: &Option<(String, String)>| {
             let mut config = Config::new(database_url, Some(organiser.clone()));
             if let Some((url, prefix)) = redis {
@@ -257,7 +257,7 @@ async fn schedule(store: &dyn store::Store, event: &str, seconds: u64) -> anyhow
     })
     .await?;
     let doc = solution.to_doc(&problem);
-    let id = crate::http::new_id("sch");
+    let id = crate::domain::ids::new_id("sch");
     store
         .create_run(&ScheduleRun::queued(
             &id,

@@ -70,7 +70,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 }
 
 async fn bench(args: Args, spec: SampleSpec) -> anyhow::Result<ExitCode> {
-    let scratch = std::env::temp_dir().join(format!("{}.db", crate::http::new_id("rendezvous-bench")));
+    let scratch = std::env::temp_dir().join(format!("{}.db", crate::domain::ids::new_id("rendezvous-bench")));
     let url = args
         .database_url
         .clone()
@@ -165,7 +165,7 @@ pub(crate) async fn load(
     store: &dyn store::Store,
     expo: &Expo,
 ) -> anyhow::Result<(String, Vec<(String, String)>)> {
-    let event = crate::http::new_id("evt");
+    let event = crate::domain::ids::new_id("evt");
     let days = expo
         .days
         .iter()
@@ -204,7 +204,7 @@ pub(crate) async fn load(
     let tokens: Vec<(String, String)> = expo
         .participants
         .iter()
-        .map(|p| (p.id.clone(), crate::http::auth::new_participant_token()))
+        .map(|p| (p.id.clone(), crate::domain::ids::new_participant_token()))
         .collect();
     let participants: Vec<(Participant, String)> = expo
         .participants
@@ -227,7 +227,7 @@ pub(crate) async fn load(
                 max_meetings: p.max_meetings,
                 unavailable: p.unavailable.clone(),
             };
-            (participant, crate::http::auth::hash_token(token))
+            (participant, crate::domain::ids::hash_token(token))
         })
         .collect();
     for chunk in participants.chunks(2_000) {

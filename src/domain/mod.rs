@@ -3,6 +3,7 @@
 //! once, at the edge (`TryFrom<Dto>` in `http`), so the rest of the code can trust them.
 
 pub mod event;
+pub mod ids;
 pub mod matchmaking;
 pub mod participant;
 pub mod request;

@@ -7,13 +7,14 @@ use serde::{Deserialize, Deserializer, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::auth::{Caller, hash_token, new_participant_token};
+use super::auth::Caller;
 use super::error::{ApiError, ApiResult, Problem};
 use super::json::Json;
-use super::new_id;
-use crate::app::AppState;
+use crate::domain::ids::new_id;
+use crate::domain::ids::{hash_token, new_participant_token};
 use crate::domain::participant::MAX_SIZE;
 use crate::domain::{EventSpec, Invalid, ParticipantKind, labels, text};
+use crate::state::AppState;
 use crate::store::Participant;
 
 /// Most rows in one CSV import.
