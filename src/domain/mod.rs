@@ -6,6 +6,7 @@ pub mod event;
 pub mod ids;
 pub mod matchmaking;
 pub mod participant;
+pub mod registrations_csv;
 pub mod request;
 
 pub use event::{DaySpec, EventSpec, SlotTime};

@@ -9,6 +9,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use crate::domain::matchmaking::BoostRule;
+use crate::domain::participant::Profile;
 use crate::domain::{DaySpec, EventSpec, ParticipantKind, RequestStatus, Response};
 
 #[macro_use]
@@ -99,6 +100,67 @@ pub struct Participant {
     pub seeks: Vec<String>,
     pub max_meetings: Option<u32>,
     pub unavailable: Vec<String>,
+}
+
+impl Participant {
+    /// A new participant of `event_id` with a checked profile.
+    pub fn new(id: String, event_id: &str, profile: Profile) -> Self {
+        let Profile {
+            name,
+            kind,
+            organization,
+            city,
+            country,
+            size,
+            languages,
+            topics,
+            offers,
+            seeks,
+            max_meetings,
+            unavailable,
+        } = profile;
+        Self {
+            id,
+            event_id: event_id.to_owned(),
+            name,
+            kind,
+            organization,
+            city,
+            country,
+            size,
+            languages,
+            topics,
+            offers,
+            seeks,
+            max_meetings,
+            unavailable,
+        }
+    }
+
+    /// The profile, to be changed through the domain's rules.
+    pub fn profile(&self) -> Profile {
+        Profile {
+            name: self.name.clone(),
+            kind: self.kind,
+            organization: self.organization.clone(),
+            city: self.city.clone(),
+            country: self.country.clone(),
+            size: self.size,
+            languages: self.languages.clone(),
+            topics: self.topics.clone(),
+            offers: self.offers.clone(),
+            seeks: self.seeks.clone(),
+            max_meetings: self.max_meetings,
+            unavailable: self.unavailable.clone(),
+        }
+    }
+
+    /// Takes every field of a checked profile.
+    pub fn set_profile(&mut self, profile: Profile) {
+        let id = std::mem::take(&mut self.id);
+        let event_id = std::mem::take(&mut self.event_id);
+        *self = Self::new(id, &event_id, profile);
+    }
 }
 
 /// One invitee of a request and its answer.
