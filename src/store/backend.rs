@@ -1,14 +1,14 @@
 //! What the store's SQL needs from a sqlx driver, named once in [`Backend`], so that every
 //! aggregate's SQL is written once as ordinary Rust generic over the backend.
 //!
-//! sqlx states its requirements as bounds on the value types (`String: Decode<'r, DB>`,
-//! `&str: Encode<'q, DB>`, `&mut DB::Connection: Executor<'c>`). Rust does not imply such
-//! bounds from a trait, so each generic impl would have to repeat all of them. Here they are
-//! turned into bounds on the backend itself — [`Encodes`] and [`Decodes`], implemented for
-//! every driver that supports the type — which Rust does imply: code generic over
-//! `DB: Backend` binds with [`Param::param`] (rather than `bind`) and reads with
-//! [`Record::read`] (rather than `try_get`), and runs on [`SqlStore::db`] or
-//! [`Backend::on`]`(&mut tx)`.
+//! sqlx states its requirements as bounds on other types (`String: Decode<'r, DB>`,
+//! `&str: Encode<'q, DB>`, `&mut DB::Connection: Executor<'c>`), and Rust does not imply
+//! such bounds from a trait: each generic impl would have to repeat all of them. Here they
+//! become bounds on the backend itself, which Rust does imply: [`Encodes`] and [`Decodes`],
+//! implemented for every driver that supports the type, and executors the backend hands out
+//! ([`Backend::on`], [`Backend::on_pool`]). So code generic over `DB: Backend` binds with
+//! [`Param::param`] (not `bind`), reads with [`Record::read`] (not `try_get`), and runs on
+//! `SqlStore::db()` or `DB::on(&mut tx)`.
 
 use std::fmt::Display;
 
