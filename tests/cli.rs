@@ -269,3 +269,40 @@ fn solve_writes_to_stdout_and_quiet_keeps_stderr_empty() {
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("the solution JSON on stdout");
     assert_eq!(doc["format"], "rendezvous-solution/1");
 }
+
+#[test]
+fn worker_takes_only_its_own_options() {
+    let db = "sqlite::memory:";
+    let redis = "redis://127.0.0.1:1";
+    let zero = run(&[
+        "worker",
+        "--database-url",
+        db,
+        "--redis-url",
+        redis,
+        "--workers",
+        "0",
+    ]);
+    assert_eq!(zero.status.code(), Some(2), "{}", text(&zero.stderr));
+    assert!(text(&zero.stderr).contains("--workers"), "{}", text(&zero.stderr));
+    for option in ["--addr", "--organiser-token", "--writes-per-minute"] {
+        let out = run(&["worker", "--database-url", db, "--redis-url", redis, option, "x"]);
+        assert_eq!(out.status.code(), Some(2), "{option}: {}", text(&out.stderr));
+        assert!(
+            text(&out.stderr).contains(&format!("unexpected argument '{option}'")),
+            "{option}: {}",
+            text(&out.stderr)
+        );
+    }
+    let no_redis = Command::new(BIN)
+        .args(["worker", "--database-url", db])
+        .env_remove("REDIS_URL")
+        .output()
+        .expect("run rendezvous");
+    assert_eq!(no_redis.status.code(), Some(2));
+    assert!(
+        text(&no_redis.stderr).contains("--redis-url"),
+        "{}",
+        text(&no_redis.stderr)
+    );
+}
