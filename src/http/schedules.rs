@@ -6,7 +6,6 @@ use std::collections::HashSet;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use rendezvous_solver::SolutionDoc;
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -22,9 +21,10 @@ use super::timetable::announce_version;
 use crate::cluster::{SolveJob, channels};
 use crate::domain::RequestStatus;
 use crate::domain::ids::new_id;
+use crate::jobs::publish::{Placements, PublishError, placements};
 use crate::jobs::{RunNews, RunSummary, problem_doc};
 use crate::state::AppState;
-use crate::store::{PlacedMeeting, RunStatus, ScheduleRun};
+use crate::store::{RunStatus, ScheduleRun};
 
 /// Longest solve a request may ask for, in seconds.
 const MAX_TIME_LIMIT: u32 = 3600;
@@ -288,10 +288,6 @@ async fn publish(
             run.status.as_str()
         )));
     };
-    let problem = rendezvous_solver::Problem::from_json(&problem)
-        .map_err(|e| anyhow::anyhow!("stored problem of {id}: {e}"))?;
-    let solution: SolutionDoc =
-        serde_json::from_str(&solution).map_err(|e| anyhow::anyhow!("stored solution of {id}: {e}"))?;
     let accepted: HashSet<String> = state
         .store
         .requests(&event, None)
@@ -300,39 +296,11 @@ async fn publish(
         .filter(|r| r.status == RequestStatus::Accepted)
         .map(|r| r.id)
         .collect();
-    let mut meetings = Vec::new();
-    let mut skipped = Vec::new();
-    for a in &solution.assignments {
-        if !accepted.contains(&a.meeting) {
-            skipped.push(a.meeting.clone());
-            continue;
-        }
-        let (Some(m), Some(slot)) = (problem.meeting_index(&a.meeting), problem.slot_index(&a.slot)) else {
-            return Err(ApiError::Conflict(format!(
-                "the solution places unknown meeting or slot ({a:?})"
-            )));
-        };
-        if problem.room_index(&a.room).is_none() {
-            return Err(ApiError::Conflict(format!(
-                "the solution uses unknown room {:?}",
-                a.room
-            )));
-        }
-        let occupied = problem.occupied_slots(m, slot).ok_or_else(|| {
-            ApiError::Conflict(format!("meeting {} runs past the end of its session", a.meeting))
+    let Placements { meetings, skipped } =
+        placements(&problem, &solution, &accepted).map_err(|e| match e {
+            PublishError::Mismatch(reason) => ApiError::Conflict(reason),
+            corrupt @ PublishError::Corrupt(..) => ApiError::Internal(anyhow::anyhow!("run {id}: {corrupt}")),
         })?;
-        meetings.push(PlacedMeeting {
-            request_id: a.meeting.clone(),
-            slot_id: a.slot.clone(),
-            room_id: a.room.clone(),
-            participants: problem.meetings[m]
-                .participants
-                .iter()
-                .map(|&p| problem.participants[p].id.clone())
-                .collect(),
-            occupied_slots: occupied.map(|s| problem.slots[s].id.clone()).collect(),
-        });
-    }
     let version = state.store.publish(&event, &id, &meetings).await?;
     announce_version(&state, &event, version).await;
     tracing::info!(

@@ -4,6 +4,7 @@
 //! thread through the `solver` crate.
 
 mod problem;
+pub mod publish;
 mod worker;
 
 use serde::{Deserialize, Serialize};
