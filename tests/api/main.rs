@@ -8,6 +8,7 @@
 mod common;
 #[macro_use]
 mod cluster_support;
+mod servers;
 
 mod access;
 mod cli;
