@@ -1,6 +1,5 @@
 //! The service's integration tests, one module per area, in one test binary: linking the
 //! service once instead of once per file, and running every area's tests in parallel.
-//! (`tests/bench_cli.rs` stays its own binary: it goes with the benchmark commands.)
 
 // The shared helpers come first: their macros (`on_both_backends!`,
 // `on_both_coordinators!`) are then in scope in every module below.
