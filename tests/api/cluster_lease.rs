@@ -1,6 +1,6 @@
 //! Per-event leases with fencing tokens, on Redis and in-process.
 
-mod cluster_support;
+use crate::cluster_support;
 
 use std::time::Duration;
 

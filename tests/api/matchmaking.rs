@@ -2,7 +2,7 @@
 //! only), profile updates seen at once, organiser boosts, want-to-meet marks that agree a
 //! meeting exactly once under concurrency, auto-proposals, validation and access.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeSet, HashSet};
 

@@ -1,6 +1,6 @@
 //! The store test suite, the same on SQLite and PostgreSQL.
 
-mod common;
+use crate::common;
 
 use chrono::Utc;
 use common::{Backend, FreshDatabase, expo_body};

@@ -1,6 +1,6 @@
 //! The timetable cache, on Redis and in-process, and its behaviour when Redis is unreachable.
 
-mod cluster_support;
+use crate::cluster_support;
 
 use std::time::Duration;
 

@@ -21,9 +21,9 @@ pub enum Backend {
 /// The organiser token every test app uses.
 pub const ORGANISER: &str = "test-organiser-token";
 
+/// The configured PostgreSQL, or a throwaway one when that does not answer.
 fn postgres_admin_url() -> String {
-    std::env::var("RENDEZVOUS_TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+    crate::servers::postgres_url()
 }
 
 /// A fresh, empty database; removed when dropped.

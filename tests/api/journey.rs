@@ -2,7 +2,7 @@
 //! and answers, a background solve, publishing, agendas (JSON and .ics), door signs, late
 //! changes and a republish.
 
-mod common;
+use crate::common;
 
 use std::collections::HashSet;
 

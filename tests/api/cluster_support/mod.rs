@@ -7,9 +7,10 @@ use std::time::Duration;
 
 use rendezvous::cluster::{Cluster, ClusterConfig};
 
-/// The machine's Redis (shared with other tests: only ever touched under a unique prefix).
+/// The machine's Redis, or a throwaway one when that does not answer (shared with other
+/// tests: only ever touched under a unique prefix).
 pub fn redis_url() -> String {
-    std::env::var("RENDEZVOUS_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".to_owned())
+    crate::servers::redis_url()
 }
 
 /// Which implementation a behavioural test runs against.

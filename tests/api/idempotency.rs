@@ -1,6 +1,6 @@
 //! `Idempotency-Key`: a retried POST returns the first response and creates nothing new.
 
-mod common;
+use crate::common;
 
 use common::{Backend, ORGANISER, TestApp, expo_body, id};
 use futures::future::join_all;

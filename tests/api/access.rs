@@ -2,7 +2,7 @@
 //! to ("self"), another participant of the event ("other"), and a participant of another
 //! event ("stranger").
 
-mod common;
+use crate::common;
 
 use common::{Backend, ORGANISER, TestApp, id};
 use reqwest::Method;

@@ -1,7 +1,7 @@
 //! Redis stopped and started again under a running node: reads degrade to misses, then
 //! caching and pub/sub resume. Uses a private throwaway redis-server, never the machine's.
 
-mod cluster_support;
+use crate::cluster_support;
 
 use std::time::Duration;
 

@@ -1,6 +1,6 @@
 //! The solve job queue, on Redis and in-process.
 
-mod cluster_support;
+use crate::cluster_support;
 
 use std::collections::HashSet;
 use std::time::Duration;

@@ -1,7 +1,7 @@
 //! RunGuard: heartbeats keep a running job's leases, cancellation and lost leases raise the
 //! solver's cancel flag.
 
-mod cluster_support;
+use crate::cluster_support;
 
 use std::sync::atomic::Ordering;
 use std::time::Duration;

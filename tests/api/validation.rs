@@ -1,6 +1,6 @@
 //! Every validation rule: a 4xx naming the field, problem+json, and nothing written.
 
-mod common;
+use crate::common;
 
 use common::{Backend, ORGANISER, TestApp, expo_body, id};
 use reqwest::Method;

@@ -1,6 +1,6 @@
 //! Write rate limits across nodes, on Redis and in-process, and the 429 middleware.
 
-mod cluster_support;
+use crate::cluster_support;
 
 use std::time::Duration;
 

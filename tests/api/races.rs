@@ -1,7 +1,7 @@
 //! Concurrency: 50 simultaneous accepts of one request, 50 simultaneous publishes, and
 //! double-booking refused by the database itself.
 
-mod common;
+use crate::common;
 
 use std::collections::{HashMap, HashSet};
 

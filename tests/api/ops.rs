@@ -1,6 +1,6 @@
 //! Operations routes, the OpenAPI document (snapshot) and the offline docs page.
 
-mod common;
+use crate::common;
 
 use common::{Backend, ORGANISER, TestApp};
 

@@ -1,6 +1,6 @@
 //! Pub/sub across nodes, on Redis and in-process.
 
-mod cluster_support;
+use crate::cluster_support;
 
 use std::time::Duration;
 

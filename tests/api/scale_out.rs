@@ -2,8 +2,8 @@
 //! workers sharing one database and one Redis (each test under its own database and key
 //! prefix), a worker killed mid-solve, Redis going away, rate limits across nodes.
 
-mod cluster_support;
-mod common;
+use crate::cluster_support;
+use crate::common;
 
 use std::time::Duration;
 
