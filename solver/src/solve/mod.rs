@@ -4,6 +4,7 @@
 mod anneal;
 mod explain;
 mod forum;
+mod lns;
 mod options;
 mod outcome;
 mod report;
@@ -15,14 +16,12 @@ pub use options::{Progress, SolveOptions};
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Instant;
 
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
 use serde_json::json;
 
 use crate::bound::{bound_lp, solve_bound};
 use crate::construct::{greedy, place_pins};
 use crate::improve::Limits;
-use crate::milp::{MIP_LIMIT, Neighbourhood, placement_count, solve_mip, validated};
+use crate::milp::{MIP_LIMIT, placement_count, solve_mip, validated};
 use crate::model::Model;
 use crate::problem::Problem;
 use crate::solution::Solution;
@@ -30,14 +29,12 @@ use crate::state::State;
 use crate::waits::{bound_with_waits, dropping_bound, wait_floors};
 use anneal::{AnnealRun, STEPS_PER_SECOND, anneal, annealed_enough};
 use forum::{holds_every_schedulable, improve_waits};
+use lns::improve_windows;
 use outcome::{finish, infeasible};
 use report::Reporter;
 
 /// Problems with at most this many placement binaries get exact window re-optimisation.
 const WINDOW_LIMIT: usize = 10_000;
-/// Slots in one re-optimised window, and its time limit.
-const WINDOW_SLOTS: usize = 4;
-const WINDOW_SECONDS: f64 = 3.0;
 
 /// Problems with at most this many placement binaries, where the bound says every meeting
 /// must be held, get the pattern model for their waits (`patterns.rs`).
@@ -284,55 +281,17 @@ pub fn solve(problem: &Problem, options: &SolveOptions, progress: &mut dyn FnMut
             }
         }
         if windowed && !exact {
-            let mut rng = ChaCha8Rng::seed_from_u64(options.seed.wrapping_add(1));
-            let (mut tried, mut improved) = (0, 0);
-            while Instant::now() < deadline && !cancelled() && report.bound.is_none_or(|b| b > best_objective)
-            {
-                let neighbourhood = if tried % 2 == 0 {
-                    let session = &problem.sessions[rng.random_range(0..problem.sessions.len())];
-                    let width = session.slots.len().min(WINDOW_SLOTS);
-                    let first = session.slots.start + rng.random_range(0..=session.slots.len() - width);
-                    Neighbourhood::window(&model, &best, first..first + width)
-                } else {
-                    // A participant who waits, with everyone it meets.
-                    let waiting: Vec<usize> = (0..problem.participants.len())
-                        .filter(|&p| (0..problem.sessions.len()).any(|s| state.waits(p, s).gaps > 0))
-                        .collect();
-                    let Some(&p) = waiting.get(rng.random_range(0..waiting.len().max(1))) else {
-                        break;
-                    };
-                    let mut who: Vec<usize> = model.meetings_of[p]
-                        .iter()
-                        .flat_map(|&m| problem.meetings[m].participants.iter().copied())
-                        .collect();
-                    who.sort_unstable();
-                    who.dedup();
-                    Neighbourhood::participants(&model, &who)
-                };
-                let remaining = deadline.saturating_duration_since(Instant::now()).as_secs_f64();
-                let result = solve_mip(
-                    &model,
-                    &best,
-                    remaining.min(WINDOW_SECONDS),
-                    options.seed,
-                    Some(&neighbourhood),
-                );
-                tried += 1;
-                if let Some(spots) = result.spots
-                    && validated(&mut state, &spots).is_some()
-                    && state.objective() > best_objective
-                {
-                    improved += 1;
-                    best_objective = state.objective();
-                    best = spots;
-                    report.incumbent(best_objective, "lns");
-                } else {
-                    let _ = validated(&mut state, &best);
-                }
-                poll_bound(&mut report);
-            }
-            stats["lns_windows"] = json!(tried);
-            stats["lns_improved"] = json!(improved);
+            (best, _) = improve_windows(
+                &model,
+                &mut state,
+                (best, best_objective),
+                deadline,
+                &cancelled,
+                options.seed,
+                &mut report,
+                &poll_bound,
+                &mut stats,
+            );
         }
         // Wait for the bound only while time remains.
         let remaining = deadline.saturating_duration_since(Instant::now());
