@@ -1,24 +1,25 @@
 //! Why each meeting left out of the schedule is not held.
 
-use crate::construct::no_room_reason;
 use crate::model::{Model, Never};
 use crate::problem::{MeetingIx, Problem};
-use crate::solution::Schedule;
+use crate::solution::{Schedule, Unplaced};
 
-fn names(problem: &Problem, m: MeetingIx) -> String {
-    let ids: Vec<&str> = problem.meetings[m]
+fn names(problem: &Problem, m: MeetingIx) -> Vec<String> {
+    problem.meetings[m]
         .participants
         .iter()
-        .map(|&p| problem.participants[p].id.as_str())
-        .collect();
-    match ids.split_last() {
-        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
-        _ => ids.join(""),
-    }
+        .map(|&p| problem.participants[p].id.clone())
+        .collect()
 }
 
-/// Why each meeting the schedule leaves out is not held.
-pub(super) fn reasons_for_unplaced(model: &Model, schedule: &Schedule) -> Vec<(MeetingIx, String)> {
+/// Why each meeting the schedule leaves out is not held. `proved` says whether the
+/// schedule is proved optimal: only then may a meeting that still fits be called not worth
+/// holding.
+pub(super) fn reasons_for_unplaced(
+    model: &Model,
+    schedule: &Schedule,
+    proved: bool,
+) -> Vec<(MeetingIx, Unplaced)> {
     let problem = model.problem;
     let mut held = vec![0u32; problem.participants.len()];
     let slots = model.slot_count;
@@ -40,40 +41,43 @@ pub(super) fn reasons_for_unplaced(model: &Model, schedule: &Schedule) -> Vec<(M
         }
         let meeting = &problem.meetings[m];
         let reason = match &model.never[m] {
-            Some(Never::NoRoom { seats, features }) => no_room_reason(*seats, features),
-            Some(Never::NoCommonSlot) => format!("{} have no common free slot", names(problem, m)),
-            Some(Never::NoRoomWhenFree) => {
-                format!(
-                    "no fitting room is available while {} are all free",
-                    names(problem, m)
-                )
-            }
-            Some(Never::PinnedRoomUnfit | Never::PinImpossible) => "its pin cannot be honoured".to_string(),
+            Some(Never::NoRoom { seats, features }) => Unplaced::NoRoom {
+                seats: *seats,
+                features: features.clone(),
+            },
+            Some(Never::NoCommonSlot) => Unplaced::NoCommonSlot {
+                participants: names(problem, m),
+            },
+            Some(Never::NoRoomWhenFree) => Unplaced::NoRoomWhenFree {
+                participants: names(problem, m),
+            },
+            Some(Never::PinnedRoomUnfit | Never::PinImpossible) => Unplaced::PinCannotBeHonoured,
             None => {
-                let full = meeting.participants.iter().find(|&&p| {
-                    problem.participants[p]
-                        .max_meetings
-                        .is_some_and(|cap| held[p] >= cap)
-                });
-                if let Some(&p) = full {
+                let full = meeting.participants.iter().find_map(|&p| {
                     let participant = &problem.participants[p];
-                    format!(
-                        "not held: {} is full (max_meetings {})",
-                        participant.id,
-                        participant.max_meetings.unwrap_or_default()
-                    )
+                    participant
+                        .max_meetings
+                        .filter(|&cap| held[p] >= cap)
+                        .map(|cap| (participant, cap))
+                });
+                if let Some((participant, max_meetings)) = full {
+                    Unplaced::ParticipantFull {
+                        participant: participant.id.clone(),
+                        max_meetings,
+                    }
                 } else if model.starts[m].iter().all(|start| {
                     meeting
                         .participants
                         .iter()
                         .any(|&p| (start.slot..start.slot + model.duration(m)).any(|t| busy[p * slots + t]))
                 }) {
-                    format!(
-                        "not held: every common free slot of {} is taken",
-                        names(problem, m)
-                    )
+                    Unplaced::SlotsTaken {
+                        participants: names(problem, m),
+                    }
+                } else if proved {
+                    Unplaced::NotWorthIt
                 } else {
-                    "not held: where it still fits, holding it would cost more than it is worth".to_string()
+                    Unplaced::Unproved
                 }
             }
         };

@@ -5,15 +5,16 @@ use std::time::{Duration, Instant};
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use serde_json::json;
 
 use crate::milp::validated;
 use crate::model::Model;
 use crate::patterns::{PatternResult, PatternSearch, solve_patterns};
 use crate::problem::Problem;
+use crate::solution::Stats;
 use crate::state::{Spot, State};
 use crate::waits::bound_with_waits;
 
+use super::options::Phase;
 use super::report::Reporter;
 
 /// Forums whose best schedule after the annealer's budgeted rounds is within this many
@@ -62,7 +63,7 @@ pub(super) fn improve_waits(
     cancelled: &dyn Fn() -> bool,
     seed: u64,
     report: &mut Reporter,
-    stats: &mut serde_json::Value,
+    stats: &mut Stats,
 ) -> (Vec<Option<Spot>>, i64) {
     let problem = model.problem;
     let floor: i64 = floors.iter().map(|&f| i64::from(f)).sum();
@@ -116,8 +117,8 @@ pub(super) fn improve_waits(
         for at_floor in tries {
             if at_floor.infeasible && attained.is_none() {
                 attained = Some(false);
-                stats["waits_proved_min"] = json!(floor + 1);
-                report.bound(bound_with_waits(model, floor + 1), "waits bound");
+                stats.waits_proved_min = Some(floor + 1);
+                report.bound(bound_with_waits(model, floor + 1), Phase::WaitsBound);
             }
             if let Some(spots) = at_floor.spots
                 && attained != Some(true)
@@ -127,12 +128,12 @@ pub(super) fn improve_waits(
                 if state.objective() > best_objective {
                     best_objective = state.objective();
                     best = spots;
-                    report.incumbent(best_objective, "waits at floor");
+                    report.incumbent(best_objective, Phase::WaitsAtFloor);
                 }
             }
         }
     }
-    stats["waits_floor_attained"] = json!(attained);
+    stats.waits_floor_attained = attained;
     let _ = validated(state, &best);
 
     let mut rng = ChaCha8Rng::seed_from_u64(seed.wrapping_add(2));
@@ -183,14 +184,14 @@ pub(super) fn improve_waits(
             if state.objective() > best_objective {
                 improved += 1;
                 best_objective = state.objective();
-                report.incumbent(best_objective, "waits lns");
+                report.incumbent(best_objective, Phase::WaitsLns);
             }
             best = spots;
         }
         let _ = validated(state, &best);
     }
-    stats["waits_neighbourhoods"] = json!(tried);
-    stats["waits_improved"] = json!(improved);
+    stats.waits_neighbourhoods = Some(tried);
+    stats.waits_improved = Some(improved);
     (best, best_objective)
 }
 

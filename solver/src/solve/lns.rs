@@ -5,12 +5,13 @@ use std::time::Instant;
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use serde_json::json;
 
 use crate::milp::{Neighbourhood, solve_mip, validated};
 use crate::model::Model;
+use crate::solution::Stats;
 use crate::state::{Spot, State};
 
+use super::options::Phase;
 use super::report::Reporter;
 
 /// Slots in one re-optimised window, and its time limit.
@@ -29,7 +30,7 @@ pub(super) fn improve_windows(
     seed: u64,
     report: &mut Reporter,
     poll_bound: &dyn Fn(&mut Reporter),
-    stats: &mut serde_json::Value,
+    stats: &mut Stats,
 ) -> (Vec<Option<Spot>>, i64) {
     let problem = model.problem;
     let mut rng = ChaCha8Rng::seed_from_u64(seed.wrapping_add(1));
@@ -72,13 +73,13 @@ pub(super) fn improve_windows(
             improved += 1;
             best_objective = state.objective();
             best = spots;
-            report.incumbent(best_objective, "lns");
+            report.incumbent(best_objective, Phase::Lns);
         } else {
             let _ = validated(state, &best);
         }
         poll_bound(report);
     }
-    stats["lns_windows"] = json!(tried);
-    stats["lns_improved"] = json!(improved);
+    stats.lns_windows = Some(tried);
+    stats.lns_improved = Some(improved);
     (best, best_objective)
 }

@@ -11,12 +11,10 @@ mod report;
 #[cfg(test)]
 mod tests;
 
-pub use options::{Progress, SolveOptions};
+pub use options::{Phase, Progress, SolveOptions};
 
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Instant;
-
-use serde_json::json;
 
 use crate::bound::{bound_lp, solve_bound};
 use crate::construct::{greedy, place_pins};
@@ -24,7 +22,7 @@ use crate::improve::Limits;
 use crate::milp::{MIP_LIMIT, placement_count, solve_mip, validated};
 use crate::model::Model;
 use crate::problem::Problem;
-use crate::solution::Solution;
+use crate::solution::{Solution, Stats};
 use crate::state::State;
 use crate::waits::{bound_with_waits, dropping_bound, wait_floors};
 use anneal::{AnnealRun, STEPS_PER_SECOND, anneal, annealed_enough};
@@ -119,13 +117,14 @@ pub fn solve(problem: &Problem, options: &SolveOptions, progress: &mut dyn FnMut
     };
     greedy(&mut state);
     let greedy_objective = state.objective();
-    report.incumbent(greedy_objective, "construct");
+    report.incumbent(greedy_objective, Phase::Construct);
     let first_solution = started.elapsed();
 
-    let mut stats = json!({
-        "greedy_objective": greedy_objective,
-        "seconds_to_first_solution": first_solution.as_secs_f64(),
-    });
+    let mut stats = Stats {
+        greedy_objective: Some(greedy_objective),
+        seconds_to_first_solution: Some(first_solution.as_secs_f64()),
+        ..Stats::default()
+    };
     // The bound runs on its own thread; it owns its model, so a solve that ends first
     // (time limit, cancel) need not wait for it.
     let lp = bound_lp(&model);
@@ -136,7 +135,7 @@ pub fn solve(problem: &Problem, options: &SolveOptions, progress: &mut dyn FnMut
     });
     let poll_bound = |report: &mut Reporter| {
         if let Ok(Some(bound)) = bound_receiver.try_recv() {
-            report.bound(bound, "lp bound");
+            report.bound(bound, Phase::LpBound);
         }
     };
     // When waits cost something and the bound leaves no room to drop a meeting, every
@@ -146,7 +145,7 @@ pub fn solve(problem: &Problem, options: &SolveOptions, progress: &mut dyn FnMut
     if with_waits && placement_count(&model) <= WAITS_LIMIT {
         let patience = options.time_limit.mul_f64(WAITS_BOUND_WAIT);
         if let Ok(Some(bound)) = bound_receiver.recv_timeout(patience) {
-            report.bound(bound, "lp bound");
+            report.bound(bound, Phase::LpBound);
         }
         if report
             .bound
@@ -154,8 +153,8 @@ pub fn solve(problem: &Problem, options: &SolveOptions, progress: &mut dyn FnMut
             && let Some(floors) = wait_floors(&model)
         {
             let floor: i64 = floors.iter().map(|&f| i64::from(f)).sum();
-            stats["wait_floor"] = json!(floor);
-            report.bound(bound_with_waits(&model, floor), "wait floors");
+            stats.wait_floor = Some(floor);
+            report.bound(bound_with_waits(&model, floor), Phase::WaitFloors);
             wait_floors_found = Some(floors);
         }
     }
@@ -222,7 +221,7 @@ pub fn solve(problem: &Problem, options: &SolveOptions, progress: &mut dyn FnMut
                 (budget, reheat),
                 &limits,
                 &mut |round, objective| {
-                    report.incumbent(objective.max(best_so_far.load(Ordering::Relaxed)), "anneal");
+                    report.incumbent(objective.max(best_so_far.load(Ordering::Relaxed)), Phase::Anneal);
                     poll_bound(&mut report);
                     annealed_enough(problem, floors, report.bound, round, objective)
                 },
@@ -231,8 +230,8 @@ pub fn solve(problem: &Problem, options: &SolveOptions, progress: &mut dyn FnMut
                 .chain(helpers.into_iter().filter_map(|h| h.join().ok()))
                 .collect()
         });
-        stats["anneal_steps"] = json!(runs.iter().map(|run| run.steps).sum::<u64>());
-        stats["annealers"] = json!(runs.len());
+        stats.anneal_steps = runs.iter().map(|run| run.steps).sum();
+        stats.annealers = runs.len();
         // The first (lowest seed) of the best: `max_by_key` would keep the last.
         let winner = runs
             .into_iter()
@@ -240,7 +239,7 @@ pub fn solve(problem: &Problem, options: &SolveOptions, progress: &mut dyn FnMut
             .expect("the main annealer always runs");
         let (mut best, mut best_objective) = (winner.spots, winner.objective);
         let _ = validated(&mut state, &best);
-        report.incumbent(best_objective, "anneal");
+        report.incumbent(best_objective, Phase::Anneal);
         poll_bound(&mut report);
         // The whole-problem MIP below models every penalty; the pattern model only waits.
         if let Some(floors) = wait_floors_found.as_ref().filter(|_| !exact)
@@ -249,7 +248,7 @@ pub fn solve(problem: &Problem, options: &SolveOptions, progress: &mut dyn FnMut
             && report.bound.is_none_or(|b| b > best_objective)
             && holds_every_schedulable(&model, &best)
         {
-            report.send("waits");
+            report.send(Phase::Waits);
             (best, best_objective) = improve_waits(
                 &model,
                 &mut state,
@@ -265,19 +264,19 @@ pub fn solve(problem: &Problem, options: &SolveOptions, progress: &mut dyn FnMut
         }
         let remaining = deadline.saturating_duration_since(Instant::now()).as_secs_f64();
         if exact && remaining > 0.5 && !cancelled() && report.bound.is_none_or(|b| b > best_objective) {
-            report.send("mip");
+            report.send(Phase::Mip);
             let result = solve_mip(&model, &best, remaining, options.seed, None);
-            stats["mip_status"] = json!(result.status);
+            stats.mip_status = Some(result.status);
             if let Some(spots) = result.spots
                 && validated(&mut state, &spots).is_some()
                 && state.objective() > best_objective
             {
                 best_objective = state.objective();
                 best = spots;
-                report.incumbent(best_objective, "mip");
+                report.incumbent(best_objective, Phase::Mip);
             }
             if let Some(bound) = result.bound {
-                report.bound(bound.max(best_objective), "mip bound");
+                report.bound(bound.max(best_objective), Phase::MipBound);
             }
         }
         if windowed && !exact {
@@ -299,7 +298,7 @@ pub fn solve(problem: &Problem, options: &SolveOptions, progress: &mut dyn FnMut
             && !cancelled()
             && let Ok(Some(bound)) = bound_receiver.recv_timeout(remaining)
         {
-            report.bound(bound, "lp bound");
+            report.bound(bound, Phase::LpBound);
         }
         best
     };

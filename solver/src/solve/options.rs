@@ -1,8 +1,11 @@
 //! What the caller chooses (time, seed, threads, cancel) and what it is told (progress).
 
+use std::fmt;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
+
+use serde::Serialize;
 
 /// How long and how to solve.
 #[derive(Debug, Clone)]
@@ -39,8 +42,8 @@ pub struct Progress {
     /// Best proved upper bound so far.
     pub bound: Option<i64>,
     pub elapsed: Duration,
-    /// What the solver is doing ("construct", "lp bound", "mip", "lns day 2", ...).
-    pub phase: String,
+    /// What the solver is doing, or what just improved.
+    pub phase: Phase,
 }
 
 impl Progress {
@@ -48,5 +51,68 @@ impl Progress {
     pub fn gap(&self) -> Option<f64> {
         self.bound
             .map(|b| (b - self.incumbent) as f64 / (b.unsigned_abs().max(1)) as f64)
+    }
+}
+
+/// A step of the solve, as progress reports name it. `Display` and `Serialize` give the
+/// lowercase words of [`Phase::as_str`] (`"lp bound"`, `"waits lns"`, ...).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Phase {
+    /// The greedy schedule after the pins.
+    Construct,
+    /// The LP relaxation's bound arrived.
+    LpBound,
+    /// Forums: the bound from the proved per-participant floors on waits.
+    WaitFloors,
+    /// Simulated annealing.
+    Anneal,
+    /// Forums: the pattern model starts on the waits.
+    Waits,
+    /// Forums: a schedule with every participant at its floor.
+    WaitsAtFloor,
+    /// Forums: the floors proved unattainable together, which raises the bound.
+    WaitsBound,
+    /// Forums: a neighbourhood of the pattern model improved the schedule.
+    WaitsLns,
+    /// Small problems: the exact MIP over everything.
+    Mip,
+    /// Small problems: the exact MIP's bound.
+    MipBound,
+    /// Small expo problems: an exact neighbourhood improved the schedule.
+    Lns,
+    /// Rooms assigned within the room classes: the final schedule.
+    Rooms,
+}
+
+impl Phase {
+    /// The phase's name in progress lines and JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Construct => "construct",
+            Self::LpBound => "lp bound",
+            Self::WaitFloors => "wait floors",
+            Self::Anneal => "anneal",
+            Self::Waits => "waits",
+            Self::WaitsAtFloor => "waits at floor",
+            Self::WaitsBound => "waits bound",
+            Self::WaitsLns => "waits lns",
+            Self::Mip => "mip",
+            Self::MipBound => "mip bound",
+            Self::Lns => "lns",
+            Self::Rooms => "rooms",
+        }
+    }
+}
+
+impl fmt::Display for Phase {
+    /// Pads like a string, so `{:<12}` lines up progress lines.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl Serialize for Phase {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
 }

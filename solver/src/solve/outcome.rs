@@ -2,16 +2,15 @@
 
 use std::time::Instant;
 
-use serde_json::json;
-
 use crate::format::Status;
 use crate::model::Model;
 use crate::problem::{MeetingIx, Problem};
 use crate::rooms::assign_rooms;
-use crate::solution::{Schedule, Solution};
+use crate::solution::{Schedule, Solution, Stats, Unplaced};
 use crate::state::{Score, Spot, objective_of_schedule, score_schedule};
 
 use super::explain::reasons_for_unplaced;
+use super::options::Phase;
 use super::report::Reporter;
 
 /// Concrete rooms, exact objective, reasons and statistics for the best class-level
@@ -21,7 +20,7 @@ pub(super) fn finish(
     model: &Model,
     spots: &[Option<Spot>],
     report: &mut Reporter,
-    mut stats: serde_json::Value,
+    mut stats: Stats,
 ) -> Solution {
     let schedule = assign_rooms(model, spots).unwrap_or_else(|| {
         // Unreachable while the state keeps class counts; the pins alone are still valid.
@@ -34,7 +33,7 @@ pub(super) fn finish(
     });
     let score = score_schedule(problem, &schedule);
     let objective = objective_of_schedule(problem, &score);
-    report.incumbent(objective, "rooms");
+    report.incumbent(objective, Phase::Rooms);
     let bound = report.bound.filter(|&b| b >= objective);
     let status = if bound == Some(objective) {
         Status::Optimal
@@ -45,7 +44,7 @@ pub(super) fn finish(
     add_score_stats(&mut stats, &score, objective, bound, elapsed);
     Solution {
         status,
-        reasons: reasons_for_unplaced(model, &schedule),
+        reasons: reasons_for_unplaced(model, &schedule, status == Status::Optimal),
         schedule,
         objective,
         bound,
@@ -53,42 +52,57 @@ pub(super) fn finish(
     }
 }
 
-fn add_score_stats(
-    stats: &mut serde_json::Value,
-    score: &Score,
-    objective: i64,
-    bound: Option<i64>,
-    seconds: f64,
-) {
-    stats["seconds"] = json!(seconds);
-    stats["placed"] = json!(score.placed);
-    stats["placed_weight"] = json!(score.weight);
-    stats["idle_slots"] = json!(score.idle);
-    stats["gaps"] = json!(score.gaps);
-    stats["moved"] = json!(score.moved);
-    stats["gap"] = json!(bound.map(|b| (b - objective) as f64 / b.unsigned_abs().max(1) as f64));
+fn add_score_stats(stats: &mut Stats, score: &Score, objective: i64, bound: Option<i64>, seconds: f64) {
+    stats.seconds = seconds;
+    stats.placed = score.placed;
+    stats.placed_weight = score.weight;
+    stats.idle_slots = score.idle;
+    stats.gaps = score.gaps;
+    stats.moved = score.moved;
+    stats.gap = bound.map(|b| (b - objective) as f64 / b.unsigned_abs().max(1) as f64);
 }
 
-pub(super) fn infeasible(problem: &Problem, reasons: Vec<(MeetingIx, String)>, started: Instant) -> Solution {
+/// The answer when the pins contradict each other: no schedule, and each pinned meeting
+/// involved named with what it contradicts.
+pub(super) fn infeasible(
+    problem: &Problem,
+    conflicts: Vec<(MeetingIx, String)>,
+    started: Instant,
+) -> Solution {
     let schedule = Schedule::empty(problem);
     let score = score_schedule(problem, &schedule);
     let objective = objective_of_schedule(problem, &score);
-    let mut all = reasons.clone();
-    for m in 0..problem.meetings.len() {
-        if !reasons.iter().any(|(r, _)| *r == m) {
-            all.push((m, "not scheduled: the pins contradict each other".to_string()));
-        }
-    }
-    all.sort_by_key(|(m, _)| *m);
+    let conflicting_pins = conflicts
+        .iter()
+        .map(|(m, _)| problem.meetings[*m].id.clone())
+        .collect();
+    let mut reasons: Vec<(MeetingIx, Unplaced)> = (0..problem.meetings.len())
+        .filter(|m| !conflicts.iter().any(|(c, _)| c == m))
+        .map(|m| (m, Unplaced::OtherPinsContradict))
+        .collect();
+    reasons.extend(
+        conflicts
+            .into_iter()
+            .map(|(m, detail)| (m, Unplaced::PinContradicts { detail })),
+    );
+    reasons.sort_by_key(|(m, _)| *m);
+    let mut stats = Stats {
+        conflicting_pins,
+        ..Stats::default()
+    };
+    add_score_stats(
+        &mut stats,
+        &score,
+        objective,
+        None,
+        started.elapsed().as_secs_f64(),
+    );
     Solution {
         status: Status::Infeasible,
         schedule,
         objective,
         bound: None,
-        reasons: all,
-        stats: json!({
-            "seconds": started.elapsed().as_secs_f64(),
-            "conflicting_pins": reasons.iter().map(|(m, _)| problem.meetings[*m].id.clone()).collect::<Vec<_>>(),
-        }),
+        reasons,
+        stats,
     }
 }

@@ -2,7 +2,7 @@
 
 use std::time::Instant;
 
-use super::options::Progress;
+use super::options::{Phase, Progress};
 
 /// Sends progress only when something improved.
 pub(super) struct Reporter<'a> {
@@ -13,23 +13,23 @@ pub(super) struct Reporter<'a> {
 }
 
 impl Reporter<'_> {
-    pub(super) fn send(&mut self, phase: &str) {
+    pub(super) fn send(&mut self, phase: Phase) {
         (self.progress)(&Progress {
             incumbent: self.incumbent,
             bound: self.bound,
             elapsed: self.started.elapsed(),
-            phase: phase.to_string(),
+            phase,
         });
     }
 
-    pub(super) fn incumbent(&mut self, objective: i64, phase: &str) {
+    pub(super) fn incumbent(&mut self, objective: i64, phase: Phase) {
         if objective > self.incumbent {
             self.incumbent = objective;
             self.send(phase);
         }
     }
 
-    pub(super) fn bound(&mut self, bound: i64, phase: &str) {
+    pub(super) fn bound(&mut self, bound: i64, phase: Phase) {
         if self.bound.is_none_or(|b| bound < b) {
             self.bound = Some(bound);
             self.send(phase);

@@ -8,6 +8,7 @@ use super::*;
 use crate::check::{check, evaluate};
 use crate::format::Status;
 use crate::problem::MeetingIx;
+use crate::solution::Unplaced;
 use crate::state::{objective_of_schedule, score_schedule};
 
 fn options(seconds: f64) -> SolveOptions {
@@ -69,7 +70,7 @@ fn pub_tiny_beats_greedy_and_is_consistent() {
     let mut reports = Vec::new();
     let solution = solve(&problem, &options(4.0), &mut |p| reports.push(p.clone()));
     assert_consistent(&problem, &solution);
-    let greedy = solution.stats["greedy_objective"].as_i64().unwrap();
+    let greedy = solution.stats.greedy_objective.unwrap();
     assert!(
         solution.objective >= greedy,
         "{} < greedy {greedy}",
@@ -77,7 +78,7 @@ fn pub_tiny_beats_greedy_and_is_consistent() {
     );
     // The reference LP bound of pub-tiny is 3,390.
     assert!(solution.bound.is_some_and(|b| b <= 3390), "{:?}", solution.bound);
-    assert!(reports.iter().any(|r| r.phase == "construct"));
+    assert!(reports.iter().any(|r| r.phase == Phase::Construct));
     assert!(reports.windows(2).all(|w| w[0].incumbent <= w[1].incumbent));
 }
 
@@ -117,10 +118,12 @@ fn small_problem_is_solved_to_proved_optimality_and_deterministically() {
         .collect();
     assert_eq!(city_meetings, vec![&5]);
     assert!(
-        first
-            .reasons
-            .iter()
-            .any(|(m, r)| *m == 4 && r.contains("city is full")),
+        first.reasons.iter().any(|(m, r)| *m == 4
+            && *r
+                == Unplaced::ParticipantFull {
+                    participant: "city".into(),
+                    max_meetings: 1
+                }),
         "{:?}",
         first.reasons
     );
@@ -147,10 +150,13 @@ fn impossible_meetings_get_specific_reasons() {
             .reasons
             .iter()
             .find(|(r, _)| *r == m)
-            .map(|(_, t)| t.as_str())
+            .map(|(_, t)| t.to_string())
     };
-    assert_eq!(reason(0), Some("no room seats 7 with video"));
-    assert_eq!(reason(1), Some("acme and uni have no common free slot"));
+    assert_eq!(reason(0).as_deref(), Some("no room seats 7 with video"));
+    assert_eq!(
+        reason(1).as_deref(),
+        Some("acme and uni have no common free slot")
+    );
     assert!(solution.schedule.placements[2].is_some_and(|p| p.room == 2));
 }
 
@@ -185,11 +191,17 @@ fn contradictory_pins_are_infeasible_and_named() {
     assert_eq!(solution.schedule.placed(), 0);
     assert_eq!(solution.reasons.len(), 3);
     assert!(
-        solution.reasons[0].1.contains("m2") && solution.reasons[0].1.contains("bkk"),
+        matches!(&solution.reasons[0].1, Unplaced::PinContradicts { detail }
+            if detail.contains("m2") && detail.contains("bkk")),
         "{:?}",
         solution.reasons
     );
-    assert!(solution.reasons[1].1.contains("m1"), "{:?}", solution.reasons);
+    assert!(
+        matches!(&solution.reasons[1].1, Unplaced::PinContradicts { detail } if detail.contains("m1")),
+        "{:?}",
+        solution.reasons
+    );
+    assert_eq!(solution.reasons[2].1, Unplaced::OtherPinsContradict);
 }
 
 #[test]
