@@ -23,11 +23,18 @@ pub struct Args {
     /// Write the solution here instead of stdout.
     #[arg(long, short, value_name = "SOLUTION.json")]
     pub output: Option<PathBuf>,
-    /// Seed for the solver's randomised choices: same input and seed, same result.
+    /// Seed for the solver's randomised choices.
+    ///
+    /// The same problem, seed and --threads give the same schedule, whatever the LP
+    /// bound's speed, unless the time limit cuts work short: the annealer's main rounds
+    /// are a step count fixed by --time-limit, but its reheats and the neighbourhood
+    /// searches run until the deadline, so a run that ends there (every run not proved
+    /// optimal sooner) may give another schedule on a slower or busier machine.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
-    /// Searches side by side, one thread each (each with its own seed; the same count
-    /// gives the same result).
+    /// Search threads: forums (every meeting held, only waits to minimise) run this many
+    /// annealers, seeds seed, seed+1, ..., best wins, lowest seed on ties; other problems
+    /// run one search whatever the count. The LP bound has one more thread.
     #[arg(long, default_value_t = 2)]
     pub threads: u32,
     /// No progress on stderr.

@@ -13,10 +13,10 @@ mod tests;
 
 pub use options::{Phase, Progress, SolveOptions};
 
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::time::Instant;
 
-use crate::bound::{bound_lp, solve_bound};
+use crate::bound::{Stop, bound_lp, solve_bound};
 use crate::construct::{greedy, place_pins};
 use crate::improve::Limits;
 use crate::milp::{MIP_LIMIT, placement_count, solve_mip, validated};
@@ -44,9 +44,6 @@ const WAITS_ANNEAL_SHARE: f64 = 0.8;
 /// optimum: pub-forum-1 at 30 s averaged 21.5 waits with it (seeds 0–3), and 20.2, 19.8,
 /// 20.2 and 19.8 with reheats of 240,000, 480,000, 1 and 2 million steps (seeds 0–5).
 const FORUM_REHEAT_STEPS_PER_MEETING: u64 = 2_000;
-/// Longest wait for the LP bound before annealing, as a share of the time limit: it
-/// decides whether the pattern model runs, and is quick on problems that small.
-const WAITS_BOUND_WAIT: f64 = 0.2;
 
 /// Solves `problem` within `options.time_limit`, calling `progress` whenever the best
 /// schedule or the bound improves, and at each phase change.
@@ -64,13 +61,9 @@ const WAITS_BOUND_WAIT: f64 = 0.2;
 /// It never returns an invalid schedule: at worst the one holding only the pins.
 /// Contradictory pins give [`Status::Infeasible`] with reasons naming them.
 ///
-/// Determinism: the same problem and options give the same solution. Every random
-/// choice comes from a ChaCha RNG seeded with `options.seed`, the annealing budget is a
-/// number of steps derived from the time limit, and HiGHS runs with one thread and a
-/// fixed seed. Searches that run side by side (`options.threads`) each have their own
-/// seed, and the best result wins, the lowest seed on ties, whichever finished first.
-/// The only exception is a time limit (or cancel) that stops work before its budget is
-/// spent: then how far it got depends on the machine's speed.
+/// Determinism: the same problem, seed and thread count give the same schedule, whatever
+/// the LP bound's speed, unless the time limit cuts work short; see
+/// [`SolveOptions`](SolveOptions#determinism) for exactly what is and is not guaranteed.
 ///
 /// ```
 /// use std::time::Duration;
@@ -125,182 +118,192 @@ pub fn solve(problem: &Problem, options: &SolveOptions, progress: &mut dyn FnMut
         seconds_to_first_solution: Some(first_solution.as_secs_f64()),
         ..Stats::default()
     };
-    // The bound runs on its own thread; it owns its model, so a solve that ends first
-    // (time limit, cancel) need not wait for it.
-    let lp = bound_lp(&model);
-    let lp_seconds = 0.8 * deadline.saturating_duration_since(Instant::now()).as_secs_f64();
-    let (bound_sender, bound_receiver) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = bound_sender.send(solve_bound(lp, lp_seconds));
-    });
-    let poll_bound = |report: &mut Reporter| {
-        if let Ok(Some(bound)) = bound_receiver.try_recv() {
-            report.bound(bound, Phase::LpBound);
-        }
+    // The LP bound runs on a thread of its own inside this scope: HiGHS is asked to stop
+    // when the solve ends or is cancelled, and the scope joins the thread, so it never
+    // outlives `solve`.
+    let stop_lp = &Stop {
+        finished: AtomicBool::new(false),
+        cancel: options.cancel.clone(),
     };
-    // When waits cost something and the bound leaves no room to drop a meeting, every
-    // good schedule holds everything: then the waits can be proved (`waits.rs`).
-    let with_waits = problem.penalties.idle_slot > 0 || problem.penalties.gap > 0;
-    let mut wait_floors_found = None;
-    if with_waits && placement_count(&model) <= WAITS_LIMIT {
-        let patience = options.time_limit.mul_f64(WAITS_BOUND_WAIT);
-        if let Ok(Some(bound)) = bound_receiver.recv_timeout(patience) {
-            report.bound(bound, Phase::LpBound);
-        }
-        if report
-            .bound
-            .is_some_and(|b| dropping_bound(&model).is_none_or(|dropping| b > dropping))
-            && let Some(floors) = wait_floors(&model)
-        {
-            let floor: i64 = floors.iter().map(|&f| i64::from(f)).sum();
-            stats.wait_floor = Some(floor);
-            report.bound(bound_with_waits(&model, floor), Phase::WaitFloors);
-            wait_floors_found = Some(floors);
-        }
-    }
-    let best = {
-        let exact = placement_count(&model) <= MIP_LIMIT;
-        // Small problems where waits cost something re-optimise slot windows exactly.
-        let windowed = placement_count(&model) <= WINDOW_LIMIT
-            && (problem.penalties.idle_slot > 0 || problem.penalties.gap > 0);
-        let anneal_share = if exact {
-            0.5
-        } else if wait_floors_found.is_some() {
-            WAITS_ANNEAL_SHARE
-        } else if windowed {
-            0.9
-        } else {
-            1.0
-        };
-        let anneal_deadline = started + options.time_limit.mul_f64(anneal_share);
-        let budget = (options.time_limit.as_secs_f64() * anneal_share * STEPS_PER_SECOND) as u64;
-        // Forums lean on the annealer for their schedule, and their runs vary with the
-        // seed by several gaps: one annealer per thread, the best one wins.
-        let annealers = if wait_floors_found.is_some() && !exact {
-            options.threads.max(1)
-        } else {
-            1
-        };
-        let floors = wait_floors_found.as_deref();
-        let reheat = if floors.is_some() {
-            (budget / 8).max(FORUM_REHEAT_STEPS_PER_MEETING * problem.meetings.len() as u64)
-        } else {
-            budget / 8
-        };
-        let best_so_far = AtomicI64::new(i64::MIN);
-        let runs: Vec<AnnealRun> = std::thread::scope(|scope| {
-            let helpers: Vec<_> = (1..annealers)
-                .map(|i| {
-                    let mut helper_state = state.clone();
-                    let (bound, best_so_far, cancelled) = (report.bound, &best_so_far, &cancelled);
-                    scope.spawn(move || {
-                        let limits = Limits {
-                            deadline: anneal_deadline,
-                            cancelled,
-                        };
-                        anneal(
-                            &mut helper_state,
-                            options.seed.wrapping_add(u64::from(i)),
-                            (budget, reheat),
-                            &limits,
-                            &mut |round, objective| {
-                                best_so_far.fetch_max(objective, Ordering::Relaxed);
-                                annealed_enough(problem, floors, bound, round, objective)
-                            },
-                        )
-                    })
-                })
-                .collect();
-            let limits = Limits {
-                deadline: anneal_deadline,
-                cancelled: &cancelled,
-            };
-            let main = anneal(
-                &mut state,
-                options.seed,
-                (budget, reheat),
-                &limits,
-                &mut |round, objective| {
-                    report.incumbent(objective.max(best_so_far.load(Ordering::Relaxed)), Phase::Anneal);
-                    poll_bound(&mut report);
-                    annealed_enough(problem, floors, report.bound, round, objective)
-                },
-            );
-            std::iter::once(main)
-                .chain(helpers.into_iter().filter_map(|h| h.join().ok()))
-                .collect()
+    std::thread::scope(|scope| {
+        let lp = bound_lp(&model);
+        let lp_seconds = deadline.saturating_duration_since(Instant::now()).as_secs_f64();
+        let (bound_sender, bound_receiver) = std::sync::mpsc::channel();
+        scope.spawn(move || {
+            let _ = bound_sender.send(solve_bound(lp, lp_seconds, stop_lp));
         });
-        stats.anneal_steps = runs.iter().map(|run| run.steps).sum();
-        stats.annealers = runs.len();
-        // The first (lowest seed) of the best: `max_by_key` would keep the last.
-        let winner = runs
-            .into_iter()
-            .reduce(|best, run| if run.objective > best.objective { run } else { best })
-            .expect("the main annealer always runs");
-        let (mut best, mut best_objective) = (winner.spots, winner.objective);
-        let _ = validated(&mut state, &best);
-        report.incumbent(best_objective, Phase::Anneal);
-        poll_bound(&mut report);
-        // The whole-problem MIP below models every penalty; the pattern model only waits.
-        if let Some(floors) = wait_floors_found.as_ref().filter(|_| !exact)
-            && deadline.saturating_duration_since(Instant::now()).as_secs_f64() > 0.5
-            && !cancelled()
-            && report.bound.is_none_or(|b| b > best_objective)
-            && holds_every_schedulable(&model, &best)
-        {
-            report.send(Phase::Waits);
-            (best, best_objective) = improve_waits(
-                &model,
-                &mut state,
-                floors,
-                options.threads,
-                (best, best_objective),
-                deadline,
-                &cancelled,
-                options.seed,
-                &mut report,
-                &mut stats,
-            );
-        }
-        let remaining = deadline.saturating_duration_since(Instant::now()).as_secs_f64();
-        if exact && remaining > 0.5 && !cancelled() && report.bound.is_none_or(|b| b > best_objective) {
-            report.send(Phase::Mip);
-            let result = solve_mip(&model, &best, remaining, options.seed, None);
-            stats.mip_status = Some(result.status);
-            if let Some(spots) = result.spots
-                && validated(&mut state, &spots).is_some()
-                && state.objective() > best_objective
+        let poll_bound = |report: &mut Reporter| {
+            if let Ok(Some(bound)) = bound_receiver.try_recv() {
+                report.bound(bound, Phase::LpBound);
+            }
+        };
+        // When waits cost something and the bound leaves no room to drop a meeting, every
+        // good schedule holds everything: then the waits can be proved (`waits.rs`). The LP
+        // decides it, so it is waited for (not raced): on problems this small it takes well
+        // under a second, and only the deadline or a cancel stops it sooner.
+        let with_waits = problem.penalties.idle_slot > 0 || problem.penalties.gap > 0;
+        let mut wait_floors_found = None;
+        if with_waits && placement_count(&model) <= WAITS_LIMIT {
+            if let Ok(Some(bound)) = bound_receiver.recv() {
+                report.bound(bound, Phase::LpBound);
+            }
+            if report
+                .bound
+                .is_some_and(|b| dropping_bound(&model).is_none_or(|dropping| b > dropping))
+                && let Some(floors) = wait_floors(&model)
             {
-                best_objective = state.objective();
-                best = spots;
-                report.incumbent(best_objective, Phase::Mip);
-            }
-            if let Some(bound) = result.bound {
-                report.bound(bound.max(best_objective), Phase::MipBound);
+                let floor: i64 = floors.iter().map(|&f| i64::from(f)).sum();
+                stats.wait_floor = Some(floor);
+                report.bound(bound_with_waits(&model, floor), Phase::WaitFloors);
+                wait_floors_found = Some(floors);
             }
         }
-        if windowed && !exact {
-            (best, _) = improve_windows(
-                &model,
-                &mut state,
-                (best, best_objective),
-                deadline,
-                &cancelled,
-                options.seed,
-                &mut report,
-                &poll_bound,
-                &mut stats,
-            );
-        }
-        // Wait for the bound only while time remains.
-        let remaining = deadline.saturating_duration_since(Instant::now());
-        if report.bound.is_none()
-            && !cancelled()
-            && let Ok(Some(bound)) = bound_receiver.recv_timeout(remaining)
-        {
-            report.bound(bound, Phase::LpBound);
-        }
-        best
-    };
-    finish(problem, &model, &best, &mut report, stats)
+        let best = {
+            let exact = placement_count(&model) <= MIP_LIMIT;
+            // Small problems where waits cost something re-optimise slot windows exactly.
+            let windowed = placement_count(&model) <= WINDOW_LIMIT
+                && (problem.penalties.idle_slot > 0 || problem.penalties.gap > 0);
+            let anneal_share = if exact {
+                0.5
+            } else if wait_floors_found.is_some() {
+                WAITS_ANNEAL_SHARE
+            } else if windowed {
+                0.9
+            } else {
+                1.0
+            };
+            let anneal_deadline = started + options.time_limit.mul_f64(anneal_share);
+            let budget = (options.time_limit.as_secs_f64() * anneal_share * STEPS_PER_SECOND) as u64;
+            // Forums lean on the annealer for their schedule, and their runs vary with the
+            // seed by several gaps: one annealer per thread, the best one wins.
+            let annealers = if wait_floors_found.is_some() && !exact {
+                options.threads.max(1)
+            } else {
+                1
+            };
+            let floors = wait_floors_found.as_deref();
+            let reheat = if floors.is_some() {
+                (budget / 8).max(FORUM_REHEAT_STEPS_PER_MEETING * problem.meetings.len() as u64)
+            } else {
+                budget / 8
+            };
+            let best_so_far = AtomicI64::new(i64::MIN);
+            let runs: Vec<AnnealRun> = std::thread::scope(|scope| {
+                let helpers: Vec<_> = (1..annealers)
+                    .map(|i| {
+                        let mut helper_state = state.clone();
+                        let (bound, best_so_far, cancelled) = (report.bound, &best_so_far, &cancelled);
+                        scope.spawn(move || {
+                            let limits = Limits {
+                                deadline: anneal_deadline,
+                                cancelled,
+                            };
+                            anneal(
+                                &mut helper_state,
+                                options.seed.wrapping_add(u64::from(i)),
+                                (budget, reheat),
+                                &limits,
+                                &mut |round, objective| {
+                                    best_so_far.fetch_max(objective, Ordering::Relaxed);
+                                    annealed_enough(problem, floors, bound, round, objective)
+                                },
+                            )
+                        })
+                    })
+                    .collect();
+                let limits = Limits {
+                    deadline: anneal_deadline,
+                    cancelled: &cancelled,
+                };
+                let main = anneal(
+                    &mut state,
+                    options.seed,
+                    (budget, reheat),
+                    &limits,
+                    &mut |round, objective| {
+                        report.incumbent(objective.max(best_so_far.load(Ordering::Relaxed)), Phase::Anneal);
+                        poll_bound(&mut report);
+                        annealed_enough(problem, floors, report.bound, round, objective)
+                    },
+                );
+                std::iter::once(main)
+                    .chain(helpers.into_iter().filter_map(|h| h.join().ok()))
+                    .collect()
+            });
+            stats.anneal_steps = runs.iter().map(|run| run.steps).sum();
+            stats.annealers = runs.len();
+            // The first (lowest seed) of the best: `max_by_key` would keep the last.
+            let winner = runs
+                .into_iter()
+                .reduce(|best, run| if run.objective > best.objective { run } else { best })
+                .expect("the main annealer always runs");
+            let (mut best, mut best_objective) = (winner.spots, winner.objective);
+            let _ = validated(&mut state, &best);
+            report.incumbent(best_objective, Phase::Anneal);
+            poll_bound(&mut report);
+            // The whole-problem MIP below models every penalty; the pattern model only waits.
+            if let Some(floors) = wait_floors_found.as_ref().filter(|_| !exact)
+                && deadline.saturating_duration_since(Instant::now()).as_secs_f64() > 0.5
+                && !cancelled()
+                && report.bound.is_none_or(|b| b > best_objective)
+                && holds_every_schedulable(&model, &best)
+            {
+                report.send(Phase::Waits);
+                (best, best_objective) = improve_waits(
+                    &model,
+                    &mut state,
+                    floors,
+                    options.threads,
+                    (best, best_objective),
+                    deadline,
+                    &cancelled,
+                    options.seed,
+                    &mut report,
+                    &mut stats,
+                );
+            }
+            let remaining = deadline.saturating_duration_since(Instant::now()).as_secs_f64();
+            if exact && remaining > 0.5 && !cancelled() && report.bound.is_none_or(|b| b > best_objective) {
+                report.send(Phase::Mip);
+                let result = solve_mip(&model, &best, remaining, options.seed, None);
+                stats.mip_status = Some(result.status);
+                if let Some(spots) = result.spots
+                    && validated(&mut state, &spots).is_some()
+                    && state.objective() > best_objective
+                {
+                    best_objective = state.objective();
+                    best = spots;
+                    report.incumbent(best_objective, Phase::Mip);
+                }
+                if let Some(bound) = result.bound {
+                    report.bound(bound.max(best_objective), Phase::MipBound);
+                }
+            }
+            if windowed && !exact {
+                (best, _) = improve_windows(
+                    &model,
+                    &mut state,
+                    (best, best_objective),
+                    deadline,
+                    &cancelled,
+                    options.seed,
+                    &mut report,
+                    &poll_bound,
+                    &mut stats,
+                );
+            }
+            // Wait for the bound only while time remains.
+            let remaining = deadline.saturating_duration_since(Instant::now());
+            if report.bound.is_none()
+                && !cancelled()
+                && let Ok(Some(bound)) = bound_receiver.recv_timeout(remaining)
+            {
+                report.bound(bound, Phase::LpBound);
+            }
+            best
+        };
+        // HiGHS stops at its next iteration, and the scope joins its thread.
+        stop_lp.finished.store(true, Ordering::Relaxed);
+        finish(problem, &model, &best, &mut report, stats)
+    })
 }

@@ -8,16 +8,40 @@ use std::time::Duration;
 use serde::Serialize;
 
 /// How long and how to solve.
+///
+/// # Determinism
+///
+/// The same problem, `seed` and `threads` give the same schedule, whatever the LP bound's
+/// speed, as long as the time limit does not cut the work short:
+///
+/// - every random choice comes from ChaCha RNGs seeded from `seed`, and HiGHS runs with
+///   one thread and a fixed seed;
+/// - which searches run is decided from the problem's shape and from the LP bound, which
+///   is waited for where it decides (problems with at most 20,000 placement variables
+///   where waits cost something: whether they are forums, where every meeting is held);
+///   elsewhere the LP only proves the bound and so the status, and never changes the
+///   schedule, because every search keeps only strictly better schedules;
+/// - searches side by side have seeds `seed`, `seed + 1`, ...; the best wins, the lowest
+///   seed on ties, whichever finishes first.
+///
+/// What the time limit decides: the annealer's four budgeted rounds are a number of steps
+/// fixed by `time_limit`, but the reheats after them, the neighbourhood searches and the
+/// floor tries run until the deadline, and HiGHS stops at its time limits; how many of them
+/// fit depends on the machine's speed and load. A run that ends at its deadline (all
+/// except those proved optimal sooner) may therefore give another schedule on a slower
+/// or busier machine. A cancel stops at once, with the best schedule so far.
 #[derive(Debug, Clone)]
 pub struct SolveOptions {
     /// Wall-clock budget; the best schedule found by then is returned.
     pub time_limit: Duration,
-    /// Seed for every randomised choice: same input, same options, same result.
+    /// Seed for every randomised choice (see [Determinism](#determinism)).
     pub seed: u64,
-    /// Searches run side by side, one thread each, with seeds `seed`, `seed + 1`, ...:
-    /// forums anneal and try their wait floors on this many threads (the LP bound has a
-    /// thread of its own). Results are deterministic for a given count; a different count
-    /// explores differently.
+    /// Search threads. Forums (every meeting must be held, only waits to minimise) run
+    /// this many annealers side by side, with seeds `seed`, `seed + 1`, ..., then this
+    /// many HiGHS tries at the wait floors at a time. Every other problem runs one search
+    /// thread whatever the count (its HiGHS neighbourhoods use one thread each, in turn).
+    /// The LP bound always has one more thread of its own, joined before `solve` returns.
+    /// A different count explores differently, so gives another schedule on forums.
     pub threads: u32,
     /// Set to stop early; the best schedule so far is returned.
     pub cancel: Option<Arc<AtomicBool>>,
