@@ -2,7 +2,7 @@
 //! timezone. Offsets come from the time zone database: Casablanca moves to UTC+0 during
 //! Ramadan, so the same wall-clock time has a different UTC instant on different dates.
 
-use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Timelike};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Timelike};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
@@ -12,6 +12,10 @@ use super::Invalid;
 pub const SLOT_MINUTES: std::ops::RangeInclusive<u32> = 5..=240;
 /// How many days an event may span.
 pub const MAX_DAYS: usize = 31;
+
+/// The years an event may fall in.
+const FIRST_YEAR: i32 = 2000;
+const LAST_YEAR: i32 = 2100;
 
 /// One day of the event as written by the organiser: a date and its sessions as
 /// `["HH:MM", "HH:MM"]` wall-clock pairs in the event's timezone.
@@ -97,6 +101,14 @@ impl EventSpec {
                 errors.push(format!("/days/{d}/date"), "not a date as YYYY-MM-DD");
                 continue;
             };
+            // Far from chrono's limits, so no arithmetic on a day's times can overflow.
+            if !(FIRST_YEAR..=LAST_YEAR).contains(&date.year()) {
+                errors.push(
+                    format!("/days/{d}/date"),
+                    format!("a date from {FIRST_YEAR} to {LAST_YEAR}"),
+                );
+                continue;
+            }
             if dates.last().is_some_and(|&last| date <= last) {
                 errors.push(format!("/days/{d}/date"), "days must be in order, each date once");
             }
@@ -326,5 +338,24 @@ mod tests {
         assert_eq!(spec.run_from("d1-1000", 2).map(<[_]>::len), Some(2));
         assert!(spec.run_from("d1-1030", 2).is_none());
         assert_eq!(spec.longest_session_minutes(), 60);
+    }
+
+    #[test]
+    fn dates_far_away_are_refused_not_overflowed() {
+        for date in ["+262142-12-31", "1999-12-31", "2101-01-01", "-0001-01-01"] {
+            let err = EventSpec::new(
+                "x",
+                "Africa/Casablanca",
+                20,
+                vec![day(date, &[["23:00", "23:59"]])],
+            )
+            .unwrap_err();
+            assert_eq!(
+                err.0.iter().map(|e| e.pointer.as_str()).collect::<Vec<_>>(),
+                ["/days/0/date"],
+                "{date}: {:?}",
+                err.0
+            );
+        }
     }
 }

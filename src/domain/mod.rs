@@ -54,9 +54,12 @@ impl Invalid {
 pub fn labels(items: &[String], pointer: &str, errors: &mut Invalid) -> Vec<String> {
     const MAX_ITEMS: usize = 50;
     const MAX_LEN: usize = 200;
+    // Before any per-item work: a huge list costs nothing but this answer.
     if items.len() > MAX_ITEMS {
         errors.push(pointer, format!("at most {MAX_ITEMS} items"));
+        return Vec::new();
     }
+    let mut seen = std::collections::HashSet::with_capacity(items.len());
     let mut out: Vec<String> = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
         let item = item.trim();
@@ -64,7 +67,7 @@ pub fn labels(items: &[String], pointer: &str, errors: &mut Invalid) -> Vec<Stri
             errors.push(format!("{pointer}/{i}"), "must not be empty");
         } else if item.chars().count() > MAX_LEN {
             errors.push(format!("{pointer}/{i}"), format!("at most {MAX_LEN} characters"));
-        } else if out.iter().any(|o| o == item) {
+        } else if !seen.insert(item) {
             errors.push(format!("{pointer}/{i}"), format!("{item:?} is listed twice"));
         } else {
             out.push(item.to_string());
@@ -82,4 +85,26 @@ pub fn text(value: &str, max: usize, pointer: &str, errors: &mut Invalid) -> Str
         errors.push(pointer, format!("at most {max} characters"));
     }
     value.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_oversized_list_is_one_error_and_no_per_item_work() {
+        let items: Vec<String> = (0..250_000).map(|i| format!("t{i}")).collect();
+        let mut errors = Invalid::default();
+        assert!(labels(&items, "/topics", &mut errors).is_empty());
+        assert_eq!(errors, Invalid::one("/topics", "at most 50 items"));
+    }
+
+    #[test]
+    fn duplicates_are_named_once_trimmed() {
+        let items = ["mobility", " water ", "mobility", "water", ""].map(String::from);
+        let mut errors = Invalid::default();
+        assert_eq!(labels(&items, "/topics", &mut errors), ["mobility", "water"]);
+        let pointers: Vec<&str> = errors.0.iter().map(|e| e.pointer.as_str()).collect();
+        assert_eq!(pointers, ["/topics/2", "/topics/3", "/topics/4"]);
+    }
 }

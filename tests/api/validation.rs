@@ -73,6 +73,11 @@ async fn validation(backend: Backend) {
             json!({"days": day("2027-02-30", json!([["10:00", "11:00"]]))}),
             "/days/0/date",
         ),
+        (
+            // Near chrono's last date: a late session used to overflow and panic.
+            json!({"days": day("+262142-12-31", json!([["23:00", "23:59"]]))}),
+            "/days/0/date",
+        ),
         (json!({"days": day("2027-04-17", json!([]))}), "/days/0/sessions"),
         (
             json!({"days": day("2027-04-17", json!([["11:00", "10:00"]]))}),
