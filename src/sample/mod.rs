@@ -11,7 +11,6 @@
 //! asked for far more meetings than they can hold.
 
 mod catalog;
-pub mod greedy;
 
 use std::collections::HashSet;
 

@@ -211,7 +211,7 @@ impl From<&rendezvous_solver::CheckReport> for ScheduleMetrics {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sample::{Expo, SampleSpec};
+    use rendezvous::sample::{Expo, SampleSpec};
 
     fn problem(meetings: &str, rooms: &str, participants: &str) -> Problem {
         let text = format!(
