@@ -215,8 +215,8 @@ fn generate_instance(preset: &str, work_dir: &Path) -> anyhow::Result<Instance> 
         spec.participants, spec.meetings, spec.tables, spec.seed
     );
     let doc = Expo::generate(&spec)
-        .map_err(|err| BadInput(format!("--generated {preset}: {err}")))?
-        .to_problem_doc();
+        .and_then(|expo| expo.to_problem_doc())
+        .map_err(|err| BadInput(format!("--generated {preset}: {err}")))?;
     let file = std::fs::File::create(&path).with_context(|| format!("cannot create {}", path.display()))?;
     serde_json::to_writer(std::io::BufWriter::new(file), &doc)?;
     Ok(Instance {
