@@ -31,12 +31,6 @@ enum Command {
     Check(cli::check::Args),
     /// Write a synthetic Smart City Expo problem of any size.
     Generate(cli::generate::Args),
-    /// Solve the benchmark instances and write BENCHMARKS.md.
-    Bench(cli::bench::Args),
-    /// Time the recommendations endpoint's core (index refresh, exclusions, suggest) on a generated expo.
-    BenchRecommendations(cli::bench_recommendations::Args),
-    /// Agenda reads under load (wrk): one node on SQLite, two on PostgreSQL + Redis, and a bare ceiling.
-    BenchAgenda(cli::bench_agenda::Args),
 }
 
 fn main() -> ExitCode {
@@ -48,9 +42,6 @@ fn main() -> ExitCode {
         Command::Solve(args) => cli::solve::run(args),
         Command::Check(args) => cli::check::run(args),
         Command::Generate(args) => cli::generate::run(args),
-        Command::Bench(args) => cli::bench::run(args),
-        Command::BenchRecommendations(args) => cli::bench_recommendations::run(args),
-        Command::BenchAgenda(args) => cli::bench_agenda::run(args),
     };
     match result {
         Ok(code) => code,

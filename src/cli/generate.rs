@@ -103,7 +103,7 @@ fn write<W: Write>(mut out: W, expo: Expo, args: &Args) -> anyhow::Result<()> {
     if args.expo {
         to_writer(&mut out, &expo, args.pretty)?;
     } else {
-        let doc = expo.to_problem_doc();
+        let doc = expo.to_problem_doc()?;
         drop(expo);
         to_writer(&mut out, &doc, args.pretty)?;
     }

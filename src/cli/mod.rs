@@ -2,9 +2,6 @@
 
 use std::process::ExitCode;
 
-pub mod bench;
-pub mod bench_agenda;
-pub mod bench_recommendations;
 pub mod check;
 pub mod demo;
 pub mod generate;

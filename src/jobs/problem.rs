@@ -7,9 +7,9 @@ use rendezvous_solver::format::{
     MeetingDoc, PROBLEM_FORMAT, ParticipantDoc, PenaltiesDoc, PlacementDoc, ProblemDoc, RoomDoc, SlotDoc,
 };
 
-use crate::domain::RequestStatus;
 use crate::domain::request::weight;
-use crate::store::{Store, StoreResult};
+use crate::domain::{EventSpec, RequestStatus};
+use crate::store::{Event, MeetingRequest, Participant, Room, Store, StoreResult};
 
 /// The objective's penalties, as in the public benchmark instances: each idle slot between
 /// two meetings costs 1, and moving or dropping a published meeting costs 20 (twice a
@@ -46,10 +46,31 @@ pub async fn problem_doc(store: &dyn Store, event: &str) -> StoreResult<ProblemD
                 .collect()
         })
         .unwrap_or_default();
-    Ok(ProblemDoc {
+    Ok(build_problem_doc(
+        &stored,
+        &spec,
+        rooms,
+        participants,
+        requests,
+        &current,
+    ))
+}
+
+/// The problem of an event from its records: every slot, room and participant, and every
+/// accepted request as a meeting (`current` where the published timetable has it). The
+/// sample generator builds its problems here too, so they are the service's.
+pub fn build_problem_doc(
+    event: &Event,
+    spec: &EventSpec,
+    rooms: Vec<Room>,
+    participants: Vec<Participant>,
+    requests: Vec<MeetingRequest>,
+    current: &HashMap<String, PlacementDoc>,
+) -> ProblemDoc {
+    ProblemDoc {
         format: PROBLEM_FORMAT.into(),
-        name: Some(stored.name.clone()),
-        timezone: Some(stored.timezone.clone()),
+        name: Some(event.name.clone()),
+        timezone: Some(event.timezone.clone()),
         slots: spec
             .slots()
             .iter()
@@ -82,8 +103,8 @@ pub async fn problem_doc(store: &dyn Store, event: &str) -> StoreResult<ProblemD
             .filter(|r| r.status == RequestStatus::Accepted)
             .map(|r| MeetingDoc {
                 participants: r.participants(),
-                duration: r.duration_minutes / stored.slot_minutes,
-                weight: weight(r.priority, r.duration_minutes / stored.slot_minutes),
+                duration: r.duration_minutes / event.slot_minutes,
+                weight: weight(r.priority, r.duration_minutes / event.slot_minutes),
                 features: r.features.clone(),
                 allowed_slots: None,
                 fixed: None,
@@ -92,5 +113,5 @@ pub async fn problem_doc(store: &dyn Store, event: &str) -> StoreResult<ProblemD
             })
             .collect(),
         penalties: PENALTIES,
-    })
+    }
 }

@@ -211,7 +211,7 @@ impl From<&rendezvous_solver::CheckReport> for ScheduleMetrics {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sample::{Expo, SampleSpec};
+    use rendezvous::sample::{Expo, SampleSpec};
 
     fn problem(meetings: &str, rooms: &str, participants: &str) -> Problem {
         let text = format!(
@@ -339,7 +339,8 @@ mod tests {
             SampleSpec::preset("tiny").unwrap(),
             SampleSpec::new(400, 1_800, 50, 9),
         ] {
-            let problem = Problem::try_from(Expo::generate(&spec).unwrap().to_problem_doc()).unwrap();
+            let problem =
+                Problem::try_from(Expo::generate(&spec).unwrap().to_problem_doc().unwrap()).unwrap();
             let schedule = greedy_schedule(&problem);
             assert_valid(&problem, &schedule);
             let metrics = evaluate(&problem, &schedule);

@@ -1,4 +1,4 @@
-//! `rendezvous bench-agenda`: agenda reads on the opening morning, measured with `wrk` on
+//! `rendezvous-bench agenda`: agenda reads on the opening morning, measured with `wrk` on
 //! loopback. A generated expo (the `xl` sample: 20,000 participants, 80,000 accepted
 //! meetings) is loaded, scheduled (a short solve) and published; then every participant's
 //! agenda is read with its own token, at each connection count, against:
@@ -18,12 +18,13 @@ use axum::body::Body;
 use axum::http::Request;
 use tower::ServiceExt as _;
 
-use super::BadInput;
-use super::bench_recommendations::load;
-use crate::app::{self, App};
-use crate::config::Config;
-use crate::sample::{Expo, SampleSpec};
-use crate::store::{self, RunResult, ScheduleRun};
+use rendezvous::app::{self, App};
+use rendezvous::cli::BadInput;
+use rendezvous::config::Config;
+use rendezvous::sample::{Expo, SampleSpec};
+use rendezvous::store::{self, RunResult, ScheduleRun};
+
+use crate::load::load;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -163,7 +164,7 @@ async fn bench(args: Args, spec: SampleSpec) -> anyhow::Result<ExitCode> {
 }
 
 fn tempfile_dir() -> anyhow::Result<std::path::PathBuf> {
-    let dir = std::env::temp_dir().join(crate::domain::ids::new_id("rendezvous-bench-agenda"));
+    let dir = std::env::temp_dir().join(rendezvous::domain::ids::new_id("rendezvous-bench-agenda"));
     std::fs::create_dir_all(&dir)?;
     Ok(dir)
 }
@@ -182,7 +183,7 @@ impl Deployment {
         expo: &Expo,
         solve_seconds: u64,
     ) -> anyhow::Result<Self> {
-        let organiser = crate::domain::ids::new_organiser_token();
+        let organiser = rendezvous::domain::ids::new_organiser_token();
         let config = |redis: &Option<(String, String)>| {
             let mut config = Config::new(database_url, Some(organiser.clone()));
             if let Some((url, prefix)) = redis {
@@ -244,7 +245,7 @@ impl Deployment {
 
 /// A short solve of the event, stored as a done run; returns the run id.
 async fn schedule(store: &dyn store::Store, event: &str, seconds: u64) -> anyhow::Result<String> {
-    let doc = crate::jobs::problem_doc(store, event).await?;
+    let doc = rendezvous::jobs::problem_doc(store, event).await?;
     let problem_json = serde_json::to_string(&doc)?;
     let problem = rendezvous_solver::Problem::try_from(doc).map_err(|e| anyhow::anyhow!("{e}"))?;
     let options = rendezvous_solver::SolveOptions {
@@ -257,7 +258,7 @@ async fn schedule(store: &dyn store::Store, event: &str, seconds: u64) -> anyhow
     })
     .await?;
     let doc = solution.to_doc(&problem);
-    let id = crate::domain::ids::new_id("sch");
+    let id = rendezvous::domain::ids::new_id("sch");
     store
         .create_run(&ScheduleRun::queued(
             &id,

@@ -1,4 +1,4 @@
-//! `rendezvous bench-recommendations`: latency of the recommendations endpoint's core —
+//! `rendezvous-bench recommendations`: latency of the recommendations endpoint's core —
 //! index refresh from the store, exclusions, suggest — on a generated expo loaded straight
 //! into a store (the `xl` sample: 20,000 participants, 80,000 accepted meetings). Profiles
 //! change between calls, so refreshes are part of what is timed. HTTP and JSON are not.
@@ -7,17 +7,16 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
-use chrono::Utc;
 use rand::seq::IndexedRandom as _;
 use rand::{RngCore as _, SeedableRng as _};
 use rand_chacha::ChaCha8Rng;
 
-use super::BadInput;
-use crate::domain::matchmaking::{BoostRule, BoostTarget};
-use crate::domain::{DaySpec, RequestStatus, Response};
-use crate::matchmaking::{Matchmaking, recommend};
-use crate::sample::{self, Expo, SampleSpec};
-use crate::store::{self, Event, Invitee, MeetingRequest, Participant, Room};
+use rendezvous::cli::BadInput;
+use rendezvous::matchmaking::{Matchmaking, recommend};
+use rendezvous::sample::{Expo, SampleSpec};
+use rendezvous::store;
+
+use crate::load::load;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -70,7 +69,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 }
 
 async fn bench(args: Args, spec: SampleSpec) -> anyhow::Result<ExitCode> {
-    let scratch = std::env::temp_dir().join(format!("{}.db", crate::domain::ids::new_id("rendezvous-bench")));
+    let scratch = std::env::temp_dir().join(format!(
+        "{}.db",
+        rendezvous::domain::ids::new_id("rendezvous-bench")
+    ));
     let url = args
         .database_url
         .clone()
@@ -157,127 +159,4 @@ async fn bench_on(args: &Args, spec: SampleSpec, url: &str) -> anyhow::Result<Ex
         ms(cpu) / args.calls.max(1) as f64,
     );
     Ok(ExitCode::SUCCESS)
-}
-
-/// Writes the sample into the store as the API would have; returns the event id and each
-/// participant's id and bearer token.
-pub(crate) async fn load(
-    store: &dyn store::Store,
-    expo: &Expo,
-) -> anyhow::Result<(String, Vec<(String, String)>)> {
-    let event = crate::domain::ids::new_id("evt");
-    let days = expo
-        .days
-        .iter()
-        .map(|d| DaySpec {
-            date: d.date.format("%Y-%m-%d").to_string(),
-            sessions: d
-                .sessions
-                .iter()
-                .map(|(a, b)| [a.format("%H:%M").to_string(), b.format("%H:%M").to_string()])
-                .collect(),
-        })
-        .collect();
-    store
-        .create_event(&Event {
-            id: event.clone(),
-            name: expo.name.clone(),
-            timezone: expo.timezone.clone(),
-            slot_minutes: expo.slot_minutes,
-            days,
-            timetable_version: None,
-            created_at: Utc::now(),
-        })
-        .await?;
-    for room in &expo.rooms {
-        store
-            .create_room(&Room {
-                id: room.id.clone(),
-                event_id: event.clone(),
-                name: room.name.clone(),
-                capacity: room.capacity,
-                features: room.features.clone(),
-                unavailable: room.unavailable.clone(),
-            })
-            .await?;
-    }
-    let tokens: Vec<(String, String)> = expo
-        .participants
-        .iter()
-        .map(|p| (p.id.clone(), crate::domain::ids::new_participant_token()))
-        .collect();
-    let participants: Vec<(Participant, String)> = expo
-        .participants
-        .iter()
-        .zip(&tokens)
-        .map(|(p, (_, token))| {
-            let participant = Participant {
-                id: p.id.clone(),
-                event_id: event.clone(),
-                name: p.name.clone(),
-                kind: p.kind,
-                organization: Some(p.organization.clone()),
-                city: Some(p.city.clone()),
-                country: Some(p.country.clone()),
-                size: p.size,
-                languages: p.languages.clone(),
-                topics: p.topics.clone(),
-                offers: p.offers.clone(),
-                seeks: p.seeks.clone(),
-                max_meetings: p.max_meetings,
-                unavailable: p.unavailable.clone(),
-            };
-            (participant, crate::domain::ids::hash_token(token))
-        })
-        .collect();
-    for chunk in participants.chunks(2_000) {
-        store.create_participants(chunk).await?;
-    }
-    let now = Utc::now();
-    let requests: Vec<MeetingRequest> = expo
-        .requests
-        .iter()
-        .map(|r| {
-            let (status, answer) = match r.status {
-                sample::RequestStatus::Pending => (RequestStatus::Pending, Response::Pending),
-                sample::RequestStatus::Accepted => (RequestStatus::Accepted, Response::Accepted),
-                sample::RequestStatus::Declined => (RequestStatus::Declined, Response::Declined),
-                sample::RequestStatus::Withdrawn => (RequestStatus::Withdrawn, Response::Pending),
-            };
-            MeetingRequest {
-                id: format!("{event}-{}", r.id),
-                event_id: event.clone(),
-                requester: r.requester.clone(),
-                invitees: r
-                    .with
-                    .iter()
-                    .map(|w| Invitee {
-                        participant: w.clone(),
-                        response: answer,
-                    })
-                    .collect(),
-                duration_minutes: r.duration_minutes,
-                priority: u32::from(r.priority),
-                message: r.message.clone(),
-                features: r.features.clone(),
-                status,
-                created_at: now,
-                updated_at: now,
-            }
-        })
-        .collect();
-    for chunk in requests.chunks(5_000) {
-        store.create_requests(chunk).await?;
-    }
-    // The guest of honour and the ASEAN delegations, as the organisers would set them.
-    let mut boosts = vec![BoostRule {
-        target: BoostTarget::City("Bangkok".into()),
-        factor: 1.5,
-    }];
-    boosts.extend(["TH", "VN", "ID", "MY", "PH", "SG"].map(|c| BoostRule {
-        target: BoostTarget::Country(c.into()),
-        factor: 1.2,
-    }));
-    store.set_boosts(&event, &boosts).await?;
-    Ok((event, tokens))
 }

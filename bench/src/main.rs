@@ -1,0 +1,51 @@
+//! `rendezvous-bench`: the benchmarks of rendezvous, kept out of the product binary.
+//! `cargo bench-expo <subcommand>` (an alias in `.cargo/config.toml`) builds and runs it.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod agenda;
+mod child;
+mod greedy;
+mod load;
+mod recommendations;
+mod references;
+mod report;
+mod solve;
+
+#[derive(Parser)]
+#[command(
+    name = "rendezvous-bench",
+    about = "Benchmarks of rendezvous: the solver on the benchmark instances, agenda reads, recommendations"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Solve the benchmark instances with `rendezvous solve` in child processes and write BENCHMARKS.md.
+    Solve(solve::Args),
+    /// Agenda reads under load (wrk): one node on SQLite, two on PostgreSQL + Redis, and a bare ceiling.
+    Agenda(agenda::Args),
+    /// Time the recommendations endpoint's core (index refresh, exclusions, suggest) on a generated expo.
+    Recommendations(recommendations::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Solve(args) => solve::run(args),
+        Command::Agenda(args) => agenda::run(args),
+        Command::Recommendations(args) => recommendations::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            rendezvous::cli::exit_code_for(&err)
+        }
+    }
+}

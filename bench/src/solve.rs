@@ -1,0 +1,285 @@
+//! `rendezvous-bench solve`: solves the benchmark instances, each in a child process
+//! (the product's `rendezvous solve`), verifies every solution, compares with a
+//! first-come-first-served greedy run on the same machine and with the reference results of
+//! the instances' README, and writes `BENCHMARKS.md`.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::Context;
+use rendezvous_solver::{Problem, SolutionDoc};
+
+use rendezvous::cli::BadInput;
+use rendezvous::sample::{Expo, SampleSpec};
+
+use crate::child::{SolveSettings, Solver, solve_in_child};
+use crate::greedy::{ScheduleMetrics, evaluate, greedy_schedule};
+use crate::references::{DEFAULT_TIME_LIMIT, Reference, parse_reference_table};
+use crate::report::{GreedyRun, Outcome, RunInfo, SolverRun, merge_report, render_run};
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Directory of benchmark problems (`*.json`); its README.md holds the reference table.
+    #[arg(long, default_value = "../shared/instances", value_name = "DIR")]
+    pub instances: PathBuf,
+    /// Run only these instances (file names without `.json`; repeat or separate with commas).
+    #[arg(long, value_name = "NAME", value_delimiter = ',')]
+    pub only: Vec<String>,
+    /// Multiply every time limit by this (0.1 for a quick check).
+    #[arg(long, default_value_t = 1.0, value_name = "F")]
+    pub time_scale: f64,
+    /// Also solve a generated problem of this preset (`xl`: 80,000 meetings, 290 s).
+    #[arg(long, value_name = "PRESET")]
+    pub generated: Vec<String>,
+    /// Only the generated problems, not the instances directory.
+    #[arg(long)]
+    pub generated_only: bool,
+    /// The report to write; an earlier report's runs are kept below the new one.
+    #[arg(long, default_value = "BENCHMARKS.md", value_name = "FILE")]
+    pub output: PathBuf,
+    /// Keep problems, solutions and solver logs here (default: a temporary directory).
+    #[arg(long, value_name = "DIR")]
+    pub work_dir: Option<PathBuf>,
+    /// Seed passed to every `rendezvous solve`.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// Threads passed to every `rendezvous solve`.
+    #[arg(long, default_value_t = 2)]
+    pub threads: u32,
+    /// The `rendezvous` binary to run (default: the one next to this binary, built first
+    /// when run through cargo).
+    #[arg(long, env = "RENDEZVOUS_BIN", value_name = "PATH")]
+    pub rendezvous: Option<PathBuf>,
+}
+
+/// Time limit of a generated problem, in seconds before scaling. The whole-expo target
+/// is 5 minutes of wall clock for the `rendezvous solve` process, reading the 14 MB
+/// problem and writing the solution included, so its solve stops ten seconds early.
+fn generated_time_limit(preset: &str) -> f64 {
+    match preset {
+        "xl" => 290.0,
+        "l" => 120.0,
+        _ => 60.0,
+    }
+}
+
+/// A problem to solve.
+struct Instance {
+    name: String,
+    path: PathBuf,
+    limit_seconds: f64,
+    reference: Option<Reference>,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    if !(args.time_scale.is_finite() && args.time_scale > 0.0) {
+        return Err(BadInput(format!(
+            "--time-scale must be a positive number, not {}",
+            args.time_scale
+        ))
+        .into());
+    }
+    if args.threads == 0 {
+        return Err(BadInput("--threads must be at least 1".into()).into());
+    }
+    for preset in &args.generated {
+        if SampleSpec::preset(preset).is_none() {
+            return Err(BadInput(format!("--generated: unknown preset {preset:?}")).into());
+        }
+    }
+    let scratch = std::env::temp_dir().join(format!("rendezvous-bench-{}", std::process::id()));
+    let work_dir = args.work_dir.clone().unwrap_or_else(|| scratch.clone());
+    std::fs::create_dir_all(&work_dir).with_context(|| format!("cannot create {}", work_dir.display()))?;
+    let result = run_in(&args, &work_dir);
+    if args.work_dir.is_none() {
+        let _ = std::fs::remove_dir_all(&scratch);
+    }
+    result
+}
+
+fn run_in(args: &Args, work_dir: &Path) -> anyhow::Result<ExitCode> {
+    let mut instances = if args.generated_only {
+        Vec::new()
+    } else {
+        list_instances(&args.instances, &args.only)?
+    };
+    for preset in &args.generated {
+        instances.push(generate_instance(preset, work_dir)?);
+    }
+    if instances.is_empty() {
+        return Err(BadInput("no instance to run".into()).into());
+    }
+
+    let solver = Solver::locate(args.rendezvous.clone())?;
+    eprintln!(
+        "bench: solving with {} ({} profile)",
+        solver.path.display(),
+        solver.profile.as_deref().unwrap_or("unknown")
+    );
+    let started = chrono::Utc::now();
+    let mut outcomes = Vec::new();
+    for instance in &instances {
+        let settings = SolveSettings {
+            time_limit: instance.limit_seconds * args.time_scale,
+            seed: args.seed,
+            threads: args.threads,
+        };
+        eprintln!(
+            "bench: {} (time limit {:.1} s)",
+            instance.name, settings.time_limit
+        );
+        let outcome = run_instance(&solver, instance, settings, work_dir);
+        match &outcome.solver {
+            Ok(run) => eprintln!(
+                "bench: {}: objective {} ({} placed), {:.1} s, {}",
+                instance.name,
+                run.metrics.objective,
+                run.metrics.placed,
+                run.seconds,
+                if run.violations.is_empty() {
+                    "valid"
+                } else {
+                    "INVALID"
+                }
+            ),
+            Err(err) => eprintln!("bench: {}: failed: {err}", instance.name),
+        }
+        outcomes.push(outcome);
+    }
+
+    let info = RunInfo::collect(started, args.time_scale, solver.profile.clone());
+    let section = render_run(&info, &outcomes);
+    let previous = std::fs::read_to_string(&args.output).ok();
+    let report = merge_report(previous.as_deref(), &section);
+    std::fs::write(&args.output, report)
+        .with_context(|| format!("cannot write {}", args.output.display()))?;
+    println!("{section}");
+    eprintln!("bench: wrote {}", args.output.display());
+    Ok(if outcomes.iter().all(Outcome::ok) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+/// The `*.json` problems of `dir`, in the reference table's order, then by name.
+fn list_instances(dir: &Path, only: &[String]) -> anyhow::Result<Vec<Instance>> {
+    let entries = std::fs::read_dir(dir)
+        .map_err(|err| BadInput(format!("--instances {}: cannot read: {err}", dir.display())))?;
+    let references = std::fs::read_to_string(dir.join("README.md"))
+        .map(|text| parse_reference_table(&text))
+        .unwrap_or_default();
+    let mut instances = Vec::new();
+    for entry in entries {
+        let path = entry?.path();
+        if path.extension().and_then(|e| e.to_str()) != Some("json") {
+            continue;
+        }
+        let Some(name) = path.file_stem().map(|s| s.to_string_lossy().into_owned()) else {
+            continue;
+        };
+        if !only.is_empty() && !only.contains(&name) {
+            continue;
+        }
+        let reference = references.iter().find(|r| r.problem == name).cloned();
+        instances.push(Instance {
+            limit_seconds: reference.as_ref().map_or(DEFAULT_TIME_LIMIT, |r| r.limit_seconds),
+            name,
+            path,
+            reference,
+        });
+    }
+    for name in only {
+        if !instances.iter().any(|i| &i.name == name) {
+            return Err(BadInput(format!("--only: no instance {name:?} in {}", dir.display())).into());
+        }
+    }
+    let rank = |i: &Instance| {
+        references
+            .iter()
+            .position(|r| r.problem == i.name)
+            .unwrap_or(usize::MAX)
+    };
+    instances.sort_by(|a, b| rank(a).cmp(&rank(b)).then_with(|| a.name.cmp(&b.name)));
+    Ok(instances)
+}
+
+fn generate_instance(preset: &str, work_dir: &Path) -> anyhow::Result<Instance> {
+    let spec = SampleSpec::preset(preset)
+        .ok_or_else(|| BadInput(format!("--generated: unknown preset {preset:?}")))?;
+    let name = format!("generated-{preset}");
+    let path = work_dir.join(format!("{name}.json"));
+    eprintln!(
+        "bench: generating {name}: {} participants, {} meetings, {} tables, seed {}",
+        spec.participants, spec.meetings, spec.tables, spec.seed
+    );
+    let doc = Expo::generate(&spec)
+        .and_then(|expo| expo.to_problem_doc())
+        .map_err(|err| BadInput(format!("--generated {preset}: {err}")))?;
+    let file = std::fs::File::create(&path).with_context(|| format!("cannot create {}", path.display()))?;
+    serde_json::to_writer(std::io::BufWriter::new(file), &doc)?;
+    Ok(Instance {
+        name,
+        path,
+        limit_seconds: generated_time_limit(preset),
+        reference: None,
+    })
+}
+
+fn run_instance(solver: &Solver, instance: &Instance, settings: SolveSettings, work_dir: &Path) -> Outcome {
+    let mut outcome = Outcome {
+        name: instance.name.clone(),
+        settings,
+        meetings: 0,
+        reference: instance.reference.clone(),
+        greedy: None,
+        solver: Err(String::new()),
+    };
+    let problem = match std::fs::read_to_string(&instance.path)
+        .map_err(|err| format!("cannot read {}: {err}", instance.path.display()))
+        .and_then(|text| Problem::from_json(&text).map_err(|err| format!("bad problem: {err}")))
+    {
+        Ok(problem) => problem,
+        Err(err) => {
+            outcome.solver = Err(err);
+            return outcome;
+        }
+    };
+    outcome.meetings = problem.meetings.len();
+
+    let clock = Instant::now();
+    let schedule = greedy_schedule(&problem);
+    outcome.greedy = Some(GreedyRun {
+        metrics: evaluate(&problem, &schedule),
+        seconds: clock.elapsed().as_secs_f64(),
+    });
+
+    let solution_path = work_dir.join(format!("{}.solution.json", instance.name));
+    let log_path = work_dir.join(format!("{}.solve.log", instance.name));
+    outcome.solver =
+        solve_in_child(solver, &instance.path, settings, &solution_path, &log_path).and_then(|child| {
+            let text = std::fs::read_to_string(&solution_path)
+                .map_err(|err| format!("cannot read the solution {}: {err}", solution_path.display()))?;
+            let doc: SolutionDoc = serde_json::from_str(&text)
+                .map_err(|err| format!("the solution is not rendezvous-solution/1: {err}"))?;
+            let (metrics, violations) = verify(&problem, &doc);
+            Ok(SolverRun {
+                status: doc.status,
+                claimed_objective: doc.objective,
+                bound: doc.bound,
+                metrics,
+                violations,
+                seconds: child.seconds,
+                peak_mib: child.peak_mib,
+            })
+        });
+    outcome
+}
+
+/// The solution's figures and broken rules, from the independent checker.
+fn verify(problem: &Problem, doc: &SolutionDoc) -> (ScheduleMetrics, Vec<String>) {
+    let report = rendezvous_solver::check(problem, doc);
+    let violations = report.violations.iter().map(ToString::to_string).collect();
+    (ScheduleMetrics::from(&report), violations)
+}
