@@ -1,7 +1,5 @@
 //! Test support: a random generator of small problems and a brute-force optimum.
 
-#![allow(dead_code)] // each test file uses part of it
-
 use proptest::prelude::*;
 use rendezvous_solver::format::{
     FixedDoc, MeetingDoc, PROBLEM_FORMAT, ParticipantDoc, PenaltiesDoc, PlacementDoc, ProblemDoc, RoomDoc,

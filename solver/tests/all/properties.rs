@@ -1,15 +1,13 @@
 //! Properties of the solver on random small problems, judged by the independent checker
 //! and by a brute-force optimum.
 
-mod common;
-
 use std::time::Duration;
 
 use proptest::prelude::*;
 use rendezvous_solver::format::{FixedDoc, MeetingDoc, ParticipantDoc, RoomDoc};
 use rendezvous_solver::{Problem, Solution, SolveOptions, Status, check, evaluate, solve};
 
-use common::{brute_force, problem_spec};
+use crate::common::{brute_force, problem_spec};
 
 fn solve_quickly(problem: &Problem) -> Solution {
     let options = SolveOptions {
