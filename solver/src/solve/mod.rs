@@ -59,7 +59,7 @@ const FORUM_REHEAT_STEPS_PER_MEETING: u64 = 2_000;
 /// prove optimality too.
 ///
 /// It never returns an invalid schedule: at worst the one holding only the pins.
-/// Contradictory pins give [`Status::Infeasible`] with reasons naming them.
+/// Contradictory pins give [`Status::Infeasible`](crate::Status::Infeasible) with reasons naming them.
 ///
 /// Determinism: the same problem, seed and thread count give the same schedule, whatever
 /// the LP bound's speed, unless the time limit cuts work short; see
