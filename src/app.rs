@@ -1,13 +1,11 @@
 //! The application: state, router, middleware, serving with graceful shutdown.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::middleware;
-use metrics_exporter_prometheus::PrometheusHandle;
 use tokio::net::TcpListener;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -15,39 +13,18 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use tokio::sync::watch;
 
-use crate::cluster::{Cluster, RateLimit, WriteLimits, limit_writes};
+use crate::cluster::{Cluster, RateLimit, WriteLimits};
 use crate::config::Config;
-use crate::http::{self, auth, error, idempotency, ops};
+use crate::domain::ids;
+use crate::http::{self, error, idempotency, ops};
 use crate::jobs::spawn_workers;
-use crate::store::{self, DynStore};
+use crate::state::AppState;
+use crate::store;
 
-/// Largest request body accepted, in bytes.
-pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
 /// Longest a request may take.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 /// The setting that keeps a generated organiser token's hash.
 const ORGANISER_TOKEN_SETTING: &str = "organiser_token_hash";
-
-/// What every handler can reach.
-#[derive(Clone)]
-pub struct AppState {
-    pub store: DynStore,
-    /// Queue, locks, bus, cache and rate limiter: Redis-backed or in this process.
-    pub cluster: Cluster,
-    /// SHA-256 (hex) of the organiser's token.
-    pub organiser_token_hash: Arc<str>,
-    pub metrics: PrometheusHandle,
-    /// Per-token write limits.
-    pub write_limits: WriteLimits,
-    /// Says true when the node shuts down: live streams end.
-    pub shutdown: watch::Receiver<bool>,
-    /// This node's resolved timetables, one per event.
-    pub timetables: Arc<http::timetable::ResolvedTimetables>,
-    /// Participant identities by token hash, for timetable reads.
-    pub token_identities: Arc<auth::TokenIdentities>,
-    /// This instance's per-event suggestion indexes.
-    pub matchmaking: Arc<crate::matchmaking::Matchmaking>,
-}
 
 /// A built application, ready to serve.
 pub struct App {
@@ -80,10 +57,10 @@ pub async fn build(config: &Config) -> anyhow::Result<App> {
         }
     }
     let (organiser_token_hash, generated_organiser_token) = match &config.organiser_token {
-        Some(token) if !token.trim().is_empty() => (auth::hash_token(token.trim()), None),
+        Some(token) if !token.trim().is_empty() => (ids::hash_token(token.trim()), None),
         _ => {
-            let token = auth::new_organiser_token();
-            let hash = auth::hash_token(&token);
+            let token = ids::new_organiser_token();
+            let hash = ids::hash_token(&token);
             if store.init_setting(ORGANISER_TOKEN_SETTING, &hash).await? {
                 (hash, Some(token))
             } else {
@@ -145,11 +122,11 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(middleware::from_fn_with_state(
             state.write_limits.clone(),
-            limit_writes,
+            http::limits::limit_writes,
         ))
         .merge(SwaggerUi::new("/api/v1/docs").url("/api/v1/openapi.json", openapi))
         .fallback(error::not_found)
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(DefaultBodyLimit::max(http::BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,

@@ -10,4 +10,6 @@ pub mod http;
 pub mod jobs;
 pub mod matchmaking;
 pub mod sample;
+pub mod state;
 pub mod store;
+pub mod timetable;

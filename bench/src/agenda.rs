@@ -164,7 +164,7 @@ async fn bench(args: Args, spec: SampleSpec) -> anyhow::Result<ExitCode> {
 }
 
 fn tempfile_dir() -> anyhow::Result<std::path::PathBuf> {
-    let dir = std::env::temp_dir().join(rendezvous::http::new_id("rendezvous-bench-agenda"));
+    let dir = std::env::temp_dir().join(rendezvous::domain::ids::new_id("rendezvous-bench-agenda"));
     std::fs::create_dir_all(&dir)?;
     Ok(dir)
 }
@@ -183,7 +183,7 @@ impl Deployment {
         expo: &Expo,
         solve_seconds: u64,
     ) -> anyhow::Result<Self> {
-        let organiser = rendezvous::http::auth::new_organiser_token();
+        let organiser = rendezvous::domain::ids::new_organiser_token();
         let config = |redis: &Option<(String, String)>| {
             let mut config = Config::new(database_url, Some(organiser.clone()));
             if let Some((url, prefix)) = redis {
@@ -258,7 +258,7 @@ async fn schedule(store: &dyn store::Store, event: &str, seconds: u64) -> anyhow
     })
     .await?;
     let doc = solution.to_doc(&problem);
-    let id = rendezvous::http::new_id("sch");
+    let id = rendezvous::domain::ids::new_id("sch");
     store
         .create_run(&ScheduleRun::queued(
             &id,

@@ -9,7 +9,7 @@ use rendezvous::store::{self, Participant};
 /// Writes the sample into the store as the API would have; returns the event id and each
 /// participant's id and bearer token.
 pub async fn load(store: &dyn store::Store, expo: &Expo) -> anyhow::Result<(String, Vec<(String, String)>)> {
-    let event = rendezvous::http::new_id("evt");
+    let event = rendezvous::domain::ids::new_id("evt");
     let now = Utc::now();
     store.create_event(&expo.event_record(&event, now)).await?;
     for room in expo.room_records(&event) {
@@ -18,13 +18,13 @@ pub async fn load(store: &dyn store::Store, expo: &Expo) -> anyhow::Result<(Stri
     let tokens: Vec<(String, String)> = expo
         .participants
         .iter()
-        .map(|p| (p.id.clone(), rendezvous::http::auth::new_participant_token()))
+        .map(|p| (p.id.clone(), rendezvous::domain::ids::new_participant_token()))
         .collect();
     let participants: Vec<(Participant, String)> = expo
         .participant_records(&event)
         .into_iter()
         .zip(&tokens)
-        .map(|(participant, (_, token))| (participant, rendezvous::http::auth::hash_token(token)))
+        .map(|(participant, (_, token))| (participant, rendezvous::domain::ids::hash_token(token)))
         .collect();
     for chunk in participants.chunks(2_000) {
         store.create_participants(chunk).await?;

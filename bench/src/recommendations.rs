@@ -69,7 +69,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 }
 
 async fn bench(args: Args, spec: SampleSpec) -> anyhow::Result<ExitCode> {
-    let scratch = std::env::temp_dir().join(format!("{}.db", rendezvous::http::new_id("rendezvous-bench")));
+    let scratch = std::env::temp_dir().join(format!(
+        "{}.db",
+        rendezvous::domain::ids::new_id("rendezvous-bench")
+    ));
     let url = args
         .database_url
         .clone()

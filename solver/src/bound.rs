@@ -8,6 +8,8 @@
 //! principle and much smaller.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use highs::{ColProblem, HighsModelStatus, Row, Sense};
 
@@ -27,11 +29,12 @@ pub(crate) fn bound_lp(model: &Model) -> ColProblem {
     }
 }
 
-/// A proved upper bound on the objective from [`bound_lp`], or `None` if HiGHS fails or
-/// runs out of time.
-pub(crate) fn solve_bound(lp: ColProblem, time_limit: f64) -> Option<i64> {
+/// A proved upper bound on the objective from [`bound_lp`], or `None` if HiGHS fails,
+/// runs out of time or is stopped by `stop`.
+pub(crate) fn solve_bound(lp: ColProblem, time_limit: f64, stop: &Stop) -> Option<i64> {
     let mut highs = lp.optimise(Sense::Maximise);
     highs.make_quiet();
+    interrupt::stop_when_raised(&mut highs, stop);
     highs.set_option("threads", 1);
     highs.set_option("random_seed", 0);
     highs.set_option("time_limit", time_limit.max(0.1));
@@ -42,6 +45,60 @@ pub(crate) fn solve_bound(lp: ColProblem, time_limit: f64) -> Option<i64> {
     // The LP optimum is exact up to solver tolerances; weights are integers.
     let value = solved.objective_value();
     Some((value + 1e-6 * value.abs().max(1.0)).floor() as i64)
+}
+
+/// Stops raised by the solver for a running HiGHS solve: the caller's cancel, or the solve
+/// ending (so the LP never outlives it).
+pub(crate) struct Stop {
+    pub finished: AtomicBool,
+    pub cancel: Option<Arc<AtomicBool>>,
+}
+
+impl Stop {
+    fn raised(&self) -> bool {
+        self.finished.load(Ordering::Relaxed)
+            || self.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed))
+    }
+}
+
+/// HiGHS's interrupt callbacks, the one thing the `highs` crate does not wrap: HiGHS
+/// polls them between simplex and interior-point iterations and stops when asked.
+#[allow(unsafe_code)]
+mod interrupt {
+    use std::ffi::{c_char, c_int, c_void};
+
+    use highs_sys::{
+        Highs_setCallback, Highs_startCallback, HighsCallbackDataIn, HighsCallbackDataOut,
+        kHighsCallbackIpmInterrupt, kHighsCallbackSimplexInterrupt,
+    };
+
+    use super::Stop;
+
+    unsafe extern "C" fn on_interrupt(
+        _kind: c_int,
+        _message: *const c_char,
+        _data_out: *const HighsCallbackDataOut,
+        data_in: *mut HighsCallbackDataIn,
+        user: *mut c_void,
+    ) {
+        // SAFETY: `user` is the `Stop` registered in `stop_when_raised`, which outlives
+        // every solve of that model; `data_in` is HiGHS's own, valid during the call.
+        let stop = unsafe { &*(user as *const Stop) };
+        if stop.raised() && !data_in.is_null() {
+            unsafe { (*data_in).user_interrupt = 1 };
+        }
+    }
+
+    /// Asks HiGHS to stop `model`'s solves once `stop` is raised. `stop` must outlive them.
+    pub(super) fn stop_when_raised(model: &mut highs::Model, stop: &Stop) {
+        let highs = model.as_mut_ptr();
+        // SAFETY: `highs` is a live HiGHS instance; the callback only reads `stop`.
+        unsafe {
+            Highs_setCallback(highs, Some(on_interrupt), stop as *const Stop as *mut c_void);
+            Highs_startCallback(highs, kHighsCallbackSimplexInterrupt);
+            Highs_startCallback(highs, kHighsCallbackIpmInterrupt);
+        }
+    }
 }
 
 /// Each meeting's usable classes: the union over its starts.
@@ -187,10 +244,25 @@ mod tests {
     use crate::problem::Problem;
 
     #[test]
+    fn a_cancelled_bound_stops_with_none() {
+        let problem = Problem::from_json(include_str!("../tests/data/pub-forum-1.json")).unwrap();
+        let model = Model::new(&problem);
+        let cancelled = Stop {
+            finished: AtomicBool::new(false),
+            cancel: Some(Arc::new(AtomicBool::new(true))),
+        };
+        assert_eq!(solve_bound(bound_lp(&model), 60.0, &cancelled), None);
+    }
+
+    #[test]
     fn both_relaxations_bound_pub_tiny_at_its_known_value() {
         let problem = Problem::from_json(include_str!("../tests/data/pub-tiny.json")).unwrap();
         let model = Model::new(&problem);
-        let bound = solve_bound(bound_lp(&model), 60.0).unwrap();
+        let running = Stop {
+            finished: AtomicBool::new(false),
+            cancel: None,
+        };
+        let bound = solve_bound(bound_lp(&model), 60.0, &running).unwrap();
         // The reference LP bound for pub-tiny (instances README) is 3,390.
         assert_eq!(bound, 3390);
         let lp = session_summed(&model);

@@ -4,6 +4,7 @@ use std::collections::BTreeSet;
 
 use crate::model::Never;
 use crate::problem::MeetingIx;
+use crate::solution::Unplaced;
 use crate::state::{Spot, State};
 
 /// Places every pinned meeting. On a contradiction, returns the reasons naming the pinned
@@ -21,7 +22,11 @@ pub(crate) fn place_pins(state: &mut State) -> Result<(), Vec<(MeetingIx, String
                 Some(Never::PinnedRoomUnfit) => {
                     "pinned room lacks the seats or features it needs".to_string()
                 }
-                Some(Never::NoRoom { seats, features }) => no_room_reason(*seats, features),
+                Some(Never::NoRoom { seats, features }) => Unplaced::NoRoom {
+                    seats: *seats,
+                    features: features.clone(),
+                }
+                .to_string(),
                 _ => "pinned where a participant, the room or the session does not allow it".to_string(),
             };
             reasons.push((m, format!("pin impossible: {why}")));
@@ -154,14 +159,6 @@ fn merge_notes(mut notes: Vec<(MeetingIx, String)>) -> Vec<(MeetingIx, String)> 
         }
     }
     merged
-}
-
-pub(crate) fn no_room_reason(seats: u64, features: &[String]) -> String {
-    if features.is_empty() {
-        format!("no room seats {seats}")
-    } else {
-        format!("no room seats {seats} with {}", features.join(" and "))
-    }
 }
 
 /// The best spot for an unplaced meeting right now, by objective change (earliest slot,

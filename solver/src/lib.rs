@@ -24,5 +24,5 @@ pub use problem::{
     InputError, Meeting, MeetingIx, Participant, ParticipantIx, Penalties, Pin, Placement, Problem, Room,
     RoomIx, Session, Slot, SlotIx,
 };
-pub use solution::{Schedule, Solution};
-pub use solve::{Progress, SolveOptions, solve};
+pub use solution::{Schedule, Solution, Stats, Unplaced};
+pub use solve::{Phase, Progress, SolveOptions, solve};

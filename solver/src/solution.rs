@@ -1,4 +1,9 @@
-//! What the solver returns, and its `rendezvous-solution/1` form.
+//! What the solver returns — the schedule, why meetings stay out, statistics — and its
+//! `rendezvous-solution/1` form.
+
+use std::fmt;
+
+use serde::Serialize;
 
 use crate::format::{AssignmentDoc, SOLUTION_FORMAT, SolutionDoc, Status, UnscheduledDoc};
 use crate::problem::{MeetingIx, Placement, Problem};
@@ -33,9 +38,9 @@ pub struct Solution {
     /// A proved upper bound on any schedule's objective, when one is known.
     pub bound: Option<i64>,
     /// Why each unplaced meeting is not held, in meeting order.
-    pub reasons: Vec<(MeetingIx, String)>,
+    pub reasons: Vec<(MeetingIx, Unplaced)>,
     /// Timings and statistics, written under `stats`.
-    pub stats: serde_json::Value,
+    pub stats: Stats,
 }
 
 impl Solution {
@@ -59,7 +64,7 @@ impl Solution {
             .iter()
             .map(|(m, reason)| UnscheduledDoc {
                 meeting: problem.meetings[*m].id.clone(),
-                reason: reason.clone(),
+                reason: reason.to_string(),
             })
             .collect();
         // Every meeting appears exactly once: give any unplaced meeting without a reason one.
@@ -67,7 +72,7 @@ impl Solution {
             if p.is_none() && !self.reasons.iter().any(|(r, _)| *r == m) {
                 unscheduled.push(UnscheduledDoc {
                     meeting: problem.meetings[m].id.clone(),
-                    reason: "not held in the best schedule found".into(),
+                    reason: Unplaced::Unproved.to_string(),
                 });
             }
         }
@@ -78,7 +83,137 @@ impl Solution {
             bound: self.bound,
             assignments,
             unscheduled,
-            stats: Some(self.stats.clone()),
+            stats: serde_json::to_value(&self.stats).ok(),
         }
     }
+}
+
+/// Why a meeting is not in the schedule. `Display` gives the `reason` string of the
+/// solution document (the format leaves its wording free; these name the ids involved).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unplaced {
+    /// No room has the seats and features it needs.
+    NoRoom { seats: u64, features: Vec<String> },
+    /// Its participants share no slot where all are available (and it is allowed).
+    NoCommonSlot { participants: Vec<String> },
+    /// Fitting rooms exist, but none is available while all its participants are.
+    NoRoomWhenFree { participants: Vec<String> },
+    /// Its pin names a slot or room it cannot be held at.
+    PinCannotBeHonoured,
+    /// A participant already holds its `max_meetings` in this schedule.
+    ParticipantFull { participant: String, max_meetings: u32 },
+    /// Every slot where its participants are all free is taken by their other meetings.
+    SlotsTaken { participants: Vec<String> },
+    /// It still fits somewhere, and the schedule is proved optimal: holding it would
+    /// cost more than it is worth.
+    NotWorthIt,
+    /// It still fits somewhere, but the schedule is not proved optimal: a better one
+    /// might hold it.
+    Unproved,
+    /// The problem is infeasible and this meeting's pin is among the contradictory ones;
+    /// `detail` names the others and the rule.
+    PinContradicts { detail: String },
+    /// The problem is infeasible because other meetings' pins contradict each other.
+    OtherPinsContradict,
+}
+
+impl fmt::Display for Unplaced {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::NoRoom { seats, features } if features.is_empty() => write!(f, "no room seats {seats}"),
+            Self::NoRoom { seats, features } => {
+                write!(f, "no room seats {seats} with {}", features.join(" and "))
+            }
+            Self::NoCommonSlot { participants } => {
+                write!(f, "{} have no common free slot", Names(participants))
+            }
+            Self::NoRoomWhenFree { participants } => write!(
+                f,
+                "no fitting room is available while {} are all free",
+                Names(participants)
+            ),
+            Self::PinCannotBeHonoured => f.write_str("its pin cannot be honoured"),
+            Self::ParticipantFull {
+                participant,
+                max_meetings,
+            } => write!(f, "not held: {participant} is full (max_meetings {max_meetings})"),
+            Self::SlotsTaken { participants } => write!(
+                f,
+                "not held: every common free slot of {} is taken",
+                Names(participants)
+            ),
+            Self::NotWorthIt => {
+                f.write_str("not held: where it still fits, holding it would cost more than it is worth")
+            }
+            Self::Unproved => f.write_str(
+                "not held in the best schedule found; it still fits somewhere, and the schedule \
+                 is not proved optimal",
+            ),
+            Self::PinContradicts { detail } => f.write_str(detail),
+            Self::OtherPinsContradict => f.write_str("not scheduled: the pins contradict each other"),
+        }
+    }
+}
+
+/// `a`, `a and b`, `a, b and c`.
+struct Names<'a>(&'a [String]);
+
+impl fmt::Display for Names<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0.split_last() {
+            Some((last, rest)) if !rest.is_empty() => write!(f, "{} and {last}", rest.join(", ")),
+            _ => f.write_str(&self.0.join("")),
+        }
+    }
+}
+
+/// What the solver did and what it reached, written under `stats` in the solution
+/// document (fields that do not apply to a run are left out).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Stats {
+    /// Wall-clock seconds of the solve.
+    pub seconds: f64,
+    /// Seconds until the first valid schedule (the greedy one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seconds_to_first_solution: Option<f64>,
+    /// Objective of the greedy schedule the search started from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub greedy_objective: Option<i64>,
+    /// Meetings held, their weight, idle slots, gaps (waits) and moved meetings.
+    pub placed: i64,
+    pub placed_weight: i64,
+    pub idle_slots: i64,
+    pub gaps: i64,
+    pub moved: i64,
+    /// `(bound − objective) / bound`, when a bound is known.
+    pub gap: Option<f64>,
+    /// Annealing steps over all annealers, and how many annealers ran.
+    pub anneal_steps: u64,
+    pub annealers: usize,
+    /// Forums: the sum of the proved per-participant floors on waits.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub wait_floor: Option<i64>,
+    /// Forums: whether a schedule with every participant at its floor was found
+    /// (`false`: proved impossible; absent: undecided or not tried).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waits_floor_attained: Option<bool>,
+    /// Forums: the proved fewest waits, when it is above the floors.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waits_proved_min: Option<i64>,
+    /// Forums: neighbourhoods of the pattern model solved, and how many improved.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waits_neighbourhoods: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waits_improved: Option<u64>,
+    /// Small problems: how HiGHS ended the exact MIP over everything.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mip_status: Option<String>,
+    /// Small expo problems: neighbourhoods re-optimised exactly, and how many improved.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lns_windows: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lns_improved: Option<u64>,
+    /// Infeasible problems: the pinned meetings that contradict each other.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub conflicting_pins: Vec<String>,
 }

@@ -411,7 +411,7 @@ mod tests {
         };
         let first = solve(&problem, &options, &mut |_| {});
         assert!(check(&problem, &first.to_doc(&problem)).is_valid());
-        assert_eq!(first.stats["annealers"], 3, "{:?}", first.stats);
+        assert_eq!(first.stats.annealers, 3, "{:?}", first.stats);
         assert_eq!(first.schedule.placed(), problem.meetings.len());
         assert_eq!(first.status, Status::Optimal, "{:?}", first.stats);
         let again = solve(&problem, &options, &mut |_| {});

@@ -1,5 +1,5 @@
 //! The examples of `spec/solver-format.md`, as tests (the dangling slot id of the problem
-//! example is tested in `problem.rs`; the idle/gap examples in `check.rs`).
+//! example is tested in `problem.rs`; the idle/gap examples in `check/tests/objective.rs`).
 
 use rendezvous_solver::{Placement, Problem, Schedule, Status, check, evaluate, parse_solution};
 

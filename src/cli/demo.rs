@@ -95,7 +95,7 @@ async fn demo(args: Args) -> anyhow::Result<()> {
     let organiser = std::env::var("RENDEZVOUS_ORGANISER_TOKEN")
         .ok()
         .filter(|t| !t.trim().is_empty())
-        .unwrap_or_else(crate::http::auth::new_organiser_token);
+        .unwrap_or_else(crate::domain::ids::new_organiser_token);
     let mut config = Config::new(
         format!("sqlite://{}?mode=rwc", args.database.display()),
         Some(organiser.clone()),

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use rendezvous_solver::{Problem, Progress, Solution, SolveOptions, Status};
+use rendezvous_solver::{Problem, Progress, Solution, SolutionDoc, SolveOptions, Status};
 
 use super::BadInput;
 
@@ -23,11 +23,18 @@ pub struct Args {
     /// Write the solution here instead of stdout.
     #[arg(long, short, value_name = "SOLUTION.json")]
     pub output: Option<PathBuf>,
-    /// Seed for the solver's randomised choices: same input and seed, same result.
+    /// Seed for the solver's randomised choices.
+    ///
+    /// The same problem, seed and --threads give the same schedule, whatever the LP
+    /// bound's speed, unless the time limit cuts work short: the annealer's main rounds
+    /// are a step count fixed by --time-limit, but its reheats and the neighbourhood
+    /// searches run until the deadline, so a run that ends there (every run not proved
+    /// optimal sooner) may give another schedule on a slower or busier machine.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
-    /// Searches side by side, one thread each (each with its own seed; the same count
-    /// gives the same result).
+    /// Search threads: forums (every meeting held, only waits to minimise) run this many
+    /// annealers, seeds seed, seed+1, ..., best wins, lowest seed on ties; other problems
+    /// run one search whatever the count. The LP bound has one more thread.
     #[arg(long, default_value_t = 2)]
     pub threads: u32,
     /// No progress on stderr.
@@ -65,11 +72,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         cancel: Some(cancel),
     };
     let mut reporter = Reporter::new(args.quiet);
-    let mut solution = rendezvous_solver::solve(&problem, &options, &mut |p| reporter.update(p));
+    let solution = rendezvous_solver::solve(&problem, &options, &mut |p| reporter.update(p));
     reporter.finish(&problem, &solution, started.elapsed());
 
-    add_run_stats(&mut solution, started.elapsed());
-    let mut text = serde_json::to_string_pretty(&solution.to_doc(&problem))?;
+    let mut doc = solution.to_doc(&problem);
+    add_run_stats(&mut doc, started.elapsed());
+    let mut text = serde_json::to_string_pretty(&doc)?;
     text.push('\n');
     match &args.output {
         Some(path) => {
@@ -195,17 +203,11 @@ fn summary_line(problem: &Problem, solution: &Solution, elapsed: Duration) -> St
 }
 
 /// Adds the run's wall time and peak memory to the solver's own statistics.
-fn add_run_stats(solution: &mut Solution, elapsed: Duration) {
-    if !solution.stats.is_object() {
-        let solver = std::mem::take(&mut solution.stats);
-        solution.stats = serde_json::json!({});
-        if !solver.is_null() {
-            solution.stats["solver"] = solver;
-        }
-    }
-    solution.stats["seconds"] = serde_json::json!((elapsed.as_secs_f64() * 1000.0).round() / 1000.0);
+fn add_run_stats(doc: &mut SolutionDoc, elapsed: Duration) {
+    let stats = doc.stats.get_or_insert_with(|| serde_json::json!({}));
+    stats["seconds"] = serde_json::json!((elapsed.as_secs_f64() * 1000.0).round() / 1000.0);
     if let Some(mib) = peak_rss_mib() {
-        solution.stats["peak_rss_mib"] = serde_json::json!(mib);
+        stats["peak_rss_mib"] = serde_json::json!(mib);
     }
 }
 
@@ -225,6 +227,8 @@ fn peak_rss_mib() -> Option<f64> {
 
 #[cfg(test)]
 mod tests {
+    use rendezvous_solver::Phase;
+
     use super::*;
 
     #[test]
@@ -239,7 +243,7 @@ mod tests {
             incumbent: 90,
             bound: Some(100),
             elapsed: Duration::from_millis(1500),
-            phase: "mip".into(),
+            phase: Phase::Mip,
         });
         assert!(line.contains("10.00 %"), "{line}");
         assert!(line.contains("incumbent        90"), "{line}");
@@ -247,7 +251,7 @@ mod tests {
             incumbent: 5,
             bound: None,
             elapsed: Duration::ZERO,
-            phase: "construct".into(),
+            phase: Phase::Construct,
         });
         assert!(line.contains("bound         -"), "{line}");
     }

@@ -26,8 +26,7 @@ pub use keepalive::{RunGuard, StopReason};
 pub use lease::{EventLease, EventLock, FencingToken, InProcessEventLock, RedisEventLock};
 pub use queue::{InProcessQueue, JobLease, JobQueue, RedisQueue, SolveJob};
 pub use ratelimit::{
-    InProcessRateLimiter, RateDecision, RateLimit, RateLimiter, RedisRateLimiter, WriteLimits, limit_writes,
-    token_key, too_many_requests,
+    InProcessRateLimiter, RateDecision, RateLimit, RateLimiter, RedisRateLimiter, WriteLimits, token_key,
 };
 
 use redis_conn::RedisConn;

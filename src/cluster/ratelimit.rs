@@ -12,10 +12,6 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use async_trait::async_trait;
-use axum::extract::{Request, State};
-use axum::http::{HeaderValue, Method, StatusCode, header};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
 use redis::Script;
 use sha2::{Digest, Sha256};
 use tokio::time::Instant;
@@ -174,31 +170,10 @@ impl RateLimiter for InProcessRateLimiter {
 }
 
 // ---------------------------------------------------------------------------------------------
-// HTTP
+// Write limits
 // ---------------------------------------------------------------------------------------------
 
-/// The 429 answer: `application/problem+json` with `Retry-After` in whole seconds (rounded
-/// up, at least 1).
-pub fn too_many_requests(retry_after: Duration) -> Response {
-    let seconds = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
-    let seconds = seconds.max(1);
-    let body = serde_json::json!({
-        "type": "about:blank",
-        "title": "Too Many Requests",
-        "status": 429,
-        "detail": format!("rate limit exceeded; retry in {seconds} s"),
-    });
-    let mut response = (StatusCode::TOO_MANY_REQUESTS, body.to_string()).into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/problem+json"),
-    );
-    headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
-    response
-}
-
-/// The limits [`limit_writes`] applies, per bearer token.
+/// The write limits per bearer token (applied by the HTTP layer).
 #[derive(Clone)]
 pub struct WriteLimits {
     /// Shared with the rest of the node.
@@ -225,73 +200,6 @@ impl WriteLimits {
 }
 
 /// The rate-limit key of a bearer token: a hash, so tokens never reach Redis.
-fn request_token_key(request: &Request) -> Option<String> {
-    let value = request.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
-    let token = value
-        .strip_prefix("Bearer ")
-        .or_else(|| value.strip_prefix("bearer "))?
-        .trim();
-    (!token.is_empty()).then(|| token_key(token))
-}
-
-/// The rate-limit key of a bearer token.
 pub fn token_key(token: &str) -> String {
     hex::encode(&Sha256::digest(token.as_bytes())[..16])
-}
-
-/// Axum middleware: `axum::middleware::from_fn_with_state(limits, limit_writes)`. Reads and
-/// requests without a bearer token pass untouched (authentication answers those).
-pub async fn limit_writes(State(limits): State<WriteLimits>, request: Request, next: Next) -> Response {
-    let is_write = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    let Some(key) = is_write.then(|| request_token_key(&request)).flatten() else {
-        return next.run(request).await;
-    };
-    if limits.exempt.as_deref() == Some(key.as_str()) {
-        return next.run(request).await;
-    }
-    if let RateDecision::Denied { retry_after } = limits.limiter.check("writes", &key, limits.writes).await {
-        return too_many_requests(retry_after);
-    }
-    let creates_meeting_request = *request.method() == Method::POST
-        && request.uri().path().trim_end_matches('/').ends_with("/requests");
-    if creates_meeting_request
-        && let RateDecision::Denied { retry_after } = limits
-            .limiter
-            .check("meeting_requests", &key, limits.meeting_requests)
-            .await
-    {
-        return too_many_requests(retry_after);
-    }
-    next.run(request).await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[tokio::test]
-    async fn problem_json_with_retry_after_rounded_up() {
-        let response = too_many_requests(Duration::from_millis(1500));
-        assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
-        assert_eq!(response.headers()[header::RETRY_AFTER], "2");
-        assert_eq!(
-            response.headers()[header::CONTENT_TYPE],
-            "application/problem+json"
-        );
-        let body = axum::body::to_bytes(response.into_body(), 4096)
-            .await
-            .expect("body");
-        let problem: serde_json::Value = serde_json::from_slice(&body).expect("json");
-        assert_eq!(problem["status"], 429);
-        assert_eq!(problem["title"], "Too Many Requests");
-        assert!(
-            problem["detail"]
-                .as_str()
-                .is_some_and(|detail| detail.contains("2 s"))
-        );
-        assert_eq!(
-            too_many_requests(Duration::from_millis(10)).headers()[header::RETRY_AFTER],
-            "1"
-        );
-    }
 }

@@ -3,8 +3,10 @@
 //! once, at the edge (`TryFrom<Dto>` in `http`), so the rest of the code can trust them.
 
 pub mod event;
+pub mod ids;
 pub mod matchmaking;
 pub mod participant;
+pub mod registrations_csv;
 pub mod request;
 
 pub use event::{DaySpec, EventSpec, SlotTime};

@@ -3,45 +3,13 @@
 //! registration and only their SHA-256 is stored.
 
 use axum::extract::FromRequestParts;
-use axum::http::header;
 use axum::http::request::Parts;
-use base64::Engine as _;
-use rand::RngCore as _;
-use sha2::{Digest, Sha256};
+use axum::http::{HeaderMap, header};
 
 use super::error::ApiError;
-use crate::app::AppState;
+use crate::domain::ids::hash_token;
+use crate::state::AppState;
 use crate::store::Participant;
-
-/// Prefix of participant tokens, so a leaked one is recognisable.
-const PARTICIPANT_PREFIX: &str = "rdvp_";
-/// Prefix of generated organiser tokens.
-const ORGANISER_PREFIX: &str = "rdvo_";
-
-/// A new random token with the given prefix (256 bits).
-fn new_token(prefix: &str) -> String {
-    let mut bytes = [0u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    format!(
-        "{prefix}{}",
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-    )
-}
-
-/// A new participant token.
-pub fn new_participant_token() -> String {
-    new_token(PARTICIPANT_PREFIX)
-}
-
-/// A new organiser token.
-pub fn new_organiser_token() -> String {
-    new_token(ORGANISER_PREFIX)
-}
-
-/// The stored form of a token: hex SHA-256.
-pub fn hash_token(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
-}
 
 /// Who is calling.
 #[derive(Debug, Clone)]
@@ -136,9 +104,16 @@ impl Caller {
 
 /// Reads the bearer token, if any.
 pub fn bearer(parts: &Parts) -> Option<&str> {
-    let value = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    bearer_token(&parts.headers)
+}
+
+/// The bearer token of `Authorization: Bearer <token>`; the scheme is case-insensitive
+/// (RFC 9110 §11.1). The one parser for authentication and rate limits alike.
+pub fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
-    scheme.eq_ignore_ascii_case("bearer").then_some(token.trim())
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
 }
 
 /// Resolves a token to a caller.
@@ -168,7 +143,7 @@ impl FromRequestParts<AppState> for Caller {
 }
 
 /// A reader of the published timetable: who, without the profile. Resolved through
-/// [`TokenIdentities`], this node's memory of token hashes, so that the opening-morning rush
+/// [`TokenIdentities`](crate::state::TokenIdentities), this node's memory of token hashes, so that the opening-morning rush
 /// of agenda reads does not query the database once per request: a participant's token and
 /// event never change and participants are never deleted, so a remembered identity stays
 /// right.
@@ -185,36 +160,6 @@ impl Reader {
             Reader::Organiser => Identity::Organiser,
             Reader::Participant { event, id } => Identity::Participant { event, id },
         }
-    }
-}
-
-/// Participant identities by token hash, remembered by this node.
-#[derive(Default)]
-pub struct TokenIdentities {
-    known: std::sync::RwLock<std::collections::HashMap<String, (String, String)>>,
-}
-
-/// Identities remembered before the memory starts over (bounds it to some tens of MB).
-const MAX_REMEMBERED_TOKENS: usize = 200_000;
-
-impl TokenIdentities {
-    fn get(&self, hash: &str) -> Option<(String, String)> {
-        self.known
-            .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .get(hash)
-            .cloned()
-    }
-
-    fn remember(&self, hash: String, identity: (String, String)) {
-        let mut known = self
-            .known
-            .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if known.len() >= MAX_REMEMBERED_TOKENS {
-            known.clear();
-        }
-        known.insert(hash, identity);
     }
 }
 

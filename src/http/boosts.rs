@@ -9,9 +9,9 @@ use utoipa_axum::routes;
 use super::auth::Caller;
 use super::error::{ApiResult, Problem};
 use super::json::Json;
-use crate::app::AppState;
 use crate::domain::matchmaking::{BoostRule, BoostTarget, MAX_BOOSTS, MAX_FACTOR};
 use crate::domain::{Invalid, ParticipantKind};
+use crate::state::AppState;
 
 /// What a boost applies to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]

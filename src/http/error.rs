@@ -73,6 +73,9 @@ pub enum ApiError {
     /// 415.
     #[error("{0}")]
     UnsupportedMediaType(String),
+    /// 429: over a rate limit; retry after the given time.
+    #[error("rate limit exceeded")]
+    TooManyRequests(std::time::Duration),
     /// 503: a dependency is down.
     #[error("{0}")]
     Unavailable(String),
@@ -133,6 +136,7 @@ fn slug(status: StatusCode) -> &'static str {
         409 => "conflict",
         413 => "payload-too-large",
         415 => "unsupported-media-type",
+        429 => "rate-limited",
         422 => "validation",
         408 | 504 => "timeout",
         503 => "unavailable",
@@ -183,6 +187,16 @@ impl IntoResponse for ApiError {
             ApiError::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, self.to_string(), Vec::new()),
             ApiError::UnsupportedMediaType(reason) => {
                 (StatusCode::UNSUPPORTED_MEDIA_TYPE, reason, Vec::new())
+            }
+            ApiError::TooManyRequests(retry_after) => {
+                // Whole seconds, rounded up, at least 1.
+                let seconds = (retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0)).max(1);
+                let detail = format!("rate limit exceeded; retry in {seconds} s");
+                let mut response = problem_response(StatusCode::TOO_MANY_REQUESTS, detail, Vec::new());
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+                return response;
             }
             ApiError::Unavailable(reason) => (StatusCode::SERVICE_UNAVAILABLE, reason, Vec::new()),
             ApiError::Internal(err) => {

@@ -10,9 +10,9 @@ use utoipa_axum::routes;
 use super::auth::Caller;
 use super::error::{ApiResult, Problem};
 use super::json::Json;
-use super::new_id;
-use crate::app::AppState;
+use crate::domain::ids::new_id;
 use crate::domain::{DaySpec, EventSpec};
+use crate::state::AppState;
 use crate::store::Event;
 
 /// `POST /events`.

@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 
 use super::auth::{Caller, bearer, resolve};
 use super::error::ApiError;
-use crate::app::{AppState, BODY_LIMIT};
+use crate::state::AppState;
 use crate::store::{IdempotencyStart, StoredResponse};
 
 /// The request header.
@@ -48,7 +48,7 @@ pub async fn middleware(State(state): State<AppState>, request: Request, next: N
         Err(err) => return err.into_response(),
     };
     parts.extensions.insert::<Caller>(caller.clone());
-    let Ok(bytes) = to_bytes(body, BODY_LIMIT).await else {
+    let Ok(bytes) = to_bytes(body, super::BODY_LIMIT).await else {
         return ApiError::PayloadTooLarge.into_response();
     };
     let mut hasher = Sha256::new();

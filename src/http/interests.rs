@@ -11,10 +11,10 @@ use utoipa_axum::routes;
 
 use super::auth::Caller;
 use super::error::{ApiError, ApiResult, Problem, empty};
-use super::new_id;
 use super::requests::RequestView;
-use crate::app::AppState;
+use crate::domain::ids::new_id;
 use crate::domain::{RequestStatus, Response as Answer};
+use crate::state::AppState;
 use crate::store::{Interest, Invitee, MeetingRequest};
 
 /// Priority of a meeting agreed by mutual interest: both asked for it.

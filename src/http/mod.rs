@@ -7,6 +7,7 @@ pub mod events;
 pub mod idempotency;
 pub mod interests;
 pub mod json;
+pub mod limits;
 pub mod ops;
 pub mod participants;
 pub mod proposals;
@@ -21,12 +22,10 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 
-use crate::app::AppState;
+use crate::state::AppState;
 
-/// A new opaque id with a readable prefix, as `evt_0f3c…`.
-pub fn new_id(prefix: &str) -> String {
-    format!("{prefix}_{}", uuid::Uuid::new_v4().simple())
-}
+/// Largest request body accepted, in bytes.
+pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
 
 #[derive(OpenApi)]
 #[openapi(

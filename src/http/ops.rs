@@ -13,7 +13,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::error::{ApiError, ApiResult, Problem};
-use crate::app::AppState;
+use crate::state::AppState;
 
 /// The process-wide Prometheus recorder (metrics macros write to one global recorder, so
 /// every app in the process shares it).

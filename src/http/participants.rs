@@ -3,97 +3,18 @@
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::auth::{Caller, hash_token, new_participant_token};
+use super::auth::Caller;
 use super::error::{ApiError, ApiResult, Problem};
 use super::json::Json;
-use super::new_id;
-use crate::app::AppState;
-use crate::domain::participant::MAX_SIZE;
-use crate::domain::{EventSpec, Invalid, ParticipantKind, labels, text};
+use crate::domain::ids::{hash_token, new_id, new_participant_token};
+use crate::domain::participant::{CreateParticipant, UpdateParticipant};
+use crate::domain::{Invalid, ParticipantKind};
+use crate::state::AppState;
 use crate::store::Participant;
-
-/// Most rows in one CSV import.
-const MAX_IMPORT_ROWS: usize = 5000;
-
-/// `POST /events/{event}/participants`.
-#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CreateParticipant {
-    pub name: String,
-    pub kind: ParticipantKind,
-    #[serde(default)]
-    pub organization: Option<String>,
-    #[serde(default)]
-    pub city: Option<String>,
-    /// ISO 3166-1 alpha-2, as `MA` or `TH`.
-    #[serde(default)]
-    pub country: Option<String>,
-    /// Seats the participant takes at a table (a delegation: its members), 1–100.
-    #[serde(default = "one")]
-    pub size: u32,
-    #[serde(default)]
-    pub languages: Vec<String>,
-    #[serde(default)]
-    pub topics: Vec<String>,
-    #[serde(default)]
-    pub offers: Vec<String>,
-    #[serde(default)]
-    pub seeks: Vec<String>,
-    /// At most this many meetings in total (none: no limit).
-    #[serde(default)]
-    pub max_meetings: Option<u32>,
-    /// Slot ids in which the participant cannot meet.
-    #[serde(default)]
-    pub unavailable: Vec<String>,
-}
-
-fn one() -> u32 {
-    1
-}
-
-/// `PATCH /events/{event}/participants/{id}`: only the fields given change; `null` clears
-/// an optional field. `kind`, `size` and `max_meetings` are the organiser's to change.
-#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct UpdateParticipant {
-    #[serde(default)]
-    pub name: Option<String>,
-    #[serde(default)]
-    pub kind: Option<ParticipantKind>,
-    #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
-    pub organization: Option<Option<String>>,
-    #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
-    pub city: Option<Option<String>>,
-    #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<String>)]
-    pub country: Option<Option<String>>,
-    #[serde(default)]
-    pub size: Option<u32>,
-    #[serde(default)]
-    pub languages: Option<Vec<String>>,
-    #[serde(default)]
-    pub topics: Option<Vec<String>>,
-    #[serde(default)]
-    pub offers: Option<Vec<String>>,
-    #[serde(default)]
-    pub seeks: Option<Vec<String>>,
-    #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<u32>)]
-    pub max_meetings: Option<Option<u32>>,
-    #[serde(default)]
-    pub unavailable: Option<Vec<String>>,
-}
-
-/// A field that is present (maybe `null`) becomes `Some(..)`; an absent one stays `None`.
-fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
-    Option::<T>::deserialize(d).map(Some)
-}
 
 /// What everyone in the event may see of a participant.
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
@@ -174,71 +95,6 @@ impl From<&Participant> for ParticipantView {
     }
 }
 
-fn optional_text(value: Option<&str>, max: usize, pointer: &str, errors: &mut Invalid) -> Option<String> {
-    let value = value?.trim();
-    if value.is_empty() {
-        return None;
-    }
-    if value.chars().count() > max {
-        errors.push(pointer, format!("at most {max} characters"));
-    }
-    Some(value.to_string())
-}
-
-fn country(value: Option<&str>, pointer: &str, errors: &mut Invalid) -> Option<String> {
-    let value = optional_text(value, 2, pointer, errors)?;
-    if value.len() != 2 || !value.bytes().all(|b| b.is_ascii_uppercase()) {
-        errors.push(pointer, "an ISO 3166-1 alpha-2 code, as MA or TH");
-    }
-    Some(value)
-}
-
-fn check_size(size: u32, pointer: &str, errors: &mut Invalid) {
-    if !(1..=MAX_SIZE).contains(&size) {
-        errors.push(pointer, format!("must be between 1 and {MAX_SIZE}"));
-    }
-}
-
-fn check_max_meetings(max: Option<u32>, pointer: &str, errors: &mut Invalid) {
-    if max.is_some_and(|m| !(1..=1000).contains(&m)) {
-        errors.push(pointer, "must be between 1 and 1000, or null for no limit");
-    }
-}
-
-/// Validates a registration; `at` prefixes every pointer (for CSV rows).
-fn validate(
-    input: &CreateParticipant,
-    event: &str,
-    spec: &EventSpec,
-    at: &str,
-    errors: &mut Invalid,
-) -> Participant {
-    let name = text(&input.name, 200, &format!("{at}/name"), errors);
-    check_size(input.size, &format!("{at}/size"), errors);
-    check_max_meetings(input.max_meetings, &format!("{at}/max_meetings"), errors);
-    Participant {
-        id: new_id("p"),
-        event_id: event.to_string(),
-        name,
-        kind: input.kind,
-        organization: optional_text(
-            input.organization.as_deref(),
-            200,
-            &format!("{at}/organization"),
-            errors,
-        ),
-        city: optional_text(input.city.as_deref(), 200, &format!("{at}/city"), errors),
-        country: country(input.country.as_deref(), &format!("{at}/country"), errors),
-        size: input.size,
-        languages: labels(&input.languages, &format!("{at}/languages"), errors),
-        topics: labels(&input.topics, &format!("{at}/topics"), errors),
-        offers: labels(&input.offers, &format!("{at}/offers"), errors),
-        seeks: labels(&input.seeks, &format!("{at}/seeks"), errors),
-        max_meetings: input.max_meetings,
-        unavailable: spec.slot_ids(&input.unavailable, &format!("{at}/unavailable"), errors),
-    }
-}
-
 pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(create_participant, directory))
@@ -260,8 +116,8 @@ async fn create_participant(
     caller.organiser()?;
     let spec = state.store.event(&event).await?.spec()?;
     let mut errors = Invalid::default();
-    let participant = validate(&body, &event, &spec, "", &mut errors);
-    let participant = errors.into_result(participant)?;
+    let profile = body.parse(&spec, "", &mut errors);
+    let participant = Participant::new(new_id("p"), &event, errors.into_result(profile)?);
     let token = new_participant_token();
     state
         .store
@@ -276,82 +132,6 @@ async fn create_participant(
         }),
     ))
 }
-
-/// Splits a CSV list cell: `a;b; c` → `["a", "b", "c"]`.
-fn list(cell: &str) -> Vec<String> {
-    cell.split(';')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(String::from)
-        .collect()
-}
-
-/// Reads one CSV row into a registration, naming bad cells.
-fn csv_row(
-    headers: &[String],
-    record: &csv::StringRecord,
-    at: &str,
-    errors: &mut Invalid,
-) -> Option<CreateParticipant> {
-    let mut input = CreateParticipant {
-        size: 1,
-        ..CreateParticipant::default()
-    };
-    let mut kind = None;
-    for (header, cell) in headers.iter().zip(record.iter()) {
-        let pointer = format!("{at}/{header}");
-        let cell = cell.trim();
-        let number = |errors: &mut Invalid| -> Option<u32> {
-            match cell.parse::<u32>() {
-                Ok(n) => Some(n),
-                Err(_) => {
-                    errors.push(&pointer, format!("{cell:?} is not a whole number"));
-                    None
-                }
-            }
-        };
-        let text = || (!cell.is_empty()).then(|| cell.to_string());
-        match header.as_str() {
-            "name" => input.name = cell.to_string(),
-            "kind" => match ParticipantKind::parse(cell) {
-                Some(k) => kind = Some(k),
-                None => errors.push(pointer, "one of delegation, company, researcher, institution"),
-            },
-            "organization" => input.organization = text(),
-            "city" => input.city = text(),
-            "country" => input.country = text(),
-            "size" if !cell.is_empty() => input.size = number(errors).unwrap_or(1),
-            "size" => {}
-            "max_meetings" if !cell.is_empty() => input.max_meetings = number(errors),
-            "max_meetings" => {}
-            "languages" => input.languages = list(cell),
-            "topics" => input.topics = list(cell),
-            "offers" => input.offers = list(cell),
-            "seeks" => input.seeks = list(cell),
-            "unavailable" => input.unavailable = list(cell),
-            _ => {}
-        }
-    }
-    input.kind = kind?;
-    Some(input)
-}
-
-const CSV_FIELDS: [&str; 13] = [
-    "name",
-    "kind",
-    "organization",
-    "city",
-    "country",
-    "size",
-    "languages",
-    "topics",
-    "offers",
-    "seeks",
-    "max_meetings",
-    "unavailable",
-    // Accepted and ignored, so that an export of the directory can be re-imported.
-    "id",
-];
 
 /// Registers participants from CSV (organiser): a header row with the registration's field
 /// names, list cells separated by `;`. All rows or none: any bad cell is a 422 naming
@@ -383,58 +163,16 @@ async fn import_participants(
         ));
     }
     let spec = state.store.event(&event).await?.spec()?;
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_reader(body.as_ref());
-    let header_row: Vec<String> = reader
-        .headers()
-        .map_err(|e| ApiError::field("/header", format!("unreadable header row: {e}")))?
-        .iter()
-        .map(String::from)
-        .collect();
-    let mut errors = Invalid::default();
-    for (i, h) in header_row.iter().enumerate() {
-        if !CSV_FIELDS.contains(&h.as_str()) {
-            errors.push(format!("/header/{i}"), format!("unknown column {h:?}"));
-        }
-        if header_row[..i].contains(h) {
-            errors.push(format!("/header/{i}"), format!("column {h:?} appears twice"));
-        }
-    }
-    for required in ["name", "kind"] {
-        if !header_row.iter().any(|h| h == required) {
-            errors.push("/header", format!("missing column {required:?}"));
-        }
-    }
-    if !errors.0.is_empty() {
-        return Err(errors.into());
-    }
-    let mut registered = Vec::new();
-    for (index, record) in reader.records().enumerate() {
-        let row = index + 1;
-        let at = format!("/rows/{row}");
-        if row > MAX_IMPORT_ROWS {
-            errors.push("/rows", format!("at most {MAX_IMPORT_ROWS} rows per import"));
-            break;
-        }
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                errors.push(at, format!("unreadable row: {e}"));
-                continue;
-            }
-        };
-        if let Some(input) = csv_row(&header_row, &record, &at, &mut errors) {
-            registered.push((row, validate(&input, &event, &spec, &at, &mut errors)));
-        }
-    }
-    if registered.is_empty() && errors.0.is_empty() {
-        errors.push("/rows", "no rows to import");
-    }
-    let registered = errors.into_result(registered)?;
-    let with_tokens: Vec<(usize, Participant, String)> = registered
+    let profiles = crate::domain::registrations_csv::parse(&body, &spec)?;
+    let with_tokens: Vec<(usize, Participant, String)> = profiles
         .into_iter()
-        .map(|(row, p)| (row, p, new_participant_token()))
+        .map(|(row, profile)| {
+            (
+                row,
+                Participant::new(new_id("p"), &event, profile),
+                new_participant_token(),
+            )
+        })
         .collect();
     let to_store: Vec<(Participant, String)> = with_tokens
         .iter()
@@ -500,59 +238,18 @@ async fn update_participant(
     Json(body): Json<UpdateParticipant>,
 ) -> ApiResult<axum::Json<ParticipantView>> {
     caller.organiser_or_self(&event, &id)?;
-    if matches!(caller, Caller::Participant(_)) {
-        for (given, field) in [
-            (body.kind.is_some(), "kind"),
-            (body.size.is_some(), "size"),
-            (body.max_meetings.is_some(), "max_meetings"),
-        ] {
-            if given {
-                return Err(ApiError::forbidden(format!(
-                    "only the organiser may change {field}"
-                )));
-            }
-        }
+    if matches!(caller, Caller::Participant(_))
+        && let Some(field) = body.organiser_only_field()
+    {
+        return Err(ApiError::forbidden(format!(
+            "only the organiser may change {field}"
+        )));
     }
     let spec = state.store.event(&event).await?.spec()?;
     let mut p = state.store.participant(&event, &id).await?;
     let mut errors = Invalid::default();
-    if let Some(name) = &body.name {
-        p.name = text(name, 200, "/name", &mut errors);
-    }
-    if let Some(kind) = body.kind {
-        p.kind = kind;
-    }
-    if let Some(org) = &body.organization {
-        p.organization = optional_text(org.as_deref(), 200, "/organization", &mut errors);
-    }
-    if let Some(city) = &body.city {
-        p.city = optional_text(city.as_deref(), 200, "/city", &mut errors);
-    }
-    if let Some(c) = &body.country {
-        p.country = country(c.as_deref(), "/country", &mut errors);
-    }
-    if let Some(size) = body.size {
-        check_size(size, "/size", &mut errors);
-        p.size = size;
-    }
-    for (given, field, pointer) in [
-        (&body.languages, &mut p.languages, "/languages"),
-        (&body.topics, &mut p.topics, "/topics"),
-        (&body.offers, &mut p.offers, "/offers"),
-        (&body.seeks, &mut p.seeks, "/seeks"),
-    ] {
-        if let Some(items) = given {
-            *field = labels(items, pointer, &mut errors);
-        }
-    }
-    if let Some(max) = body.max_meetings {
-        check_max_meetings(max, "/max_meetings", &mut errors);
-        p.max_meetings = max;
-    }
-    if let Some(unavailable) = &body.unavailable {
-        p.unavailable = spec.slot_ids(unavailable, "/unavailable", &mut errors);
-    }
-    let p = errors.into_result(p)?;
+    let profile = body.apply(p.profile(), &spec, &mut errors);
+    p.set_profile(errors.into_result(profile)?);
     state.store.update_participant(&p).await?;
     Ok(axum::Json((&p).into()))
 }

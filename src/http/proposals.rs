@@ -11,12 +11,12 @@ use utoipa_axum::routes;
 use super::auth::Caller;
 use super::error::{ApiResult, Problem};
 use super::json::Json;
-use super::new_id;
 use super::requests::RequestView;
-use crate::app::AppState;
+use crate::domain::ids::new_id;
 use crate::domain::request::MAX_MESSAGE;
 use crate::domain::{Invalid, RequestStatus, Response};
 use crate::matchmaking::propose;
+use crate::state::AppState;
 use crate::store::{Invitee, MeetingRequest};
 
 /// Priority of a proposed meeting: below what participants usually give the meetings they

@@ -8,9 +8,9 @@ use utoipa_axum::routes;
 use super::auth::Caller;
 use super::error::{ApiError, ApiResult, Problem};
 use super::participants::DirectoryEntry;
-use crate::app::AppState;
 use crate::domain::Invalid;
 use crate::matchmaking::recommend;
+use crate::state::AppState;
 use crate::store::StoreError;
 
 /// Recommendations per call unless `limit` says otherwise.

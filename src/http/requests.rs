@@ -11,10 +11,10 @@ use utoipa_axum::routes;
 use super::auth::Caller;
 use super::error::{ApiError, ApiResult, Problem};
 use super::json::Json;
-use super::new_id;
-use crate::app::AppState;
+use crate::domain::ids::new_id;
 use crate::domain::request::{MAX_INVITEES, MAX_MESSAGE, PRIORITY};
 use crate::domain::{Invalid, RequestStatus, Response, labels};
+use crate::state::AppState;
 use crate::store::{Invitee, MeetingRequest};
 
 /// `POST /events/{event}/requests`.

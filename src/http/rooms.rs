@@ -9,9 +9,9 @@ use utoipa_axum::routes;
 use super::auth::Caller;
 use super::error::{ApiResult, Problem};
 use super::json::Json;
-use super::new_id;
-use crate::app::AppState;
+use crate::domain::ids::new_id;
 use crate::domain::{Invalid, labels, text};
+use crate::state::AppState;
 use crate::store::Room;
 
 /// Most seats in one room.

@@ -6,8 +6,6 @@ use std::collections::HashSet;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use chrono::{DateTime, Utc};
-use rendezvous_solver::SolutionDoc;
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -18,14 +16,15 @@ use futures::StreamExt as _;
 use super::auth::Caller;
 use super::error::{ApiError, ApiResult, Problem};
 use super::json::Json;
-use super::new_id;
 use super::sse;
 use super::timetable::announce_version;
-use crate::app::AppState;
 use crate::cluster::{SolveJob, channels};
 use crate::domain::RequestStatus;
-use crate::jobs::{RunNews, problem_doc};
-use crate::store::{PlacedMeeting, RunStatus, ScheduleRun};
+use crate::domain::ids::new_id;
+use crate::jobs::publish::{Placements, PublishError, placements};
+use crate::jobs::{RunNews, RunSummary, problem_doc};
+use crate::state::AppState;
+use crate::store::{RunStatus, ScheduleRun};
 
 /// Longest solve a request may ask for, in seconds.
 const MAX_TIME_LIMIT: u32 = 3600;
@@ -41,51 +40,6 @@ pub struct CreateSchedule {
 
 fn thirty() -> u32 {
     30
-}
-
-/// A schedule run.
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct ScheduleView {
-    pub id: String,
-    pub status: RunStatus,
-    pub time_limit_seconds: u32,
-    /// The schedule's objective, once done.
-    pub objective: Option<i64>,
-    /// A proved upper bound on the objective, when known.
-    pub bound: Option<i64>,
-    /// Meetings placed, once done.
-    pub placed: Option<i64>,
-    /// Meetings not placed, once done (their reasons are in the solution).
-    pub unscheduled: Option<i64>,
-    /// The latest progress: incumbent, bound, gap, elapsed_seconds, phase.
-    #[schema(value_type = Option<Object>)]
-    pub progress: Option<serde_json::Value>,
-    /// Why the run failed.
-    pub error: Option<String>,
-    /// How many times a worker started the run (above 1: a worker stopped and another one
-    /// took over).
-    pub attempts: u32,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
-impl From<ScheduleRun> for ScheduleView {
-    fn from(r: ScheduleRun) -> Self {
-        Self {
-            id: r.id,
-            status: r.status,
-            time_limit_seconds: r.time_limit_seconds,
-            objective: r.objective,
-            bound: r.bound,
-            placed: r.placed,
-            unscheduled: r.unscheduled,
-            progress: r.progress,
-            error: r.error,
-            attempts: r.attempts,
-            created_at: r.created_at,
-            updated_at: r.updated_at,
-        }
-    }
 }
 
 /// The outcome of a publish.
@@ -114,14 +68,14 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
 /// Starts a solve in the background (organiser). One run per event at a time.
 #[utoipa::path(post, path = "/events/{event}/schedules", tag = "schedules", params(("event" = String, Path)),
     request_body = CreateSchedule,
-    responses((status = 202, body = ScheduleView), (status = 401, body = Problem), (status = 403, body = Problem),
+    responses((status = 202, body = RunSummary), (status = 401, body = Problem), (status = 403, body = Problem),
               (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 async fn create_schedule(
     State(state): State<AppState>,
     caller: Caller,
     Path(event): Path<String>,
     Json(body): Json<CreateSchedule>,
-) -> ApiResult<(StatusCode, axum::Json<ScheduleView>)> {
+) -> ApiResult<(StatusCode, axum::Json<RunSummary>)> {
     caller.organiser()?;
     if !(1..=MAX_TIME_LIMIT).contains(&body.time_limit_seconds) {
         return Err(ApiError::field(
@@ -150,13 +104,13 @@ async fn create_schedule(
 /// A run's status and progress (organiser).
 #[utoipa::path(get, path = "/events/{event}/schedules/{id}", tag = "schedules",
     params(("event" = String, Path), ("id" = String, Path)),
-    responses((status = 200, body = ScheduleView), (status = 401, body = Problem), (status = 403, body = Problem),
+    responses((status = 200, body = RunSummary), (status = 401, body = Problem), (status = 403, body = Problem),
               (status = 404, body = Problem)))]
 async fn get_schedule(
     State(state): State<AppState>,
     caller: Caller,
     Path((event, id)): Path<(String, String)>,
-) -> ApiResult<axum::Json<ScheduleView>> {
+) -> ApiResult<axum::Json<RunSummary>> {
     caller.organiser()?;
     Ok(axum::Json(state.store.run(&event, &id).await?.into()))
 }
@@ -165,13 +119,13 @@ async fn get_schedule(
 /// the organiser", on whichever worker runs it.
 #[utoipa::path(post, path = "/events/{event}/schedules/{id}/cancel", tag = "schedules",
     params(("event" = String, Path), ("id" = String, Path)),
-    responses((status = 202, body = ScheduleView), (status = 401, body = Problem), (status = 403, body = Problem),
+    responses((status = 202, body = RunSummary), (status = 401, body = Problem), (status = 403, body = Problem),
               (status = 404, body = Problem), (status = 409, body = Problem), (status = 503, body = Problem)))]
 async fn cancel_schedule(
     State(state): State<AppState>,
     caller: Caller,
     Path((event, id)): Path<(String, String)>,
-) -> ApiResult<(StatusCode, axum::Json<ScheduleView>)> {
+) -> ApiResult<(StatusCode, axum::Json<RunSummary>)> {
     caller.organiser()?;
     let run = state.store.run(&event, &id).await?;
     match run.status {
@@ -248,7 +202,7 @@ async fn schedule_events(
             tracing::warn!(error = %err, "cannot follow run progress");
             ApiError::Unavailable("live progress is unavailable right now".into())
         })?;
-    let current = ScheduleView::from(state.store.run(&event, &id).await?);
+    let current = RunSummary::from(state.store.run(&event, &id).await?);
     let first_is_last = is_final(&current);
     let first = futures::stream::once(async move { RunNews::Status(current) });
     let news =
@@ -270,7 +224,7 @@ async fn schedule_events(
     Ok(sse::live(stream, state.shutdown.clone()))
 }
 
-fn is_final(view: &ScheduleView) -> bool {
+fn is_final(view: &RunSummary) -> bool {
     matches!(view.status, RunStatus::Done | RunStatus::Failed)
 }
 
@@ -334,10 +288,6 @@ async fn publish(
             run.status.as_str()
         )));
     };
-    let problem = rendezvous_solver::Problem::from_json(&problem)
-        .map_err(|e| anyhow::anyhow!("stored problem of {id}: {e}"))?;
-    let solution: SolutionDoc =
-        serde_json::from_str(&solution).map_err(|e| anyhow::anyhow!("stored solution of {id}: {e}"))?;
     let accepted: HashSet<String> = state
         .store
         .requests(&event, None)
@@ -346,39 +296,11 @@ async fn publish(
         .filter(|r| r.status == RequestStatus::Accepted)
         .map(|r| r.id)
         .collect();
-    let mut meetings = Vec::new();
-    let mut skipped = Vec::new();
-    for a in &solution.assignments {
-        if !accepted.contains(&a.meeting) {
-            skipped.push(a.meeting.clone());
-            continue;
-        }
-        let (Some(m), Some(slot)) = (problem.meeting_index(&a.meeting), problem.slot_index(&a.slot)) else {
-            return Err(ApiError::Conflict(format!(
-                "the solution places unknown meeting or slot ({a:?})"
-            )));
-        };
-        if problem.room_index(&a.room).is_none() {
-            return Err(ApiError::Conflict(format!(
-                "the solution uses unknown room {:?}",
-                a.room
-            )));
-        }
-        let occupied = problem.occupied_slots(m, slot).ok_or_else(|| {
-            ApiError::Conflict(format!("meeting {} runs past the end of its session", a.meeting))
+    let Placements { meetings, skipped } =
+        placements(&problem, &solution, &accepted).map_err(|e| match e {
+            PublishError::Mismatch(reason) => ApiError::Conflict(reason),
+            corrupt @ PublishError::Corrupt(..) => ApiError::Internal(anyhow::anyhow!("run {id}: {corrupt}")),
         })?;
-        meetings.push(PlacedMeeting {
-            request_id: a.meeting.clone(),
-            slot_id: a.slot.clone(),
-            room_id: a.room.clone(),
-            participants: problem.meetings[m]
-                .participants
-                .iter()
-                .map(|&p| problem.participants[p].id.clone())
-                .collect(),
-            occupied_slots: occupied.map(|s| problem.slots[s].id.clone()).collect(),
-        });
-    }
     let version = state.store.publish(&event, &id, &meetings).await?;
     announce_version(&state, &event, version).await;
     tracing::info!(

@@ -1,7 +1,5 @@
 //! The published timetable, agendas (JSON and iCalendar) and room door signs.
 
-use std::collections::HashMap;
-
 use std::convert::Infallible;
 use std::future::Future;
 use std::sync::Arc;
@@ -19,38 +17,10 @@ use utoipa_axum::routes;
 use super::auth::{Caller, Reader};
 use super::error::{ApiError, ApiResult, Problem};
 use super::sse;
-use crate::app::AppState;
 use crate::calendar::{self, CalendarEntry};
 use crate::cluster::{agenda_etag, channels, if_none_match_matches};
-use crate::store::{Event, Timetable};
-
-/// A room as shown with a meeting.
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct RoomRef {
-    pub id: String,
-    pub name: String,
-}
-
-/// A participant as shown with a meeting.
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct ParticipantRef {
-    pub id: String,
-    pub name: String,
-}
-
-/// A published meeting.
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct MeetingView {
-    /// The meeting request it holds.
-    pub request: String,
-    /// RFC 3339 with the event's offset of that date.
-    pub start: String,
-    pub end: String,
-    pub room: RoomRef,
-    pub participants: Vec<ParticipantRef>,
-    /// Raised each time the meeting moved between versions.
-    pub sequence: i64,
-}
+use crate::state::AppState;
+use crate::timetable::{MeetingView, PublishedTimetable, ResolvedMeeting, RoomRef};
 
 /// The published timetable (organiser: every meeting; a participant: its own).
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
@@ -190,154 +160,9 @@ fn json_bytes<T: Serialize>(value: &T) -> ApiResult<Bytes> {
 
 const JSON: &str = "application/json";
 
-/// A meeting resolved for display, with its UTC instants for calendars.
-type ResolvedMeeting = (
-    MeetingView,
-    chrono::DateTime<chrono::Utc>,
-    chrono::DateTime<chrono::Utc>,
-);
-
-/// The published timetable with names and times resolved.
-pub struct Resolved {
-    event: Event,
-    timetable: Option<Timetable>,
-    meetings: Vec<ResolvedMeeting>,
-    /// Each participant's meetings (indexes into `meetings`, in order).
-    by_participant: HashMap<String, Vec<usize>>,
-}
-
-impl Resolved {
-    fn version(&self) -> Option<i64> {
-        self.timetable.as_ref().map(|t| t.version)
-    }
-
-    fn meetings_of<'a>(&'a self, participant: &str) -> impl Iterator<Item = &'a ResolvedMeeting> + 'a {
-        self.by_participant
-            .get(participant)
-            .into_iter()
-            .flatten()
-            .map(|&index| &self.meetings[index])
-    }
-}
-
-/// This node's resolved timetables, one per event, for the version published when it was
-/// built. Building one reads the whole event; on the opening morning thousands of agenda
-/// reads miss the cache at once, and they must not each do that.
-#[derive(Default)]
-pub struct ResolvedTimetables {
-    latest: std::sync::Mutex<HashMap<String, Arc<Resolved>>>,
-    building: tokio::sync::Mutex<()>,
-}
-
-impl ResolvedTimetables {
-    fn get(&self, event: &str, version: Option<i64>) -> Option<Arc<Resolved>> {
-        self.latest
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .get(event)
-            .filter(|resolved| resolved.version() == version)
-            .cloned()
-    }
-
-    fn keep(&self, event: &str, resolved: Arc<Resolved>) {
-        self.latest
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .insert(event.to_owned(), resolved);
-    }
-}
-
 /// The event's published timetable, resolved (built once per version on this node).
-async fn resolve(state: &AppState, event_id: &str) -> ApiResult<Arc<Resolved>> {
-    let version = state.store.event(event_id).await?.timetable_version;
-    if let Some(resolved) = state.timetables.get(event_id, version) {
-        return Ok(resolved);
-    }
-    let _one_build_at_a_time = state.timetables.building.lock().await;
-    if let Some(resolved) = state.timetables.get(event_id, version) {
-        return Ok(resolved);
-    }
-    let resolved = Arc::new(resolve_from_store(state, event_id).await?);
-    state.timetables.keep(event_id, resolved.clone());
-    Ok(resolved)
-}
-
-async fn resolve_from_store(state: &AppState, event_id: &str) -> ApiResult<Resolved> {
-    let event = state.store.event(event_id).await?;
-    let spec = event.spec()?;
-    let Some(timetable) = state.store.timetable(event_id).await? else {
-        return Ok(Resolved {
-            event,
-            timetable: None,
-            meetings: Vec::new(),
-            by_participant: HashMap::new(),
-        });
-    };
-    let rooms: HashMap<String, String> = state
-        .store
-        .rooms(event_id)
-        .await?
-        .into_iter()
-        .map(|r| (r.id, r.name))
-        .collect();
-    let names: HashMap<String, String> = state
-        .store
-        .participants(event_id)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p.name))
-        .collect();
-    let durations: HashMap<String, u32> = state
-        .store
-        .requests(event_id, None)
-        .await?
-        .into_iter()
-        .map(|r| (r.id, r.duration_minutes))
-        .collect();
-    let mut meetings = Vec::with_capacity(timetable.meetings.len());
-    for m in &timetable.meetings {
-        let minutes = durations
-            .get(&m.request_id)
-            .copied()
-            .unwrap_or(event.slot_minutes);
-        let count = (minutes / event.slot_minutes).max(1) as usize;
-        let run = spec.run_from(&m.slot_id, count).ok_or_else(|| {
-            anyhow::anyhow!("published meeting {} has no slots {}", m.request_id, m.slot_id)
-        })?;
-        let (first, last) = (&run[0], &run[run.len() - 1]);
-        let view = MeetingView {
-            request: m.request_id.clone(),
-            start: first.start_rfc3339(),
-            end: last.end_rfc3339(),
-            room: RoomRef {
-                id: m.room_id.clone(),
-                name: rooms.get(&m.room_id).cloned().unwrap_or_default(),
-            },
-            participants: m
-                .participants
-                .iter()
-                .map(|p| ParticipantRef {
-                    id: p.clone(),
-                    name: names.get(p).cloned().unwrap_or_default(),
-                })
-                .collect(),
-            sequence: m.sequence,
-        };
-        meetings.push((view, first.start.to_utc(), last.end.to_utc()));
-    }
-    meetings.sort_by(|a, b| (a.1, &a.0.room.name).cmp(&(b.1, &b.0.room.name)));
-    let mut by_participant: HashMap<String, Vec<usize>> = HashMap::new();
-    for (index, (view, _, _)) in meetings.iter().enumerate() {
-        for p in &view.participants {
-            by_participant.entry(p.id.clone()).or_default().push(index);
-        }
-    }
-    Ok(Resolved {
-        event,
-        timetable: Some(timetable),
-        meetings,
-        by_participant,
-    })
+async fn resolve(state: &AppState, event_id: &str) -> ApiResult<Arc<PublishedTimetable>> {
+    Ok(state.timetables.get(&state.store, event_id).await?)
 }
 
 /// The published timetable: every meeting for the organiser, its own for a participant.
@@ -358,8 +183,8 @@ async fn timetable(
     cached_read(&state, &headers, &event, &part, JSON, || async {
         let resolved = resolve(&state, &event).await?;
         let meetings = match &reader {
-            Reader::Organiser => resolved.meetings.iter().map(|(m, _, _)| m.clone()).collect(),
-            Reader::Participant { id, .. } => resolved.meetings_of(id).map(|(m, _, _)| m.clone()).collect(),
+            Reader::Organiser => resolved.meetings.iter().map(|m| m.view.clone()).collect(),
+            Reader::Participant { id, .. } => resolved.meetings_of(id).map(|m| m.view.clone()).collect(),
         };
         let version = resolved.version();
         Ok((version, json_bytes(&TimetableView { version, meetings })?))
@@ -369,7 +194,7 @@ async fn timetable(
 
 /// The resolved timetable and the participant's name (the caller's access is checked
 /// already; an unknown participant is a 404).
-async fn agenda_of(state: &AppState, event: &str, id: &str) -> ApiResult<(Arc<Resolved>, String)> {
+async fn agenda_of(state: &AppState, event: &str, id: &str) -> ApiResult<(Arc<PublishedTimetable>, String)> {
     let participant = state.store.participant(event, id).await?;
     Ok((resolve(state, event).await?, participant.name))
 }
@@ -398,7 +223,7 @@ async fn agenda(
             let view = AgendaView {
                 participant: id.clone(),
                 version,
-                meetings: resolved.meetings_of(&id).map(|(m, _, _)| m.clone()).collect(),
+                meetings: resolved.meetings_of(&id).map(|m| m.view.clone()).collect(),
             };
             Ok((version, json_bytes(&view)?))
         },
@@ -439,7 +264,7 @@ async fn agenda_calendar(state: &AppState, event: &str, id: &str) -> ApiResult<(
         .unwrap_or(resolved.event.created_at);
     let entries: Vec<CalendarEntry> = resolved
         .meetings_of(id)
-        .map(|(m, start, end)| {
+        .map(|ResolvedMeeting { view: m, start, end }| {
             let others: Vec<&str> = m
                 .participants
                 .iter()
@@ -499,7 +324,7 @@ async fn room_agenda_body(state: &AppState, event: &str, id: &str) -> ApiResult<
         meetings: resolved
             .meetings
             .iter()
-            .map(|(m, _, _)| m)
+            .map(|m| &m.view)
             .filter(|m| m.room.id == id)
             .cloned()
             .collect(),

@@ -1,12 +1,12 @@
 //! The PostgreSQL backend.
 
-use sqlx::postgres::{PgPool, PgPoolOptions, PgRow};
+use sqlx::postgres::{PgConnection, PgPoolOptions, PgQueryResult};
+use sqlx::{Executor, Pool, Postgres};
+
+use crate::store::backend::{Backend, RowsAffected, SqlStore};
 
 /// The store on a PostgreSQL database.
-#[derive(Clone)]
-pub struct PgStore {
-    pool: PgPool,
-}
+pub type PgStore = SqlStore<Postgres>;
 
 impl PgStore {
     /// Connects to `url` and runs the migrations.
@@ -17,4 +17,21 @@ impl PgStore {
     }
 }
 
-sql_store!(PgStore, sqlx::Postgres, PgRow, "BEGIN");
+impl Backend for Postgres {
+    // Row locks taken by the first write of each transaction serialise what must be.
+    const BEGIN_WRITE: &'static str = "BEGIN";
+
+    fn on(connection: &mut PgConnection) -> impl Executor<'_, Database = Self> {
+        connection
+    }
+
+    fn on_pool(pool: &Pool<Self>) -> impl Executor<'_, Database = Self> {
+        pool
+    }
+}
+
+impl RowsAffected for PgQueryResult {
+    fn rows_affected(&self) -> u64 {
+        PgQueryResult::rows_affected(self)
+    }
+}

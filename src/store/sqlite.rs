@@ -3,13 +3,15 @@
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePoolOptions, SqliteQueryResult,
+};
+use sqlx::{Executor, Pool, Sqlite};
+
+use crate::store::backend::{Backend, RowsAffected, SqlStore};
 
 /// The store on a SQLite database.
-#[derive(Clone)]
-pub struct SqliteStore {
-    pool: SqlitePool,
-}
+pub type SqliteStore = SqlStore<Sqlite>;
 
 impl SqliteStore {
     /// Opens (creating if missing) the database at `url` and runs the migrations.
@@ -29,6 +31,22 @@ impl SqliteStore {
     }
 }
 
-// Write transactions take the database lock up front: a deferred transaction that reads
-// first cannot wait for the lock later, it fails with SQLITE_BUSY.
-sql_store!(SqliteStore, sqlx::Sqlite, SqliteRow, "BEGIN IMMEDIATE");
+impl Backend for Sqlite {
+    // Write transactions take the database lock up front: a deferred transaction that reads
+    // first cannot wait for the lock later, it fails with SQLITE_BUSY.
+    const BEGIN_WRITE: &'static str = "BEGIN IMMEDIATE";
+
+    fn on(connection: &mut SqliteConnection) -> impl Executor<'_, Database = Self> {
+        connection
+    }
+
+    fn on_pool(pool: &Pool<Self>) -> impl Executor<'_, Database = Self> {
+        pool
+    }
+}
+
+impl RowsAffected for SqliteQueryResult {
+    fn rows_affected(&self) -> u64 {
+        SqliteQueryResult::rows_affected(self)
+    }
+}

@@ -1,0 +1,309 @@
+//! The solver's pipeline: pins, a greedy start, annealing beside the LP bound, then exact
+//! neighbourhoods (expo problems) or the wait floors and pattern model (forums).
+
+mod anneal;
+mod explain;
+mod forum;
+mod lns;
+mod options;
+mod outcome;
+mod report;
+#[cfg(test)]
+mod tests;
+
+pub use options::{Phase, Progress, SolveOptions};
+
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::time::Instant;
+
+use crate::bound::{Stop, bound_lp, solve_bound};
+use crate::construct::{greedy, place_pins};
+use crate::improve::Limits;
+use crate::milp::{MIP_LIMIT, placement_count, solve_mip, validated};
+use crate::model::Model;
+use crate::problem::Problem;
+use crate::solution::{Solution, Stats};
+use crate::state::State;
+use crate::waits::{bound_with_waits, dropping_bound, wait_floors};
+use anneal::{AnnealRun, STEPS_PER_SECOND, anneal, annealed_enough};
+use forum::{holds_every_schedulable, improve_waits};
+use lns::improve_windows;
+use outcome::{finish, infeasible};
+use report::Reporter;
+
+/// Problems with at most this many placement binaries get exact window re-optimisation.
+const WINDOW_LIMIT: usize = 10_000;
+
+/// Problems with at most this many placement binaries, where the bound says every meeting
+/// must be held, get the pattern model for their waits (`patterns.rs`).
+const WAITS_LIMIT: usize = 20_000;
+/// Share of the time limit the annealer gets before the pattern model, when it runs.
+const WAITS_ANNEAL_SHARE: f64 = 0.8;
+/// Forums: the reheats after the budgeted rounds run at least this many steps per
+/// meeting. The time-derived length (60,000 steps at 30 s) is too short to leave a local
+/// optimum: pub-forum-1 at 30 s averaged 21.5 waits with it (seeds 0–3), and 20.2, 19.8,
+/// 20.2 and 19.8 with reheats of 240,000, 480,000, 1 and 2 million steps (seeds 0–5).
+const FORUM_REHEAT_STEPS_PER_MEETING: u64 = 2_000;
+
+/// Solves `problem` within `options.time_limit`, calling `progress` whenever the best
+/// schedule or the bound improves, and at each phase change.
+///
+/// The solver places the organiser's pins, builds a greedy schedule, then improves it by
+/// simulated annealing on the exact objective (moves with eviction and re-seating, and
+/// Kempe-chain swaps) while HiGHS computes the LP bound on a second thread. Then, for
+/// small problems where waits cost something, HiGHS re-optimises neighbourhoods exactly
+/// (a window of slots, or a waiting participant with everyone it meets), warm started
+/// from the best schedule; very small problems get one exact MIP over everything, which
+/// can prove optimality. Forums (every meeting must be held) get proved per-participant
+/// floors on their waits and the busy-pattern model, which can reach those floors and so
+/// prove optimality too.
+///
+/// It never returns an invalid schedule: at worst the one holding only the pins.
+/// Contradictory pins give [`Status::Infeasible`] with reasons naming them.
+///
+/// Determinism: the same problem, seed and thread count give the same schedule, whatever
+/// the LP bound's speed, unless the time limit cuts work short; see
+/// [`SolveOptions`](SolveOptions#determinism) for exactly what is and is not guaranteed.
+///
+/// ```
+/// use std::time::Duration;
+/// use rendezvous_solver::{Problem, SolveOptions, Status, solve};
+///
+/// let problem = Problem::from_json(r#"{
+///   "format": "rendezvous-problem/1",
+///   "slots": [
+///     {"id": "s1", "start": "2027-04-17T10:00:00+01:00", "end": "2027-04-17T10:20:00+01:00"},
+///     {"id": "s2", "start": "2027-04-17T10:20:00+01:00", "end": "2027-04-17T10:40:00+01:00"}
+///   ],
+///   "rooms": [{"id": "T1", "capacity": 2}],
+///   "participants": [{"id": "bkk"}, {"id": "acme"}, {"id": "uni"}],
+///   "meetings": [
+///     {"id": "m1", "participants": ["bkk", "acme"], "weight": 50},
+///     {"id": "m2", "participants": ["bkk", "uni"], "weight": 30}
+///   ]
+/// }"#).unwrap();
+/// let options = SolveOptions { time_limit: Duration::from_secs(5), ..SolveOptions::default() };
+/// let solution = solve(&problem, &options, &mut |_| {});
+/// assert_eq!(solution.objective, 80);
+/// assert_eq!(solution.status, Status::Optimal);
+/// assert_eq!(solution.schedule.placed(), 2);
+/// ```
+pub fn solve(problem: &Problem, options: &SolveOptions, progress: &mut dyn FnMut(&Progress)) -> Solution {
+    let started = Instant::now();
+    let deadline = started + options.time_limit;
+    let cancelled = || {
+        options
+            .cancel
+            .as_ref()
+            .is_some_and(|flag| flag.load(Ordering::Relaxed))
+    };
+    let model = Model::new(problem);
+    let mut state = State::new(&model);
+    if let Err(reasons) = place_pins(&mut state) {
+        return infeasible(problem, reasons, started);
+    }
+    let mut report = Reporter {
+        progress,
+        started,
+        incumbent: i64::MIN,
+        bound: None,
+    };
+    greedy(&mut state);
+    let greedy_objective = state.objective();
+    report.incumbent(greedy_objective, Phase::Construct);
+    let first_solution = started.elapsed();
+
+    let mut stats = Stats {
+        greedy_objective: Some(greedy_objective),
+        seconds_to_first_solution: Some(first_solution.as_secs_f64()),
+        ..Stats::default()
+    };
+    // The LP bound runs on a thread of its own inside this scope: HiGHS is asked to stop
+    // when the solve ends or is cancelled, and the scope joins the thread, so it never
+    // outlives `solve`.
+    let stop_lp = &Stop {
+        finished: AtomicBool::new(false),
+        cancel: options.cancel.clone(),
+    };
+    std::thread::scope(|scope| {
+        let lp = bound_lp(&model);
+        let lp_seconds = deadline.saturating_duration_since(Instant::now()).as_secs_f64();
+        let (bound_sender, bound_receiver) = std::sync::mpsc::channel();
+        scope.spawn(move || {
+            let _ = bound_sender.send(solve_bound(lp, lp_seconds, stop_lp));
+        });
+        let poll_bound = |report: &mut Reporter| {
+            if let Ok(Some(bound)) = bound_receiver.try_recv() {
+                report.bound(bound, Phase::LpBound);
+            }
+        };
+        // When waits cost something and the bound leaves no room to drop a meeting, every
+        // good schedule holds everything: then the waits can be proved (`waits.rs`). The LP
+        // decides it, so it is waited for (not raced): on problems this small it takes well
+        // under a second, and only the deadline or a cancel stops it sooner.
+        let with_waits = problem.penalties.idle_slot > 0 || problem.penalties.gap > 0;
+        let mut wait_floors_found = None;
+        if with_waits && placement_count(&model) <= WAITS_LIMIT {
+            if let Ok(Some(bound)) = bound_receiver.recv() {
+                report.bound(bound, Phase::LpBound);
+            }
+            if report
+                .bound
+                .is_some_and(|b| dropping_bound(&model).is_none_or(|dropping| b > dropping))
+                && let Some(floors) = wait_floors(&model)
+            {
+                let floor: i64 = floors.iter().map(|&f| i64::from(f)).sum();
+                stats.wait_floor = Some(floor);
+                report.bound(bound_with_waits(&model, floor), Phase::WaitFloors);
+                wait_floors_found = Some(floors);
+            }
+        }
+        let best = {
+            let exact = placement_count(&model) <= MIP_LIMIT;
+            // Small problems where waits cost something re-optimise slot windows exactly.
+            let windowed = placement_count(&model) <= WINDOW_LIMIT
+                && (problem.penalties.idle_slot > 0 || problem.penalties.gap > 0);
+            let anneal_share = if exact {
+                0.5
+            } else if wait_floors_found.is_some() {
+                WAITS_ANNEAL_SHARE
+            } else if windowed {
+                0.9
+            } else {
+                1.0
+            };
+            let anneal_deadline = started + options.time_limit.mul_f64(anneal_share);
+            let budget = (options.time_limit.as_secs_f64() * anneal_share * STEPS_PER_SECOND) as u64;
+            // Forums lean on the annealer for their schedule, and their runs vary with the
+            // seed by several gaps: one annealer per thread, the best one wins.
+            let annealers = if wait_floors_found.is_some() && !exact {
+                options.threads.max(1)
+            } else {
+                1
+            };
+            let floors = wait_floors_found.as_deref();
+            let reheat = if floors.is_some() {
+                (budget / 8).max(FORUM_REHEAT_STEPS_PER_MEETING * problem.meetings.len() as u64)
+            } else {
+                budget / 8
+            };
+            let best_so_far = AtomicI64::new(i64::MIN);
+            let runs: Vec<AnnealRun> = std::thread::scope(|scope| {
+                let helpers: Vec<_> = (1..annealers)
+                    .map(|i| {
+                        let mut helper_state = state.clone();
+                        let (bound, best_so_far, cancelled) = (report.bound, &best_so_far, &cancelled);
+                        scope.spawn(move || {
+                            let limits = Limits {
+                                deadline: anneal_deadline,
+                                cancelled,
+                            };
+                            anneal(
+                                &mut helper_state,
+                                options.seed.wrapping_add(u64::from(i)),
+                                (budget, reheat),
+                                &limits,
+                                &mut |round, objective| {
+                                    best_so_far.fetch_max(objective, Ordering::Relaxed);
+                                    annealed_enough(problem, floors, bound, round, objective)
+                                },
+                            )
+                        })
+                    })
+                    .collect();
+                let limits = Limits {
+                    deadline: anneal_deadline,
+                    cancelled: &cancelled,
+                };
+                let main = anneal(
+                    &mut state,
+                    options.seed,
+                    (budget, reheat),
+                    &limits,
+                    &mut |round, objective| {
+                        report.incumbent(objective.max(best_so_far.load(Ordering::Relaxed)), Phase::Anneal);
+                        poll_bound(&mut report);
+                        annealed_enough(problem, floors, report.bound, round, objective)
+                    },
+                );
+                std::iter::once(main)
+                    .chain(helpers.into_iter().filter_map(|h| h.join().ok()))
+                    .collect()
+            });
+            stats.anneal_steps = runs.iter().map(|run| run.steps).sum();
+            stats.annealers = runs.len();
+            // The first (lowest seed) of the best: `max_by_key` would keep the last.
+            let winner = runs
+                .into_iter()
+                .reduce(|best, run| if run.objective > best.objective { run } else { best })
+                .expect("the main annealer always runs");
+            let (mut best, mut best_objective) = (winner.spots, winner.objective);
+            let _ = validated(&mut state, &best);
+            report.incumbent(best_objective, Phase::Anneal);
+            poll_bound(&mut report);
+            // The whole-problem MIP below models every penalty; the pattern model only waits.
+            if let Some(floors) = wait_floors_found.as_ref().filter(|_| !exact)
+                && deadline.saturating_duration_since(Instant::now()).as_secs_f64() > 0.5
+                && !cancelled()
+                && report.bound.is_none_or(|b| b > best_objective)
+                && holds_every_schedulable(&model, &best)
+            {
+                report.send(Phase::Waits);
+                (best, best_objective) = improve_waits(
+                    &model,
+                    &mut state,
+                    floors,
+                    options.threads,
+                    (best, best_objective),
+                    deadline,
+                    &cancelled,
+                    options.seed,
+                    &mut report,
+                    &mut stats,
+                );
+            }
+            let remaining = deadline.saturating_duration_since(Instant::now()).as_secs_f64();
+            if exact && remaining > 0.5 && !cancelled() && report.bound.is_none_or(|b| b > best_objective) {
+                report.send(Phase::Mip);
+                let result = solve_mip(&model, &best, remaining, options.seed, None);
+                stats.mip_status = Some(result.status);
+                if let Some(spots) = result.spots
+                    && validated(&mut state, &spots).is_some()
+                    && state.objective() > best_objective
+                {
+                    best_objective = state.objective();
+                    best = spots;
+                    report.incumbent(best_objective, Phase::Mip);
+                }
+                if let Some(bound) = result.bound {
+                    report.bound(bound.max(best_objective), Phase::MipBound);
+                }
+            }
+            if windowed && !exact {
+                (best, _) = improve_windows(
+                    &model,
+                    &mut state,
+                    (best, best_objective),
+                    deadline,
+                    &cancelled,
+                    options.seed,
+                    &mut report,
+                    &poll_bound,
+                    &mut stats,
+                );
+            }
+            // Wait for the bound only while time remains.
+            let remaining = deadline.saturating_duration_since(Instant::now());
+            if report.bound.is_none()
+                && !cancelled()
+                && let Ok(Some(bound)) = bound_receiver.recv_timeout(remaining)
+            {
+                report.bound(bound, Phase::LpBound);
+            }
+            best
+        };
+        // HiGHS stops at its next iteration, and the scope joins its thread.
+        stop_lp.finished.store(true, Ordering::Relaxed);
+        finish(problem, &model, &best, &mut report, stats)
+    })
+}

@@ -1,0 +1,142 @@
+//! What the caller chooses (time, seed, threads, cancel) and what it is told (progress).
+
+use std::fmt;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
+
+use serde::Serialize;
+
+/// How long and how to solve.
+///
+/// # Determinism
+///
+/// The same problem, `seed` and `threads` give the same schedule, whatever the LP bound's
+/// speed, as long as the time limit does not cut the work short:
+///
+/// - every random choice comes from ChaCha RNGs seeded from `seed`, and HiGHS runs with
+///   one thread and a fixed seed;
+/// - which searches run is decided from the problem's shape and from the LP bound, which
+///   is waited for where it decides (problems with at most 20,000 placement variables
+///   where waits cost something: whether they are forums, where every meeting is held);
+///   elsewhere the LP only proves the bound and so the status, and never changes the
+///   schedule, because every search keeps only strictly better schedules;
+/// - searches side by side have seeds `seed`, `seed + 1`, ...; the best wins, the lowest
+///   seed on ties, whichever finishes first.
+///
+/// What the time limit decides: the annealer's four budgeted rounds are a number of steps
+/// fixed by `time_limit`, but the reheats after them, the neighbourhood searches and the
+/// floor tries run until the deadline, and HiGHS stops at its time limits; how many of them
+/// fit depends on the machine's speed and load. A run that ends at its deadline (all
+/// except those proved optimal sooner) may therefore give another schedule on a slower
+/// or busier machine. A cancel stops at once, with the best schedule so far.
+#[derive(Debug, Clone)]
+pub struct SolveOptions {
+    /// Wall-clock budget; the best schedule found by then is returned.
+    pub time_limit: Duration,
+    /// Seed for every randomised choice (see [Determinism](#determinism)).
+    pub seed: u64,
+    /// Search threads. Forums (every meeting must be held, only waits to minimise) run
+    /// this many annealers side by side, with seeds `seed`, `seed + 1`, ..., then this
+    /// many HiGHS tries at the wait floors at a time. Every other problem runs one search
+    /// thread whatever the count (its HiGHS neighbourhoods use one thread each, in turn).
+    /// The LP bound always has one more thread of its own, joined before `solve` returns.
+    /// A different count explores differently, so gives another schedule on forums.
+    pub threads: u32,
+    /// Set to stop early; the best schedule so far is returned.
+    pub cancel: Option<Arc<AtomicBool>>,
+}
+
+impl Default for SolveOptions {
+    fn default() -> Self {
+        Self {
+            time_limit: Duration::from_secs(30),
+            seed: 0,
+            threads: 2,
+            cancel: None,
+        }
+    }
+}
+
+/// A progress report, sent whenever the incumbent or the bound improves.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Progress {
+    /// Objective of the best valid schedule so far.
+    pub incumbent: i64,
+    /// Best proved upper bound so far.
+    pub bound: Option<i64>,
+    pub elapsed: Duration,
+    /// What the solver is doing, or what just improved.
+    pub phase: Phase,
+}
+
+impl Progress {
+    /// Relative gap between incumbent and bound, when a bound is known.
+    pub fn gap(&self) -> Option<f64> {
+        self.bound
+            .map(|b| (b - self.incumbent) as f64 / (b.unsigned_abs().max(1)) as f64)
+    }
+}
+
+/// A step of the solve, as progress reports name it. `Display` and `Serialize` give the
+/// lowercase words of [`Phase::as_str`] (`"lp bound"`, `"waits lns"`, ...).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Phase {
+    /// The greedy schedule after the pins.
+    Construct,
+    /// The LP relaxation's bound arrived.
+    LpBound,
+    /// Forums: the bound from the proved per-participant floors on waits.
+    WaitFloors,
+    /// Simulated annealing.
+    Anneal,
+    /// Forums: the pattern model starts on the waits.
+    Waits,
+    /// Forums: a schedule with every participant at its floor.
+    WaitsAtFloor,
+    /// Forums: the floors proved unattainable together, which raises the bound.
+    WaitsBound,
+    /// Forums: a neighbourhood of the pattern model improved the schedule.
+    WaitsLns,
+    /// Small problems: the exact MIP over everything.
+    Mip,
+    /// Small problems: the exact MIP's bound.
+    MipBound,
+    /// Small expo problems: an exact neighbourhood improved the schedule.
+    Lns,
+    /// Rooms assigned within the room classes: the final schedule.
+    Rooms,
+}
+
+impl Phase {
+    /// The phase's name in progress lines and JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Construct => "construct",
+            Self::LpBound => "lp bound",
+            Self::WaitFloors => "wait floors",
+            Self::Anneal => "anneal",
+            Self::Waits => "waits",
+            Self::WaitsAtFloor => "waits at floor",
+            Self::WaitsBound => "waits bound",
+            Self::WaitsLns => "waits lns",
+            Self::Mip => "mip",
+            Self::MipBound => "mip bound",
+            Self::Lns => "lns",
+            Self::Rooms => "rooms",
+        }
+    }
+}
+
+impl fmt::Display for Phase {
+    /// Pads like a string, so `{:<12}` lines up progress lines.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl Serialize for Phase {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}

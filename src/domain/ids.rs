@@ -1,0 +1,66 @@
+//! Ids and bearer tokens. Ids are opaque with a readable prefix; tokens are 256 random bits
+//! with a prefix that makes a leaked one recognisable, and only their SHA-256 is ever stored.
+
+use base64::Engine as _;
+use rand::RngCore as _;
+use sha2::{Digest, Sha256};
+
+/// Prefix of participant tokens.
+const PARTICIPANT_PREFIX: &str = "rdvp_";
+/// Prefix of generated organiser tokens.
+const ORGANISER_PREFIX: &str = "rdvo_";
+
+/// A new opaque id with a readable prefix, as `evt_0f3c…`.
+pub fn new_id(prefix: &str) -> String {
+    format!("{prefix}_{}", uuid::Uuid::new_v4().simple())
+}
+
+/// A new random token with the given prefix (256 bits).
+fn new_token(prefix: &str) -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    format!(
+        "{prefix}{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    )
+}
+
+/// A new participant token.
+pub fn new_participant_token() -> String {
+    new_token(PARTICIPANT_PREFIX)
+}
+
+/// A new organiser token.
+pub fn new_organiser_token() -> String {
+    new_token(ORGANISER_PREFIX)
+}
+
+/// The stored form of a token: hex SHA-256.
+pub fn hash_token(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_carry_their_prefix_and_256_bits() {
+        let token = new_participant_token();
+        let random = token.strip_prefix(PARTICIPANT_PREFIX).expect("prefix");
+        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(random)
+            .expect("base64url");
+        assert_eq!(bytes.len(), 32);
+        assert_ne!(token, new_participant_token());
+        assert!(new_organiser_token().starts_with(ORGANISER_PREFIX));
+    }
+
+    #[test]
+    fn the_stored_form_is_hex_sha256() {
+        assert_eq!(
+            hash_token("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+}

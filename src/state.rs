@@ -1,0 +1,63 @@
+//! What every handler and page can reach: the store, the cluster, and this node's shared
+//! caches. Built once at start-up, when the application is wired.
+
+use std::sync::Arc;
+
+use metrics_exporter_prometheus::PrometheusHandle;
+use tokio::sync::watch;
+
+use crate::cluster::{Cluster, WriteLimits};
+use crate::matchmaking::Matchmaking;
+use crate::store::DynStore;
+use crate::timetable::PublishedTimetables;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: DynStore,
+    /// Queue, locks, bus, cache and rate limiter: Redis-backed or in this process.
+    pub cluster: Cluster,
+    /// SHA-256 (hex) of the organiser's token.
+    pub organiser_token_hash: Arc<str>,
+    pub metrics: PrometheusHandle,
+    /// Per-token write limits.
+    pub write_limits: WriteLimits,
+    /// Says true when the node shuts down: live streams end.
+    pub shutdown: watch::Receiver<bool>,
+    /// This node's resolved timetables, one per event.
+    pub timetables: Arc<PublishedTimetables>,
+    /// Participant identities by token hash, for timetable reads.
+    pub token_identities: Arc<TokenIdentities>,
+    /// This instance's per-event suggestion indexes.
+    pub matchmaking: Arc<Matchmaking>,
+}
+
+/// Participant identities by token hash, remembered by this node.
+#[derive(Default)]
+pub struct TokenIdentities {
+    known: std::sync::RwLock<std::collections::HashMap<String, (String, String)>>,
+}
+
+/// Identities remembered before the memory starts over (bounds it to some tens of MB).
+const MAX_REMEMBERED_TOKENS: usize = 200_000;
+
+impl TokenIdentities {
+    pub fn get(&self, hash: &str) -> Option<(String, String)> {
+        self.known
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(hash)
+            .cloned()
+    }
+
+    pub fn remember(&self, hash: String, identity: (String, String)) {
+        let mut known = self
+            .known
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if known.len() >= MAX_REMEMBERED_TOKENS {
+            known.clear();
+        }
+        known.insert(hash, identity);
+    }
+}

@@ -1,0 +1,87 @@
+//! Events: the expo itself, its days and slot length.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+use crate::domain::{DaySpec, EventSpec};
+use crate::store::backend::{Backend, Param, Record, SqlStore};
+use crate::store::{StoreError, StoreResult, from_json, to_json, to_u32};
+
+/// An event as stored.
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub id: String,
+    pub name: String,
+    pub timezone: String,
+    pub slot_minutes: u32,
+    pub days: Vec<DaySpec>,
+    /// The published timetable's version, if any.
+    pub timetable_version: Option<i64>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl Event {
+    /// The validated event with its slots.
+    pub fn spec(&self) -> StoreResult<EventSpec> {
+        EventSpec::new(&self.name, &self.timezone, self.slot_minutes, self.days.clone())
+            .map_err(|e| StoreError::Corrupt(format!("event {}: {:?}", self.id, e.0)))
+    }
+}
+
+/// The events.
+#[async_trait]
+pub trait EventStore: Send + Sync + 'static {
+    /// Creates an event (no timetable yet).
+    async fn create_event(&self, event: &Event) -> StoreResult<()>;
+    /// The event with this id.
+    async fn event(&self, id: &str) -> StoreResult<Event>;
+    /// Every event, oldest first.
+    async fn events(&self) -> StoreResult<Vec<Event>>;
+}
+
+fn event_from(row: &impl Record) -> StoreResult<Event> {
+    Ok(Event {
+        id: row.read("id")?,
+        name: row.read("name")?,
+        timezone: row.read("timezone")?,
+        slot_minutes: to_u32(row.read("slot_minutes")?, "slot_minutes")?,
+        days: from_json(&row.read::<String>("days")?)?,
+        timetable_version: row.read("timetable_version")?,
+        created_at: row.read("created_at")?,
+    })
+}
+
+#[async_trait]
+impl<DB: Backend> EventStore for SqlStore<DB> {
+    async fn create_event(&self, event: &Event) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO events (id, name, timezone, slot_minutes, days, timetable_version, created_at) \
+             VALUES ($1, $2, $3, $4, $5, NULL, $6)",
+        )
+        .param(&event.id)
+        .param(&event.name)
+        .param(&event.timezone)
+        .param(i64::from(event.slot_minutes))
+        .param(to_json(&event.days)?)
+        .param(event.created_at)
+        .execute(self.db())
+        .await?;
+        Ok(())
+    }
+
+    async fn event(&self, id: &str) -> StoreResult<Event> {
+        let row = sqlx::query("SELECT * FROM events WHERE id = $1")
+            .param(id)
+            .fetch_optional(self.db())
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        event_from(&row)
+    }
+
+    async fn events(&self) -> StoreResult<Vec<Event>> {
+        let rows = sqlx::query("SELECT * FROM events ORDER BY created_at, id")
+            .fetch_all(self.db())
+            .await?;
+        rows.iter().map(event_from).collect()
+    }
+}

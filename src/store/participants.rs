@@ -1,0 +1,256 @@
+//! Participants: the companies and visitors of an event, with their profiles and tokens.
+
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use chrono::Utc;
+use sqlx::Transaction;
+
+use crate::domain::ParticipantKind;
+use crate::domain::participant::Profile;
+use crate::store::backend::{Backend, Param, Record, RowsAffected, SqlStore};
+use crate::store::{StoreError, StoreResult, from_json, to_json, to_u32};
+
+/// A participant with its whole profile, public and private.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Participant {
+    pub id: String,
+    pub event_id: String,
+    pub name: String,
+    pub kind: ParticipantKind,
+    pub organization: Option<String>,
+    pub city: Option<String>,
+    pub country: Option<String>,
+    pub size: u32,
+    pub languages: Vec<String>,
+    pub topics: Vec<String>,
+    pub offers: Vec<String>,
+    pub seeks: Vec<String>,
+    pub max_meetings: Option<u32>,
+    pub unavailable: Vec<String>,
+}
+
+impl Participant {
+    /// A new participant of `event_id` with a checked profile.
+    pub fn new(id: String, event_id: &str, profile: Profile) -> Self {
+        let Profile {
+            name,
+            kind,
+            organization,
+            city,
+            country,
+            size,
+            languages,
+            topics,
+            offers,
+            seeks,
+            max_meetings,
+            unavailable,
+        } = profile;
+        Self {
+            id,
+            event_id: event_id.to_owned(),
+            name,
+            kind,
+            organization,
+            city,
+            country,
+            size,
+            languages,
+            topics,
+            offers,
+            seeks,
+            max_meetings,
+            unavailable,
+        }
+    }
+
+    /// The profile, to be changed through the domain's rules.
+    pub fn profile(&self) -> Profile {
+        Profile {
+            name: self.name.clone(),
+            kind: self.kind,
+            organization: self.organization.clone(),
+            city: self.city.clone(),
+            country: self.country.clone(),
+            size: self.size,
+            languages: self.languages.clone(),
+            topics: self.topics.clone(),
+            offers: self.offers.clone(),
+            seeks: self.seeks.clone(),
+            max_meetings: self.max_meetings,
+            unavailable: self.unavailable.clone(),
+        }
+    }
+
+    /// Takes every field of a checked profile.
+    pub fn set_profile(&mut self, profile: Profile) {
+        let id = std::mem::take(&mut self.id);
+        let event_id = std::mem::take(&mut self.event_id);
+        *self = Self::new(id, &event_id, profile);
+    }
+}
+
+/// The participants of each event. Every profile write raises the event's profile
+/// revision (see [`MatchmakingStore::profiles_since`](crate::store::MatchmakingStore::profiles_since)).
+#[async_trait]
+pub trait ParticipantStore: Send + Sync + 'static {
+    /// Registers participants with their token hashes, all or none.
+    async fn create_participants(&self, participants: &[(Participant, String)]) -> StoreResult<()>;
+    /// The participants of an event, in the order they registered.
+    async fn participants(&self, event: &str) -> StoreResult<Vec<Participant>>;
+    /// The participant `id` of `event`.
+    async fn participant(&self, event: &str, id: &str) -> StoreResult<Participant>;
+    /// The participant holding the token with this hash.
+    async fn participant_by_token_hash(&self, token_hash: &str) -> StoreResult<Option<Participant>>;
+    /// Overwrites a participant's profile.
+    async fn update_participant(&self, participant: &Participant) -> StoreResult<()>;
+}
+
+fn kind_from(text: &str) -> StoreResult<ParticipantKind> {
+    ParticipantKind::parse(text).ok_or_else(|| StoreError::Corrupt(format!("participant kind {text:?}")))
+}
+
+pub(super) fn participant_from(row: &impl Record) -> StoreResult<Participant> {
+    let list = |col: &str| -> StoreResult<Vec<String>> { from_json(&row.read::<String>(col)?) };
+    Ok(Participant {
+        id: row.read("id")?,
+        event_id: row.read("event_id")?,
+        name: row.read("name")?,
+        kind: kind_from(&row.read::<String>("kind")?)?,
+        organization: row.read("organization")?,
+        city: row.read("city")?,
+        country: row.read("country")?,
+        size: to_u32(row.read("size")?, "size")?,
+        languages: list("languages")?,
+        topics: list("topics")?,
+        offers: list("offers")?,
+        seeks: list("seeks")?,
+        max_meetings: row
+            .read::<Option<i64>>("max_meetings")?
+            .map(|m| to_u32(m, "max_meetings"))
+            .transpose()?,
+        unavailable: list("unavailable")?,
+    })
+}
+
+/// Raises the event's profile revision and returns it. Taking the event's row serialises
+/// profile writes of one event, so revisions commit in order.
+async fn bump_profile_revision<DB: Backend>(
+    tx: &mut Transaction<'static, DB>,
+    event: &str,
+) -> StoreResult<i64> {
+    let row = sqlx::query(
+        "UPDATE events SET profile_revision = profile_revision + 1 WHERE id = $1 RETURNING profile_revision",
+    )
+    .param(event)
+    .fetch_optional(DB::on(tx))
+    .await?
+    .ok_or(StoreError::NotFound)?;
+    Ok(row.read("profile_revision")?)
+}
+
+#[async_trait]
+impl<DB: Backend> ParticipantStore for SqlStore<DB> {
+    async fn create_participants(&self, participants: &[(Participant, String)]) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let now = Utc::now();
+        let mut revisions: HashMap<&str, i64> = HashMap::new();
+        for (seq, (p, token_hash)) in participants.iter().enumerate() {
+            let revision = match revisions.get(p.event_id.as_str()) {
+                Some(&revision) => revision,
+                None => {
+                    let revision = bump_profile_revision(&mut tx, &p.event_id).await?;
+                    revisions.insert(&p.event_id, revision);
+                    revision
+                }
+            };
+            sqlx::query(
+                "INSERT INTO participants (id, event_id, token_hash, name, kind, organization, city, \
+                 country, size, languages, topics, offers, seeks, max_meetings, unavailable, created_at, seq, \
+                 revision) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
+            )
+            .param(&p.id)
+            .param(&p.event_id)
+            .param(token_hash)
+            .param(&p.name)
+            .param(p.kind.as_str())
+            .param(&p.organization)
+            .param(&p.city)
+            .param(&p.country)
+            .param(i64::from(p.size))
+            .param(to_json(&p.languages)?)
+            .param(to_json(&p.topics)?)
+            .param(to_json(&p.offers)?)
+            .param(to_json(&p.seeks)?)
+            .param(p.max_meetings.map(i64::from))
+            .param(to_json(&p.unavailable)?)
+            .param(now)
+            .param(seq as i64)
+            .param(revision)
+            .execute(DB::on(&mut tx))
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn participants(&self, event: &str) -> StoreResult<Vec<Participant>> {
+        let rows = sqlx::query("SELECT * FROM participants WHERE event_id = $1 ORDER BY created_at, seq, id")
+            .param(event)
+            .fetch_all(self.db())
+            .await?;
+        rows.iter().map(participant_from).collect()
+    }
+
+    async fn participant(&self, event: &str, id: &str) -> StoreResult<Participant> {
+        let row = sqlx::query("SELECT * FROM participants WHERE event_id = $1 AND id = $2")
+            .param(event)
+            .param(id)
+            .fetch_optional(self.db())
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        participant_from(&row)
+    }
+
+    async fn participant_by_token_hash(&self, token_hash: &str) -> StoreResult<Option<Participant>> {
+        let row = sqlx::query("SELECT * FROM participants WHERE token_hash = $1")
+            .param(token_hash)
+            .fetch_optional(self.db())
+            .await?;
+        row.as_ref().map(participant_from).transpose()
+    }
+
+    async fn update_participant(&self, p: &Participant) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let revision = bump_profile_revision(&mut tx, &p.event_id).await?;
+        let done = sqlx::query(
+            "UPDATE participants SET name = $1, kind = $2, organization = $3, city = $4, country = $5, \
+             size = $6, languages = $7, topics = $8, offers = $9, seeks = $10, max_meetings = $11, \
+             unavailable = $12, revision = $15 WHERE event_id = $13 AND id = $14",
+        )
+        .param(&p.name)
+        .param(p.kind.as_str())
+        .param(&p.organization)
+        .param(&p.city)
+        .param(&p.country)
+        .param(i64::from(p.size))
+        .param(to_json(&p.languages)?)
+        .param(to_json(&p.topics)?)
+        .param(to_json(&p.offers)?)
+        .param(to_json(&p.seeks)?)
+        .param(p.max_meetings.map(i64::from))
+        .param(to_json(&p.unavailable)?)
+        .param(&p.event_id)
+        .param(&p.id)
+        .param(revision)
+        .execute(DB::on(&mut tx))
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}

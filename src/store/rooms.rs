@@ -1,0 +1,66 @@
+//! Rooms: the tables and meeting rooms of an event.
+
+use async_trait::async_trait;
+use chrono::Utc;
+
+use crate::store::backend::{Backend, Param, Record, SqlStore};
+use crate::store::{StoreResult, from_json, to_json, to_u32};
+
+/// A table or meeting room.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Room {
+    pub id: String,
+    pub event_id: String,
+    pub name: String,
+    pub capacity: u32,
+    pub features: Vec<String>,
+    pub unavailable: Vec<String>,
+}
+
+/// The rooms of each event.
+#[async_trait]
+pub trait RoomStore: Send + Sync + 'static {
+    /// Adds a room to its event.
+    async fn create_room(&self, room: &Room) -> StoreResult<()>;
+    /// The rooms of an event, in the order they were added.
+    async fn rooms(&self, event: &str) -> StoreResult<Vec<Room>>;
+}
+
+fn room_from(row: &impl Record) -> StoreResult<Room> {
+    Ok(Room {
+        id: row.read("id")?,
+        event_id: row.read("event_id")?,
+        name: row.read("name")?,
+        capacity: to_u32(row.read("capacity")?, "capacity")?,
+        features: from_json(&row.read::<String>("features")?)?,
+        unavailable: from_json(&row.read::<String>("unavailable")?)?,
+    })
+}
+
+#[async_trait]
+impl<DB: Backend> RoomStore for SqlStore<DB> {
+    async fn create_room(&self, room: &Room) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO rooms (id, event_id, name, capacity, features, unavailable, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .param(&room.id)
+        .param(&room.event_id)
+        .param(&room.name)
+        .param(i64::from(room.capacity))
+        .param(to_json(&room.features)?)
+        .param(to_json(&room.unavailable)?)
+        .param(Utc::now())
+        .execute(self.db())
+        .await?;
+        Ok(())
+    }
+
+    async fn rooms(&self, event: &str) -> StoreResult<Vec<Room>> {
+        let rows = sqlx::query("SELECT * FROM rooms WHERE event_id = $1 ORDER BY created_at, id")
+            .param(event)
+            .fetch_all(self.db())
+            .await?;
+        rows.iter().map(room_from).collect()
+    }
+}

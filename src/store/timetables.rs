@@ -1,0 +1,277 @@
+//! Timetables: the published versions of an event's schedule.
+
+use std::collections::{HashMap, HashSet};
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+use crate::store::backend::{Backend, Param, PushParam, Record, SqlStore, unique_violation};
+use crate::store::{EventStore, StoreError, StoreResult, from_json, to_json};
+
+/// A meeting to publish: its first slot, room, participants, and every slot it occupies.
+#[derive(Debug, Clone)]
+pub struct PlacedMeeting {
+    pub request_id: String,
+    pub slot_id: String,
+    pub room_id: String,
+    pub participants: Vec<String>,
+    pub occupied_slots: Vec<String>,
+}
+
+/// A published timetable version.
+#[derive(Debug, Clone)]
+pub struct Timetable {
+    pub version: i64,
+    pub schedule_id: String,
+    pub published_at: DateTime<Utc>,
+    pub meetings: Vec<TimetableMeeting>,
+}
+
+/// A meeting in a published timetable.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimetableMeeting {
+    pub request_id: String,
+    pub slot_id: String,
+    pub room_id: String,
+    pub participants: Vec<String>,
+    /// Raised each time the meeting moves between versions (iCalendar SEQUENCE).
+    pub sequence: i64,
+}
+
+/// The published timetables of each event.
+#[async_trait]
+pub trait TimetableStore: Send + Sync + 'static {
+    /// Publishes a finished run's meetings as the next timetable version, in one
+    /// transaction. A double-booking is refused by the database (`Conflict`).
+    async fn publish(&self, event: &str, run: &str, meetings: &[PlacedMeeting]) -> StoreResult<i64>;
+    /// The published timetable, if any.
+    async fn timetable(&self, event: &str) -> StoreResult<Option<Timetable>>;
+}
+
+/// The first double-booking among meetings to publish, as a `Conflict` naming it: a meeting
+/// placed twice, a room or a participant in two meetings at once.
+pub fn find_double_booking(meetings: &[PlacedMeeting]) -> StoreResult<()> {
+    let mut requests = HashSet::new();
+    let mut rooms = HashSet::new();
+    let mut participants = HashSet::new();
+    for m in meetings {
+        if !requests.insert(m.request_id.as_str()) {
+            return Err(StoreError::Conflict(format!(
+                "meeting {} is placed twice",
+                m.request_id
+            )));
+        }
+        for slot in &m.occupied_slots {
+            if !rooms.insert((m.room_id.as_str(), slot.as_str())) {
+                return Err(StoreError::Conflict(format!(
+                    "room {} would hold two meetings in slot {slot}",
+                    m.room_id
+                )));
+            }
+            for participant in &m.participants {
+                if !participants.insert((participant.as_str(), slot.as_str())) {
+                    return Err(StoreError::Conflict(format!(
+                        "participant {participant} would be in two meetings in slot {slot}"
+                    )));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A unique violation while publishing: the database refused a double-booking.
+fn double_booking(err: sqlx::Error) -> StoreError {
+    if unique_violation(&err) {
+        StoreError::Conflict(format!("the timetable double-books: {err}"))
+    } else {
+        err.into()
+    }
+}
+
+#[async_trait]
+impl<DB: Backend> TimetableStore for SqlStore<DB> {
+    async fn publish(&self, event: &str, run: &str, meetings: &[PlacedMeeting]) -> StoreResult<i64> {
+        let mut tx = self.begin_write().await?;
+        // Bumping the version first takes the event's row: publishes of one event queue up.
+        let version: i64 = sqlx::query(
+            "UPDATE events SET timetable_version = COALESCE(timetable_version, 0) + 1 \
+             WHERE id = $1 RETURNING timetable_version",
+        )
+        .param(event)
+        .fetch_optional(DB::on(&mut tx))
+        .await?
+        .ok_or(StoreError::NotFound)?
+        .read("timetable_version")?;
+        let status: String = sqlx::query("SELECT status FROM schedules WHERE event_id = $1 AND id = $2")
+            .param(event)
+            .param(run)
+            .fetch_optional(DB::on(&mut tx))
+            .await?
+            .ok_or(StoreError::NotFound)?
+            .read("status")?;
+        if status != "done" {
+            return Err(StoreError::Conflict(format!(
+                "the run is {status}; only a done run can be published"
+            )));
+        }
+        sqlx::query(
+            "INSERT INTO timetable_versions (event_id, version, schedule_id, published_at) \
+             VALUES ($1, $2, $3, $4)",
+        )
+        .param(event)
+        .param(version)
+        .param(run)
+        .param(Utc::now())
+        .execute(DB::on(&mut tx))
+        .await?;
+        // The latest published placement of each meeting, for its SEQUENCE.
+        let mut latest: HashMap<String, (String, String, i64)> = HashMap::new();
+        for row in sqlx::query(
+            "SELECT request_id, slot_id, room_id, sequence FROM timetable_meetings \
+             WHERE event_id = $1 ORDER BY version",
+        )
+        .param(event)
+        .fetch_all(DB::on(&mut tx))
+        .await?
+        {
+            latest.insert(
+                row.read("request_id")?,
+                (row.read("slot_id")?, row.read("room_id")?, row.read("sequence")?),
+            );
+        }
+        // Every clash is found here, with its names; the unique constraints stay as the guard
+        // of last resort.
+        find_double_booking(meetings)?;
+        let sequences: Vec<i64> = meetings
+            .iter()
+            .map(|m| match latest.get(&m.request_id) {
+                Some((slot, room, seq)) if *slot == m.slot_id && *room == m.room_id => *seq,
+                Some((_, _, seq)) => seq + 1,
+                None => 0,
+            })
+            .collect();
+        // Multi-row inserts: a timetable of 80,000 meetings is a few hundred statements, not a
+        // few hundred thousand round trips.
+        const ROWS: usize = 1000;
+        for (chunk, sequences) in meetings.chunks(ROWS).zip(sequences.chunks(ROWS)) {
+            let mut query = sqlx::QueryBuilder::<DB>::new(
+                "INSERT INTO timetable_meetings (event_id, version, request_id, slot_id, room_id, \
+                 participants, sequence) ",
+            );
+            let rows: Vec<(&PlacedMeeting, String, i64)> = chunk
+                .iter()
+                .zip(sequences)
+                .map(|(m, &sequence)| Ok((m, to_json(&m.participants)?, sequence)))
+                .collect::<StoreResult<_>>()?;
+            query.push_values(rows, |mut row, (m, participants, sequence)| {
+                row.push_param(event)
+                    .push_param(version)
+                    .push_param(&m.request_id)
+                    .push_param(&m.slot_id)
+                    .push_param(&m.room_id)
+                    .push_param(participants)
+                    .push_param(sequence);
+            });
+            query
+                .build()
+                .execute(DB::on(&mut tx))
+                .await
+                .map_err(double_booking)?;
+        }
+        let room_cells: Vec<(&str, &str, &str)> = meetings
+            .iter()
+            .flat_map(|m| {
+                m.occupied_slots
+                    .iter()
+                    .map(move |slot| (m.room_id.as_str(), slot.as_str(), m.request_id.as_str()))
+            })
+            .collect();
+        for chunk in room_cells.chunks(ROWS) {
+            let mut query = sqlx::QueryBuilder::<DB>::new(
+                "INSERT INTO timetable_room_cells (event_id, version, room_id, slot_id, request_id) ",
+            );
+            query.push_values(chunk, |mut row, (room, slot, request)| {
+                row.push_param(event)
+                    .push_param(version)
+                    .push_param(*room)
+                    .push_param(*slot)
+                    .push_param(*request);
+            });
+            query
+                .build()
+                .execute(DB::on(&mut tx))
+                .await
+                .map_err(double_booking)?;
+        }
+        let participant_cells: Vec<(&str, &str, &str)> = meetings
+            .iter()
+            .flat_map(|m| {
+                m.occupied_slots.iter().flat_map(move |slot| {
+                    m.participants
+                        .iter()
+                        .map(move |p| (p.as_str(), slot.as_str(), m.request_id.as_str()))
+                })
+            })
+            .collect();
+        for chunk in participant_cells.chunks(ROWS) {
+            let mut query = sqlx::QueryBuilder::<DB>::new(
+                "INSERT INTO timetable_participant_cells (event_id, version, participant_id, slot_id, request_id) ",
+            );
+            query.push_values(chunk, |mut row, (participant, slot, request)| {
+                row.push_param(event)
+                    .push_param(version)
+                    .push_param(*participant)
+                    .push_param(*slot)
+                    .push_param(*request);
+            });
+            query
+                .build()
+                .execute(DB::on(&mut tx))
+                .await
+                .map_err(double_booking)?;
+        }
+        tx.commit().await?;
+        Ok(version)
+    }
+
+    async fn timetable(&self, event: &str) -> StoreResult<Option<Timetable>> {
+        let Some(version) = self.event(event).await?.timetable_version else {
+            return Ok(None);
+        };
+        // A version's rows never change once committed: reading them after the version number
+        // cannot mix two timetables.
+        let head = sqlx::query(
+            "SELECT schedule_id, published_at FROM timetable_versions WHERE event_id = $1 AND version = $2",
+        )
+        .param(event)
+        .param(version)
+        .fetch_one(self.db())
+        .await?;
+        let meetings = sqlx::query(
+            "SELECT m.request_id, m.slot_id, m.room_id, m.participants, m.sequence \
+             FROM timetable_meetings m WHERE m.event_id = $1 AND m.version = $2",
+        )
+        .param(event)
+        .param(version)
+        .fetch_all(self.db())
+        .await?
+        .iter()
+        .map(|row| {
+            Ok(TimetableMeeting {
+                request_id: row.read("request_id")?,
+                slot_id: row.read("slot_id")?,
+                room_id: row.read("room_id")?,
+                participants: from_json(&row.read::<String>("participants")?)?,
+                sequence: row.read("sequence")?,
+            })
+        })
+        .collect::<StoreResult<Vec<_>>>()?;
+        Ok(Some(Timetable {
+            version,
+            schedule_id: head.read("schedule_id")?,
+            published_at: head.read("published_at")?,
+            meetings,
+        }))
+    }
+}

@@ -1,0 +1,29 @@
+//! The service's integration tests, one module per area, in one test binary: linking the
+//! service once instead of once per file, and running every area's tests in parallel.
+
+// The shared helpers come first: their macros (`on_both_backends!`,
+// `on_both_coordinators!`) are then in scope in every module below.
+#[macro_use]
+mod common;
+#[macro_use]
+mod cluster_support;
+mod servers;
+
+mod access;
+mod cli;
+mod cluster_bus;
+mod cluster_cache;
+mod cluster_keepalive;
+mod cluster_lease;
+mod cluster_outage;
+mod cluster_queue;
+mod cluster_ratelimit;
+mod generate_cli;
+mod idempotency;
+mod journey;
+mod matchmaking;
+mod ops;
+mod races;
+mod scale_out;
+mod store;
+mod validation;
