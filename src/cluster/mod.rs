@@ -7,11 +7,9 @@
 //! [`Cluster`] bundles one of each, chosen from the configuration.
 
 pub mod bus;
-#[path = "cache/redis.rs"]
 pub mod cache;
 pub mod keepalive;
 pub mod lease;
-#[path = "queue/redis.rs"]
 pub mod queue;
 pub mod ratelimit;
 mod redis_conn;
