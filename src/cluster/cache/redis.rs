@@ -9,7 +9,7 @@ use redis::Script;
 
 use super::{Cache, CachedRead};
 use crate::cluster::ClusterError;
-use crate::cluster::redis_conn::{RedisConn, within};
+use crate::cluster::redis_conn::{RedisConn, millis, within};
 use crate::cluster::throttle::LogThrottle;
 
 /// The cache on Redis: `tt:{event}:current` is the version pointer (with `version_ttl`);
@@ -139,10 +139,6 @@ impl RedisCache {
             tracing::warn!(%error, operation, suppressed, "timetable cache unavailable; reading the database");
         }
     }
-}
-
-fn millis(duration: Duration) -> u64 {
-    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX).max(1)
 }
 
 #[async_trait]

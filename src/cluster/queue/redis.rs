@@ -10,7 +10,7 @@ use tokio::time::Instant;
 
 use super::{CANCEL_FLAG_TTL, JobLease, JobQueue, SolveJob};
 use crate::cluster::ClusterError;
-use crate::cluster::redis_conn::{RedisConn, within};
+use crate::cluster::redis_conn::{RedisConn, millis, within};
 
 /// The queue on Redis. Keys, under the prefix:
 /// `queue:jobs` (list), `queue:processing:{worker}` (list), `queue:workers` (set of workers
@@ -179,10 +179,6 @@ impl RedisQueue {
             .to_owned();
         self.conn.run(pipeline.query_async::<()>(&mut manager)).await
     }
-}
-
-fn millis(duration: Duration) -> u64 {
-    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX).max(1)
 }
 
 #[async_trait]
