@@ -25,7 +25,7 @@ use redis::Script;
 use tokio::time::Instant;
 
 use super::ClusterError;
-use super::redis_conn::RedisConn;
+use super::redis_conn::{RedisConn, millis};
 
 /// A fencing token: compare them, store the highest, reject writes carrying a lower one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -143,10 +143,6 @@ impl RedisEventLock {
     }
 }
 
-fn ttl_millis(ttl: Duration) -> u64 {
-    u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1)
-}
-
 #[async_trait]
 impl EventLock for RedisEventLock {
     async fn acquire_above(
@@ -162,7 +158,7 @@ impl EventLock for RedisEventLock {
             .key(self.lock_key(event_id))
             .key(self.fence_key(event_id))
             .arg(&holder_id)
-            .arg(ttl_millis(ttl))
+            .arg(millis(ttl))
             .arg(floor.0);
         let token: u64 = self.conn.run(invocation.invoke_async(&mut manager)).await?;
         Ok((token > 0).then(|| EventLease {
@@ -178,7 +174,7 @@ impl EventLock for RedisEventLock {
         invocation
             .key(self.lock_key(&lease.event_id))
             .arg(holder_value(lease))
-            .arg(ttl_millis(ttl));
+            .arg(millis(ttl));
         let extended: i64 = self.conn.run(invocation.invoke_async(&mut manager)).await?;
         Ok(extended == 1)
     }

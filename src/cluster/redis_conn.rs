@@ -104,3 +104,9 @@ pub(crate) async fn within<T>(
         Err(_) => Err(ClusterError::Timeout(limit)),
     }
 }
+
+/// `duration` in whole milliseconds for a Redis `PX`/`PEXPIRE` argument: at least 1 (Redis
+/// rejects 0), saturating at `u64::MAX`.
+pub(crate) fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX).max(1)
+}
