@@ -116,14 +116,15 @@ async fn expo(backend: Backend) -> Expo {
         .participant(
             &event,
             json!({"name": "Bangkok Metropolitan Administration", "kind": "delegation",
-                   "city": "Bangkok", "country": "TH", "topics": ["flood sensors"]}),
+                   "city": "Bangkok", "country": "TH", "topics": ["flood sensors"],
+                   "seeks": ["flood sensors"]}),
         )
         .await;
     let acme = app
         .participant(
             &event,
             json!({"name": "Acme Mobility", "kind": "company", "city": "Casablanca", "country": "MA",
-                   "topics": ["mobility"]}),
+                   "topics": ["mobility"], "offers": ["flood sensors"]}),
         )
         .await;
     let rabat = app
@@ -238,6 +239,23 @@ async fn request_accept_and_privacy(backend: Backend) {
     let x = expo(backend).await;
     let mut bangkok = Browser::new(&x.app);
     bangkok.sign_in(&x.bangkok.1).await;
+    let suggested = bangkok.get("/recommendations").await;
+    assert_eq!(suggested.status, StatusCode::OK, "{}", suggested.text);
+    assert!(
+        suggested
+            .text
+            .contains(&format!("/requests/new?with={}", x.acme.0)),
+        "{}",
+        suggested.text
+    );
+    let missing = bangkok.get("/no-such-page").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(
+        missing.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
     let directory = bangkok.get("/directory?q=acme&country=MA").await;
     assert!(
         directory.text.contains(&format!("/people/{}", x.acme.0)),

@@ -32,6 +32,7 @@ pub fn page_with(ctx: &Ctx, title: &str, body: Markup, class: &str) -> Html<Stri
                         nav aria-label=(lang.t("nav-label")) {
                             a href="/" { (lang.t("nav-home")) }
                             a href="/directory" { (lang.t("nav-directory")) }
+                            a href="/recommendations" { (lang.t("nav-recommendations")) }
                             a href="/requests" { (lang.t("nav-requests")) }
                             a href="/agenda" { (lang.t("nav-agenda")) }
                         }

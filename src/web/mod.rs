@@ -10,6 +10,7 @@ mod home;
 pub mod i18n;
 mod layout;
 mod login;
+mod recommendations;
 mod requests;
 pub mod session;
 
@@ -53,6 +54,7 @@ pub fn router() -> Router<AppState> {
         .route("/requests/new", get(requests::new))
         .route("/requests/{id}", get(requests::show))
         .route("/requests/{id}/{action}", post(requests::act))
+        .route("/recommendations", get(recommendations::recommendations))
         .route("/agenda", get(agenda::agenda))
         .route("/agenda/print", get(agenda::print))
         .route("/agenda.ics", get(agenda::ics))

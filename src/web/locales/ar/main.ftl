@@ -122,3 +122,9 @@ month-9 = سبتمبر
 month-10 = أكتوبر
 month-11 = نوفمبر
 month-12 = ديسمبر
+
+nav-recommendations = اقتراحات
+recommendations-title = مواعيد مقترحة
+recommendations-none = لا توجد اقتراحات حاليًا.
+recommendations-why = السبب (بالإنجليزية):
+recommendations-request = اطلب موعدًا مع { $name }

@@ -122,3 +122,9 @@ month-9 = September
 month-10 = October
 month-11 = November
 month-12 = December
+
+nav-recommendations = Suggestions
+recommendations-title = Suggested meetings
+recommendations-none = No suggestion for now.
+recommendations-why = Why:
+recommendations-request = Request a meeting with { $name }

@@ -122,3 +122,9 @@ month-9 = septembre
 month-10 = octobre
 month-11 = novembre
 month-12 = décembre
+
+nav-recommendations = Suggestions
+recommendations-title = Suggestions de rendez-vous
+recommendations-none = Aucune suggestion pour l’instant.
+recommendations-why = Pourquoi (en anglais) :
+recommendations-request = Demander un rendez-vous à { $name }
