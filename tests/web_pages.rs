@@ -438,6 +438,72 @@ async fn form_errors_beside_the_field_in_each_language(backend: Backend) {
     assert!(fr.text.contains("lang=\"fr\"") && fr.text.contains("<label for=\"token\">Code d’accès"));
 }
 
+async fn profile_edits_and_unavailable_slots(backend: Backend) {
+    let x = expo(backend).await;
+    let mut browser = Browser::new(&x.app);
+    browser.sign_in(&x.rabat.1).await;
+    let page = browser.get("/profile").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.text.contains("name=\"unavailable\" value=\"d2-1430\""),
+        "the day × slot grid"
+    );
+    for field in ["name", "organization", "city", "country", "topics", "seeks"] {
+        assert!(
+            page.text.contains(&format!("<label for=\"{field}\"")),
+            "label for {field}"
+        );
+    }
+    let csrf = page.csrf();
+    let bad = browser
+        .post(
+            "/profile",
+            &[
+                ("csrf", &csrf),
+                ("name", "Rabat"),
+                ("city", "Rabat"),
+                ("country", "Morocco"),
+                ("topics", "open data"),
+                ("unavailable", "d1-1000"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.text.contains("id=\"country-error\""), "{}", bad.text);
+    assert!(bad.text.contains("Un code pays à deux lettres majuscules"));
+    assert!(bad.text.contains("value=\"Morocco\""), "what was typed stays");
+    let unchanged = x.app.store.participant(&x.event, &x.rabat.0).await.unwrap();
+    assert_eq!(unchanged.city, None, "nothing written");
+    let saved = browser
+        .post(
+            "/profile",
+            &[
+                ("csrf", &csrf),
+                ("name", "Rabat"),
+                ("city", "Rabat"),
+                ("country", "MA"),
+                ("topics", "open data\nmobility"),
+                ("unavailable", "d1-1000"),
+                ("unavailable", "d2-1430"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text);
+    let stored = x.app.store.participant(&x.event, &x.rabat.0).await.unwrap();
+    assert_eq!(stored.city.as_deref(), Some("Rabat"));
+    assert_eq!(stored.topics, ["open data", "mobility"]);
+    assert_eq!(stored.unavailable, ["d1-1000", "d2-1430"]);
+    // The JSON API reads the same profile.
+    let api = x
+        .app
+        .get(
+            &format!("/api/v1/events/{}/participants/{}", x.event, x.rabat.0),
+            Some(&x.rabat.1),
+        )
+        .await;
+    assert_eq!(api.json["city"], "Rabat");
+}
+
 macro_rules! both_backends {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -454,4 +520,5 @@ both_backends!(
     forged_posts_are_refused_and_change_nothing,
     request_accept_and_privacy,
     form_errors_beside_the_field_in_each_language,
+    profile_edits_and_unavailable_slots,
 );

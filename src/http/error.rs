@@ -112,6 +112,15 @@ impl From<StoreError> for ApiError {
     }
 }
 
+impl From<crate::profiles::ProfileError> for ApiError {
+    fn from(e: crate::profiles::ProfileError) -> Self {
+        match e {
+            crate::profiles::ProfileError::Invalid(invalid) => Self::Invalid(invalid),
+            crate::profiles::ProfileError::Store(e) => e.into(),
+        }
+    }
+}
+
 impl From<crate::requests::RequestError> for ApiError {
     fn from(e: crate::requests::RequestError) -> Self {
         use crate::requests::RequestError;

@@ -12,8 +12,8 @@ use super::error::{ApiError, ApiResult, Problem};
 use super::json::Json;
 use crate::domain::ids::new_id;
 use crate::domain::ids::{hash_token, new_participant_token};
-use crate::domain::participant::MAX_SIZE;
 use crate::domain::{EventSpec, Invalid, ParticipantKind, labels, text};
+use crate::profiles::{self, ProfileChange, check_max_meetings, check_size, country, optional_text};
 use crate::state::AppState;
 use crate::store::Participant;
 
@@ -172,37 +172,6 @@ impl From<&Participant> for ParticipantView {
             max_meetings: p.max_meetings,
             unavailable: p.unavailable.clone(),
         }
-    }
-}
-
-fn optional_text(value: Option<&str>, max: usize, pointer: &str, errors: &mut Invalid) -> Option<String> {
-    let value = value?.trim();
-    if value.is_empty() {
-        return None;
-    }
-    if value.chars().count() > max {
-        errors.push(pointer, format!("at most {max} characters"));
-    }
-    Some(value.to_string())
-}
-
-fn country(value: Option<&str>, pointer: &str, errors: &mut Invalid) -> Option<String> {
-    let value = optional_text(value, 2, pointer, errors)?;
-    if value.len() != 2 || !value.bytes().all(|b| b.is_ascii_uppercase()) {
-        errors.push(pointer, "an ISO 3166-1 alpha-2 code, as MA or TH");
-    }
-    Some(value)
-}
-
-fn check_size(size: u32, pointer: &str, errors: &mut Invalid) {
-    if !(1..=MAX_SIZE).contains(&size) {
-        errors.push(pointer, format!("must be between 1 and {MAX_SIZE}"));
-    }
-}
-
-fn check_max_meetings(max: Option<u32>, pointer: &str, errors: &mut Invalid) {
-    if max.is_some_and(|m| !(1..=1000).contains(&m)) {
-        errors.push(pointer, "must be between 1 and 1000, or null for no limit");
     }
 }
 
@@ -501,59 +470,27 @@ async fn update_participant(
     Json(body): Json<UpdateParticipant>,
 ) -> ApiResult<axum::Json<ParticipantView>> {
     caller.organiser_or_self(&event, &id)?;
-    if matches!(caller, Caller::Participant(_)) {
-        for (given, field) in [
-            (body.kind.is_some(), "kind"),
-            (body.size.is_some(), "size"),
-            (body.max_meetings.is_some(), "max_meetings"),
-        ] {
-            if given {
-                return Err(ApiError::forbidden(format!(
-                    "only the organiser may change {field}"
-                )));
-            }
-        }
+    let change = ProfileChange {
+        name: body.name,
+        kind: body.kind,
+        organization: body.organization,
+        city: body.city,
+        country: body.country,
+        size: body.size,
+        languages: body.languages,
+        topics: body.topics,
+        offers: body.offers,
+        seeks: body.seeks,
+        max_meetings: body.max_meetings,
+        unavailable: body.unavailable,
+    };
+    if matches!(caller, Caller::Participant(_))
+        && let Some(field) = profiles::organiser_only(&change)
+    {
+        return Err(ApiError::forbidden(format!(
+            "only the organiser may change {field}"
+        )));
     }
-    let spec = state.store.event(&event).await?.spec()?;
-    let mut p = state.store.participant(&event, &id).await?;
-    let mut errors = Invalid::default();
-    if let Some(name) = &body.name {
-        p.name = text(name, 200, "/name", &mut errors);
-    }
-    if let Some(kind) = body.kind {
-        p.kind = kind;
-    }
-    if let Some(org) = &body.organization {
-        p.organization = optional_text(org.as_deref(), 200, "/organization", &mut errors);
-    }
-    if let Some(city) = &body.city {
-        p.city = optional_text(city.as_deref(), 200, "/city", &mut errors);
-    }
-    if let Some(c) = &body.country {
-        p.country = country(c.as_deref(), "/country", &mut errors);
-    }
-    if let Some(size) = body.size {
-        check_size(size, "/size", &mut errors);
-        p.size = size;
-    }
-    for (given, field, pointer) in [
-        (&body.languages, &mut p.languages, "/languages"),
-        (&body.topics, &mut p.topics, "/topics"),
-        (&body.offers, &mut p.offers, "/offers"),
-        (&body.seeks, &mut p.seeks, "/seeks"),
-    ] {
-        if let Some(items) = given {
-            *field = labels(items, pointer, &mut errors);
-        }
-    }
-    if let Some(max) = body.max_meetings {
-        check_max_meetings(max, "/max_meetings", &mut errors);
-        p.max_meetings = max;
-    }
-    if let Some(unavailable) = &body.unavailable {
-        p.unavailable = spec.slot_ids(unavailable, "/unavailable", &mut errors);
-    }
-    let p = errors.into_result(p)?;
-    state.store.update_participant(&p).await?;
+    let p = profiles::update(state.store.as_ref(), &event, &id, change).await?;
     Ok(axum::Json((&p).into()))
 }

@@ -35,6 +35,7 @@ pub fn page_with(ctx: &Ctx, title: &str, body: Markup, class: &str) -> Html<Stri
                             a href="/recommendations" { (lang.t("nav-recommendations")) }
                             a href="/requests" { (lang.t("nav-requests")) }
                             a href="/agenda" { (lang.t("nav-agenda")) }
+                            a href="/profile" { (lang.t("nav-profile")) }
                         }
                         form method="post" action="/logout" class="inline" {
                             input type="hidden" name="csrf" value=(me.csrf);

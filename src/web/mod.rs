@@ -10,6 +10,7 @@ mod home;
 pub mod i18n;
 mod layout;
 mod login;
+mod profile;
 mod recommendations;
 mod requests;
 pub mod session;
@@ -55,6 +56,7 @@ pub fn router() -> Router<AppState> {
         .route("/requests/{id}", get(requests::show))
         .route("/requests/{id}/{action}", post(requests::act))
         .route("/recommendations", get(recommendations::recommendations))
+        .route("/profile", get(profile::show).post(profile::save))
         .route("/agenda", get(agenda::agenda))
         .route("/agenda/print", get(agenda::print))
         .route("/agenda.ics", get(agenda::ics))
