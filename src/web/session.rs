@@ -104,12 +104,20 @@ pub fn set_cookie(headers: &HeaderMap, name: &str, value: &str, max_age: u32) ->
     format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}")
 }
 
-/// Whether a POST may come from this origin: browsers send `Origin` on cross-site form
-/// posts; a foreign one is refused even before the CSRF token is looked at.
+/// Whether a POST may come from this origin: browsers say `Sec-Fetch-Site` and `Origin` on
+/// form posts; one from another site is refused even before the CSRF token is looked at.
+/// (Under `Referrer-Policy: no-referrer` a browser sends `Origin: null`: the token decides.)
 pub fn same_origin(headers: &HeaderMap) -> bool {
+    let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
+    if matches!(fetch_site, Some("cross-site" | "same-site")) {
+        return false;
+    }
     let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
         return true;
     };
+    if origin == "null" {
+        return true;
+    }
     let host = headers
         .get(header::HOST)
         .and_then(|v| v.to_str().ok())
