@@ -125,15 +125,28 @@ pub fn router(state: AppState) -> Router {
             http::limits::limit_writes,
         ))
         .merge(SwaggerUi::new("/api/v1/docs").url("/api/v1/openapi.json", openapi))
-        .fallback(error::not_found)
+        .merge(crate::web::router())
+        .fallback(not_found)
         .layer(DefaultBodyLimit::max(http::BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
         ))
         .layer(middleware::from_fn(error::shape_errors))
-        .layer(TraceLayer::new_for_http())
+        // Spans carry the path only: a sign-in link's token must never reach the logs.
+        .layer(TraceLayer::new_for_http().make_span_with(|request: &axum::extract::Request| {
+            tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
+        }))
         .with_state(state)
+}
+
+/// Unknown paths: problem+json under the API, a page elsewhere.
+async fn not_found(ctx: crate::web::Ctx, uri: axum::http::Uri) -> axum::response::Response {
+    if uri.path().starts_with("/api/") {
+        axum::response::IntoResponse::into_response(error::not_found().await)
+    } else {
+        crate::web::not_found(ctx)
+    }
 }
 
 /// The OpenAPI document, as served at `/api/v1/openapi.json`.

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::calendar::{self, CalendarEntry};
 use crate::store::{DynStore, Event, StoreError, StoreResult, Timetable};
 
 /// A room as shown with a meeting.
@@ -60,6 +61,41 @@ impl PublishedTimetable {
     /// The published version; `None` while nothing is published.
     pub fn version(&self) -> Option<i64> {
         self.timetable.as_ref().map(|t| t.version)
+    }
+
+    /// One participant's agenda as an iCalendar document, for the API and the pages alike.
+    pub fn calendar_of(&self, id: &str, name: &str) -> anyhow::Result<String> {
+        let stamp = self
+            .timetable
+            .as_ref()
+            .map(|t| t.published_at)
+            .unwrap_or(self.event.created_at);
+        let entries: Vec<CalendarEntry> = self
+            .meetings_of(id)
+            .map(|ResolvedMeeting { view: m, start, end }| {
+                let others: Vec<&str> = m
+                    .participants
+                    .iter()
+                    .filter(|p| p.id != id)
+                    .map(|p| p.name.as_str())
+                    .collect();
+                Ok(CalendarEntry {
+                    request_id: m.request.clone(),
+                    start: *start,
+                    end: *end,
+                    summary: format!("Meeting with {}", others.join(", ")),
+                    location: m.room.name.clone(),
+                    description: format!("{} — B2B meeting", self.event.name),
+                    sequence: u32::try_from(m.sequence)
+                        .map_err(|_| anyhow::anyhow!("sequence {}", m.sequence))?,
+                })
+            })
+            .collect::<anyhow::Result<_>>()?;
+        Ok(calendar::render(
+            &format!("{} — {name}", self.event.name),
+            stamp,
+            &entries,
+        ))
     }
 
     /// One participant's meetings, in order.

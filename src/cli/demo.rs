@@ -307,6 +307,10 @@ async fn demo(args: Args) -> anyhow::Result<()> {
     println!("  {bkk_name}: {bkk_token}");
     println!("  {company_name}: {company_token}");
     println!();
+    println!("Web app (participants' personal sign-in links):");
+    println!("  {bkk_name}: {base}/login?token={bkk_token}");
+    println!("  {company_name}: {base}/login?token={company_token}");
+    println!();
     println!("Try:");
     println!("  curl -H 'Authorization: Bearer {organiser}' {base}/api/v1/events/{e}/timetable");
     println!(

@@ -112,6 +112,26 @@ impl From<StoreError> for ApiError {
     }
 }
 
+impl From<crate::profiles::ProfileError> for ApiError {
+    fn from(e: crate::profiles::ProfileError) -> Self {
+        match e {
+            crate::profiles::ProfileError::Invalid(invalid) => Self::Invalid(invalid),
+            crate::profiles::ProfileError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<crate::requests::RequestError> for ApiError {
+    fn from(e: crate::requests::RequestError) -> Self {
+        use crate::requests::RequestError;
+        match e {
+            RequestError::Invalid(invalid) => Self::Invalid(invalid),
+            RequestError::Forbidden(reason) => Self::forbidden(reason),
+            RequestError::Store(e) => e.into(),
+        }
+    }
+}
+
 impl From<crate::matchmaking::MatchmakingError> for ApiError {
     fn from(e: crate::matchmaking::MatchmakingError) -> Self {
         use crate::matchmaking::MatchmakingError;
@@ -220,11 +240,11 @@ pub async fn shape_errors(request: Request, next: Next) -> Response {
     if !(status.is_client_error() || status.is_server_error()) {
         return response;
     }
-    let is_problem = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
-    if is_problem {
+    // A problem already, or a web page (whose errors are pages in the reader's language).
+    let shaped_already = response.headers().get(header::CONTENT_TYPE).is_some_and(|v| {
+        v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()) || v.as_bytes().starts_with(b"text/html")
+    });
+    if shaped_already {
         return response;
     }
     let (parts, body) = response.into_parts();

@@ -13,6 +13,7 @@ use super::json::Json;
 use crate::domain::ids::{hash_token, new_id, new_participant_token};
 use crate::domain::participant::{CreateParticipant, UpdateParticipant};
 use crate::domain::{Invalid, ParticipantKind};
+use crate::profiles;
 use crate::state::AppState;
 use crate::store::Participant;
 
@@ -245,11 +246,6 @@ async fn update_participant(
             "only the organiser may change {field}"
         )));
     }
-    let spec = state.store.event(&event).await?.spec()?;
-    let mut p = state.store.participant(&event, &id).await?;
-    let mut errors = Invalid::default();
-    let profile = body.apply(p.profile(), &spec, &mut errors);
-    p.set_profile(errors.into_result(profile)?);
-    state.store.update_participant(&p).await?;
+    let p = profiles::update(state.store.as_ref(), &event, &id, &body).await?;
     Ok(axum::Json((&p).into()))
 }

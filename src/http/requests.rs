@@ -9,13 +9,12 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::auth::Caller;
-use super::error::{ApiError, ApiResult, Problem};
+use super::error::{ApiResult, Problem};
 use super::json::Json;
-use crate::domain::ids::new_id;
-use crate::domain::request::{MAX_INVITEES, MAX_MESSAGE, PRIORITY};
-use crate::domain::{Invalid, RequestStatus, Response, labels};
+use crate::domain::{RequestStatus, Response};
+use crate::requests::{self, NewRequest};
 use crate::state::AppState;
-use crate::store::{Invitee, MeetingRequest};
+use crate::store::MeetingRequest;
 
 /// `POST /events/{event}/requests`.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -104,71 +103,14 @@ async fn create_request(
     Json(body): Json<CreateRequest>,
 ) -> ApiResult<(StatusCode, axum::Json<RequestView>)> {
     let me = caller.participant_in(&event)?.clone();
-    let spec = state.store.event(&event).await?.spec()?;
-    let everyone = state.store.participants(&event).await?;
-    let mut errors = Invalid::default();
-    if body.with.is_empty() {
-        errors.push("/with", "invite at least one participant");
-    }
-    if body.with.len() > MAX_INVITEES {
-        errors.push("/with", format!("at most {MAX_INVITEES} invitees"));
-    }
-    let mut invitees: Vec<Invitee> = Vec::new();
-    for (i, id) in body.with.iter().enumerate() {
-        let pointer = format!("/with/{i}");
-        if *id == me.id {
-            errors.push(pointer, "you cannot invite yourself");
-        } else if !everyone.iter().any(|p| p.id == *id) {
-            errors.push(pointer, format!("unknown participant {id:?}"));
-        } else if invitees.iter().any(|inv| inv.participant == *id) {
-            errors.push(pointer, format!("{id:?} is invited twice"));
-        } else {
-            invitees.push(Invitee {
-                participant: id.clone(),
-                response: Response::Pending,
-            });
-        }
-    }
-    let slot = spec.slot_minutes;
-    if body.duration_minutes == 0 || body.duration_minutes % slot != 0 {
-        errors.push(
-            "/duration_minutes",
-            format!("must be a whole number of {slot}-minute slots"),
-        );
-    } else if body.duration_minutes > spec.longest_session_minutes() {
-        errors.push(
-            "/duration_minutes",
-            format!(
-                "longer than the longest session ({} minutes)",
-                spec.longest_session_minutes()
-            ),
-        );
-    }
-    if !PRIORITY.contains(&body.priority) {
-        errors.push(
-            "/priority",
-            format!("must be between {} and {}", PRIORITY.start(), PRIORITY.end()),
-        );
-    }
-    if body.message.chars().count() > MAX_MESSAGE {
-        errors.push("/message", format!("at most {MAX_MESSAGE} characters"));
-    }
-    let features = labels(&body.features, "/features", &mut errors);
-    let now = Utc::now();
-    let request = errors.into_result(MeetingRequest {
-        id: new_id("req"),
-        event_id: event,
-        requester: me.id,
-        invitees,
+    let body = NewRequest {
+        with: body.with,
         duration_minutes: body.duration_minutes,
         priority: body.priority,
-        message: body.message.trim().to_string(),
-        features,
-        status: RequestStatus::Pending,
-        created_at: now,
-        updated_at: now,
-    })?;
-    state.store.create_request(&request).await?;
+        message: body.message,
+        features: body.features,
+    };
+    let request = requests::create(state.store.as_ref(), &event, &me.id, body).await?;
     Ok((StatusCode::CREATED, axum::Json(request.into())))
 }
 
@@ -194,11 +136,11 @@ async fn list_requests(
 /// does not exist.
 async fn visible(state: &AppState, caller: &Caller, event: &str, id: &str) -> ApiResult<MeetingRequest> {
     caller.in_event(event)?;
-    let request = state.store.request(event, id).await?;
-    match caller {
-        Caller::Participant(p) if !request.involves(&p.id) => Err(ApiError::NotFound),
-        _ => Ok(request),
-    }
+    let viewer = match caller {
+        Caller::Organiser => None,
+        Caller::Participant(p) => Some(p.id.as_str()),
+    };
+    Ok(requests::visible(state.store.as_ref(), viewer, event, id).await?)
 }
 
 /// One request (its parties, or the organiser).
@@ -220,12 +162,13 @@ async fn answer(
     id: String,
     answer: Response,
 ) -> ApiResult<RequestView> {
-    let request = visible(&state, &caller, &event, &id).await?;
+    caller.in_event(&event)?;
     let me = caller.participant_in(&event)?;
-    if !request.invitees.iter().any(|i| i.participant == me.id) {
-        return Err(ApiError::forbidden("only an invitee may answer a request"));
-    }
-    Ok(state.store.respond(&event, &id, &me.id, answer).await?.into())
+    Ok(
+        requests::answer(state.store.as_ref(), &event, &id, &me.id, answer)
+            .await?
+            .into(),
+    )
 }
 
 /// Accepts a request (an invitee). It becomes `accepted` once every invitee accepted.
@@ -269,10 +212,11 @@ async fn withdraw(
     caller: Caller,
     Path((event, id)): Path<(String, String)>,
 ) -> ApiResult<axum::Json<RequestView>> {
-    let request = visible(&state, &caller, &event, &id).await?;
+    caller.in_event(&event)?;
     let me = caller.participant_in(&event)?;
-    if request.requester != me.id {
-        return Err(ApiError::forbidden("only the requester may withdraw a request"));
-    }
-    Ok(axum::Json(state.store.withdraw(&event, &id).await?.into()))
+    Ok(axum::Json(
+        requests::withdraw(state.store.as_ref(), &event, &id, &me.id)
+            .await?
+            .into(),
+    ))
 }

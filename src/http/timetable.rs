@@ -17,10 +17,9 @@ use utoipa_axum::routes;
 use super::auth::{Caller, Reader};
 use super::error::{ApiError, ApiResult, Problem};
 use super::sse;
-use crate::calendar::{self, CalendarEntry};
 use crate::cluster::{agenda_etag, channels, if_none_match_matches};
 use crate::state::AppState;
-use crate::timetable::{MeetingView, PublishedTimetable, ResolvedMeeting, RoomRef};
+use crate::timetable::{MeetingView, PublishedTimetable, RoomRef};
 
 /// The published timetable (organiser: every meeting; a participant: its own).
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
@@ -257,33 +256,7 @@ async fn agenda_ics(
 
 async fn agenda_calendar(state: &AppState, event: &str, id: &str) -> ApiResult<(Option<i64>, Bytes)> {
     let (resolved, name) = agenda_of(state, event, id).await?;
-    let stamp = resolved
-        .timetable
-        .as_ref()
-        .map(|t| t.published_at)
-        .unwrap_or(resolved.event.created_at);
-    let entries: Vec<CalendarEntry> = resolved
-        .meetings_of(id)
-        .map(|ResolvedMeeting { view: m, start, end }| {
-            let others: Vec<&str> = m
-                .participants
-                .iter()
-                .filter(|p| p.id != id)
-                .map(|p| p.name.as_str())
-                .collect();
-            Ok(CalendarEntry {
-                request_id: m.request.clone(),
-                start: *start,
-                end: *end,
-                summary: format!("Meeting with {}", others.join(", ")),
-                location: m.room.name.clone(),
-                description: format!("{} — B2B meeting", resolved.event.name),
-                sequence: u32::try_from(m.sequence)
-                    .map_err(|_| anyhow::anyhow!("sequence {}", m.sequence))?,
-            })
-        })
-        .collect::<Result<_, ApiError>>()?;
-    let text = calendar::render(&format!("{} — {name}", resolved.event.name), stamp, &entries);
+    let text = resolved.calendar_of(id, &name)?;
     Ok((resolved.version(), Bytes::from(text)))
 }
 

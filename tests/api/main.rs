@@ -27,3 +27,4 @@ mod races;
 mod scale_out;
 mod store;
 mod validation;
+mod web_pages;

@@ -1,0 +1,150 @@
+language-name = Français
+language-label = Langue
+skip-to-content = Aller au contenu
+nav-label = Navigation principale
+nav-home = Accueil
+nav-directory = Annuaire
+nav-requests = Demandes
+nav-agenda = Mon agenda
+sign-out = Se déconnecter
+
+login-title = Connexion
+login-intro = Ouvrez le lien personnel reçu de l’organisateur, ou collez ici votre code d’accès.
+login-token = Code d’accès
+login-submit = Se connecter
+login-empty = Saisissez votre code d’accès.
+login-unknown = Ce code d’accès n’est pas reconnu.
+login-organiser = Les pages de l’organisateur ne sont pas encore disponibles : utilisez l’API.
+
+error-not-found = Page introuvable
+error-forbidden = Action refusée
+error-conflict = Cette action n’est plus possible
+error-internal = Une erreur est survenue
+
+home-title = Accueil
+home-welcome = Bienvenue, { $name } — { $event }
+home-next = Prochain rendez-vous
+home-no-next = Aucun rendez-vous à venir dans l’agenda publié.
+home-waiting = Demandes en attente de votre réponse
+home-no-waiting = Aucune demande en attente.
+meeting-room = Lieu : { $room }
+meeting-with = Avec :
+
+requests-title = Mes demandes
+requests-incoming = Reçues
+requests-outgoing = Envoyées
+requests-none = Aucune demande.
+request-title = Demande de rendez-vous
+request-from = Demande de { $name }
+request-to = Demande à { $names }
+request-summary = { $minutes } minutes, priorité { $priority }
+request-open = Voir la demande
+request-accept = Accepter
+request-decline = Refuser
+request-withdraw = Retirer
+request-answers = Réponses
+request-features = Équipements :
+request-new-from-directory = Demander un rendez-vous depuis l’annuaire
+status-pending = En attente
+status-accepted = Acceptée
+status-declined = Refusée
+status-withdrawn = Retirée
+answer-pending = pas encore répondu
+answer-accepted = a accepté
+answer-declined = a refusé
+
+form-title = Demander un rendez-vous
+form-with = Avec qui
+form-with-choose = Choisir dans l’annuaire
+form-duration = Durée en minutes (par créneaux de { $slot } minutes)
+form-priority = Priorité
+priority-value = { $priority } sur 5
+form-message = Message
+form-features = Équipements de salle nécessaires
+form-send = Envoyer la demande
+err-with = Choisissez au moins un participant (autre que vous).
+err-duration = La durée doit être un multiple de { $slot } minutes et tenir dans une session.
+err-priority = Choisissez une priorité entre 1 et 5.
+err-message = Le message est trop long (2 000 caractères au plus).
+err-features = Équipement inconnu ou répété.
+
+directory-title = Annuaire
+directory-search = Rechercher (nom, organisation, ville, thème)
+directory-kind = Type
+directory-country = Pays
+directory-any = Tous
+directory-submit = Rechercher
+directory-count = { $count ->
+    [0] Aucun participant trouvé
+    [one] 1 participant trouvé
+   *[other] { $count } participants trouvés
+}
+directory-refine = Affinez la recherche pour voir les autres.
+kind-delegation = Délégation
+kind-company = Entreprise
+kind-researcher = Chercheur·e
+kind-institution = Institution
+profile-topics = Thèmes
+profile-offers = Propose
+profile-seeks = Recherche
+profile-languages = Langues
+profile-request = Demander un rendez-vous
+
+agenda-title = Mon agenda
+agenda-print-title = Agenda imprimable
+agenda-version = Version { $version } du planning, publiée le { $when }
+agenda-unpublished = Le planning n’est pas encore publié.
+agenda-empty = Aucun rendez-vous pour vous dans ce planning.
+agenda-time = Heure
+agenda-room = Table ou salle
+agenda-with = Avec
+agenda-ics = Télécharger l’agenda (.ics)
+agenda-print = Version imprimable
+
+date = { $weekday } { $day } { $month }
+datetime = { $date } à { $time }
+weekday-1 = lundi
+weekday-2 = mardi
+weekday-3 = mercredi
+weekday-4 = jeudi
+weekday-5 = vendredi
+weekday-6 = samedi
+weekday-7 = dimanche
+month-1 = janvier
+month-2 = février
+month-3 = mars
+month-4 = avril
+month-5 = mai
+month-6 = juin
+month-7 = juillet
+month-8 = août
+month-9 = septembre
+month-10 = octobre
+month-11 = novembre
+month-12 = décembre
+
+nav-recommendations = Suggestions
+recommendations-title = Suggestions de rendez-vous
+recommendations-none = Aucune suggestion pour l’instant.
+recommendations-why = Pourquoi (en anglais) :
+recommendations-request = Demander un rendez-vous à { $name }
+
+nav-profile = Mon profil
+profile-title = Mon profil
+profile-public = Voir mon profil public
+profile-name = Nom
+profile-organization = Organisation
+profile-city = Ville
+profile-country = Pays (code ISO à deux lettres, comme MA ou TH)
+profile-one-per-line = (un par ligne)
+profile-unavailable = Créneaux où je ne suis pas disponible
+profile-save = Enregistrer
+err-profile-name = Le nom est obligatoire (200 caractères au plus).
+err-profile-organization = 200 caractères au plus.
+err-profile-city = 200 caractères au plus.
+err-profile-country = Un code pays à deux lettres majuscules, comme MA ou TH.
+err-profile-languages = Une entrée est vide, trop longue ou répétée.
+err-profile-topics = Une entrée est vide, trop longue ou répétée.
+err-profile-offers = Une entrée est vide, trop longue ou répétée.
+err-profile-seeks = Une entrée est vide, trop longue ou répétée.
+err-profile-unavailable = Créneau inconnu.

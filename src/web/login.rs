@@ -1,0 +1,129 @@
+//! Sign-in (a personal link or the token form), sign-out, and the language switch.
+
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::html;
+use serde::Deserialize;
+
+use super::context::{Ctx, PageError, PageResult};
+use super::form::Form;
+use super::i18n::Lang;
+use super::layout;
+use super::session::{self, LANG_COOKIE, SESSION_COOKIE};
+use crate::domain::ids::hash_token;
+use crate::state::AppState;
+
+/// A session lasts the expo and its preparation.
+const SESSION_SECONDS: u32 = 30 * 24 * 3600;
+const LANG_SECONDS: u32 = 365 * 24 * 3600;
+
+#[derive(Deserialize)]
+pub struct LoginQuery {
+    token: Option<String>,
+}
+
+/// `GET /login`: the form, or with `?token=` the personal link.
+pub async fn form(ctx: Ctx, State(state): State<AppState>, Query(q): Query<LoginQuery>) -> Response {
+    let result = match q.token {
+        Some(token) => sign_in(&ctx, &state, &token).await,
+        None => Ok(login_page(&ctx, None, StatusCode::OK)),
+    };
+    ctx.finish(result)
+}
+
+/// `POST /login` with the token field.
+pub async fn submit(ctx: Ctx, State(state): State<AppState>, body: Bytes) -> Response {
+    if !session::same_origin(&ctx.headers) {
+        return ctx.finish(Err(PageError::Forbidden));
+    }
+    let form = Form::parse(&body);
+    let result = sign_in(&ctx, &state, form.get("token")).await;
+    ctx.finish(result)
+}
+
+async fn sign_in(ctx: &Ctx, state: &AppState, token: &str) -> PageResult {
+    let token = token.trim();
+    if token.is_empty() {
+        return Ok(login_page(
+            ctx,
+            Some("login-empty"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ));
+    }
+    let hash = hash_token(token);
+    if hash == *state.organiser_token_hash {
+        return Ok(login_page(
+            ctx,
+            Some("login-organiser"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ));
+    }
+    if state.store.participant_by_token_hash(&hash).await?.is_none() {
+        return Ok(login_page(
+            ctx,
+            Some("login-unknown"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ));
+    }
+    let cookie = session::set_cookie(
+        &ctx.headers,
+        SESSION_COOKIE,
+        &ctx.keys.session_value(&hash),
+        SESSION_SECONDS,
+    );
+    // 303 to a URL without the token.
+    Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response())
+}
+
+fn login_page(ctx: &Ctx, error: Option<&str>, status: StatusCode) -> Response {
+    let lang = ctx.lang;
+    let body = html! {
+        p { (lang.t("login-intro")) }
+        form method="post" action="/login" {
+            div class="field" {
+                label for="token" { (lang.t("login-token")) }
+                input id="token" name="token" type="password" autocomplete="off" required
+                    aria-invalid=[error.map(|_| "true")] aria-describedby=[error.map(|_| "token-error")];
+                @if let Some(key) = error {
+                    p id="token-error" class="error" { (lang.t(key)) }
+                }
+            }
+            button type="submit" { (lang.t("login-submit")) }
+        }
+    };
+    (status, layout::page(ctx, &lang.t("login-title"), body)).into_response()
+}
+
+/// `POST /logout`: the session cookie is removed.
+pub async fn logout(ctx: Ctx, body: Bytes) -> Response {
+    let form = Form::parse(&body);
+    if let Err(err) = ctx.me_checked(&form) {
+        return ctx.finish(Err(err));
+    }
+    let cookie = session::set_cookie(&ctx.headers, SESSION_COOKIE, "", 0);
+    ([(header::SET_COOKIE, cookie)], Redirect::to("/login")).into_response()
+}
+
+#[derive(Deserialize)]
+pub struct LanguageQuery {
+    set: String,
+    #[serde(default)]
+    back: String,
+}
+
+/// `GET /language?set=en&back=/agenda`: remembers the language, back to the same page.
+pub async fn language(ctx: Ctx, Query(q): Query<LanguageQuery>) -> Response {
+    let Some(lang) = Lang::parse(&q.set) else {
+        return ctx.finish(Err(PageError::NotFound));
+    };
+    // Only a path of this site: never an open redirect.
+    let back = if q.back.starts_with('/') && !q.back.starts_with("//") && !q.back.contains('\\') {
+        q.back
+    } else {
+        "/".to_string()
+    };
+    let cookie = session::set_cookie(&ctx.headers, LANG_COOKIE, lang.code(), LANG_SECONDS);
+    ([(header::SET_COOKIE, cookie)], Redirect::to(&back)).into_response()
+}
