@@ -2,7 +2,7 @@
 //! the same for a meeting across timetable versions and a SEQUENCE raised when it moves.
 
 use chrono::{DateTime, Utc};
-use icalendar::{Calendar, Component, Event, EventLike};
+use icalendar::{Calendar, Component, Event, EventLike, EventStatus, Property};
 
 /// One meeting as it goes into a calendar.
 #[derive(Debug, Clone)]
@@ -44,6 +44,83 @@ pub fn render(name: &str, stamp: DateTime<Utc>, entries: &[CalendarEntry]) -> St
     calendar.done().to_string()
 }
 
+/// What an e-mailed invitation asks of the recipient's calendar (iTIP, RFC 5546).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// Add the meeting, or update it in place (same UID, higher SEQUENCE).
+    Request,
+    /// Remove the meeting.
+    Cancel,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Request => "REQUEST",
+            Method::Cancel => "CANCEL",
+        }
+    }
+}
+
+/// Someone in an invitation: a display name and a calendar address (a `mailto:` URI, or
+/// another URI for a participant whose address is private).
+#[derive(Debug, Clone)]
+pub struct Party {
+    pub name: String,
+    pub address: String,
+}
+
+fn party(key: &str, who: &Party, attendee: bool) -> Property {
+    // A parameter value cannot hold a double quote.
+    let name: String = who
+        .name
+        .chars()
+        .filter(|c| *c != '"' && !c.is_control())
+        .collect();
+    let mut property = Property::new(key, who.address.as_str());
+    property.add_parameter("CN", &name);
+    if attendee {
+        property
+            .add_parameter("ROLE", "REQ-PARTICIPANT")
+            .add_parameter("PARTSTAT", "NEEDS-ACTION");
+    }
+    property.done()
+}
+
+/// One meeting as an e-mailed invitation: `METHOD:REQUEST` or `METHOD:CANCEL`, with the
+/// UID and SEQUENCE of the agenda feed, so calendars that took the feed or an earlier
+/// invitation update the same entry.
+pub fn invite(
+    method: Method,
+    stamp: DateTime<Utc>,
+    entry: &CalendarEntry,
+    organizer: &Party,
+    attendees: &[Party],
+) -> String {
+    let mut event = Event::new();
+    event
+        .uid(&uid(&entry.request_id))
+        .timestamp(stamp)
+        .sequence(entry.sequence)
+        .summary(&entry.summary)
+        .location(&entry.location)
+        .description(&entry.description)
+        .starts(entry.start)
+        .ends(entry.end)
+        .append_property(party("ORGANIZER", organizer, false));
+    for attendee in attendees {
+        event.append_multi_property(party("ATTENDEE", attendee, true));
+    }
+    if method == Method::Cancel {
+        event.status(EventStatus::Cancelled);
+    }
+    let mut calendar = Calendar::new();
+    calendar
+        .append_property(Property::new("METHOD", method.as_str()))
+        .push(event.done());
+    calendar.done().to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -67,5 +144,47 @@ mod tests {
         assert!(text.contains("UID:req_1@rendezvous"), "{text}");
         assert!(text.contains("SEQUENCE:2"), "{text}");
         assert!(text.starts_with("BEGIN:VCALENDAR"), "{text}");
+    }
+
+    #[test]
+    fn an_invitation_carries_method_organizer_and_attendees() {
+        let start = Utc.with_ymd_and_hms(2027, 4, 17, 9, 0, 0).unwrap();
+        let entry = CalendarEntry {
+            request_id: "req_7".into(),
+            start,
+            end: start + chrono::Duration::minutes(20),
+            summary: "Meeting".into(),
+            location: "Table 3".into(),
+            description: "Smart City Expo".into(),
+            sequence: 4,
+        };
+        let organizer = Party {
+            name: "Smart City Expo".into(),
+            address: "mailto:rendezvous@expo.example".into(),
+        };
+        let attendees = [Party {
+            name: "Amina \"El\" Idrissi".into(),
+            address: "mailto:amina@casa.example".into(),
+        }];
+        let text = invite(Method::Cancel, start, &entry, &organizer, &attendees);
+        let unfolded = icalendar::parser::unfold(&text);
+        let parsed = icalendar::parser::read_calendar(&unfolded).expect("parses");
+        let event = &parsed.components[0];
+        assert_eq!(
+            parsed
+                .properties
+                .iter()
+                .find(|p| p.name == "METHOD")
+                .unwrap()
+                .val
+                .as_str(),
+            "CANCEL"
+        );
+        let value = |name: &str| event.find_prop(name).map(|p| p.val.to_string());
+        assert_eq!(value("UID").as_deref(), Some("req_7@rendezvous"));
+        assert_eq!(value("SEQUENCE").as_deref(), Some("4"));
+        assert_eq!(value("STATUS").as_deref(), Some("CANCELLED"));
+        assert_eq!(value("ATTENDEE").as_deref(), Some("mailto:amina@casa.example"));
+        assert!(text.contains("CN=Amina El Idrissi"), "{text}");
     }
 }

@@ -1,6 +1,10 @@
 //! Settings, from the environment with flags mirroring them.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// Where `serve` listens unless told otherwise.
+pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
 
 /// How the service runs. Every setting comes from the environment, or the flag of the
 /// same name.
@@ -61,6 +65,124 @@ pub struct Config {
     /// Write logs as JSON lines.
     #[arg(long = "log-json", env = "RENDEZVOUS_LOG_JSON")]
     pub log_json: bool,
+    #[command(flatten)]
+    pub mail: MailConfig,
+}
+
+/// How the node sends mail (`serve` and `worker` alike).
+#[derive(clap::Args, Clone)]
+pub struct MailConfig {
+    /// The SMTP relay: `smtp://user:password@host:587?tls=required` (STARTTLS),
+    /// `smtps://…:465` (TLS), `smtp://host:25` (plain). Unset: messages are written as
+    /// `.eml` files into `--mail-dir` and listed for the organiser.
+    #[arg(long = "smtp-url", env = "RENDEZVOUS_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// A PEM file of certificate authorities to trust for the relay, beside the usual ones.
+    #[arg(long = "smtp-ca-file", env = "RENDEZVOUS_SMTP_CA_FILE")]
+    pub smtp_ca_file: Option<PathBuf>,
+    /// Messages handed to the relay per second, by all nodes sharing Redis together (each
+    /// node on its own without Redis).
+    #[arg(long = "smtp-per-second", env = "RENDEZVOUS_SMTP_PER_SECOND", default_value_t = 20,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub smtp_per_second: u32,
+    /// Where messages are written without a relay.
+    #[arg(
+        long = "mail-dir",
+        env = "RENDEZVOUS_MAIL_DIR",
+        default_value = "rendezvous-mail"
+    )]
+    pub mail_dir: PathBuf,
+    /// The sender of every message; its domain ends every Message-ID.
+    #[arg(
+        long = "mail-from",
+        env = "RENDEZVOUS_MAIL_FROM",
+        default_value = "rendezvous <rendezvous@localhost.localdomain>"
+    )]
+    pub mail_from: String,
+    /// The address participants reach the service at, for the links in messages
+    /// (default: `http://` and the listening address).
+    #[arg(long = "public-url", env = "RENDEZVOUS_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Failed attempts after which a message is marked failed.
+    #[arg(long = "mail-max-attempts", env = "RENDEZVOUS_MAIL_MAX_ATTEMPTS", default_value_t = 8,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub mail_max_attempts: u32,
+    /// Seconds before the first retry of a failed message; each next retry waits twice as
+    /// long, with jitter, up to `--mail-retry-max-seconds`.
+    #[arg(
+        long = "mail-retry-seconds",
+        env = "RENDEZVOUS_MAIL_RETRY_SECONDS",
+        default_value_t = 30.0
+    )]
+    pub mail_retry_seconds: f64,
+    #[arg(
+        long = "mail-retry-max-seconds",
+        env = "RENDEZVOUS_MAIL_RETRY_MAX_SECONDS",
+        default_value_t = 3600.0
+    )]
+    pub mail_retry_max_seconds: f64,
+    /// Seconds between two looks for meetings whose reminder is due.
+    #[arg(
+        long = "reminder-scan-seconds",
+        env = "RENDEZVOUS_REMINDER_SCAN_SECONDS",
+        default_value_t = 30.0
+    )]
+    pub reminder_scan_seconds: f64,
+}
+
+/// Seconds from the command line as a duration (negative or not a number: zero).
+fn seconds(value: f64) -> std::time::Duration {
+    std::time::Duration::try_from_secs_f64(value).unwrap_or_default()
+}
+
+impl MailConfig {
+    /// The sender's settings; links go to `public_url` or, unset, to `listening`.
+    pub fn settings(&self, listening: SocketAddr) -> crate::notify::MailSettings {
+        let public_url = self
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{listening}"));
+        let mut settings = crate::notify::MailSettings::new(self.mail_dir.clone(), public_url);
+        settings.smtp_url = self.smtp_url.clone().filter(|u| !u.trim().is_empty());
+        settings.smtp_ca_file = self.smtp_ca_file.clone();
+        settings.from = self.mail_from.clone();
+        settings.per_second = self.smtp_per_second;
+        settings.max_attempts = self.mail_max_attempts;
+        settings.retry_base = seconds(self.mail_retry_seconds).max(std::time::Duration::from_millis(10));
+        settings.retry_cap = seconds(self.mail_retry_max_seconds).max(settings.retry_base);
+        settings.reminder_scan =
+            seconds(self.reminder_scan_seconds).max(std::time::Duration::from_millis(10));
+        settings
+    }
+}
+
+impl Default for MailConfig {
+    fn default() -> Self {
+        Self {
+            smtp_url: None,
+            smtp_ca_file: None,
+            smtp_per_second: 20,
+            mail_dir: PathBuf::from("rendezvous-mail"),
+            mail_from: "rendezvous <rendezvous@localhost.localdomain>".into(),
+            public_url: None,
+            mail_max_attempts: 8,
+            mail_retry_seconds: 30.0,
+            mail_retry_max_seconds: 3600.0,
+            reminder_scan_seconds: 30.0,
+        }
+    }
+}
+
+impl std::fmt::Debug for MailConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The relay URL may hold a password.
+        f.debug_struct("MailConfig")
+            .field("smtp_url", &self.smtp_url.as_ref().map(|_| "<set>"))
+            .field("mail_dir", &self.mail_dir)
+            .field("mail_from", &self.mail_from)
+            .field("public_url", &self.public_url)
+            .finish()
+    }
 }
 
 impl Config {
@@ -91,6 +213,7 @@ impl std::fmt::Debug for Config {
             .field("redis_prefix", &self.redis_prefix)
             .field("workers", &self.workers)
             .field("organiser_token", &self.organiser_token.as_ref().map(|_| "<set>"))
+            .field("mail", &self.mail)
             .finish()
     }
 }
@@ -109,6 +232,7 @@ impl Config {
             requests_per_hour: 60,
             organiser_token,
             log_json: false,
+            mail: MailConfig::default(),
         }
     }
 }

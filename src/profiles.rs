@@ -37,3 +37,15 @@ pub async fn update(
     store.update_participant(&participant).await?;
     Ok(participant)
 }
+
+/// Records a participant's first use of its token (invitations can go to those who never
+/// signed in); a participant already signed in costs nothing. A failure is logged, never
+/// the caller's: the request it came with goes on.
+pub async fn note_sign_in(store: &dyn Store, participant: &Participant) {
+    if participant.signed_in_at.is_some() {
+        return;
+    }
+    if let Err(err) = store.note_sign_in(&participant.id).await {
+        tracing::warn!(participant = participant.id, error = %err, "could not record a first sign-in");
+    }
+}

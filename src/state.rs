@@ -8,6 +8,7 @@ use tokio::sync::watch;
 
 use crate::cluster::{Cluster, WriteLimits};
 use crate::matchmaking::Matchmaking;
+use crate::notify::Mailer;
 use crate::store::DynStore;
 use crate::timetable::PublishedTimetables;
 
@@ -30,6 +31,8 @@ pub struct AppState {
     pub token_identities: Arc<TokenIdentities>,
     /// This instance's per-event suggestion indexes.
     pub matchmaking: Arc<Matchmaking>,
+    /// This node's mail sender: its transport and sender address.
+    pub mailer: Mailer,
 }
 
 /// Participant identities by token hash, remembered by this node.

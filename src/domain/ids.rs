@@ -19,10 +19,20 @@ pub fn new_id(prefix: &str) -> String {
 fn new_token(prefix: &str) -> String {
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
+    token_text(prefix, bytes)
+}
+
+fn token_text(prefix: &str, bytes: [u8; 32]) -> String {
     format!(
         "{prefix}{}",
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
     )
+}
+
+/// A participant token made of 256 given bits (a keyed hash's, for an invitation link that
+/// every attempt at one message must carry alike).
+pub fn participant_token_from(bytes: [u8; 32]) -> String {
+    token_text(PARTICIPANT_PREFIX, bytes)
 }
 
 /// A new participant token.

@@ -2,13 +2,16 @@
 //! participant kinds, the meeting-request state machine. Input is parsed into these types
 //! once, at the edge (`TryFrom<Dto>` in `http`), so the rest of the code can trust them.
 
+pub mod contact;
 pub mod event;
 pub mod ids;
 pub mod matchmaking;
+pub mod notice;
 pub mod participant;
 pub mod registrations_csv;
 pub mod request;
 
+pub use contact::{Language, NotificationSettings};
 pub use event::{DaySpec, EventSpec, SlotTime};
 pub use participant::ParticipantKind;
 pub use request::{RequestStatus, Response};

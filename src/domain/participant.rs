@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize};
 
+use super::contact::{self, Language, NotificationSettings};
 use super::{EventSpec, Invalid, labels, text};
 
 /// What a participant is.
@@ -76,6 +77,15 @@ pub struct CreateParticipant {
     /// Slot ids in which the participant cannot meet.
     #[serde(default)]
     pub unavailable: Vec<String>,
+    /// Where the participant's messages go. Private: never in the directory.
+    #[serde(default)]
+    pub email: Option<String>,
+    /// The language of the participant's messages (default `fr`).
+    #[serde(default)]
+    pub language: Language,
+    /// Which optional notices the participant gets (default: all).
+    #[serde(default)]
+    pub notifications: NotificationSettings,
 }
 
 fn one() -> u32 {
@@ -115,6 +125,24 @@ pub struct UpdateParticipant {
     pub max_meetings: Option<Option<u32>>,
     #[serde(default)]
     pub unavailable: Option<Vec<String>>,
+    /// `null` removes the address.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub email: Option<Option<String>>,
+    #[serde(default)]
+    pub language: Option<Language>,
+    #[serde(default)]
+    pub notifications: Option<NotificationChange>,
+}
+
+/// Notice categories to turn on or off; the ones not given stay as they are.
+#[derive(Debug, Clone, Copy, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NotificationChange {
+    #[serde(default)]
+    pub reminders: Option<bool>,
+    #[serde(default)]
+    pub requests: Option<bool>,
 }
 
 /// A field that is present (maybe `null`) becomes `Some(..)`; an absent one stays `None`.
@@ -140,6 +168,11 @@ pub struct Profile {
     pub max_meetings: Option<u32>,
     /// Slot ids of the event.
     pub unavailable: Vec<String>,
+    /// Private contact address.
+    pub email: Option<String>,
+    /// The language of the participant's messages.
+    pub language: Language,
+    pub notifications: NotificationSettings,
 }
 
 /// Longest name, organisation or city, in characters.
@@ -170,6 +203,12 @@ impl CreateParticipant {
             seeks: labels(&self.seeks, &format!("{at}/seeks"), errors),
             max_meetings: self.max_meetings,
             unavailable: spec.slot_ids(&self.unavailable, &format!("{at}/unavailable"), errors),
+            email: self
+                .email
+                .as_deref()
+                .and_then(|e| contact::email(e, &format!("{at}/email"), errors)),
+            language: self.language,
+            notifications: self.notifications,
         }
     }
 }
@@ -223,6 +262,17 @@ impl UpdateParticipant {
         }
         if let Some(unavailable) = &self.unavailable {
             profile.unavailable = spec.slot_ids(unavailable, "/unavailable", errors);
+        }
+        if let Some(email) = &self.email {
+            profile.email = email.as_deref().and_then(|e| contact::email(e, "/email", errors));
+        }
+        if let Some(language) = self.language {
+            profile.language = language;
+        }
+        if let Some(change) = self.notifications {
+            let settings = &mut profile.notifications;
+            settings.reminders = change.reminders.unwrap_or(settings.reminders);
+            settings.requests = change.requests.unwrap_or(settings.requests);
         }
         profile
     }

@@ -2,6 +2,7 @@
 //! cells separated by `;`. All rows or none: every bad cell is named as
 //! `/rows/<data row>/<field>` (the header is row 0).
 
+use super::contact::Language;
 use super::participant::{CreateParticipant, ParticipantKind, Profile};
 use super::{EventSpec, Invalid};
 
@@ -111,6 +112,9 @@ fn csv_row(
             "offers" => input.offers = list(cell),
             "seeks" => input.seeks = list(cell),
             "unavailable" => input.unavailable = list(cell),
+            "email" => input.email = text(),
+            "language" if !cell.is_empty() => input.language = Language::parse_field(cell, &pointer, errors),
+            "language" => {}
             _ => {}
         }
     }
@@ -118,7 +122,7 @@ fn csv_row(
     Some(input)
 }
 
-const CSV_FIELDS: [&str; 13] = [
+const CSV_FIELDS: [&str; 15] = [
     "name",
     "kind",
     "organization",
@@ -131,6 +135,8 @@ const CSV_FIELDS: [&str; 13] = [
     "seeks",
     "max_meetings",
     "unavailable",
+    "email",
+    "language",
     // Accepted and ignored, so that an export of the directory can be re-imported.
     "id",
 ];

@@ -123,7 +123,10 @@ pub async fn resolve(state: &AppState, token: &str) -> Result<Caller, ApiError> 
         return Ok(Caller::Organiser);
     }
     match state.store.participant_by_token_hash(&hash).await? {
-        Some(p) => Ok(Caller::Participant(Box::new(p))),
+        Some(p) => {
+            crate::profiles::note_sign_in(state.store.as_ref(), &p).await;
+            Ok(Caller::Participant(Box::new(p)))
+        }
         None => Err(ApiError::Unauthorized),
     }
 }
@@ -180,6 +183,7 @@ impl FromRequestParts<AppState> for Reader {
             .participant_by_token_hash(&hash)
             .await?
             .ok_or(ApiError::Unauthorized)?;
+        crate::profiles::note_sign_in(state.store.as_ref(), &participant).await;
         let identity = (participant.event_id, participant.id);
         state.token_identities.remember(hash, identity.clone());
         Ok(Reader::Participant {

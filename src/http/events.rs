@@ -8,7 +8,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::auth::Caller;
-use super::error::{ApiResult, Problem};
+use super::error::{ApiError, ApiResult, Problem};
 use super::json::Json;
 use crate::domain::ids::new_id;
 use crate::domain::{DaySpec, EventSpec};
@@ -25,6 +25,36 @@ pub struct CreateEvent {
     /// Length of one slot, 5–240 minutes.
     pub slot_minutes: u32,
     pub days: Vec<DaySpec>,
+    /// Minutes before each meeting its participants get a reminder, 0–1440 (default 15;
+    /// 0: no reminders).
+    #[serde(default = "fifteen")]
+    pub reminder_minutes: u32,
+}
+
+fn fifteen() -> u32 {
+    15
+}
+
+/// Longest reminder lead: a day.
+const MAX_REMINDER_MINUTES: u32 = 1440;
+
+/// `PATCH /events/{event}`: only the fields given change.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateEvent {
+    /// Minutes before each meeting its participants get a reminder, 0–1440 (0: none).
+    #[serde(default)]
+    pub reminder_minutes: Option<u32>,
+}
+
+fn check_reminder_minutes(minutes: u32) -> Result<u32, ApiError> {
+    if minutes > MAX_REMINDER_MINUTES {
+        return Err(ApiError::field(
+            "/reminder_minutes",
+            format!("must be between 0 and {MAX_REMINDER_MINUTES}"),
+        ));
+    }
+    Ok(minutes)
 }
 
 /// A bookable slot.
@@ -47,6 +77,8 @@ pub struct EventView {
     pub slots: Vec<SlotView>,
     /// The published timetable's version, if one is published.
     pub timetable_version: Option<i64>,
+    /// Minutes before each meeting its participants get a reminder (0: none).
+    pub reminder_minutes: u32,
 }
 
 impl EventView {
@@ -67,6 +99,7 @@ impl EventView {
                 })
                 .collect(),
             timetable_version: event.timetable_version,
+            reminder_minutes: event.reminder_minutes,
         }
     }
 }
@@ -74,7 +107,7 @@ impl EventView {
 pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(create_event, list_events))
-        .routes(routes!(get_event))
+        .routes(routes!(get_event, update_event))
 }
 
 /// Creates an event; its slots are cut from the days' sessions in its timezone.
@@ -87,6 +120,7 @@ async fn create_event(
     Json(body): Json<CreateEvent>,
 ) -> ApiResult<(StatusCode, axum::Json<EventView>)> {
     caller.organiser()?;
+    let reminder_minutes = check_reminder_minutes(body.reminder_minutes)?;
     let spec = EventSpec::new(&body.name, &body.timezone, body.slot_minutes, body.days)?;
     let event = Event {
         id: new_id("evt"),
@@ -96,6 +130,7 @@ async fn create_event(
         days: spec.days.clone(),
         timetable_version: None,
         created_at: Utc::now(),
+        reminder_minutes,
     };
     state.store.create_event(&event).await?;
     tracing::info!(event = event.id, slots = spec.slots().len(), "event created");
@@ -124,6 +159,29 @@ async fn get_event(
     Path(event): Path<String>,
 ) -> ApiResult<axum::Json<EventView>> {
     caller.in_event(&event)?;
+    let stored = state.store.event(&event).await?;
+    let spec = stored.spec()?;
+    Ok(axum::Json(EventView::new(&stored, &spec)))
+}
+
+/// Changes an event's settings (organiser): for now, when reminders go.
+#[utoipa::path(patch, path = "/events/{event}", tag = "events", params(("event" = String, Path)),
+    request_body = UpdateEvent,
+    responses((status = 200, body = EventView), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn update_event(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(event): Path<String>,
+    Json(body): Json<UpdateEvent>,
+) -> ApiResult<axum::Json<EventView>> {
+    caller.organiser()?;
+    if let Some(minutes) = body.reminder_minutes {
+        state
+            .store
+            .set_reminder_minutes(&event, check_reminder_minutes(minutes)?)
+            .await?;
+    }
     let stored = state.store.event(&event).await?;
     let spec = stored.spec()?;
     Ok(axum::Json(EventView::new(&stored, &spec)))

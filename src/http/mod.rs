@@ -8,6 +8,7 @@ pub mod idempotency;
 pub mod interests;
 pub mod json;
 pub mod limits;
+pub mod messages;
 pub mod ops;
 pub mod participants;
 pub mod proposals;
@@ -40,6 +41,7 @@ pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
         (name = "matchmaking", description = "Recommendations, want-to-meet marks, organiser boosts, auto-proposals"),
         (name = "schedules", description = "Solve runs and publishing (organiser)"),
         (name = "timetable", description = "The published timetable and agendas"),
+        (name = "messages", description = "E-mail to participants: the outbox and invitations (organiser)"),
         (name = "operations", description = "Health and metrics"),
     )
 )]
@@ -70,7 +72,8 @@ pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(boosts::router())
         .merge(proposals::router())
         .merge(schedules::router())
-        .merge(timetable::router());
+        .merge(timetable::router())
+        .merge(messages::router());
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/v1", api)
         .merge(ops::router())

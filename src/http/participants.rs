@@ -12,7 +12,7 @@ use super::error::{ApiError, ApiResult, Problem};
 use super::json::Json;
 use crate::domain::ids::{hash_token, new_id, new_participant_token};
 use crate::domain::participant::{CreateParticipant, UpdateParticipant};
-use crate::domain::{Invalid, ParticipantKind};
+use crate::domain::{Invalid, Language, NotificationSettings, ParticipantKind};
 use crate::profiles;
 use crate::state::AppState;
 use crate::store::Participant;
@@ -40,6 +40,12 @@ pub struct ParticipantView {
     pub public: DirectoryEntry,
     pub max_meetings: Option<u32>,
     pub unavailable: Vec<String>,
+    /// Where its messages go (private).
+    pub email: Option<String>,
+    /// The language of its messages.
+    pub language: Language,
+    /// Which optional notices it gets.
+    pub notifications: NotificationSettings,
 }
 
 /// A registration: the token is shown this once.
@@ -92,6 +98,9 @@ impl From<&Participant> for ParticipantView {
             public: p.into(),
             max_meetings: p.max_meetings,
             unavailable: p.unavailable.clone(),
+            email: p.email.clone(),
+            language: p.language,
+            notifications: p.notifications,
         }
     }
 }

@@ -24,6 +24,7 @@ impl Expo {
             days: day_specs(&self.days),
             timetable_version: None,
             created_at,
+            reminder_minutes: 15,
         }
     }
 
@@ -61,6 +62,10 @@ impl Expo {
                 seeks: p.seeks.clone(),
                 max_meetings: p.max_meetings,
                 unavailable: p.unavailable.clone(),
+                email: None,
+                language: Default::default(),
+                notifications: Default::default(),
+                signed_in_at: None,
             })
             .collect()
     }

@@ -39,9 +39,14 @@ pub trait Backend:
     + Decodes<f64>
     + Decodes<Option<Vec<u8>>>
     + Decodes<DateTime<Utc>>
+    + Decodes<Option<DateTime<Utc>>>
 {
     /// How a transaction that writes begins.
     const BEGIN_WRITE: &'static str;
+
+    /// Ends a `SELECT` whose rows an `UPDATE` claims, so that concurrent claimers skip each
+    /// other's rows instead of waiting for them (empty where writes are serialised anyway).
+    const SKIP_LOCKED: &'static str;
 
     /// Runs statements on a connection, e.g. a transaction's (`Backend::on(&mut tx)`).
     fn on(connection: &mut Self::Connection) -> impl Executor<'_, Database = Self>;

@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use crate::domain::{DaySpec, EventSpec};
-use crate::store::backend::{Backend, Param, Record, SqlStore};
+use crate::store::backend::{Backend, Param, Record, RowsAffected, SqlStore};
 use crate::store::{StoreError, StoreResult, from_json, to_json, to_u32};
 
 /// An event as stored.
@@ -18,6 +18,8 @@ pub struct Event {
     /// The published timetable's version, if any.
     pub timetable_version: Option<i64>,
     pub created_at: DateTime<Utc>,
+    /// Minutes before each meeting its reminder goes; 0: none.
+    pub reminder_minutes: u32,
 }
 
 impl Event {
@@ -37,6 +39,8 @@ pub trait EventStore: Send + Sync + 'static {
     async fn event(&self, id: &str) -> StoreResult<Event>;
     /// Every event, oldest first.
     async fn events(&self) -> StoreResult<Vec<Event>>;
+    /// Sets how many minutes before each meeting its reminder goes (0: none).
+    async fn set_reminder_minutes(&self, id: &str, minutes: u32) -> StoreResult<()>;
 }
 
 fn event_from(row: &impl Record) -> StoreResult<Event> {
@@ -48,6 +52,7 @@ fn event_from(row: &impl Record) -> StoreResult<Event> {
         days: from_json(&row.read::<String>("days")?)?,
         timetable_version: row.read("timetable_version")?,
         created_at: row.read("created_at")?,
+        reminder_minutes: to_u32(row.read("reminder_minutes")?, "reminder_minutes")?,
     })
 }
 
@@ -55,8 +60,8 @@ fn event_from(row: &impl Record) -> StoreResult<Event> {
 impl<DB: Backend> EventStore for SqlStore<DB> {
     async fn create_event(&self, event: &Event) -> StoreResult<()> {
         sqlx::query(
-            "INSERT INTO events (id, name, timezone, slot_minutes, days, timetable_version, created_at) \
-             VALUES ($1, $2, $3, $4, $5, NULL, $6)",
+            "INSERT INTO events (id, name, timezone, slot_minutes, days, timetable_version, created_at, \
+             reminder_minutes) VALUES ($1, $2, $3, $4, $5, NULL, $6, $7)",
         )
         .param(&event.id)
         .param(&event.name)
@@ -64,6 +69,7 @@ impl<DB: Backend> EventStore for SqlStore<DB> {
         .param(i64::from(event.slot_minutes))
         .param(to_json(&event.days)?)
         .param(event.created_at)
+        .param(i64::from(event.reminder_minutes))
         .execute(self.db())
         .await?;
         Ok(())
@@ -83,5 +89,17 @@ impl<DB: Backend> EventStore for SqlStore<DB> {
             .fetch_all(self.db())
             .await?;
         rows.iter().map(event_from).collect()
+    }
+
+    async fn set_reminder_minutes(&self, id: &str, minutes: u32) -> StoreResult<()> {
+        let done = sqlx::query("UPDATE events SET reminder_minutes = $1 WHERE id = $2")
+            .param(i64::from(minutes))
+            .param(id)
+            .execute(self.db())
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
     }
 }

@@ -13,6 +13,7 @@ pub mod backend;
 mod events;
 mod idempotency;
 mod matchmaking;
+mod outbox;
 mod participants;
 pub mod postgres;
 mod requests;
@@ -25,6 +26,7 @@ mod timetables;
 pub use events::{Event, EventStore};
 pub use idempotency::{IdempotencyStart, IdempotencyStore, StoredResponse};
 pub use matchmaking::{Interest, Marked, MatchmakingStore, ProfileChanges};
+pub use outbox::{Claim, ClaimedMessage, MessageFilter, MessageStatus, OutboxMessage, OutboxStore, Settle};
 pub use participants::{Participant, ParticipantStore};
 pub use requests::{Invitee, MeetingRequest, RequestStore};
 pub use rooms::{Room, RoomStore};
@@ -36,8 +38,8 @@ pub use timetables::{PlacedMeeting, Timetable, TimetableMeeting, TimetableStore,
 /// `S: Store` need no import): `use crate::store::prelude::*;`.
 pub mod prelude {
     pub use super::{
-        EventStore, IdempotencyStore, MatchmakingStore, ParticipantStore, RequestStore, RoomStore, RunStore,
-        SettingsStore, Store, TimetableStore,
+        EventStore, IdempotencyStore, MatchmakingStore, OutboxStore, ParticipantStore, RequestStore,
+        RoomStore, RunStore, SettingsStore, Store, TimetableStore,
     };
 }
 
@@ -87,6 +89,7 @@ pub trait Store:
     + TimetableStore
     + MatchmakingStore
     + IdempotencyStore
+    + OutboxStore
 {
 }
 
@@ -100,6 +103,7 @@ impl<S> Store for S where
         + TimetableStore
         + MatchmakingStore
         + IdempotencyStore
+        + OutboxStore
 {
 }
 

@@ -3,11 +3,11 @@
 use std::collections::HashMap;
 
 use async_trait::async_trait;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sqlx::Transaction;
 
-use crate::domain::ParticipantKind;
 use crate::domain::participant::Profile;
+use crate::domain::{Language, NotificationSettings, ParticipantKind};
 use crate::store::backend::{Backend, Param, Record, RowsAffected, SqlStore};
 use crate::store::{StoreError, StoreResult, from_json, to_json, to_u32};
 
@@ -28,6 +28,12 @@ pub struct Participant {
     pub seeks: Vec<String>,
     pub max_meetings: Option<u32>,
     pub unavailable: Vec<String>,
+    /// Private contact address; `None`: messages cannot be delivered.
+    pub email: Option<String>,
+    pub language: Language,
+    pub notifications: NotificationSettings,
+    /// When the participant first used its token; `None`: never.
+    pub signed_in_at: Option<DateTime<Utc>>,
 }
 
 impl Participant {
@@ -46,6 +52,9 @@ impl Participant {
             seeks,
             max_meetings,
             unavailable,
+            email,
+            language,
+            notifications,
         } = profile;
         Self {
             id,
@@ -62,6 +71,10 @@ impl Participant {
             seeks,
             max_meetings,
             unavailable,
+            email,
+            language,
+            notifications,
+            signed_in_at: None,
         }
     }
 
@@ -80,6 +93,9 @@ impl Participant {
             seeks: self.seeks.clone(),
             max_meetings: self.max_meetings,
             unavailable: self.unavailable.clone(),
+            email: self.email.clone(),
+            language: self.language,
+            notifications: self.notifications,
         }
     }
 
@@ -87,7 +103,11 @@ impl Participant {
     pub fn set_profile(&mut self, profile: Profile) {
         let id = std::mem::take(&mut self.id);
         let event_id = std::mem::take(&mut self.event_id);
-        *self = Self::new(id, &event_id, profile);
+        let signed_in_at = self.signed_in_at;
+        *self = Self {
+            signed_in_at,
+            ..Self::new(id, &event_id, profile)
+        };
     }
 }
 
@@ -105,6 +125,10 @@ pub trait ParticipantStore: Send + Sync + 'static {
     async fn participant_by_token_hash(&self, token_hash: &str) -> StoreResult<Option<Participant>>;
     /// Overwrites a participant's profile.
     async fn update_participant(&self, participant: &Participant) -> StoreResult<()>;
+    /// Records that the participant used its token, if it never had.
+    async fn note_sign_in(&self, id: &str) -> StoreResult<()>;
+    /// Gives the participant a new token (by its hash); the old one stops working.
+    async fn replace_token(&self, event: &str, id: &str, token_hash: &str) -> StoreResult<()>;
 }
 
 fn kind_from(text: &str) -> StoreResult<ParticipantKind> {
@@ -131,6 +155,14 @@ pub(super) fn participant_from(row: &impl Record) -> StoreResult<Participant> {
             .map(|m| to_u32(m, "max_meetings"))
             .transpose()?,
         unavailable: list("unavailable")?,
+        email: row.read("email")?,
+        language: Language::parse(&row.read::<String>("language")?)
+            .ok_or_else(|| StoreError::Corrupt("participant language".into()))?,
+        notifications: NotificationSettings {
+            reminders: row.read::<i64>("notify_reminders")? != 0,
+            requests: row.read::<i64>("notify_requests")? != 0,
+        },
+        signed_in_at: row.read("signed_in_at")?,
     })
 }
 
@@ -168,8 +200,9 @@ impl<DB: Backend> ParticipantStore for SqlStore<DB> {
             sqlx::query(
                 "INSERT INTO participants (id, event_id, token_hash, name, kind, organization, city, \
                  country, size, languages, topics, offers, seeks, max_meetings, unavailable, created_at, seq, \
-                 revision) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
+                 revision, email, language, notify_reminders, notify_requests) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, \
+                 $19, $20, $21, $22)",
             )
             .param(&p.id)
             .param(&p.event_id)
@@ -189,6 +222,10 @@ impl<DB: Backend> ParticipantStore for SqlStore<DB> {
             .param(now)
             .param(seq as i64)
             .param(revision)
+            .param(&p.email)
+            .param(p.language.code())
+            .param(i64::from(p.notifications.reminders))
+            .param(i64::from(p.notifications.requests))
             .execute(DB::on(&mut tx))
             .await?;
         }
@@ -228,7 +265,8 @@ impl<DB: Backend> ParticipantStore for SqlStore<DB> {
         let done = sqlx::query(
             "UPDATE participants SET name = $1, kind = $2, organization = $3, city = $4, country = $5, \
              size = $6, languages = $7, topics = $8, offers = $9, seeks = $10, max_meetings = $11, \
-             unavailable = $12, revision = $15 WHERE event_id = $13 AND id = $14",
+             unavailable = $12, revision = $15, email = $16, language = $17, notify_reminders = $18, \
+             notify_requests = $19 WHERE event_id = $13 AND id = $14",
         )
         .param(&p.name)
         .param(p.kind.as_str())
@@ -245,12 +283,38 @@ impl<DB: Backend> ParticipantStore for SqlStore<DB> {
         .param(&p.event_id)
         .param(&p.id)
         .param(revision)
+        .param(&p.email)
+        .param(p.language.code())
+        .param(i64::from(p.notifications.reminders))
+        .param(i64::from(p.notifications.requests))
         .execute(DB::on(&mut tx))
         .await?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
         tx.commit().await?;
+        Ok(())
+    }
+
+    async fn note_sign_in(&self, id: &str) -> StoreResult<()> {
+        sqlx::query("UPDATE participants SET signed_in_at = $1 WHERE id = $2 AND signed_in_at IS NULL")
+            .param(Utc::now())
+            .param(id)
+            .execute(self.db())
+            .await?;
+        Ok(())
+    }
+
+    async fn replace_token(&self, event: &str, id: &str, token_hash: &str) -> StoreResult<()> {
+        let done = sqlx::query("UPDATE participants SET token_hash = $1 WHERE event_id = $2 AND id = $3")
+            .param(token_hash)
+            .param(event)
+            .param(id)
+            .execute(self.db())
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
         Ok(())
     }
 }

@@ -20,6 +20,7 @@ impl PgStore {
 impl Backend for Postgres {
     // Row locks taken by the first write of each transaction serialise what must be.
     const BEGIN_WRITE: &'static str = "BEGIN";
+    const SKIP_LOCKED: &'static str = " FOR UPDATE SKIP LOCKED";
 
     fn on(connection: &mut PgConnection) -> impl Executor<'_, Database = Self> {
         connection

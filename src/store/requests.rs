@@ -6,8 +6,10 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::Transaction;
 
+use crate::domain::notice;
 use crate::domain::{RequestStatus, Response};
 use crate::store::backend::{Backend, Param, PushParam, Record, RowsAffected, SqlStore};
+use crate::store::outbox::enqueue_in;
 use crate::store::{StoreError, StoreResult, from_json, to_json, to_u32};
 
 /// One invitee of a request and its answer.
@@ -121,7 +123,7 @@ fn invitees_by_request(rows: &[impl Record]) -> StoreResult<HashMap<String, Vec<
     Ok(map)
 }
 
-/// Inserts a request and its invitees in `tx`.
+/// Inserts a request and its invitees in `tx`, with the notices a new request causes.
 pub(super) async fn insert_request<DB: Backend>(
     tx: &mut Transaction<'static, DB>,
     r: &MeetingRequest,
@@ -154,6 +156,14 @@ pub(super) async fn insert_request<DB: Backend>(
         .execute(DB::on(tx))
         .await?;
     }
+    let notices = match r.status {
+        RequestStatus::Accepted => notice::mutual_request(&r.event_id, &r.id, &r.participants()),
+        _ => {
+            let invitees: Vec<String> = r.invitees.iter().map(|i| i.participant.clone()).collect();
+            notice::request_created(&r.event_id, &r.id, &invitees)
+        }
+    };
+    enqueue_in(tx, &notices).await?;
     Ok(())
 }
 
@@ -359,6 +369,13 @@ impl<DB: Backend> RequestStore for SqlStore<DB> {
                 return Err(StoreError::Conflict("an answer is accepted or declined".into()));
             }
         }
+        let after = sqlx::query("SELECT status, requester_id FROM requests WHERE id = $1")
+            .param(id)
+            .fetch_one(DB::on(&mut tx))
+            .await?;
+        let status = status_from(&after.read::<String>("status")?)?;
+        let requester: String = after.read("requester_id")?;
+        enqueue_in(&mut tx, &notice::request_answered(event, id, &requester, status)).await?;
         tx.commit().await?;
         self.request(event, id).await
     }

@@ -35,6 +35,8 @@ impl Backend for Sqlite {
     // Write transactions take the database lock up front: a deferred transaction that reads
     // first cannot wait for the lock later, it fails with SQLITE_BUSY.
     const BEGIN_WRITE: &'static str = "BEGIN IMMEDIATE";
+    // One writer at a time: a claim's transaction already excludes every other.
+    const SKIP_LOCKED: &'static str = "";
 
     fn on(connection: &mut SqliteConnection) -> impl Executor<'_, Database = Self> {
         connection

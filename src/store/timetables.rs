@@ -5,7 +5,9 @@ use std::collections::{HashMap, HashSet};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
+use crate::domain::notice::{self, Placed};
 use crate::store::backend::{Backend, Param, PushParam, Record, SqlStore, unique_violation};
+use crate::store::outbox::enqueue_in;
 use crate::store::{EventStore, StoreError, StoreResult, from_json, to_json};
 
 /// A meeting to publish: its first slot, room, participants, and every slot it occupies.
@@ -143,6 +145,45 @@ impl<DB: Backend> TimetableStore for SqlStore<DB> {
         // Every clash is found here, with its names; the unique constraints stay as the guard
         // of last resort.
         find_double_booking(meetings)?;
+        // Each participant whose agenda changes hears of it, in this transaction.
+        let previous: Vec<(String, String, String, Vec<String>)> = sqlx::query(
+            "SELECT request_id, slot_id, room_id, participants FROM timetable_meetings \
+             WHERE event_id = $1 AND version = $2",
+        )
+        .param(event)
+        .param(version - 1)
+        .fetch_all(DB::on(&mut tx))
+        .await?
+        .iter()
+        .map(|row| {
+            Ok((
+                row.read("request_id")?,
+                row.read("slot_id")?,
+                row.read("room_id")?,
+                from_json(&row.read::<String>("participants")?)?,
+            ))
+        })
+        .collect::<StoreResult<_>>()?;
+        let previous: Vec<Placed<'_>> = previous
+            .iter()
+            .map(|(request, slot, room, participants)| Placed {
+                request,
+                slot,
+                room,
+                participants,
+            })
+            .collect();
+        let next: Vec<Placed<'_>> = meetings
+            .iter()
+            .map(|m| Placed {
+                request: &m.request_id,
+                slot: &m.slot_id,
+                room: &m.room_id,
+                participants: &m.participants,
+            })
+            .collect();
+        let changes = notice::agenda_changes(&previous, &next);
+        enqueue_in(&mut tx, &notice::timetable_published(event, version, changes)).await?;
         let sequences: Vec<i64> = meetings
             .iter()
             .map(|m| match latest.get(&m.request_id) {

@@ -60,13 +60,14 @@ async fn sign_in(ctx: &Ctx, state: &AppState, token: &str) -> PageResult {
             StatusCode::UNPROCESSABLE_ENTITY,
         ));
     }
-    if state.store.participant_by_token_hash(&hash).await?.is_none() {
+    let Some(participant) = state.store.participant_by_token_hash(&hash).await? else {
         return Ok(login_page(
             ctx,
             Some("login-unknown"),
             StatusCode::UNPROCESSABLE_ENTITY,
         ));
-    }
+    };
+    crate::profiles::note_sign_in(state.store.as_ref(), &participant).await;
     let cookie = session::set_cookie(
         &ctx.headers,
         SESSION_COOKIE,

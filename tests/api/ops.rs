@@ -100,7 +100,9 @@ fn openapi_document_snapshot() {
 #[tokio::test]
 async fn a_generated_organiser_token_is_made_once_and_kept() {
     let db = common::FreshDatabase::new(Backend::Sqlite).await;
-    let config = rendezvous::config::Config::new(db.url.clone(), None);
+    let mail = tempfile::tempdir().unwrap();
+    let mut config = rendezvous::config::Config::new(db.url.clone(), None);
+    config.mail.mail_dir = mail.path().to_path_buf();
     let first = rendezvous::app::build(&config).await.unwrap();
     let token = first
         .generated_organiser_token

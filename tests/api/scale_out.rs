@@ -277,6 +277,7 @@ async fn a_worker_killed_mid_solve_is_replaced_and_the_run_completes_once() {
         .env("REDIS_URL", redis_url())
         .env("RENDEZVOUS_REDIS_PREFIX", &prefix)
         .env("RENDEZVOUS_JOB_LEASE_SECONDS", "1")
+        .env("RENDEZVOUS_MAIL_DIR", &api.mail_dir)
         .env("RUST_LOG", "warn")
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())

@@ -25,6 +25,7 @@ async fn event(store: &DynStore) -> Event {
         days,
         timetable_version: None,
         created_at: Utc::now(),
+        reminder_minutes: 15,
     };
     store.create_event(&event).await.unwrap();
     event
@@ -46,6 +47,10 @@ fn participant(event: &str, id: &str) -> Participant {
         seeks: vec![],
         max_meetings: Some(4),
         unavailable: vec!["d1-1000".into()],
+        email: Some(format!("{id}@example.org")),
+        language: Default::default(),
+        notifications: Default::default(),
+        signed_in_at: None,
     }
 }
 

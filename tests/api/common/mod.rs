@@ -101,9 +101,12 @@ pub struct TestApp {
     pub store: DynStore,
     pub backend: Backend,
     pub database_url: String,
+    /// Where this node writes messages when it has no SMTP relay.
+    pub mail_dir: std::path::PathBuf,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     served: Option<tokio::task::JoinHandle<()>>,
     db: Option<FreshDatabase>,
+    _mail: tempfile::TempDir,
 }
 
 /// A response: status, headers, body as text and JSON (Null when not JSON).
@@ -172,7 +175,10 @@ impl TestApp {
         // Tests send bursts of writes from one token; the rate-limit tests set their own.
         config.writes_per_minute = 1_000_000;
         config.requests_per_hour = 1_000_000;
+        let mail = tempfile::tempdir().expect("mail folder");
+        config.mail.mail_dir = mail.path().to_path_buf();
         configure(&mut config);
+        let mail_dir = config.mail.mail_dir.clone();
         let built = app::build(&config).await.expect("build app");
         let store = built.state.store.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
@@ -191,9 +197,11 @@ impl TestApp {
             store,
             backend,
             database_url,
+            mail_dir,
             shutdown: Some(tx),
             served: Some(served),
             db: None,
+            _mail: mail,
         }
     }
 
