@@ -368,7 +368,7 @@ fn meeting_letter(
         request_id: meeting.view.request.clone(),
         start: meeting.start,
         end: meeting.end,
-        summary: with.clone(),
+        summary: writer.t("summary", &[("with", &with)]),
         location: meeting.view.room.name.clone(),
         description: writer.event.name.clone(),
         sequence: u32::try_from(meeting.view.sequence).unwrap_or(0),

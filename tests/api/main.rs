@@ -8,6 +8,7 @@ mod common;
 #[macro_use]
 mod cluster_support;
 mod servers;
+mod smtp;
 
 mod access;
 mod cli;
@@ -22,6 +23,7 @@ mod generate_cli;
 mod idempotency;
 mod journey;
 mod matchmaking;
+mod notifications;
 mod ops;
 mod races;
 mod scale_out;

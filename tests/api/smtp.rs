@@ -91,9 +91,7 @@ impl Received {
     }
 
     pub fn header(&self, name: &str) -> Option<String> {
-        self.parsed()
-            .header_raw(name)
-            .map(|v| v.trim().to_string())
+        self.parsed().header_raw(name).map(|v| v.trim().to_string())
     }
 
     pub fn to(&self) -> String {
@@ -122,20 +120,74 @@ fn openssl(dir: &Path, args: &[&str]) {
         .current_dir(dir)
         .output()
         .expect("run openssl");
-    assert!(out.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "openssl {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// A throwaway authority and a certificate for 127.0.0.1 it signed (rustls does not take a
 /// self-signed certificate as its own authority).
 fn certificates(dir: &Path) {
-    openssl(dir, &["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem",
-        "-days", "2", "-subj", "/CN=rendezvous test authority"]);
-    openssl(dir, &["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr",
-        "-subj", "/CN=127.0.0.1"]);
-    std::fs::write(dir.join("san.ext"), "subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\n")
-        .expect("write extensions");
-    openssl(dir, &["x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
-        "-out", "server.pem", "-days", "2", "-extfile", "san.ext"]);
+    openssl(
+        dir,
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.pem",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=rendezvous test authority",
+        ],
+    );
+    openssl(
+        dir,
+        &[
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "server.key",
+            "-out",
+            "server.csr",
+            "-subj",
+            "/CN=127.0.0.1",
+        ],
+    );
+    std::fs::write(
+        dir.join("san.ext"),
+        "subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\n",
+    )
+    .expect("write extensions");
+    openssl(
+        dir,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "server.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            "server.pem",
+            "-days",
+            "2",
+            "-extfile",
+            "san.ext",
+        ],
+    );
 }
 
 impl SmtpServer {
@@ -175,7 +227,10 @@ impl SmtpServer {
         if let Some((user, password)) = &self.options.auth {
             command.args(["--auth", &format!("{user}:{password}")]);
         }
-        for (flag, value) in [("--reject", &self.options.reject), ("--tempfail", &self.options.tempfail)] {
+        for (flag, value) in [
+            ("--reject", &self.options.reject),
+            ("--tempfail", &self.options.tempfail),
+        ] {
             if let Some(value) = value {
                 command.args([flag, value]);
             }
@@ -198,7 +253,11 @@ impl SmtpServer {
             }
             let _ = child.kill();
             let _ = child.wait();
-            assert!(Instant::now() < deadline, "the SMTP server did not start on port {}", self.port);
+            assert!(
+                Instant::now() < deadline,
+                "the SMTP server did not start on port {}",
+                self.port
+            );
             std::thread::sleep(Duration::from_millis(200));
         }
     }

@@ -62,7 +62,7 @@ def authenticator(expected):
             auth_data.login.decode(),
             auth_data.password.decode(),
         ) == expected
-        return AuthResult(success=ok)
+        return AuthResult(success=ok, auth_data=auth_data)
 
     return check
 

@@ -5,6 +5,7 @@ settings-note = يمكنك إيقاف التذكيرات وإشعارات الط
 when = { $date }، { $start }–{ $end } ({ $zone })
 where = الطاولة: { $room }
 with = مع: { $names }
+summary = لقاء مع { $with }
 calendar-note = الدعوة المرفقة تضيف هذا الموعد إلى تقويمك أو تحدّثه فيه.
 cancel-note = الإلغاء المرفق يحذف هذا الموعد من تقويمك.
 

@@ -5,6 +5,7 @@ settings-note = You can turn reminders and request notices off on your profile.
 when = { $date }, { $start }–{ $end } ({ $zone })
 where = Table: { $room }
 with = With: { $names }
+summary = Meeting with { $with }
 calendar-note = The attached invitation adds this meeting to your calendar, or updates it there.
 cancel-note = The attached cancellation removes this meeting from your calendar.
 

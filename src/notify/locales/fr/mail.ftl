@@ -5,6 +5,7 @@ settings-note = Vous pouvez désactiver les rappels et les avis de demandes dans
 when = { $date }, { $start }–{ $end } ({ $zone })
 where = Table : { $room }
 with = Avec : { $names }
+summary = Rendez-vous avec { $with }
 calendar-note = L'invitation jointe ajoute ce rendez-vous à votre agenda, ou l'y met à jour.
 cancel-note = L'annulation jointe retire ce rendez-vous de votre agenda.
 

@@ -1,0 +1,872 @@
+//! Notifications against a real SMTP server (aiosmtpd, `smtp.rs`): private addresses and
+//! languages, each message once in its recipient's language with a valid iCalendar part,
+//! nothing lost while the relay is down, nothing sent twice by two senders, nothing queued
+//! by a change that fails, `.eml` files without a relay.
+
+use std::collections::{HashMap, HashSet};
+use std::time::{Duration, Instant};
+
+use chrono::{Timelike, Utc};
+use rendezvous::config::Config;
+use rendezvous::domain::notice::{self, MessageKind};
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::common::{Backend, ORGANISER, TestApp, id};
+use crate::smtp::{Received, SmtpOptions, SmtpServer};
+use mail_parser::MimeHeaders as _;
+
+/// Mail settings for a test: the relay, quick retries and scans, no pacing to speak of.
+fn mail_config(smtp: &SmtpServer) -> impl FnOnce(&mut Config) + '_ {
+    move |config: &mut Config| {
+        config.mail.smtp_url = Some(smtp.url());
+        config.mail.smtp_ca_file = smtp.ca_file();
+        config.mail.public_url = Some("https://rendezvous.test".into());
+        config.mail.mail_from = "Smart City Expo <b2b@expo.test>".into();
+        config.mail.smtp_per_second = 10_000;
+        config.mail.mail_retry_seconds = 0.1;
+        config.mail.mail_retry_max_seconds = 0.5;
+        config.mail.reminder_scan_seconds = 0.2;
+    }
+}
+
+async fn counts(app: &TestApp, event: &str) -> Value {
+    app.get(
+        &format!("/api/v1/events/{event}/messages/counts"),
+        Some(ORGANISER),
+    )
+    .await
+    .expect(200)
+    .json
+    .clone()
+}
+
+/// Waits until nothing of the event's is pending and at least `total` messages exist;
+/// returns the counts. Bounded, so a test cannot hang.
+async fn settled(app: &TestApp, event: &str, total: u64) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        let c = counts(app, event).await;
+        let all: u64 = ["pending", "sent", "failed", "skipped"]
+            .iter()
+            .map(|k| c[k].as_u64().unwrap_or(0))
+            .sum();
+        if (c["pending"] == 0 && all >= total) || Instant::now() > deadline {
+            return c;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn messages(app: &TestApp, event: &str, query: &str) -> Vec<Value> {
+    app.get(
+        &format!("/api/v1/events/{event}/messages?limit=1000&{query}"),
+        Some(ORGANISER),
+    )
+    .await
+    .expect(200)
+    .json
+    .as_array()
+    .cloned()
+    .unwrap_or_default()
+}
+
+fn person(name: &str, email: &str, language: &str) -> Value {
+    json!({"name": name, "kind": "company", "email": email, "language": language})
+}
+
+/// The text/plain and text/html bodies and the calendar part of a message.
+fn parts(message: &Received) -> (String, String, Option<(String, String)>) {
+    let parsed = message.parsed();
+    let text = parsed.body_text(0).expect("a text part").to_string();
+    let html = parsed.body_html(0).expect("an HTML part").to_string();
+    let calendar = parsed.attachments().find_map(|a| {
+        let ct = a.content_type()?;
+        (ct.ctype() == "text" && ct.subtype() == Some("calendar")).then(|| {
+            let method = ct.attribute("method").unwrap_or("").to_string();
+            (method, String::from_utf8_lossy(a.contents()).into_owned())
+        })
+    });
+    (text, html, calendar)
+}
+
+/// A property of the first VEVENT of a calendar, read by a real iCalendar parser.
+fn vevent(ics: &str, name: &str) -> Option<String> {
+    let unfolded = icalendar::parser::unfold(ics);
+    let calendar = icalendar::parser::read_calendar(&unfolded).expect("a valid iCalendar document");
+    let event = calendar.components.iter().find(|c| c.name == "VEVENT")?;
+    event.find_prop(name).map(|p| p.val.to_string())
+}
+
+fn by_recipient(received: &[Received]) -> HashMap<String, Vec<&Received>> {
+    let mut map: HashMap<String, Vec<&Received>> = HashMap::new();
+    for m in received {
+        map.entry(m.to()).or_default().push(m);
+    }
+    map
+}
+
+async fn registration_keeps_the_address_private(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let event = id(&app.expo().await);
+    let base = format!("/api/v1/events/{event}/participants");
+    let reply = app
+        .post(
+            &base,
+            Some(ORGANISER),
+            person(
+                "Bangkok Metropolitan Administration",
+                "  Somchai@BMA.go.th ",
+                "en",
+            ),
+        )
+        .await;
+    reply.expect(201);
+    assert_eq!(reply.json["participant"]["email"], "Somchai@bma.go.th");
+    assert_eq!(reply.json["participant"]["language"], "en");
+    assert_eq!(
+        reply.json["participant"]["notifications"],
+        json!({"reminders": true, "requests": true})
+    );
+    let (bkk, bkk_token) = (id(&reply.json), reply.json["token"].as_str().unwrap().to_string());
+    let (_, other) = app.simple_participant(&event, "HydroSense").await;
+
+    // Never in the directory, nor on anyone else's view of it.
+    let directory = app.get(&base, Some(&other)).await;
+    directory.expect(200);
+    assert!(
+        !directory.text.contains("bma.go.th") && !directory.text.contains("\"email\""),
+        "{}",
+        directory.text
+    );
+    assert!(!directory.text.contains("\"language\""), "{}", directory.text);
+    app.get(&format!("{base}/{bkk}"), Some(&other)).await.expect(404);
+
+    // Bad input names the field and changes nothing.
+    for (body, pointer) in [
+        (json!({"email": "not an address"}), "/email"),
+        (json!({"email": "a@b.org\r\nBcc: all@x.org"}), "/email"),
+        (json!({"language": "th"}), "/language"),
+        (
+            json!({"notifications": {"reminders": "no"}}),
+            "/notifications/reminders",
+        ),
+    ] {
+        let reply = app
+            .call(
+                Method::PATCH,
+                &format!("{base}/{bkk}"),
+                Some(&bkk_token),
+                Some(body),
+            )
+            .await;
+        reply.expect(422);
+        assert!(
+            reply.pointers().iter().any(|p| p == pointer),
+            "{pointer}: {}",
+            reply.text
+        );
+    }
+    let me = app.get(&format!("{base}/{bkk}"), Some(&bkk_token)).await;
+    assert_eq!(me.json["email"], "Somchai@bma.go.th");
+    assert_eq!(me.json["language"], "en");
+
+    // The participant itself changes them; `null` removes the address.
+    let changed = app
+        .call(
+            Method::PATCH,
+            &format!("{base}/{bkk}"),
+            Some(&bkk_token),
+            Some(json!({"language": "ar", "notifications": {"reminders": false}, "email": null})),
+        )
+        .await;
+    changed.expect(200);
+    assert_eq!(changed.json["language"], "ar");
+    assert_eq!(changed.json["email"], Value::Null);
+    assert_eq!(
+        changed.json["notifications"],
+        json!({"reminders": false, "requests": true})
+    );
+
+    // CSV import: the same columns, the same rules, all rows or none.
+    let csv =
+        "name,kind,email,language\nCasa Transport,company,ops@casa-transport.ma,fr\nVinUni,researcher,,en\n";
+    let import = app
+        .raw(
+            Method::POST,
+            &format!("{base}/import"),
+            Some(ORGANISER),
+            "text/csv",
+            csv,
+            &[],
+        )
+        .await;
+    import.expect(201);
+    let casa = import.json["rows"][0]["id"].as_str().unwrap();
+    let casa_view = app.get(&format!("{base}/{casa}"), Some(ORGANISER)).await;
+    assert_eq!(casa_view.json["email"], "ops@casa-transport.ma");
+    let bad = "name,kind,email,language\nA,company,a@x.org,fr\nB,company,nope,xx\n";
+    let refused = app
+        .raw(
+            Method::POST,
+            &format!("{base}/import"),
+            Some(ORGANISER),
+            "text/csv",
+            bad,
+            &[],
+        )
+        .await;
+    refused.expect(422);
+    let pointers = refused.pointers();
+    assert!(pointers.contains(&"/rows/2/email".to_string()), "{pointers:?}");
+    assert!(pointers.contains(&"/rows/2/language".to_string()), "{pointers:?}");
+    assert_eq!(
+        app.get(&base, Some(ORGANISER))
+            .await
+            .json
+            .as_array()
+            .unwrap()
+            .len(),
+        4
+    );
+}
+
+/// A request, its answers, a publish, a move, an invitation and a reminder: each message
+/// once, to the right person, in its language, plain text and HTML, calendar parts valid.
+async fn each_message_arrives_once_in_its_language(backend: Backend) {
+    let smtp = SmtpServer::start(SmtpOptions {
+        tls: true,
+        auth: Some(("relay-user".into(), "s3cret-pass".into())),
+        ..SmtpOptions::default()
+    });
+    let app = TestApp::start_with(backend, mail_config(&smtp)).await;
+    let event = id(&app.expo().await);
+    let room = app.room(&event, "Table 12", 2, &[]).await;
+    let p = |name, email, lang| app.participant(&event, person(name, email, lang));
+    let (amina, amina_token) = p("Amina El Idrissi", "amina@casa.test", "fr").await;
+    let (somchai, somchai_token) = p("Somchai Prasert", "somchai@bma.test", "en").await;
+    let (layla, layla_token) = p("Layla Haddad", "layla@rabat.test", "ar").await;
+
+    // Amina asks Somchai, who accepts; Layla asks Amina, who declines.
+    let body = json!({"with": [somchai], "duration_minutes": 20, "priority": 4, "message": "Flood sensors <pilot>?"});
+    let first = id(&app
+        .post(
+            &format!("/api/v1/events/{event}/requests"),
+            Some(&amina_token),
+            body,
+        )
+        .await
+        .expect(201)
+        .json);
+    // (Each invitee answers once its notice has gone: a notice of a request already
+    // answered is skipped, as the invitee knows.)
+    smtp.wait_for(1).await;
+    app.answer(&event, &first, &somchai_token, "accept")
+        .await
+        .expect(200);
+    let second = app.request(&event, &layla_token, &[&amina], 20, 2).await;
+    smtp.wait_for(3).await;
+    app.answer(&event, &second, &amina_token, "decline")
+        .await
+        .expect(200);
+
+    // Published: both parties of the accepted meeting get their agenda.
+    let slot = app
+        .get(&format!("/api/v1/events/{event}"), Some(ORGANISER))
+        .await
+        .json["slots"][3]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let run = app.hand_made_run(&event, &[(&first, &slot, &room)]).await;
+    app.post(
+        &format!("/api/v1/events/{event}/schedules/{run}/publish"),
+        Some(ORGANISER),
+        json!({}),
+    )
+    .await
+    .expect(200);
+    let c = settled(&app, &event, 6).await;
+    assert_eq!(
+        c,
+        json!({"pending": 0, "sent": 6, "failed": 0, "skipped": 0}),
+        "{c}"
+    );
+    let received = smtp.wait_for(6).await;
+    assert_eq!(received.len(), 6);
+    let mail = by_recipient(&received);
+    for m in &received {
+        assert_eq!(m.meta["tls"], true, "STARTTLS was required");
+        assert_eq!(m.meta["auth_user"], "relay-user");
+        let parsed = m.parsed();
+        let from = parsed.from().and_then(|f| f.first()).expect("a From");
+        assert_eq!(
+            (from.name(), from.address()),
+            (Some("Smart City Expo"), Some("b2b@expo.test"))
+        );
+        assert_eq!(m.header("Auto-Submitted").as_deref(), Some("auto-generated"));
+    }
+
+    // Somchai (en): the new request, with Amina's message quoted and escaped in HTML.
+    let somchai_mail = &mail["somchai@bma.test"];
+    assert_eq!(somchai_mail.len(), 2, "request and agenda");
+    let request_mail = somchai_mail
+        .iter()
+        .find(|m| m.parsed().subject().unwrap().contains("would like to meet"))
+        .expect("request");
+    assert_eq!(request_mail.header("Content-Language").as_deref(), Some("en"));
+    let (text, html, calendar) = parts(request_mail);
+    assert!(
+        text.contains("Hello Somchai Prasert,") && text.contains("> Flood sensors <pilot>?"),
+        "{text}"
+    );
+    assert!(html.contains("Flood sensors &lt;pilot&gt;?"), "{html}");
+    assert!(
+        text.contains(&format!("https://rendezvous.test/requests/{first}")),
+        "{text}"
+    );
+    assert!(calendar.is_none());
+
+    // Amina (fr): Layla's request, the acceptance, her agenda.
+    let amina_mail = &mail["amina@casa.test"];
+    assert_eq!(amina_mail.len(), 3, "request, acceptance and agenda");
+    let subjects: Vec<String> = amina_mail
+        .iter()
+        .map(|m| m.parsed().subject().unwrap().to_string())
+        .collect();
+    assert!(
+        subjects.iter().any(|s| s == "Demande acceptée : Somchai Prasert"),
+        "{subjects:?}"
+    );
+    assert!(
+        subjects
+            .iter()
+            .any(|s| s == "Layla Haddad souhaite vous rencontrer"),
+        "{subjects:?}"
+    );
+    let agenda = amina_mail
+        .iter()
+        .find(|m| m.parsed().subject().unwrap().starts_with("Votre agenda"))
+        .unwrap();
+    assert_eq!(agenda.header("Content-Language").as_deref(), Some("fr"));
+    let (text, _, calendar) = parts(agenda);
+    assert!(
+        text.contains("Nouveau dans votre agenda") && text.contains("Table 12"),
+        "{text}"
+    );
+    let (method, ics) = calendar.expect("the agenda as a calendar");
+    assert_eq!(method, "", "a calendar file, not an invitation");
+    assert_eq!(
+        vevent(&ics, "UID").as_deref(),
+        Some(format!("{first}@rendezvous").as_str())
+    );
+    let feed = app
+        .get(
+            &format!("/api/v1/events/{event}/participants/{amina}/agenda.ics"),
+            Some(&amina_token),
+        )
+        .await
+        .text;
+    assert_eq!(vevent(&ics, "SEQUENCE"), vevent(&feed, "SEQUENCE"));
+    assert_eq!(vevent(&ics, "DTSTART"), vevent(&feed, "DTSTART"));
+
+    // Layla (ar): declined, right to left.
+    let layla_mail = &mail["layla@rabat.test"];
+    assert_eq!(layla_mail.len(), 1);
+    assert_eq!(layla_mail[0].header("Content-Language").as_deref(), Some("ar"));
+    assert_eq!(
+        layla_mail[0].parsed().subject().unwrap(),
+        "رُفض طلب اللقاء: Amina El Idrissi"
+    );
+    let (_, html, _) = parts(layla_mail[0]);
+    assert!(html.contains(r#"lang="ar" dir="rtl""#), "{html}");
+
+    // A moved meeting's invitation: METHOD:REQUEST, the feed's UID and SEQUENCE, organiser,
+    // the recipient as attendee and the other party by name only. (Queued through the store:
+    // the meeting-life transitions that queue it come with issue 18.)
+    app.store
+        .enqueue(&notice::meeting_changed(
+            &event,
+            &first,
+            std::slice::from_ref(&somchai),
+            MessageKind::MeetingMoved,
+            0,
+        ))
+        .await
+        .unwrap();
+    let received = smtp.wait_for(7).await;
+    let moved = received.last().unwrap();
+    assert_eq!(moved.to(), "somchai@bma.test");
+    let (text, _, calendar) = parts(moved);
+    assert!(
+        text.contains("has moved") && text.contains("Table: Table 12"),
+        "{text}"
+    );
+    let (method, ics) = calendar.expect("an invitation");
+    assert_eq!(method, "REQUEST");
+    let feed = app
+        .get(
+            &format!("/api/v1/events/{event}/participants/{somchai}/agenda.ics"),
+            Some(&somchai_token),
+        )
+        .await
+        .text;
+    assert_eq!(vevent(&ics, "UID"), vevent(&feed, "UID"));
+    assert_eq!(vevent(&ics, "SEQUENCE"), vevent(&feed, "SEQUENCE"));
+    assert_eq!(vevent(&ics, "ORGANIZER").as_deref(), Some("mailto:b2b@expo.test"));
+    let unfolded = icalendar::parser::unfold(&ics);
+    assert!(
+        unfolded.contains("mailto:somchai@bma.test") && !unfolded.contains("amina@casa.test"),
+        "{ics}"
+    );
+    assert_eq!(
+        vevent(&ics, "SUMMARY").as_deref(),
+        Some("Meeting with Amina El Idrissi")
+    );
+    assert!(ics.contains("METHOD:REQUEST"), "{ics}");
+
+    // An invitation to one: its link signs in, the old token stops working.
+    let invited = app
+        .post(
+            &format!("/api/v1/events/{event}/invitations"),
+            Some(ORGANISER),
+            json!({"to": "participant", "participant": layla}),
+        )
+        .await;
+    invited.expect(202);
+    assert_eq!(invited.json["queued"], 1);
+    let received = smtp.wait_for(8).await;
+    let invitation = received.last().unwrap();
+    assert_eq!(invitation.to(), "layla@rabat.test");
+    let (text, _, _) = parts(invitation);
+    let token = text
+        .split("https://rendezvous.test/login?token=")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .expect("a sign-in link")
+        .to_string();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while app
+        .get(
+            &format!("/api/v1/events/{event}/participants/{layla}"),
+            Some(&token),
+        )
+        .await
+        .status
+        != 200
+    {
+        assert!(Instant::now() < deadline, "the invitation's token never worked");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    app.get(
+        &format!("/api/v1/events/{event}/participants/{layla}"),
+        Some(&layla_token),
+    )
+    .await
+    .expect(401);
+
+    // Every message once: as many distinct Message-IDs as messages, each the outbox's.
+    let received = smtp.received();
+    let ids: HashSet<String> = received.iter().map(Received::message_id).collect();
+    assert_eq!(ids.len(), received.len());
+    let listed = messages(&app, &event, "status=sent").await;
+    assert_eq!(listed.len(), received.len());
+    for m in &listed {
+        let mid = m["message_id"].as_str().unwrap().trim_matches(['<', '>']);
+        assert!(ids.contains(mid), "{mid} was not received");
+    }
+}
+
+/// The event for reminders: one session of today (UTC) starting within the hour or two.
+async fn soon_event(app: &TestApp) -> (String, String) {
+    let mut start = (Utc::now() + chrono::Duration::hours(2)).with_minute(0).unwrap();
+    if start.hour() == 23 {
+        start -= chrono::Duration::hours(1);
+    }
+    let date = start.format("%Y-%m-%d").to_string();
+    let (from, to) = (
+        start.format("%H:%M").to_string(),
+        (start + chrono::Duration::hours(1)).format("%H:%M").to_string(),
+    );
+    let body = json!({"name": "Reminder Expo", "timezone": "UTC", "slot_minutes": 20, "reminder_minutes": 180,
+                      "days": [{"date": date, "sessions": [[from, to]]}]});
+    let event = app
+        .post("/api/v1/events", Some(ORGANISER), body)
+        .await
+        .expect(201)
+        .json
+        .clone();
+    (id(&event), event["slots"][0]["id"].as_str().unwrap().to_string())
+}
+
+async fn a_reminder_goes_once_before_each_meeting(backend: Backend) {
+    let smtp = SmtpServer::start(SmtpOptions::default());
+    let app = TestApp::start_with(backend, mail_config(&smtp)).await;
+    // A second node scans too: the reminder is still queued once.
+    let other = app.another_node(mail_config(&smtp)).await;
+    let (event, slot) = soon_event(&app).await;
+    let room = app.room(&event, "Salle Atlas", 2, &[]).await;
+    let (a, a_token) = app
+        .participant(&event, person("Youssef", "youssef@fes.test", "fr"))
+        .await;
+    let (b, b_token) = app
+        .participant(&event, person("Mai", "mai@hanoi.test", "en"))
+        .await;
+    // Mai wants no request notices and no reminders: only her agenda reaches her.
+    app.call(
+        Method::PATCH,
+        &format!("/api/v1/events/{event}/participants/{b}"),
+        Some(&b_token),
+        Some(json!({"notifications": {"reminders": false, "requests": false}})),
+    )
+    .await
+    .expect(200);
+    let request = app.request(&event, &a_token, &[&b], 20, 3).await;
+    app.answer(&event, &request, &b_token, "accept").await.expect(200);
+    let run = app.hand_made_run(&event, &[(&request, &slot, &room)]).await;
+    app.post(
+        &format!("/api/v1/events/{event}/schedules/{run}/publish"),
+        Some(ORGANISER),
+        json!({}),
+    )
+    .await
+    .expect(200);
+
+    // request (skipped), accepted, 2 agendas, 2 reminders (one skipped).
+    let c = settled(&app, &event, 6).await;
+    assert_eq!(
+        c,
+        json!({"pending": 0, "sent": 4, "failed": 0, "skipped": 2}),
+        "{c}"
+    );
+    let reminders = messages(&app, &event, "kind=reminder").await;
+    assert_eq!(
+        reminders.len(),
+        2,
+        "one per participant, whichever node scanned: {reminders:?}"
+    );
+    let skipped = reminders.iter().find(|m| m["recipient"] == b.as_str()).unwrap();
+    assert_eq!(skipped["status"], "skipped");
+    assert!(
+        skipped["last_error"]
+            .as_str()
+            .unwrap()
+            .contains("turned reminder notices off")
+    );
+    let received = smtp.wait_for(4).await;
+    let reminder = received
+        .iter()
+        .find(|m| m.parsed().subject().unwrap().contains("rendez-vous avec Mai"))
+        .expect("Youssef's reminder");
+    assert_eq!(reminder.to(), "youssef@fes.test");
+    let (text, _, _) = parts(reminder);
+    assert!(
+        text.contains("commence dans") && text.contains("Salle Atlas"),
+        "{text}"
+    );
+    // Scans go on: still one reminder each.
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert_eq!(messages(&app, &event, "kind=reminder").await.len(), 2);
+    assert_eq!(smtp.received().len(), 4);
+    let request_notice = messages(&app, &event, "kind=request_created").await;
+    assert_eq!(request_notice[0]["status"], "skipped");
+    drop(other);
+    let _ = a;
+}
+
+/// Registers `n` participants with addresses in one CSV import.
+async fn crowd(app: &TestApp, event: &str, n: usize) {
+    let mut csv = String::from("name,kind,email,language\n");
+    for i in 0..n {
+        let lang = ["fr", "en", "ar"][i % 3];
+        csv.push_str(&format!("Delegate {i},company,delegate{i}@crowd.test,{lang}\n"));
+    }
+    app.raw(
+        Method::POST,
+        &format!("/api/v1/events/{event}/participants/import"),
+        Some(ORGANISER),
+        "text/csv",
+        csv,
+        &[],
+    )
+    .await
+    .expect(201);
+}
+
+async fn invite_everyone(app: &TestApp, event: &str) {
+    app.post(
+        &format!("/api/v1/events/{event}/invitations"),
+        Some(ORGANISER),
+        json!({"to": "everyone"}),
+    )
+    .await
+    .expect(202);
+}
+
+/// Each of `count` messages arrived exactly once (by Message-ID, at the server).
+fn exactly_once(received: &[Received], count: usize) {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for m in received {
+        *seen.entry(m.message_id()).or_default() += 1;
+    }
+    let twice: Vec<_> = seen.iter().filter(|(_, n)| **n > 1).collect();
+    assert!(twice.is_empty(), "sent twice: {twice:?}");
+    assert_eq!(seen.len(), count, "messages lost");
+}
+
+async fn the_relay_down_loses_nothing_and_sends_nothing_twice(backend: Backend) {
+    let mut smtp = SmtpServer::start(SmtpOptions::default());
+    let app = TestApp::start_with(backend, mail_config(&smtp)).await;
+    let event = id(&app.expo().await);
+    crowd(&app, &event, 500).await;
+    smtp.stop();
+    invite_everyone(&app, &event).await;
+    // The sender meets the closed port and records why it waits.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let waiting = messages(&app, &event, "status=pending&limit=1").await;
+        if waiting.first().is_some_and(|m| m["last_error"].is_string()) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the sender never tried the relay");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(counts(&app, &event).await["sent"], 0);
+    smtp.start_again();
+    let c = settled(&app, &event, 500).await;
+    assert_eq!(
+        c,
+        json!({"pending": 0, "sent": 500, "failed": 0, "skipped": 0}),
+        "{c}"
+    );
+    exactly_once(&smtp.received(), 500);
+    // An outage costs messages no attempt: it was the relay's fault, not theirs.
+    assert!(
+        messages(&app, &event, "")
+            .await
+            .iter()
+            .all(|m| m["attempts"] == 0)
+    );
+}
+
+async fn two_senders_on_postgres_never_send_twice(_: Backend) {
+    let smtp = SmtpServer::start(SmtpOptions::default());
+    let app = TestApp::start_with(Backend::Postgres, mail_config(&smtp)).await;
+    let other = app.another_node(mail_config(&smtp)).await;
+    let event = id(&app.expo().await);
+    crowd(&app, &event, 500).await;
+    invite_everyone(&app, &event).await;
+    let c = settled(&app, &event, 500).await;
+    assert_eq!(
+        c,
+        json!({"pending": 0, "sent": 500, "failed": 0, "skipped": 0}),
+        "{c}"
+    );
+    exactly_once(&smtp.wait_for(500).await, 500);
+    drop(other);
+}
+
+async fn a_change_that_fails_queues_nothing(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let event = id(&app.expo().await);
+    let room = app.room(&event, "Table 1", 2, &[]).await;
+    let (a, a_token) = app.participant(&event, person("A", "a@x.test", "fr")).await;
+    let (b, b_token) = app.participant(&event, person("B", "b@x.test", "en")).await;
+    let (c, c_token) = app.participant(&event, person("C", "c@x.test", "ar")).await;
+    let outbox = |app: &TestApp| {
+        let (store, event) = (app.store.clone(), event.clone());
+        async move {
+            let filter = rendezvous::store::MessageFilter {
+                limit: 1000,
+                ..Default::default()
+            };
+            store.messages(&event, &filter).await.unwrap().len()
+        }
+    };
+    // A request that breaks a rule: 422, nothing queued.
+    let bad = json!({"with": [b, "nobody"], "duration_minutes": 20, "priority": 9});
+    app.post(&format!("/api/v1/events/{event}/requests"), Some(&a_token), bad)
+        .await
+        .expect(422);
+    assert_eq!(outbox(&app).await, 0);
+    // Two requests (two notices); an answer to one already declined: 409, nothing more.
+    let first = app.request(&event, &a_token, &[&b], 20, 3).await;
+    let second = app.request(&event, &c_token, &[&b], 20, 3).await;
+    assert_eq!(outbox(&app).await, 2);
+    app.answer(&event, &first, &b_token, "decline").await.expect(200);
+    assert_eq!(outbox(&app).await, 3);
+    app.answer(&event, &first, &b_token, "accept").await.expect(409);
+    app.answer(&event, &first, &b_token, "decline").await.expect(409);
+    assert_eq!(outbox(&app).await, 3);
+    // A publish that rolls back (a double-booking): no agenda is queued.
+    app.answer(&event, &second, &b_token, "accept").await.expect(200);
+    assert_eq!(outbox(&app).await, 4);
+    let third = app.request(&event, &a_token, &[&c], 20, 3).await;
+    app.answer(&event, &third, &c_token, "accept").await.expect(200);
+    assert_eq!(outbox(&app).await, 6);
+    let slot = app
+        .get(&format!("/api/v1/events/{event}"), Some(ORGANISER))
+        .await
+        .json["slots"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // C is in both meetings at once: the database refuses the version.
+    let run = app
+        .hand_made_run(&event, &[(&second, &slot, &room), (&third, &slot, &room)])
+        .await;
+    app.post(
+        &format!("/api/v1/events/{event}/schedules/{run}/publish"),
+        Some(ORGANISER),
+        json!({}),
+    )
+    .await
+    .expect(409);
+    assert_eq!(outbox(&app).await, 6);
+    assert!(app.store.timetable(&event).await.unwrap().is_none());
+    let _ = (a, c);
+}
+
+async fn without_a_relay_messages_are_files_listed_for_the_organiser(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let event = id(&app.expo().await);
+    let (a, a_token) = app
+        .participant(&event, person("Amina", "amina@casa.test", "fr"))
+        .await;
+    let (nobody, _) = app.simple_participant(&event, "No Address Ltd").await;
+    // Only the organiser lists messages.
+    app.get(&format!("/api/v1/events/{event}/messages"), Some(&a_token))
+        .await
+        .expect(403);
+    invite_everyone(&app, &event).await;
+    let c = settled(&app, &event, 2).await;
+    assert_eq!(
+        c,
+        json!({"pending": 0, "sent": 1, "failed": 0, "skipped": 1}),
+        "{c}"
+    );
+    let sent = &messages(&app, &event, "status=sent").await[0];
+    assert_eq!(sent["recipient"], a.as_str());
+    assert_eq!(sent["kind"], "invitation");
+    let file = sent["delivery"].as_str().unwrap();
+    assert!(
+        file.starts_with(app.mail_dir.to_str().unwrap()) && file.ends_with(".eml"),
+        "{file}"
+    );
+    let eml = app
+        .get(
+            &format!(
+                "/api/v1/events/{event}/messages/{}/eml",
+                sent["id"].as_str().unwrap()
+            ),
+            Some(ORGANISER),
+        )
+        .await;
+    eml.expect(200);
+    assert_eq!(eml.content_type(), "message/rfc822");
+    let parsed = mail_parser::MessageParser::default()
+        .parse(eml.text.as_bytes())
+        .unwrap();
+    assert_eq!(
+        format!("<{}>", parsed.message_id().unwrap()),
+        sent["message_id"].as_str().unwrap()
+    );
+    assert!(parsed.subject().unwrap().starts_with("Votre lien personnel"));
+    let skipped = &messages(&app, &event, "status=skipped").await[0];
+    assert_eq!(skipped["recipient"], nobody.as_str());
+    assert_eq!(skipped["last_error"], "the participant has no e-mail address");
+    // The organiser adds the address and sends that one again.
+    app.call(
+        Method::PATCH,
+        &format!("/api/v1/events/{event}/participants/{nobody}"),
+        Some(ORGANISER),
+        Some(json!({"email": "hello@noaddress.test"})),
+    )
+    .await
+    .expect(200);
+    let id_ = skipped["id"].as_str().unwrap();
+    app.post(
+        &format!("/api/v1/events/{event}/messages/{id_}/retry"),
+        Some(ORGANISER),
+        json!({}),
+    )
+    .await
+    .expect(200);
+    let c = settled(&app, &event, 2).await;
+    assert_eq!(c["sent"], 2, "{c}");
+    app.post(
+        &format!("/api/v1/events/{event}/messages/{id_}/retry"),
+        Some(ORGANISER),
+        json!({}),
+    )
+    .await
+    .expect(409);
+    // Pages: a full page says where the next one is.
+    let page = app
+        .get(
+            &format!("/api/v1/events/{event}/messages?limit=1"),
+            Some(ORGANISER),
+        )
+        .await;
+    let link = page
+        .headers
+        .get("link")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    assert!(link.contains("rel=\"next\"") && link.contains("after="), "{link}");
+    app.get(
+        &format!("/api/v1/events/{event}/messages?limit=0"),
+        Some(ORGANISER),
+    )
+    .await
+    .expect(422);
+}
+
+async fn refusals_fail_for_good_or_retry_then_fail(backend: Backend) {
+    let smtp = SmtpServer::start(SmtpOptions {
+        reject: Some("bounce".into()),
+        tempfail: Some("busy".into()),
+        ..SmtpOptions::default()
+    });
+    let app = TestApp::start_with(backend, |config: &mut Config| {
+        mail_config(&smtp)(config);
+        config.mail.mail_max_attempts = 3;
+    })
+    .await;
+    let event = id(&app.expo().await);
+    let (bounce, _) = app
+        .participant(&event, person("Bounce", "bounce@x.test", "en"))
+        .await;
+    let (busy, _) = app.participant(&event, person("Busy", "busy@x.test", "en")).await;
+    app.participant(&event, person("Fine", "fine@x.test", "en")).await;
+    invite_everyone(&app, &event).await;
+    let c = settled(&app, &event, 3).await;
+    assert_eq!(
+        c,
+        json!({"pending": 0, "sent": 1, "failed": 2, "skipped": 0}),
+        "{c}"
+    );
+    let failed = messages(&app, &event, "status=failed").await;
+    let of = |who: &str| failed.iter().find(|m| m["recipient"] == who).unwrap().clone();
+    assert_eq!(of(&bounce)["attempts"], 1, "refused for good: no retry");
+    assert!(of(&bounce)["last_error"].as_str().unwrap().contains("550"));
+    assert_eq!(of(&busy)["attempts"], 3, "retried up to the limit");
+    assert!(of(&busy)["last_error"].as_str().unwrap().contains("451"));
+    assert_eq!(smtp.received().len(), 1);
+}
+
+on_both_backends!(
+    registration_keeps_the_address_private,
+    each_message_arrives_once_in_its_language,
+    a_reminder_goes_once_before_each_meeting,
+    the_relay_down_loses_nothing_and_sends_nothing_twice,
+    a_change_that_fails_queues_nothing,
+    without_a_relay_messages_are_files_listed_for_the_organiser,
+    refusals_fail_for_good_or_retry_then_fail,
+);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_senders_on_one_postgres_never_send_twice() {
+    two_senders_on_postgres_never_send_twice(Backend::Postgres).await
+}
