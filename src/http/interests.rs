@@ -1,7 +1,9 @@
 //! Want-to-meet marks. When two participants mark each other, the meeting is agreed: a
 //! request between them is created already accepted, exactly once per pair.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
+
+use super::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
