@@ -18,6 +18,7 @@ pub mod postgres;
 mod requests;
 mod rooms;
 mod runs;
+mod sessions;
 mod settings;
 pub mod sqlite;
 mod timetables;
@@ -29,6 +30,7 @@ pub use participants::{Participant, ParticipantStore};
 pub use requests::{Invitee, MeetingRequest, RequestStore};
 pub use rooms::{Room, RoomStore};
 pub use runs::{RunResult, RunStatus, RunStore, ScheduleRun};
+pub use sessions::{Principal, SessionStore, WebSession};
 pub use settings::SettingsStore;
 pub use timetables::{PlacedMeeting, Timetable, TimetableMeeting, TimetableStore, find_double_booking};
 
@@ -37,7 +39,7 @@ pub use timetables::{PlacedMeeting, Timetable, TimetableMeeting, TimetableStore,
 pub mod prelude {
     pub use super::{
         EventStore, IdempotencyStore, MatchmakingStore, ParticipantStore, RequestStore, RoomStore, RunStore,
-        SettingsStore, Store, TimetableStore,
+        SessionStore, SettingsStore, Store, TimetableStore,
     };
 }
 
@@ -87,6 +89,7 @@ pub trait Store:
     + TimetableStore
     + MatchmakingStore
     + IdempotencyStore
+    + SessionStore
 {
 }
 
@@ -100,6 +103,7 @@ impl<S> Store for S where
         + TimetableStore
         + MatchmakingStore
         + IdempotencyStore
+        + SessionStore
 {
 }
 
