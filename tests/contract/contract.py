@@ -158,7 +158,7 @@ def seed(api: Api) -> dict:
     pending = api.call("POST", f"/events/{e}/requests", td, {"with": [a, c], "duration_minutes": 40, "priority": 5})["id"]
     withdrawn = api.call("POST", f"/events/{e}/requests", tb, {"with": [d], "duration_minutes": 20, "priority": 1})["id"]
     api.call("POST", f"/events/{e}/requests/{withdrawn}/withdraw", tb)
-    run = api.call("POST", f"/events/{e}/schedules", ORGANISER, {"time_limit_seconds": 5})["id"]
+    run = api.call("POST", f"/events/{e}/schedules", ORGANISER, {"time_limit_seconds": 2})["id"]
     deadline = time.monotonic() + 60
     while api.call("GET", f"/events/{e}/schedules/{run}", ORGANISER)["status"] not in ("done", "failed"):
         if time.monotonic() > deadline:
@@ -206,7 +206,7 @@ def main() -> int:
     parser.add_argument("--binary", required=True)
     parser.add_argument("--backend", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--postgres-url", default=os.environ.get("RENDEZVOUS_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test"))
-    parser.add_argument("--max-time", type=int, default=30, help="seconds per caller")
+    parser.add_argument("--max-time", type=int, default=30, help="seconds per caller and phase group (fuzzing; stateful)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--phases", default="examples,coverage,fuzzing,stateful")
     parser.add_argument("--checks", default="all")
@@ -228,27 +228,31 @@ def main() -> int:
                         {"RENDEZVOUS_WRITES_PER_MINUTE": "600", "RENDEZVOUS_REQUESTS_PER_HOUR": "600"})
         seeded = seed(Api(server.base))
         for who, token in [("organiser", ORGANISER), ("participant", seeded["tokens"][0])]:
-            config = work / f"schemathesis-{who}.toml"
-            config_file(config, seeded, token, args.max_time, args.workers)
-            command = [
-                str(Path(sys.executable).parent / "st"), "--config-file", str(config), "run",
-                server.base + "/api/v1/openapi.json",
-                "--url", server.base,
-                "--phases", args.phases,
-                "--checks", args.checks,
-                "--report", "junit,ndjson",
-                "--report-dir", str(report_dir / f"{args.backend}-{who}"),
-                "--no-color",
-            ]
-            if args.exclude_checks:
-                command += ["--exclude-checks", args.exclude_checks]
-            if args.seed is not None:
-                command += ["--seed", str(args.seed)]
-            print(f"contract: {args.backend}, {who}: {' '.join(command[3:])}", flush=True)
-            result = subprocess.run(command)
-            if result.returncode != 0:
-                failed = True
-                print(f"contract: {args.backend}, {who}: FAILED (exit {result.returncode})", flush=True)
+            # One budget each: within one run, fuzzing would spend the stateful phase's time.
+            for phases in [p for p in ("examples,coverage,fuzzing", "stateful") if set(p.split(",")) & set(args.phases.split(","))]:
+                name = f"{args.backend}-{who}-{phases.split(',')[-1]}"
+                config = work / f"{name}.toml"
+                config_file(config, seeded, token, args.max_time, args.workers)
+                command = [
+                    str(Path(sys.executable).parent / "st"), "--config-file", str(config), "run",
+                    server.base + "/api/v1/openapi.json",
+                    "--url", server.base,
+                    "--phases", ",".join(set(phases.split(",")) & set(args.phases.split(","))),
+                    "--checks", args.checks,
+                    "--report", "junit,ndjson",
+                    "--report-dir", str(report_dir / name),
+                    "--no-color",
+                ]
+                if args.exclude_checks:
+                    command += ["--exclude-checks", args.exclude_checks]
+                if args.seed is not None:
+                    command += ["--seed", str(args.seed)]
+                print(f"contract: {name}: st {' '.join(command[3:])}", flush=True)
+                started = time.monotonic()
+                result = subprocess.run(command)
+                outcome = "ok" if result.returncode == 0 else f"FAILED (exit {result.returncode})"
+                print(f"contract: {name}: {outcome} in {time.monotonic() - started:.0f} s", flush=True)
+                failed |= result.returncode != 0
     finally:
         if server:
             server.stop()
