@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::Invalid;
+use super::{Invalid, Rule};
 
 /// A language the service writes messages and pages in.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
@@ -37,7 +37,7 @@ impl Language {
     /// Parses a code given by a client, naming the field when it is not one of ours.
     pub fn parse_field(code: &str, pointer: &str, errors: &mut Invalid) -> Language {
         Language::parse(code.trim()).unwrap_or_else(|| {
-            errors.push(pointer, "one of fr, en, ar");
+            errors.broke(pointer, Rule::LanguageCode);
             Language::default()
         })
     }
@@ -81,47 +81,44 @@ pub fn email(value: &str, pointer: &str, errors: &mut Invalid) -> Option<String>
     if value.is_empty() {
         return None;
     }
-    let problem = if value.chars().count() > MAX_EMAIL {
-        Some(format!("at most {MAX_EMAIL} characters"))
-    } else {
-        match value.rsplit_once('@') {
-            None => Some("an e-mail address, as name@example.org".to_string()),
-            Some((local, domain)) => email_problem(local, domain),
-        }
-    };
-    match problem {
-        Some(detail) => {
-            errors.push(pointer, detail);
-            None
-        }
-        None => {
-            let (local, domain) = value.rsplit_once('@').unwrap_or((value, ""));
+    if value.chars().count() > MAX_EMAIL {
+        errors.broke(pointer, Rule::TooLong { max: MAX_EMAIL });
+        return None;
+    }
+    match value.rsplit_once('@') {
+        Some((local, domain)) if is_local_part(local) && is_domain(domain) => {
             Some(format!("{local}@{}", domain.to_ascii_lowercase()))
+        }
+        _ => {
+            errors.broke(pointer, Rule::EmailAddress);
+            None
         }
     }
 }
 
-fn email_problem(local: &str, domain: &str) -> Option<String> {
+/// The part before `@`: 1 to 64 characters, none of them spaces, controls or characters that
+/// would need quoting in a mail header, dots only between others.
+fn is_local_part(local: &str) -> bool {
     let forbidden = |c: char| c.is_whitespace() || c.is_control() || "<>()[]\\,;:\"@".contains(c);
-    if local.is_empty() || local.chars().count() > MAX_LOCAL {
-        return Some(format!("the part before @ must have 1 to {MAX_LOCAL} characters"));
-    }
-    if local.chars().any(forbidden) || local.starts_with('.') || local.ends_with('.') || local.contains("..")
-    {
-        return Some("the part before @ has a character an address cannot hold".into());
-    }
+    !local.is_empty()
+        && local.chars().count() <= MAX_LOCAL
+        && !local.chars().any(forbidden)
+        && !local.starts_with('.')
+        && !local.ends_with('.')
+        && !local.contains("..")
+}
+
+/// The part after `@`: at least two dot-separated labels of letters, digits and inner hyphens.
+fn is_domain(domain: &str) -> bool {
     let labels: Vec<&str> = domain.split('.').collect();
-    let label_ok = |l: &&str| {
-        !l.is_empty()
-            && l.len() <= 63
-            && !l.starts_with('-')
-            && !l.ends_with('-')
-            && l.chars().all(|c| c.is_alphanumeric() || c == '-')
-    };
-    if labels.len() < 2 || !labels.iter().all(label_ok) {
-        return Some("the part after @ must be a domain name, as example.org".into());
-    }
-    None
+    labels.len() >= 2
+        && labels.iter().all(|l| {
+            !l.is_empty()
+                && l.len() <= 63
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.chars().all(|c| c.is_alphanumeric() || c == '-')
+        })
 }
 
 #[cfg(test)]
@@ -180,6 +177,6 @@ mod tests {
             Language::parse_field("de", "/language", &mut errors),
             Language::Fr
         );
-        assert_eq!(errors, Invalid::one("/language", "one of fr, en, ar"));
+        assert_eq!(errors, Invalid::rule("/language", Rule::LanguageCode));
     }
 }

@@ -3,9 +3,7 @@
 
 use maud::{DOCTYPE, html};
 
-use crate::domain::Language;
-
-use super::i18n::rtl;
+use crate::i18n::Lang;
 
 /// One part of a message.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,7 +28,7 @@ pub enum Block {
 /// A message ready to be rendered.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Letter {
-    pub lang: Language,
+    pub lang: Lang,
     pub subject: String,
     pub blocks: Vec<Block>,
 }
@@ -63,7 +61,7 @@ impl Letter {
 
     /// The HTML body.
     pub fn html(&self) -> String {
-        let dir = if rtl(self.lang) { "rtl" } else { "ltr" };
+        let dir = self.lang.dir();
         html! {
             (DOCTYPE)
             html lang=(self.lang.code()) dir=(dir) {
@@ -101,7 +99,7 @@ mod tests {
     #[test]
     fn both_bodies_say_the_same_and_html_is_escaped() {
         let letter = Letter {
-            lang: Language::Ar,
+            lang: Lang::Ar,
             subject: "Sujet".into(),
             blocks: vec![
                 Block::Paragraph("Bonjour <script>".into()),

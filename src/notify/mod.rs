@@ -9,7 +9,6 @@
 //! the organiser lists every message and its state.
 
 pub mod compose;
-mod i18n;
 pub mod invitations;
 pub mod letter;
 mod prepare;

@@ -9,11 +9,11 @@ use lettre::message::Mailbox;
 
 use super::Mailer;
 use super::compose::{CalendarPart, Outgoing};
-use super::i18n::t;
 use super::letter::{Block, Letter};
 use crate::calendar::{self, CalendarEntry, Method, Party};
+use crate::domain::RequestStatus;
 use crate::domain::notice::{Category, MessageKind, Topic};
-use crate::domain::{Language, RequestStatus};
+use crate::i18n::Lang;
 use crate::store::{ClaimedMessage, Event, MessageFilter, Participant};
 use crate::timetable::{PublishedTimetable, ResolvedMeeting};
 
@@ -33,7 +33,7 @@ pub(super) enum Prepared {
 
 /// The words and formats of one message.
 struct Writer<'a> {
-    lang: Language,
+    lang: Lang,
     event: &'a Event,
     zone: Tz,
     public_url: &'a str,
@@ -41,13 +41,17 @@ struct Writer<'a> {
 
 impl Writer<'_> {
     fn t(&self, key: &str, args: &[(&'static str, &str)]) -> String {
-        t(self.lang, key, args)
+        if args.is_empty() {
+            return self.lang.t(key);
+        }
+        let args: Vec<(&'static str, String)> = args.iter().map(|(k, v)| (*k, v.to_string())).collect();
+        self.lang.ta(key, &args)
     }
 
     fn when(&self, start: DateTime<Utc>, end: DateTime<Utc>) -> String {
         let (start, end) = (start.with_timezone(&self.zone), end.with_timezone(&self.zone));
         self.t(
-            "when",
+            "mail-when",
             &[
                 ("date", &start.format("%Y-%m-%d").to_string()),
                 ("start", &start.format("%H:%M").to_string()),
@@ -66,13 +70,15 @@ impl Writer<'_> {
 
     /// Greeting, the blocks, small print, signature.
     fn letter(&self, recipient: &Participant, subject: String, body: Vec<Block>, optional: bool) -> Letter {
-        let mut blocks = vec![Block::Paragraph(self.t("greeting", &[("name", &recipient.name)]))];
+        let mut blocks = vec![Block::Paragraph(
+            self.t("mail-greeting", &[("name", &recipient.name)]),
+        )];
         blocks.extend(body);
         if optional {
-            blocks.push(Block::Note(self.t("settings-note", &[])));
+            blocks.push(Block::Note(self.t("mail-settings-note", &[])));
         }
         blocks.push(Block::Paragraph(
-            self.t("signature", &[("event", &self.event.name)]),
+            self.t("mail-signature", &[("event", &self.event.name)]),
         ));
         Letter {
             lang: self.lang,
@@ -87,8 +93,8 @@ impl Writer<'_> {
             title: None,
             items: vec![
                 self.when(meeting.start, meeting.end),
-                self.t("where", &[("room", &meeting.view.room.name)]),
-                self.t("with", &[("names", &others(meeting, me))]),
+                self.t("mail-where", &[("room", &meeting.view.room.name)]),
+                self.t("mail-with", &[("names", &others(meeting, me))]),
             ],
         }
     }
@@ -141,7 +147,7 @@ pub(super) async fn prepare(
     let to = Mailbox::new(Some(me.name.clone()), email.parse()?);
     let event = mailer.store.event(&message.event_id).await?;
     let writer = Writer {
-        lang: me.language,
+        lang: me.language.into(),
         zone: event.timezone.parse().unwrap_or(Tz::UTC),
         event: &event,
         public_url: &mailer.settings.public_url,
@@ -156,14 +162,14 @@ pub(super) async fn prepare(
             };
             token_hash = Some(key.token_hash_for(&message.id));
             let body = vec![
-                Block::Paragraph(writer.t("invitation-body", &[("event", &event.name)])),
+                Block::Paragraph(writer.t("mail-invitation-body", &[("event", &event.name)])),
                 writer.link(
-                    "invitation-link",
+                    "mail-invitation-link",
                     &format!("/login?token={}", key.token_for(&message.id)),
                 ),
-                Block::Note(writer.t("invitation-note", &[])),
+                Block::Note(writer.t("mail-invitation-note", &[])),
             ];
-            let subject = writer.t("invitation-subject", &[("event", &event.name)]);
+            let subject = writer.t("mail-invitation-subject", &[("event", &event.name)]);
             (writer.letter(me, subject, body, false), None)
         }
         Topic::RequestCreated { request }
@@ -189,9 +195,9 @@ pub(super) async fn prepare(
                     let r = mailer.store.request(&event.id, request).await?;
                     let names = names(mailer, &event.id, &r.participants(), &me.id).await?;
                     let body = vec![Block::Paragraph(
-                        writer.t("meeting-cancelled-body", &[("with", &names)]),
+                        writer.t("mail-meeting-cancelled-body", &[("with", &names)]),
                     )];
-                    let subject = writer.t("meeting-cancelled-subject", &[("with", &names)]);
+                    let subject = writer.t("mail-meeting-cancelled-subject", &[("with", &names)]);
                     (writer.letter(me, subject, body, false), None)
                 }
                 (None, _) => {
@@ -217,7 +223,7 @@ pub(super) async fn prepare(
                 agenda_letter(mailer, &writer, me, *version, [added, moved, removed], &published).await?;
             let feed = CalendarPart {
                 method: None,
-                ics: published.calendar_of(&me.id, &me.name)?,
+                ics: published.calendar_of(&me.id, &me.name, writer.lang)?,
                 filename: "agenda.ics",
             };
             (letter, Some(feed))
@@ -241,12 +247,12 @@ pub(super) async fn prepare(
             let local = start.with_timezone(&writer.zone).format("%H:%M").to_string();
             let body = vec![
                 Block::Paragraph(writer.t(
-                    "reminder-body",
+                    "mail-reminder-body",
                     &[("with", &with), ("minutes", &minutes.to_string())],
                 )),
                 writer.details(meeting, &me.id),
             ];
-            let subject = writer.t("reminder-subject", &[("start", &local), ("with", &with)]);
+            let subject = writer.t("mail-reminder-subject", &[("start", &local), ("with", &with)]);
             (writer.letter(me, subject, body, true), None)
         }
     };
@@ -276,7 +282,7 @@ async fn request_letter(
 ) -> anyhow::Result<Result<Letter, String>> {
     let r = mailer.store.request(&writer.event.id, request).await?;
     let others = names(mailer, &writer.event.id, &r.participants(), &me.id).await?;
-    let open = writer.link("open-app", &format!("/requests/{}", r.id));
+    let open = writer.link("mail-open-app", &format!("/requests/{}", r.id));
     let (subject, body) = match kind {
         MessageKind::RequestCreated => {
             if r.status != RequestStatus::Pending {
@@ -289,7 +295,7 @@ async fn request_letter(
                 .name;
             let minutes = r.duration_minutes.to_string();
             let mut body = vec![Block::Paragraph(writer.t(
-                "request-created-body",
+                "mail-request-created-body",
                 &[
                     ("from", &from),
                     ("minutes", &minutes),
@@ -297,23 +303,23 @@ async fn request_letter(
                 ],
             ))];
             if !r.message.is_empty() {
-                body.push(Block::Paragraph(writer.t("request-message", &[])));
+                body.push(Block::Paragraph(writer.t("mail-request-message", &[])));
                 body.push(Block::Quote(r.message.clone()));
             }
-            body.push(writer.link("request-answer", &format!("/requests/{}", r.id)));
-            (writer.t("request-created-subject", &[("from", &from)]), body)
+            body.push(writer.link("mail-request-answer", &format!("/requests/{}", r.id)));
+            (writer.t("mail-request-created-subject", &[("from", &from)]), body)
         }
         MessageKind::RequestAccepted => (
-            writer.t("request-accepted-subject", &[("with", &others)]),
+            writer.t("mail-request-accepted-subject", &[("with", &others)]),
             vec![
-                Block::Paragraph(writer.t("request-accepted-body", &[("with", &others)])),
+                Block::Paragraph(writer.t("mail-request-accepted-body", &[("with", &others)])),
                 open,
             ],
         ),
         _ => (
-            writer.t("request-declined-subject", &[("with", &others)]),
+            writer.t("mail-request-declined-subject", &[("with", &others)]),
             vec![
-                Block::Paragraph(writer.t("request-declined-body", &[("with", &others)])),
+                Block::Paragraph(writer.t("mail-request-declined-body", &[("with", &others)])),
                 open,
             ],
         ),
@@ -338,37 +344,37 @@ fn meeting_letter(
     let when = writer.when(meeting.start, meeting.end);
     let (subject, body_key, method) = match kind {
         MessageKind::MeetingBooked => (
-            writer.t("meeting-booked-subject", &[("with", &with), ("when", &when)]),
-            "meeting-booked-body",
+            writer.t("mail-meeting-booked-subject", &[("with", &with), ("when", &when)]),
+            "mail-meeting-booked-body",
             Method::Request,
         ),
         MessageKind::MeetingMoved => (
-            writer.t("meeting-moved-subject", &[("with", &with), ("when", &when)]),
-            "meeting-moved-body",
+            writer.t("mail-meeting-moved-subject", &[("with", &with), ("when", &when)]),
+            "mail-meeting-moved-body",
             Method::Request,
         ),
         _ => (
-            writer.t("meeting-cancelled-subject", &[("with", &with)]),
-            "meeting-cancelled-body",
+            writer.t("mail-meeting-cancelled-subject", &[("with", &with)]),
+            "mail-meeting-cancelled-body",
             Method::Cancel,
         ),
     };
     let note = if method == Method::Cancel {
-        "cancel-note"
+        "mail-cancel-note"
     } else {
-        "calendar-note"
+        "mail-calendar-note"
     };
     let body = vec![
         Block::Paragraph(writer.t(body_key, &[("with", &with)])),
         writer.details(meeting, &me.id),
         Block::Note(writer.t(note, &[])),
-        writer.link("open-app", "/agenda"),
+        writer.link("mail-open-app", "/agenda"),
     ];
     let entry = CalendarEntry {
         request_id: meeting.view.request.clone(),
         start: meeting.start,
         end: meeting.end,
-        summary: writer.t("summary", &[("with", &with)]),
+        summary: writer.lang.ta("ics-summary", &[("names", with.clone())]),
         location: meeting.view.room.name.clone(),
         description: writer.event.name.clone(),
         sequence: u32::try_from(meeting.view.sequence).unwrap_or(0),
@@ -443,11 +449,11 @@ async fn agenda_letter(
             .collect()
     };
     let mut body = vec![Block::Paragraph(
-        writer.t("timetable-body", &[("version", &version_text)]),
+        writer.t("mail-timetable-body", &[("version", &version_text)]),
     )];
     for (title, lines) in [
-        ("timetable-added", lines_of(added)),
-        ("timetable-moved", lines_of(moved)),
+        ("mail-timetable-added", lines_of(added)),
+        ("mail-timetable-moved", lines_of(moved)),
     ] {
         if !lines.is_empty() {
             body.push(Block::List {
@@ -463,23 +469,23 @@ async fn agenda_letter(
             items.push(names(mailer, &writer.event.id, &r.participants(), &me.id).await?);
         }
         body.push(Block::List {
-            title: Some(writer.t("timetable-removed", &[])),
+            title: Some(writer.t("mail-timetable-removed", &[])),
             items,
         });
     }
     let agenda: Vec<String> = mine.iter().map(|m| writer.line(m, &me.id)).collect();
     if agenda.is_empty() {
-        body.push(Block::Paragraph(writer.t("timetable-empty", &[])));
+        body.push(Block::Paragraph(writer.t("mail-timetable-empty", &[])));
     } else {
         body.push(Block::List {
-            title: Some(writer.t("timetable-agenda", &[])),
+            title: Some(writer.t("mail-timetable-agenda", &[])),
             items: agenda,
         });
     }
-    body.push(Block::Note(writer.t("timetable-feed", &[])));
-    body.push(writer.link("open-app", "/agenda"));
+    body.push(Block::Note(writer.t("mail-timetable-feed", &[])));
+    body.push(writer.link("mail-open-app", "/agenda"));
     let subject = writer.t(
-        "timetable-subject",
+        "mail-timetable-subject",
         &[("event", &writer.event.name), ("version", &version_text)],
     );
     Ok(writer.letter(me, subject, body, false))
