@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 use tower::ServiceExt as _;
 
 use crate::app;
-use crate::config::{Config, init_tracing};
+use crate::config::{Config, MailConfig, init_tracing};
 use crate::sample::{Expo, RequestStatus, SampleSpec};
 
 #[derive(clap::Args, Debug)]
@@ -32,6 +32,35 @@ pub struct Args {
     /// Seed of the generated sample.
     #[arg(long, default_value_t = SampleSpec::demo().seed)]
     pub seed: u64,
+    /// Mail: without `RENDEZVOUS_SMTP_URL`, the sample's messages are written as `.eml`
+    /// files into `--mail-dir` (its old `.eml` files are removed first).
+    #[command(flatten)]
+    pub mail: MailConfig,
+}
+
+/// Removes the `.eml` files a previous demo left in the mail folder.
+fn clear_mail_folder(dir: &std::path::Path) -> anyhow::Result<()> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(());
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.extension().is_some_and(|e| e == "eml") {
+            std::fs::remove_file(&path).with_context(|| format!("removing {}", path.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// A sample participant's address (a reserved domain: nothing can be delivered there) and
+/// language: French and Arabic for Morocco, English for the others.
+fn contact(index: usize, id: &str, country: &str) -> (String, &'static str) {
+    let language = match (country, index % 2) {
+        ("MA", 0) => "fr",
+        ("MA", _) => "ar",
+        _ => "en",
+    };
+    (format!("{id}@demo.rendezvous.test"), language)
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -101,6 +130,10 @@ async fn demo(args: Args) -> anyhow::Result<()> {
         Some(organiser.clone()),
     );
     config.addr = args.addr;
+    if config.mail.smtp_url.is_none() {
+        clear_mail_folder(&args.mail.mail_dir)?;
+    }
+    config.mail = args.mail.clone();
     let app = app::build(&config).await?;
     let router = app.router.clone();
     let spec = SampleSpec {
@@ -153,7 +186,8 @@ async fn demo(args: Args) -> anyhow::Result<()> {
     }
     // Sample ids → (service id, token).
     let mut people: HashMap<&str, (String, String, &str)> = HashMap::new();
-    for p in &expo.participants {
+    for (index, p) in expo.participants.iter().enumerate() {
+        let (email, language) = contact(index, &p.id, &p.country);
         let registered = call(
             &router,
             Method::POST,
@@ -162,7 +196,7 @@ async fn demo(args: Args) -> anyhow::Result<()> {
             Some(json!({"name": p.name, "kind": p.kind.as_str(), "organization": p.organization, "city": p.city,
                         "country": p.country, "size": p.size, "languages": p.languages, "topics": p.topics,
                         "offers": p.offers, "seeks": p.seeks, "max_meetings": p.max_meetings,
-                        "unavailable": p.unavailable})),
+                        "unavailable": p.unavailable, "email": email, "language": language})),
         )
         .await?;
         people.insert(
@@ -310,6 +344,15 @@ async fn demo(args: Args) -> anyhow::Result<()> {
     println!("Web app (participants' personal sign-in links):");
     println!("  {bkk_name}: {base}/login?token={bkk_token}");
     println!("  {company_name}: {base}/login?token={company_token}");
+    println!();
+    match &config.mail.smtp_url {
+        Some(_) => println!("Mail goes to RENDEZVOUS_SMTP_URL (addresses at demo.rendezvous.test)."),
+        None => println!(
+            "Mail: written as .eml files into {}/ (set RENDEZVOUS_SMTP_URL to send it).",
+            config.mail.mail_dir.display()
+        ),
+    }
+    println!("  curl -H 'Authorization: Bearer {organiser}' {base}/api/v1/events/{e}/messages/counts");
     println!();
     println!("Try:");
     println!("  curl -H 'Authorization: Bearer {organiser}' {base}/api/v1/events/{e}/timetable");

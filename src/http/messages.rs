@@ -91,7 +91,7 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(send_invitations))
 }
 
-fn view(state: &AppState, m: OutboxMessage) -> MessageView {
+pub(super) fn view(state: &AppState, m: OutboxMessage) -> MessageView {
     MessageView {
         message_id: crate::notify::compose::message_id(&m.id, &state.mailer.from),
         id: m.id,

@@ -12,6 +12,7 @@ pub mod limits;
 pub mod messages;
 pub mod ops;
 pub mod participants;
+pub mod privacy;
 pub mod problems;
 pub mod proposals;
 pub mod recommendations;
@@ -75,7 +76,8 @@ pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(proposals::router())
         .merge(schedules::router())
         .merge(timetable::router())
-        .merge(messages::router());
+        .merge(messages::router())
+        .merge(privacy::router());
     let (router, mut document) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/v1", api)
         .merge(ops::router())

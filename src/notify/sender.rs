@@ -112,8 +112,12 @@ async fn send_due(mailer: &Mailer, shutdown: &watch::Receiver<bool>) -> StoreRes
     Ok(Some(outcome))
 }
 
-/// Waits for the deployment's pace to allow one more message.
+/// Waits for the deployment's pace to allow one more message. Only a relay is paced: a
+/// folder takes files as fast as they come.
 async fn pace(mailer: &Mailer) {
+    if !matches!(mailer.transport.as_ref(), super::Transport::Smtp(_)) {
+        return;
+    }
     let limit = RateLimit::new(mailer.settings.per_second.max(1), Duration::from_secs(1));
     while let RateDecision::Denied { retry_after } = mailer.limiter.check("mail", "send", limit).await {
         tokio::time::sleep(retry_after).await;

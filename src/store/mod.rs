@@ -28,7 +28,7 @@ pub use events::{Event, EventStore};
 pub use idempotency::{IdempotencyStart, IdempotencyStore, StoredResponse};
 pub use matchmaking::{Interest, Marked, MatchmakingStore, ProfileChanges};
 pub use outbox::{Claim, ClaimedMessage, MessageFilter, MessageStatus, OutboxMessage, OutboxStore, Settle};
-pub use participants::{Participant, ParticipantStore};
+pub use participants::{ERASED_NAME, Participant, ParticipantStore};
 pub use requests::{Invitee, MeetingRequest, RequestStore};
 pub use rooms::{Room, RoomStore};
 pub use runs::{RunResult, RunStatus, RunStore, ScheduleRun};

@@ -132,7 +132,16 @@ pub trait ParticipantStore: Send + Sync + 'static {
     async fn note_sign_in(&self, id: &str) -> StoreResult<()>;
     /// Gives the participant a new token (by its hash); the old one stops working.
     async fn replace_token(&self, event: &str, id: &str, token_hash: &str) -> StoreResult<()>;
+    /// Erases a participant's personal data, in one transaction: its profile becomes
+    /// `ERASED_NAME` with nothing else, its address, settings and token go (`token_hash`
+    /// replaces it: a hash of nothing anyone holds), and so do its messages (sent or not),
+    /// its want-to-meet marks, its web sessions, its stored idempotent responses and the
+    /// messages of its requests. The meetings stay, for the others' agendas.
+    async fn erase_participant(&self, event: &str, id: &str, token_hash: &str) -> StoreResult<Participant>;
 }
+
+/// The name an erased participant is shown under.
+pub const ERASED_NAME: &str = "—";
 
 fn kind_from(text: &str) -> StoreResult<ParticipantKind> {
     ParticipantKind::parse(text).ok_or_else(|| StoreError::Corrupt(format!("participant kind {text:?}")))
@@ -340,5 +349,40 @@ impl<DB: Backend> ParticipantStore for SqlStore<DB> {
             return Err(StoreError::NotFound);
         }
         Ok(())
+    }
+
+    async fn erase_participant(&self, event: &str, id: &str, token_hash: &str) -> StoreResult<Participant> {
+        let mut tx = self.begin_write().await?;
+        let revision = bump_profile_revision(&mut tx, event).await?;
+        let done = sqlx::query(
+            "UPDATE participants SET token_hash = $1, name = $2, organization = NULL, city = NULL, \
+             country = NULL, languages = '[]', topics = '[]', offers = '[]', seeks = '[]', unavailable = '[]', \
+             email = NULL, language = 'fr', notify_reminders = 1, notify_requests = 1, revision = $3 \
+             WHERE event_id = $4 AND id = $5",
+        )
+        .param(token_hash)
+        .param(ERASED_NAME)
+        .param(revision)
+        .param(event)
+        .param(id)
+        .execute(DB::on(&mut tx))
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        for statement in [
+            "DELETE FROM outbox WHERE recipient_id = $1",
+            "DELETE FROM interests WHERE participant_id = $1 OR target_id = $1",
+            "DELETE FROM web_sessions WHERE participant_id = $1",
+            "UPDATE requests SET message = '' WHERE requester_id = $1",
+        ] {
+            sqlx::query(statement).param(id).execute(DB::on(&mut tx)).await?;
+        }
+        sqlx::query("DELETE FROM idempotency_keys WHERE caller = $1")
+            .param(format!("participant:{id}"))
+            .execute(DB::on(&mut tx))
+            .await?;
+        tx.commit().await?;
+        self.participant(event, id).await
     }
 }
