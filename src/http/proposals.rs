@@ -4,6 +4,7 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::Utc;
+use rendezvous_matchmaking as engine;
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -160,7 +161,7 @@ async fn create_proposals(
         .map(|(request, p)| ProposalView {
             request: request.into(),
             score: p.score,
-            reasons: p.reasons,
+            reasons: p.reasons.iter().map(ToString::to_string).collect(),
         })
         .collect();
     Ok((
@@ -175,8 +176,9 @@ async fn create_proposals(
 }
 
 /// The request's message: the reasons, within the message length limit.
-fn message(reasons: &[String]) -> String {
-    let text = format!("Proposed by the organisers: {}.", reasons.join("; "));
+fn message(reasons: &[engine::Reason]) -> String {
+    let said: Vec<String> = reasons.iter().map(ToString::to_string).collect();
+    let text = format!("Proposed by the organisers: {}.", said.join("; "));
     if text.chars().count() <= MAX_MESSAGE {
         return text;
     }
