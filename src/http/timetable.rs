@@ -5,7 +5,9 @@ use std::future::Future;
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
+
+use super::extract::{Path, Query};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::sse::Event as SseEvent;
 use axum::response::{IntoResponse, Response};
@@ -330,12 +332,30 @@ async fn room_agenda_body(state: &AppState, event: &str, id: &str) -> ApiResult<
     Ok((version, json_bytes(&view)?))
 }
 
+/// One event of the timetable's stream: `version` with `{"version": N}` (null while nothing is published).
+pub struct VersionEvent;
+
+impl utoipa::PartialSchema for VersionEvent {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
+        let version = ObjectBuilder::new()
+            .property(
+                "version",
+                ObjectBuilder::new().schema_type(SchemaType::from_iter([Type::Integer, Type::Null])),
+            )
+            .required("version");
+        sse::events_schema(&[("version", version.into())])
+    }
+}
+
+impl utoipa::ToSchema for VersionEvent {}
+
 /// Announcements of new timetable versions as Server-Sent Events (anyone in the event), from
 /// whichever node publishes: a `version` event with `{"version": N}` first for the current
 /// one (null while nothing is published), then one per publish. Ends when the node shuts down.
 #[utoipa::path(get, path = "/events/{event}/updates", tag = "timetable", params(("event" = String, Path)),
-    responses((status = 200, body = String, content_type = "text/event-stream"), (status = 401, body = Problem),
-              (status = 404, body = Problem), (status = 503, body = Problem)))]
+    responses((status = 200, body = VersionEvent, content_type = "text/event-stream"),
+              (status = 503, body = Problem)))]
 async fn updates(
     State(state): State<AppState>,
     caller: Caller,
