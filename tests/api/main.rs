@@ -25,6 +25,7 @@ mod journey;
 mod matchmaking;
 mod notifications;
 mod ops;
+mod privacy;
 mod races;
 mod scale_out;
 mod store;
