@@ -85,6 +85,7 @@ async fn mark(
         invitees: vec![Invitee {
             participant: me.id.clone(),
             response: Answer::Accepted,
+            slot: None,
         }],
         duration_minutes: spec.slot_minutes,
         priority: MUTUAL_PRIORITY,
@@ -93,6 +94,7 @@ async fn mark(
         status: RequestStatus::Accepted,
         created_at: now,
         updated_at: now,
+        life: Default::default(),
     };
     let marked = state.store.mark_interest(&event, &me.id, &id, &mutual).await?;
     Ok(axum::Json(MarkView {

@@ -26,7 +26,7 @@ pub trait RoomStore: Send + Sync + 'static {
     async fn rooms(&self, event: &str) -> StoreResult<Vec<Room>>;
 }
 
-fn room_from(row: &impl Record) -> StoreResult<Room> {
+pub(super) fn room_from(row: &impl Record) -> StoreResult<Room> {
     Ok(Room {
         id: row.read("id")?,
         event_id: row.read("event_id")?,
