@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use crate::calendar::{self, CalendarEntry};
 use crate::cluster::{Cluster, channels};
 use crate::domain::MeetingState;
+use crate::i18n::Lang;
 use crate::store::{DynStore, Event, LiveTimetable, StoreError, StoreResult};
 
 /// A room as shown with a meeting.
@@ -89,8 +90,9 @@ impl PublishedTimetable {
         self.published.map(|p| p.version)
     }
 
-    /// One participant's agenda as an iCalendar document, for the API and the pages alike.
-    pub fn calendar_of(&self, id: &str, name: &str) -> anyhow::Result<String> {
+    /// One participant's agenda as an iCalendar document in `lang`, for the API and the
+    /// pages alike.
+    pub fn calendar_of(&self, id: &str, name: &str, lang: Lang) -> anyhow::Result<String> {
         let entries: Vec<CalendarEntry> = self
             .meetings_of(id)
             .map(
@@ -106,15 +108,18 @@ impl PublishedTimetable {
                         .filter(|p| p.id != id)
                         .map(|p| p.name.as_str())
                         .collect();
+                    let event = ("event", self.event.name.clone());
                     Ok(CalendarEntry {
                         request_id: m.request.clone(),
                         start: *start,
                         end: *end,
-                        summary: format!("Meeting with {}", others.join(", ")),
+                        summary: lang.ta("ics-summary", &[("names", others.join(", "))]),
                         location: m.room.name.clone(),
                         description: match &m.reason {
-                            Some(reason) => format!("{} — B2B meeting, cancelled: {reason}", self.event.name),
-                            None => format!("{} — B2B meeting", self.event.name),
+                            Some(reason) => {
+                                lang.ta("ics-description-cancelled", &[event, ("reason", reason.clone())])
+                            }
+                            None => lang.ta("ics-description", &[event]),
                         },
                         sequence: u32::try_from(m.sequence)
                             .map_err(|_| anyhow::anyhow!("sequence {}", m.sequence))?,
@@ -129,7 +134,10 @@ impl PublishedTimetable {
             )
             .collect::<anyhow::Result<_>>()?;
         Ok(calendar::render(
-            &format!("{} — {name}", self.event.name),
+            &lang.ta(
+                "ics-calendar",
+                &[("event", self.event.name.clone()), ("name", name.to_string())],
+            ),
             &entries,
         ))
     }

@@ -7,7 +7,7 @@ use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
 
-use super::EventSpec;
+use super::{EventSpec, Rule};
 
 /// Someone who must be at the meeting, as booking sees them.
 #[derive(Debug, Clone)]
@@ -86,20 +86,22 @@ impl Unbookable {
         )
     }
 
-    /// What to tell the caller about `slot`.
-    pub fn detail(self, slot: &str) -> String {
+    /// The rule `slot` breaks, as the API and the pages say it.
+    pub fn rule(self, slot: &str) -> Rule {
+        let value = slot.to_owned();
         match self {
-            Self::UnknownSlot => format!("unknown slot id {slot:?}"),
-            Self::CrossesSession => {
-                format!("a meeting starting at {slot} would run past the end of its session")
-            }
-            Self::Started => format!("slot {slot} has already begun"),
-            Self::Refused => format!("slot {slot} was refused for this meeting by a participant"),
-            Self::NotFree => format!("slot {slot} is not free for every participant of this meeting"),
-            Self::NoRoom => {
-                format!("no room with the seats and features this meeting needs is free at {slot}")
-            }
+            Self::UnknownSlot => Rule::UnknownSlot { value },
+            Self::CrossesSession => Rule::PastSessionEnd { value },
+            Self::Started => Rule::SlotStarted { value },
+            Self::Refused => Rule::SlotRefused { value },
+            Self::NotFree => Rule::SlotNotFree { value },
+            Self::NoRoom => Rule::NoRoom { value },
         }
+    }
+
+    /// What to tell the caller about `slot`, in English.
+    pub fn detail(self, slot: &str) -> String {
+        self.rule(slot).to_string()
     }
 }
 

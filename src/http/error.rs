@@ -43,11 +43,16 @@ pub struct Problem {
 pub struct FieldErrorDoc {
     pub pointer: String,
     pub detail: String,
+    /// The rule broken, as a stable code (`too-long`, `whole-slots`, …; `invalid` for a rule
+    /// said in `detail` only).
+    #[serde(default)]
+    pub code: String,
 }
 
 impl From<FieldError> for FieldErrorDoc {
     fn from(e: FieldError) -> Self {
         Self {
+            code: e.rule.code().to_string(),
             pointer: e.pointer,
             detail: e.detail,
         }
@@ -116,7 +121,7 @@ impl From<StoreError> for ApiError {
             StoreError::NotFound => Self::NotFound,
             StoreError::Conflict(message) => Self::Conflict(message),
             StoreError::Unbookable(refused) if refused.why.is_invalid() => {
-                Self::field("/slot", refused.why.detail(&refused.slot))
+                Self::Invalid(Invalid::rule("/slot", refused.why.rule(&refused.slot)))
             }
             StoreError::Unbookable(refused) => Self::Unbookable(refused),
             other => Self::Internal(other.into()),

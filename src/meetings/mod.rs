@@ -12,7 +12,7 @@ pub use report::{MeetingReport, ParticipantReport, report};
 
 use crate::domain::booking::{self, FreeStart};
 use crate::domain::meeting::{MAX_REASON, RATING};
-use crate::domain::{Invalid, Outcome, RequestStatus, text};
+use crate::domain::{Invalid, Outcome, RequestStatus, Rule, text};
 use crate::requests::{RequestError, visible};
 use crate::store::{Feedback, MeetingRequest, Store, Transition};
 
@@ -226,9 +226,12 @@ pub async fn rate(
 ) -> Result<Feedback, RequestError> {
     own(store, Actor::Participant(me), event, id).await?;
     if !RATING.contains(&rating) {
-        return Err(RequestError::Invalid(Invalid::one(
+        return Err(RequestError::Invalid(Invalid::rule(
             "/rating",
-            format!("must be between {} and {}", RATING.start(), RATING.end()),
+            Rule::Between {
+                min: *RATING.start(),
+                max: *RATING.end(),
+            },
         )));
     }
     Ok(store.rate(event, id, me, rating, follow_up, now).await?)

@@ -19,6 +19,7 @@ pub mod postgres;
 mod requests;
 mod rooms;
 mod runs;
+mod sessions;
 mod settings;
 pub mod sqlite;
 mod timetables;
@@ -31,6 +32,7 @@ pub use participants::{Participant, ParticipantStore};
 pub use requests::{Invitee, MeetingRequest, RequestLife, RequestStore};
 pub use rooms::{Room, RoomStore};
 pub use runs::{RunResult, RunStatus, RunStore, ScheduleRun};
+pub use sessions::{Principal, SessionStore, WebSession};
 pub use settings::SettingsStore;
 pub use timetables::{PlacedMeeting, Timetable, TimetableMeeting, TimetableStore, find_double_booking};
 
@@ -39,7 +41,7 @@ pub use timetables::{PlacedMeeting, Timetable, TimetableMeeting, TimetableStore,
 pub mod prelude {
     pub use super::{
         EventStore, IdempotencyStore, MatchmakingStore, MeetingStore, ParticipantStore, RequestStore,
-        RoomStore, RunStore, SettingsStore, Store, TimetableStore,
+        RoomStore, RunStore, SessionStore, SettingsStore, Store, TimetableStore,
     };
 }
 
@@ -93,6 +95,7 @@ pub trait Store:
     + MatchmakingStore
     + MeetingStore
     + IdempotencyStore
+    + SessionStore
 {
 }
 
@@ -107,6 +110,7 @@ impl<S> Store for S where
         + MatchmakingStore
         + MeetingStore
         + IdempotencyStore
+        + SessionStore
 {
 }
 

@@ -31,3 +31,5 @@ mod scale_out;
 mod store;
 mod validation;
 mod web_pages;
+mod web_sessions;
+mod web_support;
