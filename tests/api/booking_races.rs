@@ -172,3 +172,36 @@ on_both_backends!(
     last_free_table,
     the_database_is_the_last_guard
 );
+
+/// SQLite's migration 0005 rebuilds `requests` (a CHECK cannot change in place) and must
+/// recreate every index earlier migrations gave it: the two databases keep the same ones.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_rebuilt_requests_table_keeps_its_indexes() {
+    use sqlx::Connection as _;
+    let (lite, pg) = (
+        common::FreshDatabase::new(Backend::Sqlite).await,
+        common::FreshDatabase::new(Backend::Postgres).await,
+    );
+    for db in [&lite, &pg] {
+        rendezvous::store::connect(&db.url).await.expect("migrate");
+    }
+    let mut conn = sqlx::SqliteConnection::connect(&lite.url).await.unwrap();
+    let mut on_sqlite: Vec<String> = sqlx::query_scalar(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'requests' \
+         AND name NOT LIKE 'sqlite_autoindex%'",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .unwrap();
+    let mut conn = sqlx::PgConnection::connect(&pg.url).await.unwrap();
+    let mut on_postgres: Vec<String> = sqlx::query_scalar(
+        "SELECT indexname::text FROM pg_indexes WHERE tablename = 'requests' AND indexname <> 'requests_pkey'",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .unwrap();
+    on_sqlite.sort();
+    on_postgres.sort();
+    assert!(!on_sqlite.is_empty());
+    assert_eq!(on_sqlite, on_postgres);
+}
