@@ -2,7 +2,9 @@
 //! request between them is created already accepted, exactly once per pair. The rule is
 //! `crate::interests`', shared with the profile page's "want to meet".
 
-use axum::extract::{Path, State};
+use axum::extract::State;
+
+use super::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{DateTime, Utc};

@@ -4,13 +4,14 @@
 //! one transaction in the store, and every change of the live timetable moves the agenda
 //! caches and ETags on.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::auth::Caller;
 use super::error::{ApiResult, Problem};
+use super::extract::Path;
 use super::json::Json;
 use super::requests::{RequestView, after};
 use crate::domain::Outcome;

@@ -1,7 +1,9 @@
 //! Auto-proposals (organiser): meeting requests proposed for the participants who asked for
 //! few meetings, taken from their recommendations, with the reasons as the message.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
+
+use super::extract::Path;
 use axum::http::StatusCode;
 use chrono::Utc;
 use serde::{Deserialize, Serialize};

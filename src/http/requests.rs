@@ -3,7 +3,9 @@
 //! by the requester. Every transition is a compare-and-set in the store. What happens to the
 //! meeting afterwards is in `meetings.rs`.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
+
+use super::extract::Path;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

@@ -6,7 +6,9 @@ use std::future::Future;
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
+
+use super::extract::{Path, Query};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::sse::Event as SseEvent;
 use axum::response::{IntoResponse, Response};
@@ -310,14 +312,38 @@ async fn room_agenda_body(state: &AppState, event: &str, id: &str) -> ApiResult<
     Ok((resolved.revision, json_bytes(&view)?))
 }
 
+/// One event of the timetable's stream: `version` with `{"version": N, "revision": R}`
+/// (version null while nothing is published).
+pub struct VersionEvent;
+
+impl utoipa::PartialSchema for VersionEvent {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
+        let version = ObjectBuilder::new()
+            .property(
+                "version",
+                ObjectBuilder::new().schema_type(SchemaType::from_iter([Type::Integer, Type::Null])),
+            )
+            .property(
+                "revision",
+                ObjectBuilder::new().schema_type(SchemaType::Type(Type::Integer)),
+            )
+            .required("version")
+            .required("revision");
+        sse::events_schema(&[("version", version.into())])
+    }
+}
+
+impl utoipa::ToSchema for VersionEvent {}
+
 /// Announcements of timetable changes as Server-Sent Events (anyone in the event), from
 /// whichever node makes them: a `version` event with `{"version": N, "revision": R}` first for
 /// the current state (version null while nothing is published), then one per publish and per
 /// change of the live timetable (a booking, a move, a cancellation: the revision rises). Ends
 /// when the node shuts down.
 #[utoipa::path(get, path = "/events/{event}/updates", tag = "timetable", params(("event" = String, Path)),
-    responses((status = 200, body = String, content_type = "text/event-stream"), (status = 401, body = Problem),
-              (status = 404, body = Problem), (status = 503, body = Problem)))]
+    responses((status = 200, body = VersionEvent, content_type = "text/event-stream"),
+              (status = 503, body = Problem)))]
 async fn updates(
     State(state): State<AppState>,
     caller: Caller,
