@@ -120,7 +120,7 @@ month-12 = ديسمبر
 nav-recommendations = اقتراحات
 recommendations-title = مواعيد مقترحة
 recommendations-none = لا توجد اقتراحات حاليًا.
-recommendations-why = السبب (بالإنجليزية):
+recommendations-why = السبب:
 recommendations-request = اطلب موعدًا مع { $name }
 
 nav-profile = ملفي
@@ -192,3 +192,41 @@ form-with-none = لم يُختر أحد بعد: ابحث عن مشاركين أ�
 form-find = ابحث عن مشارك لإضافته (الاسم، المؤسسة، المدينة، الموضوع)
 form-find-submit = بحث
 form-find-none = لا أحد يطابق «{ $find }».
+
+# Why a participant is suggested (the quoted words are the participants' own).
+reason-they-offer = تبحث عن «{ $seek }»؛ { $name } يقدّم «{ $offer }»
+reason-they-seek = { $name } يبحث عن «{ $seek }»؛ أنت تقدّم «{ $offer }»
+reason-shared-topics = تعملان كلاكما على { $topics }
+reason-shared-languages = تتحدثان كلاكما { $languages }
+reason-no-common-language = لا لغة مشتركة: قد تلزم الاستعانة بمترجم
+reason-highlighted = أبرزه المنظمون
+reason-highlighted-group = أبرزه المنظمون: مجموعة { $value }
+reason-highlighted-city = أبرزه المنظمون: { $value }
+reason-highlighted-country = أبرزه المنظمون: البلد { $value }
+reason-highlighted-kind = أبرزه المنظمون: { $value }
+list-two = { $first } و{ $second }
+list-more = { $first }، { $rest }
+
+# Spoken languages, by ISO 639-1 code.
+spoken-en = الإنجليزية
+spoken-fr = الفرنسية
+spoken-ar = العربية
+spoken-es = الإسبانية
+spoken-de = الألمانية
+spoken-pt = البرتغالية
+spoken-it = الإيطالية
+spoken-th = التايلاندية
+spoken-vi = الفيتنامية
+spoken-id = الإندونيسية
+spoken-ms = الملايوية
+spoken-tl = الفلبينية
+spoken-km = الخميرية
+spoken-lo = اللاوية
+spoken-my = البورمية
+spoken-zh = الصينية
+spoken-ja = اليابانية
+spoken-ko = الكورية
+spoken-nl = الهولندية
+spoken-ru = الروسية
+spoken-tr = التركية
+spoken-zgh = الأمازيغية

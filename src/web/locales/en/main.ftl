@@ -192,3 +192,41 @@ form-with-none = Nobody chosen yet: find participants below, or choose from the 
 form-find = Find a participant to add (name, organisation, city, topic)
 form-find-submit = Find
 form-find-none = Nobody found for “{ $find }”.
+
+# Why a participant is suggested (the quoted words are the participants' own).
+reason-they-offer = you seek “{ $seek }”; { $name } offers “{ $offer }”
+reason-they-seek = { $name } seeks “{ $seek }”; you offer “{ $offer }”
+reason-shared-topics = you both work on { $topics }
+reason-shared-languages = you both speak { $languages }
+reason-no-common-language = no language in common: an interpreter may be needed
+reason-highlighted = highlighted by the organisers
+reason-highlighted-group = highlighted by the organisers: group { $value }
+reason-highlighted-city = highlighted by the organisers: { $value }
+reason-highlighted-country = highlighted by the organisers: country { $value }
+reason-highlighted-kind = highlighted by the organisers: { $value }
+list-two = { $first } and { $second }
+list-more = { $first }, { $rest }
+
+# Spoken languages, by ISO 639-1 code.
+spoken-en = English
+spoken-fr = French
+spoken-ar = Arabic
+spoken-es = Spanish
+spoken-de = German
+spoken-pt = Portuguese
+spoken-it = Italian
+spoken-th = Thai
+spoken-vi = Vietnamese
+spoken-id = Indonesian
+spoken-ms = Malay
+spoken-tl = Filipino
+spoken-km = Khmer
+spoken-lo = Lao
+spoken-my = Burmese
+spoken-zh = Chinese
+spoken-ja = Japanese
+spoken-ko = Korean
+spoken-nl = Dutch
+spoken-ru = Russian
+spoken-tr = Turkish
+spoken-zgh = Amazigh
