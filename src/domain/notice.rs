@@ -187,7 +187,12 @@ pub fn request_answered(
             },
             "request_declined",
         ),
-        super::RequestStatus::Pending | super::RequestStatus::Withdrawn => return Vec::new(),
+        // Pending: not decided yet; the others are said by the meeting's own notices
+        // (a cancelled meeting) or by nobody (a withdrawal, an expiry).
+        super::RequestStatus::Pending
+        | super::RequestStatus::Withdrawn
+        | super::RequestStatus::Cancelled
+        | super::RequestStatus::Expired => return Vec::new(),
     };
     vec![Notice::new(
         event,
@@ -321,6 +326,52 @@ pub fn meeting_changed(
         .collect()
 }
 
+/// A request before and after one transition of its life, as far as notices go.
+#[derive(Debug, Clone, Copy)]
+pub struct Change<'a> {
+    pub event: &'a str,
+    pub request: &'a str,
+    pub requester: &'a str,
+    /// Everyone in the meeting: the requester, then the invitees.
+    pub participants: &'a [String],
+    pub before: super::RequestStatus,
+    pub after: super::RequestStatus,
+    /// The meeting's calendar SEQUENCE after the transition (0 when it has no meeting).
+    pub sequence: i64,
+}
+
+/// The notices one transition of a request's life causes: the requester hears that its
+/// request was accepted or declined; every participant hears that the meeting was booked,
+/// moved or cancelled (with the calendar SEQUENCE that change gave it).
+pub fn for_transition(change: Change<'_>, events: &[super::meeting::MeetingEvent]) -> Vec<Notice> {
+    use super::meeting::MeetingEvent;
+    let mut notices = Vec::new();
+    if change.before != change.after {
+        notices.extend(request_answered(
+            change.event,
+            change.request,
+            change.requester,
+            change.after,
+        ));
+    }
+    for event in events {
+        let kind = match event {
+            MeetingEvent::Booked { .. } => MessageKind::MeetingBooked,
+            MeetingEvent::Moved { .. } => MessageKind::MeetingMoved,
+            MeetingEvent::Cancelled { .. } => MessageKind::MeetingCancelled,
+            _ => continue,
+        };
+        notices.extend(meeting_changed(
+            change.event,
+            change.request,
+            change.participants,
+            kind,
+            change.sequence,
+        ));
+    }
+    notices
+}
+
 /// A reminder of the meeting starting at `start` (RFC 3339, UTC): once per participant,
 /// meeting and start, whichever node finds it first.
 pub fn reminder(event: &str, request: &str, participant: &str, start: &str) -> Notice {
@@ -365,6 +416,59 @@ mod tests {
                 .category(),
             Category::Requests
         );
+    }
+
+    #[test]
+    fn a_transition_notifies_its_outcome_once_per_sequence() {
+        use crate::domain::meeting::MeetingEvent;
+        let everyone = ["a".to_string(), "b".to_string()];
+        let change = Change {
+            event: "e",
+            request: "r",
+            requester: "a",
+            participants: &everyone,
+            before: RequestStatus::Pending,
+            after: RequestStatus::Accepted,
+            sequence: 0,
+        };
+        let booked = [MeetingEvent::Booked {
+            request: "r".into(),
+            slot: "s".into(),
+            room: "t".into(),
+        }];
+        let notices = for_transition(change, &booked);
+        let kinds: Vec<_> = notices
+            .iter()
+            .map(|n| (n.recipient.as_str(), n.topic.kind()))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                ("a", MessageKind::RequestAccepted),
+                ("a", MessageKind::MeetingBooked),
+                ("b", MessageKind::MeetingBooked)
+            ]
+        );
+        let moved = [MeetingEvent::Moved {
+            request: "r".into(),
+            slot: "s2".into(),
+            room: "t".into(),
+            sequence: 1,
+        }];
+        let again = Change {
+            before: RequestStatus::Accepted,
+            sequence: 1,
+            ..change
+        };
+        let notices = for_transition(again, &moved);
+        assert_eq!(notices.len(), 2);
+        assert_eq!(notices[0].dedupe, "meeting_moved:r:a:1");
+        let confirmed = [MeetingEvent::Confirmed {
+            request: "r".into(),
+            by: "b".into(),
+            everyone: false,
+        }];
+        assert!(for_transition(again, &confirmed).is_empty());
     }
 
     #[test]

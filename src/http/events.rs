@@ -13,6 +13,7 @@ use super::auth::Caller;
 use super::error::{ApiError, ApiResult, Problem};
 use super::json::Json;
 use crate::domain::ids::new_id;
+use crate::domain::request::EXPIRY_HOURS;
 use crate::domain::{DaySpec, EventSpec};
 use crate::state::AppState;
 use crate::store::Event;
@@ -39,15 +40,6 @@ fn fifteen() -> u32 {
 
 /// Longest reminder lead: a day.
 const MAX_REMINDER_MINUTES: u32 = 1440;
-
-/// `PATCH /events/{event}`: only the fields given change.
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct UpdateEvent {
-    /// Minutes before each meeting its participants get a reminder, 0–1440 (0: none).
-    #[serde(default)]
-    pub reminder_minutes: Option<u32>,
-}
 
 fn check_reminder_minutes(minutes: u32) -> Result<u32, ApiError> {
     if minutes > MAX_REMINDER_MINUTES {
@@ -81,6 +73,20 @@ pub struct EventView {
     pub timetable_version: Option<i64>,
     /// Minutes before each meeting its participants get a reminder (0: none).
     pub reminder_minutes: u32,
+    /// How long a pending request waits for its answers before it expires (counts as
+    /// declined), in hours.
+    pub request_expiry_hours: u32,
+}
+
+/// `PATCH /events/{event}`: only the fields given change.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateEvent {
+    /// 1–1440 hours (default 72).
+    pub request_expiry_hours: Option<u32>,
+    /// Minutes before each meeting its participants get a reminder, 0–1440 (0: none).
+    #[serde(default)]
+    pub reminder_minutes: Option<u32>,
 }
 
 impl EventView {
@@ -102,6 +108,7 @@ impl EventView {
                 .collect(),
             timetable_version: event.timetable_version,
             reminder_minutes: event.reminder_minutes,
+            request_expiry_hours: event.request_expiry_hours,
         }
     }
 }
@@ -131,6 +138,8 @@ async fn create_event(
         slot_minutes: spec.slot_minutes,
         days: spec.days.clone(),
         timetable_version: None,
+        meetings_revision: 0,
+        request_expiry_hours: crate::domain::request::DEFAULT_EXPIRY_HOURS,
         created_at: Utc::now(),
         reminder_minutes,
     };
@@ -166,11 +175,12 @@ async fn get_event(
     Ok(axum::Json(EventView::new(&stored, &spec)))
 }
 
-/// Changes an event's settings (organiser): for now, when reminders go.
+/// Changes the event's settings (organiser): how long pending requests wait for their
+/// answers, how long before each meeting its reminder goes.
 #[utoipa::path(patch, path = "/events/{event}", tag = "events", params(("event" = String, Path)),
     request_body = UpdateEvent,
     responses((status = 200, body = EventView), (status = 401, body = Problem), (status = 403, body = Problem),
-              (status = 404, body = Problem), (status = 422, body = Problem)))]
+              (status = 404, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem)))]
 async fn update_event(
     State(state): State<AppState>,
     caller: Caller,
@@ -178,13 +188,28 @@ async fn update_event(
     Json(body): Json<UpdateEvent>,
 ) -> ApiResult<axum::Json<EventView>> {
     caller.organiser()?;
-    if let Some(minutes) = body.reminder_minutes {
-        state
-            .store
-            .set_reminder_minutes(&event, check_reminder_minutes(minutes)?)
-            .await?;
+    // Every field is checked before anything is written.
+    let reminder_minutes = body.reminder_minutes.map(check_reminder_minutes).transpose()?;
+    if let Some(hours) = body.request_expiry_hours
+        && !EXPIRY_HOURS.contains(&hours)
+    {
+        return Err(ApiError::field(
+            "/request_expiry_hours",
+            format!(
+                "must be between {} and {}",
+                EXPIRY_HOURS.start(),
+                EXPIRY_HOURS.end()
+            ),
+        ));
     }
-    let stored = state.store.event(&event).await?;
+    let mut stored = state.store.event(&event).await?;
+    if let Some(minutes) = reminder_minutes {
+        state.store.set_reminder_minutes(&event, minutes).await?;
+        stored.reminder_minutes = minutes;
+    }
+    if let Some(hours) = body.request_expiry_hours {
+        stored = state.store.set_request_expiry(&event, hours).await?;
+    }
     let spec = stored.spec()?;
     Ok(axum::Json(EventView::new(&stored, &spec)))
 }

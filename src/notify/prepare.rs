@@ -11,8 +11,8 @@ use super::Mailer;
 use super::compose::{CalendarPart, Outgoing};
 use super::letter::{Block, Letter};
 use crate::calendar::{self, CalendarEntry, Method, Party};
-use crate::domain::RequestStatus;
 use crate::domain::notice::{Category, MessageKind, Topic};
+use crate::domain::{MeetingState, RequestStatus};
 use crate::i18n::Lang;
 use crate::store::{ClaimedMessage, Event, MessageFilter, Participant};
 use crate::timetable::{PublishedTimetable, ResolvedMeeting};
@@ -187,8 +187,7 @@ pub(super) async fn prepare(
             let meeting = published.meetings_of(&me.id).find(|m| m.view.request == *request);
             match (meeting, kind) {
                 (Some(meeting), _) => {
-                    let (letter, invite) =
-                        meeting_letter(mailer, &writer, me, email, kind, meeting, &published);
+                    let (letter, invite) = meeting_letter(mailer, &writer, me, email, kind, meeting);
                     (letter, Some(invite))
                 }
                 (None, MessageKind::MeetingCancelled) => {
@@ -231,10 +230,9 @@ pub(super) async fn prepare(
         Topic::Reminder { request, start } => {
             let published = mailer.timetables.get(&mailer.store, &event.id).await?;
             let start: DateTime<Utc> = DateTime::parse_from_rfc3339(start)?.to_utc();
-            let Some(meeting) = published
-                .meetings_of(&me.id)
-                .find(|m| m.view.request == *request && m.start == start)
-            else {
+            let Some(meeting) = published.meetings_of(&me.id).find(|m| {
+                m.view.request == *request && m.start == start && m.view.state != MeetingState::Cancelled
+            }) else {
                 return Ok(Prepared::Skip("the meeting moved or was cancelled".into()));
             };
             if now >= start {
@@ -338,7 +336,6 @@ fn meeting_letter(
     email: &str,
     kind: MessageKind,
     meeting: &ResolvedMeeting,
-    published: &PublishedTimetable,
 ) -> (Letter, CalendarPart) {
     let with = others(meeting, &me.id);
     let when = writer.when(meeting.start, meeting.end);
@@ -378,6 +375,12 @@ fn meeting_letter(
         location: meeting.view.room.name.clone(),
         description: writer.event.name.clone(),
         sequence: u32::try_from(meeting.view.sequence).unwrap_or(0),
+        stamp: meeting.changed,
+        status: match meeting.view.state {
+            MeetingState::Cancelled => calendar::Status::Cancelled,
+            MeetingState::Booked | MeetingState::Confirmed => calendar::Status::Confirmed,
+            MeetingState::Scheduled => calendar::Status::Scheduled,
+        },
     };
     let organizer = Party {
         name: writer.event.name.clone(),
@@ -396,11 +399,7 @@ fn meeting_letter(
             },
         })
         .collect();
-    let stamp = published
-        .timetable
-        .as_ref()
-        .map_or(writer.event.created_at, |t| t.published_at);
-    let ics = calendar::invite(method, stamp, &entry, &organizer, &attendees);
+    let ics = calendar::invite(method, &entry, &organizer, &attendees);
     let part = CalendarPart {
         method: Some(method),
         ics,
@@ -441,7 +440,10 @@ async fn agenda_letter(
     published: &PublishedTimetable,
 ) -> anyhow::Result<Letter> {
     let version_text = version.to_string();
-    let mine: Vec<&ResolvedMeeting> = published.meetings_of(&me.id).collect();
+    let mine: Vec<&ResolvedMeeting> = published
+        .meetings_of(&me.id)
+        .filter(|m| m.view.state != MeetingState::Cancelled)
+        .collect();
     let lines_of = |ids: &[String]| -> Vec<String> {
         mine.iter()
             .filter(|m| ids.contains(&m.view.request))

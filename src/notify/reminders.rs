@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 use tokio::sync::watch;
 
 use super::Mailer;
+use crate::domain::MeetingState;
 use crate::domain::notice;
 
 /// Runs until `shutdown` says true.
@@ -41,7 +42,7 @@ pub async fn scan(
 ) -> anyhow::Result<u64> {
     let mut taken = 0;
     for event in mailer.store.events().await? {
-        if event.reminder_minutes == 0 || event.timetable_version.is_none() {
+        if event.reminder_minutes == 0 {
             continue;
         }
         let horizon = now + chrono::Duration::minutes(i64::from(event.reminder_minutes));
@@ -50,7 +51,7 @@ pub async fn scan(
         for meeting in published
             .meetings
             .iter()
-            .filter(|m| m.start > now && m.start <= horizon)
+            .filter(|m| m.start > now && m.start <= horizon && m.view.state != MeetingState::Cancelled)
         {
             let key = (meeting.view.request.clone(), meeting.start);
             if queued.contains(&key) {

@@ -37,6 +37,8 @@ impl Backend for Sqlite {
     const BEGIN_WRITE: &'static str = "BEGIN IMMEDIATE";
     // One writer at a time: a claim's transaction already excludes every other.
     const SKIP_LOCKED: &'static str = "";
+    // In WAL mode a read transaction sees the database as of its first read.
+    const BEGIN_SNAPSHOT: &'static str = "BEGIN";
 
     fn on(connection: &mut SqliteConnection) -> impl Executor<'_, Database = Self> {
         connection

@@ -11,6 +11,9 @@ mod servers;
 mod smtp;
 
 mod access;
+mod booking;
+mod booking_races;
+mod booking_support;
 mod cli;
 mod cluster_bus;
 mod cluster_cache;

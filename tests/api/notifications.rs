@@ -8,7 +8,6 @@ use std::time::{Duration, Instant};
 
 use chrono::{Timelike, Utc};
 use rendezvous::config::Config;
-use rendezvous::domain::notice::{self, MessageKind};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -381,29 +380,38 @@ async fn each_message_arrives_once_in_its_language(backend: Backend) {
     let (_, html, _) = parts(layla_mail[0]);
     assert!(html.contains(r#"lang="ar" dir="rtl""#), "{html}");
 
-    // A moved meeting's invitation: METHOD:REQUEST, the feed's UID and SEQUENCE, organiser,
-    // the recipient as attendee and the other party by name only. (Queued through the store:
-    // the meeting-life transitions that queue it come with issue 18.)
-    app.store
-        .enqueue(&notice::meeting_changed(
-            &event,
-            &first,
-            std::slice::from_ref(&somchai),
-            MessageKind::MeetingMoved,
-            0,
-        ))
+    // Somchai proposes another slot and Amina accepts: the meeting moves, and each of them
+    // gets an invitation with METHOD:REQUEST and the feed's UID and SEQUENCE, the organiser,
+    // itself as attendee and the other party by name only.
+    let later = app
+        .get(&format!("/api/v1/events/{event}"), Some(ORGANISER))
         .await
-        .unwrap();
-    let received = smtp.wait_for(7).await;
-    let moved = received.last().unwrap();
-    assert_eq!(moved.to(), "somchai@bma.test");
-    let (text, _, calendar) = parts(moved);
+        .json["slots"][6]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let meeting = |verb: &str| format!("/api/v1/events/{event}/requests/{first}/{verb}");
+    app.post(&meeting("move"), Some(&somchai_token), json!({"slot": later}))
+        .await
+        .expect(200);
+    app.post(&meeting("move/accept"), Some(&amina_token), json!({}))
+        .await
+        .expect(200);
+    let received = smtp.wait_for(8).await;
+    let moved_to = |who: &str| {
+        received
+            .iter()
+            .find(|m| m.to() == who && parts(m).2.is_some_and(|(method, _)| method == "REQUEST"))
+            .cloned()
+            .unwrap_or_else(|| panic!("no moved invitation for {who}"))
+    };
+    let moved = moved_to("somchai@bma.test");
+    let (text, _, calendar) = parts(&moved);
     assert!(
         text.contains("has moved") && text.contains("Table: Table 12"),
         "{text}"
     );
-    let (method, ics) = calendar.expect("an invitation");
-    assert_eq!(method, "REQUEST");
+    let (_, ics) = calendar.expect("an invitation");
     let feed = app
         .get(
             &format!("/api/v1/events/{event}/participants/{somchai}/agenda.ics"),
@@ -413,6 +421,12 @@ async fn each_message_arrives_once_in_its_language(backend: Backend) {
         .text;
     assert_eq!(vevent(&ics, "UID"), vevent(&feed, "UID"));
     assert_eq!(vevent(&ics, "SEQUENCE"), vevent(&feed, "SEQUENCE"));
+    assert_eq!(vevent(&ics, "DTSTART"), vevent(&feed, "DTSTART"));
+    assert_eq!(
+        vevent(&ics, "SEQUENCE").as_deref(),
+        Some("1"),
+        "raised by the move"
+    );
     assert_eq!(vevent(&ics, "ORGANIZER").as_deref(), Some("mailto:b2b@expo.test"));
     let unfolded = icalendar::parser::unfold(&ics);
     assert!(
@@ -423,7 +437,8 @@ async fn each_message_arrives_once_in_its_language(backend: Backend) {
         vevent(&ics, "SUMMARY").as_deref(),
         Some("Meeting with Amina El Idrissi")
     );
-    assert!(ics.contains("METHOD:REQUEST"), "{ics}");
+    let (amina_text, _, _) = parts(&moved_to("amina@casa.test"));
+    assert!(amina_text.contains("a été déplacé"), "{amina_text}");
 
     // An invitation to one: its link signs in, the old token stops working.
     let invited = app
@@ -435,7 +450,7 @@ async fn each_message_arrives_once_in_its_language(backend: Backend) {
         .await;
     invited.expect(202);
     assert_eq!(invited.json["queued"], 1);
-    let received = smtp.wait_for(8).await;
+    let received = smtp.wait_for(9).await;
     let invitation = received.last().unwrap();
     assert_eq!(invitation.to(), "layla@rabat.test");
     let (text, _, _) = parts(invitation);
@@ -464,6 +479,26 @@ async fn each_message_arrives_once_in_its_language(backend: Backend) {
     )
     .await
     .expect(401);
+
+    // Amina cancels: both get METHOD:CANCEL, the same UID, a higher SEQUENCE, as the feed.
+    app.post(
+        &meeting("cancel"),
+        Some(&amina_token),
+        json!({"reason": "flight changed"}),
+    )
+    .await
+    .expect(200);
+    let received = smtp.wait_for(11).await;
+    for who in ["amina@casa.test", "somchai@bma.test"] {
+        let cancel = received
+            .iter()
+            .find(|m| m.to() == who && parts(m).2.is_some_and(|(method, _)| method == "CANCEL"))
+            .unwrap_or_else(|| panic!("no cancellation for {who}"));
+        let (_, ics) = parts(cancel).2.unwrap();
+        assert_eq!(vevent(&ics, "STATUS").as_deref(), Some("CANCELLED"));
+        assert_eq!(vevent(&ics, "UID"), vevent(&feed, "UID"));
+        assert_eq!(vevent(&ics, "SEQUENCE").as_deref(), Some("2"));
+    }
 
     // Every message once: as many distinct Message-IDs as messages, each the outbox's.
     let received = smtp.received();
