@@ -9,6 +9,7 @@ mod agenda;
 mod child;
 mod greedy;
 mod load;
+mod mail;
 mod recommendations;
 mod references;
 mod report;
@@ -32,6 +33,8 @@ enum Command {
     Agenda(agenda::Args),
     /// Time the recommendations endpoint's core (index refresh, exclusions, suggest) on a generated expo.
     Recommendations(recommendations::Args),
+    /// Queue and send the published-timetable messages of a generated expo to a local SMTP server.
+    Mail(mail::Args),
 }
 
 fn main() -> ExitCode {
@@ -40,6 +43,7 @@ fn main() -> ExitCode {
         Command::Solve(args) => solve::run(args),
         Command::Agenda(args) => agenda::run(args),
         Command::Recommendations(args) => recommendations::run(args),
+        Command::Mail(args) => mail::run(args),
     };
     match result {
         Ok(code) => code,
