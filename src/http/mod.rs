@@ -4,12 +4,15 @@ pub mod auth;
 pub mod boosts;
 pub mod error;
 pub mod events;
+pub mod extract;
 pub mod idempotency;
 pub mod interests;
 pub mod json;
 pub mod limits;
+pub mod meetings;
 pub mod ops;
 pub mod participants;
+pub mod problems;
 pub mod proposals;
 pub mod recommendations;
 pub mod requests;
@@ -37,6 +40,7 @@ pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
         (name = "rooms", description = "Tables and meeting rooms"),
         (name = "participants", description = "Registration, directory, profiles"),
         (name = "requests", description = "Meeting requests and answers"),
+        (name = "meetings", description = "A meeting's life: free slots, moves, confirmations, cancellation, standby offers, check-in, feedback"),
         (name = "matchmaking", description = "Recommendations, want-to-meet marks, organiser boosts, auto-proposals"),
         (name = "schedules", description = "Solve runs and publishing (organiser)"),
         (name = "timetable", description = "The published timetable and agendas"),
@@ -65,14 +69,18 @@ pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(rooms::router())
         .merge(participants::router())
         .merge(requests::router())
+        .merge(meetings::router())
         .merge(recommendations::router())
         .merge(interests::router())
         .merge(boosts::router())
         .merge(proposals::router())
         .merge(schedules::router())
         .merge(timetable::router());
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (router, mut document) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/v1", api)
         .merge(ops::router())
-        .split_for_parts()
+        .split_for_parts();
+    // After the routes: the problems are derived from the operations they describe.
+    problems::CommonProblems.modify(&mut document);
+    (router, document)
 }

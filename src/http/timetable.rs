@@ -1,11 +1,14 @@
-//! The published timetable, agendas (JSON and iCalendar) and room door signs.
+//! The live timetable (the published version and the bookings and changes since), agendas
+//! (JSON and iCalendar) and room door signs, cached and tagged per live revision.
 
 use std::convert::Infallible;
 use std::future::Future;
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
+
+use super::extract::{Path, Query};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::sse::Event as SseEvent;
 use axum::response::{IntoResponse, Response};
@@ -18,14 +21,18 @@ use super::auth::{Caller, Reader};
 use super::error::{ApiError, ApiResult, Problem};
 use super::sse;
 use crate::cluster::{agenda_etag, channels, if_none_match_matches};
+use crate::i18n::Lang;
 use crate::state::AppState;
 use crate::timetable::{MeetingView, PublishedTimetable, RoomRef};
 
-/// The published timetable (organiser: every meeting; a participant: its own).
+/// The timetable (organiser: every meeting; a participant: its own): the published
+/// version's meetings and those booked since, cancelled ones included.
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct TimetableView {
     /// The published version; null while nothing is published.
     pub version: Option<i64>,
+    /// The live revision: raised by every booking, move, cancellation and publish.
+    pub revision: i64,
     pub meetings: Vec<MeetingView>,
 }
 
@@ -34,6 +41,7 @@ pub struct TimetableView {
 pub struct AgendaView {
     pub participant: String,
     pub version: Option<i64>,
+    pub revision: i64,
     pub meetings: Vec<MeetingView>,
 }
 
@@ -42,6 +50,7 @@ pub struct AgendaView {
 pub struct RoomAgendaView {
     pub room: RoomRef,
     pub version: Option<i64>,
+    pub revision: i64,
     pub meetings: Vec<MeetingView>,
 }
 
@@ -54,41 +63,16 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(updates))
 }
 
-/// A published version as the cache numbers it (0: nothing published yet).
-fn cache_version(version: Option<i64>) -> u64 {
-    version.and_then(|v| u64::try_from(v).ok()).unwrap_or(0)
+/// A live revision as the cache numbers it.
+fn cache_version(revision: i64) -> u64 {
+    u64::try_from(revision).unwrap_or(0)
 }
 
-/// Points every node's cache at a newly published version and announces it on the bus.
-/// Neither may fail the publish: the cache pointer also expires on its own.
-pub async fn announce_version(state: &AppState, event: &str, version: i64) {
-    if !state
-        .cluster
-        .cache
-        .set_current_version(event, cache_version(Some(version)))
-        .await
-    {
-        tracing::warn!(
-            event,
-            version,
-            "could not point the timetable cache at the new version"
-        );
-    }
-    let payload = serde_json::json!({ "version": version }).to_string();
-    if let Err(err) = state
-        .cluster
-        .bus
-        .publish(&channels::updates(event), &payload)
-        .await
-    {
-        tracing::warn!(event, version, error = %err, "could not announce the new timetable version");
-    }
-}
-
-/// A read of one part of the published timetable through the cache, with ETag and 304.
+/// A read of one part of the timetable through the cache, with ETag and 304.
 ///
-/// `build` reads the store and returns the published version it saw with the body; the body
-/// is then cached under that version. A cache that is down or slow only costs the build.
+/// `build` reads the store and returns the live revision it saw with the body; the body is
+/// then cached under that revision, and the ETag is the revision's, so any booking, move,
+/// cancellation or publish changes it. A cache that is down or slow only costs the build.
 async fn cached_read<F, Fut>(
     state: &AppState,
     headers: &HeaderMap,
@@ -99,7 +83,7 @@ async fn cached_read<F, Fut>(
 ) -> ApiResult<Response>
 where
     F: FnOnce() -> Fut,
-    Fut: Future<Output = ApiResult<(Option<i64>, Bytes)>>,
+    Fut: Future<Output = ApiResult<(i64, Bytes)>>,
 {
     let if_none_match = headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok());
     let cached = state.cluster.cache.get_current(event, part).await;
@@ -185,8 +169,12 @@ async fn timetable(
             Reader::Organiser => resolved.meetings.iter().map(|m| m.view.clone()).collect(),
             Reader::Participant { id, .. } => resolved.meetings_of(id).map(|m| m.view.clone()).collect(),
         };
-        let version = resolved.version();
-        Ok((version, json_bytes(&TimetableView { version, meetings })?))
+        let view = TimetableView {
+            version: resolved.version(),
+            revision: resolved.revision,
+            meetings,
+        };
+        Ok((resolved.revision, json_bytes(&view)?))
     })
     .await
 }
@@ -218,46 +206,65 @@ async fn agenda(
         JSON,
         || async {
             let (resolved, _) = agenda_of(&state, &event, &id).await?;
-            let version = resolved.version();
             let view = AgendaView {
                 participant: id.clone(),
-                version,
+                version: resolved.version(),
+                revision: resolved.revision,
                 meetings: resolved.meetings_of(&id).map(|m| m.view.clone()).collect(),
             };
-            Ok((version, json_bytes(&view)?))
+            Ok((resolved.revision, json_bytes(&view)?))
         },
     )
     .await
 }
 
-/// A participant's agenda as an iCalendar file (the participant itself, or the organiser).
+/// The calendar's language, from `?lang=` (the expo's French when absent).
+fn calendar_lang(pairs: &[(String, String)]) -> ApiResult<Lang> {
+    let mut lang = Lang::Fr;
+    for (name, value) in pairs {
+        match name.as_str() {
+            "lang" => {
+                lang =
+                    Lang::parse(value.trim()).ok_or_else(|| ApiError::field("/lang", "one of fr, en, ar"))?;
+            }
+            _ => return Err(ApiError::field(format!("/{name}"), "unknown query parameter")),
+        }
+    }
+    Ok(lang)
+}
+
+/// A participant's agenda as an iCalendar file (the participant itself, or the organiser),
+/// its texts in `lang`.
 #[utoipa::path(get, path = "/events/{event}/participants/{id}/agenda.ics", tag = "timetable",
-    params(("event" = String, Path), ("id" = String, Path)),
+    params(("event" = String, Path), ("id" = String, Path),
+           ("lang" = Option<String>, Query, description = "the language of the meetings' texts: fr (default), en or ar")),
     responses((status = 200, body = String, content_type = "text/calendar"),
               (status = 304, description = "unchanged (If-None-Match)"), (status = 401, body = Problem),
-              (status = 404, body = Problem)))]
+              (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn agenda_ics(
     State(state): State<AppState>,
     reader: Reader,
     Path((event, id)): Path<(String, String)>,
+    Query(pairs): Query<Vec<(String, String)>>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     reader.identity().organiser_or_self(&event, &id)?;
+    let lang = calendar_lang(&pairs)?;
     cached_read(
         &state,
         &headers,
         &event,
-        &format!("agenda.ics:{id}"),
+        &format!("agenda.ics:{id}:{}", lang.code()),
         "text/calendar; charset=utf-8",
-        || agenda_calendar(&state, &event, &id),
+        || agenda_calendar(&state, &event, &id, lang),
     )
     .await
 }
 
-async fn agenda_calendar(state: &AppState, event: &str, id: &str) -> ApiResult<(Option<i64>, Bytes)> {
+async fn agenda_calendar(state: &AppState, event: &str, id: &str, lang: Lang) -> ApiResult<(i64, Bytes)> {
     let (resolved, name) = agenda_of(state, event, id).await?;
-    let text = resolved.calendar_of(id, &name)?;
-    Ok((resolved.version(), Bytes::from(text)))
+    let text = resolved.calendar_of(id, &name, lang)?;
+    Ok((resolved.revision, Bytes::from(text)))
 }
 
 /// What happens in a room, for its door sign (organiser).
@@ -278,7 +285,7 @@ async fn room_agenda(
     .await
 }
 
-async fn room_agenda_body(state: &AppState, event: &str, id: &str) -> ApiResult<(Option<i64>, Bytes)> {
+async fn room_agenda_body(state: &AppState, event: &str, id: &str) -> ApiResult<(i64, Bytes)> {
     let room = state
         .store
         .rooms(event)
@@ -287,13 +294,13 @@ async fn room_agenda_body(state: &AppState, event: &str, id: &str) -> ApiResult<
         .find(|r| r.id == id)
         .ok_or(ApiError::NotFound)?;
     let resolved = resolve(state, event).await?;
-    let version = resolved.version();
     let view = RoomAgendaView {
         room: RoomRef {
             id: room.id,
             name: room.name,
         },
-        version,
+        version: resolved.version(),
+        revision: resolved.revision,
         meetings: resolved
             .meetings
             .iter()
@@ -302,15 +309,41 @@ async fn room_agenda_body(state: &AppState, event: &str, id: &str) -> ApiResult<
             .cloned()
             .collect(),
     };
-    Ok((version, json_bytes(&view)?))
+    Ok((resolved.revision, json_bytes(&view)?))
 }
 
-/// Announcements of new timetable versions as Server-Sent Events (anyone in the event), from
-/// whichever node publishes: a `version` event with `{"version": N}` first for the current
-/// one (null while nothing is published), then one per publish. Ends when the node shuts down.
+/// One event of the timetable's stream: `version` with `{"version": N, "revision": R}`
+/// (version null while nothing is published).
+pub struct VersionEvent;
+
+impl utoipa::PartialSchema for VersionEvent {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
+        let version = ObjectBuilder::new()
+            .property(
+                "version",
+                ObjectBuilder::new().schema_type(SchemaType::from_iter([Type::Integer, Type::Null])),
+            )
+            .property(
+                "revision",
+                ObjectBuilder::new().schema_type(SchemaType::Type(Type::Integer)),
+            )
+            .required("version")
+            .required("revision");
+        sse::events_schema(&[("version", version.into())])
+    }
+}
+
+impl utoipa::ToSchema for VersionEvent {}
+
+/// Announcements of timetable changes as Server-Sent Events (anyone in the event), from
+/// whichever node makes them: a `version` event with `{"version": N, "revision": R}` first for
+/// the current state (version null while nothing is published), then one per publish and per
+/// change of the live timetable (a booking, a move, a cancellation: the revision rises). Ends
+/// when the node shuts down.
 #[utoipa::path(get, path = "/events/{event}/updates", tag = "timetable", params(("event" = String, Path)),
-    responses((status = 200, body = String, content_type = "text/event-stream"), (status = 401, body = Problem),
-              (status = 404, body = Problem), (status = 503, body = Problem)))]
+    responses((status = 200, body = VersionEvent, content_type = "text/event-stream"),
+              (status = 503, body = Problem)))]
 async fn updates(
     State(state): State<AppState>,
     caller: Caller,
@@ -326,8 +359,10 @@ async fn updates(
             tracing::warn!(error = %err, "cannot follow timetable updates");
             ApiError::Unavailable("live updates are unavailable right now".into())
         })?;
-    let current = state.store.event(&event).await?.timetable_version;
-    let first = serde_json::json!({ "version": current }).to_string();
+    let current = state.store.event(&event).await?;
+    let first =
+        serde_json::json!({ "version": current.timetable_version, "revision": current.meetings_revision })
+            .to_string();
     let events = futures::stream::once(async move { first })
         .chain(announcements.map(|message| message.payload))
         .map(|data| Ok::<_, Infallible>(SseEvent::default().event("version").data(data)));

@@ -13,11 +13,13 @@ pub mod backend;
 mod events;
 mod idempotency;
 mod matchmaking;
+mod meetings;
 mod participants;
 pub mod postgres;
 mod requests;
 mod rooms;
 mod runs;
+mod sessions;
 mod settings;
 pub mod sqlite;
 mod timetables;
@@ -25,10 +27,12 @@ mod timetables;
 pub use events::{Event, EventStore};
 pub use idempotency::{IdempotencyStart, IdempotencyStore, StoredResponse};
 pub use matchmaking::{Interest, Marked, MatchmakingStore, ProfileChanges};
+pub use meetings::{Feedback, LiveTimetable, MeetingStore, Transition};
 pub use participants::{Participant, ParticipantStore};
-pub use requests::{Invitee, MeetingRequest, RequestStore};
+pub use requests::{Invitee, MeetingRequest, RequestLife, RequestStore};
 pub use rooms::{Room, RoomStore};
 pub use runs::{RunResult, RunStatus, RunStore, ScheduleRun};
+pub use sessions::{Principal, SessionStore, WebSession};
 pub use settings::SettingsStore;
 pub use timetables::{PlacedMeeting, Timetable, TimetableMeeting, TimetableStore, find_double_booking};
 
@@ -36,8 +40,8 @@ pub use timetables::{PlacedMeeting, Timetable, TimetableMeeting, TimetableStore,
 /// `S: Store` need no import): `use crate::store::prelude::*;`.
 pub mod prelude {
     pub use super::{
-        EventStore, IdempotencyStore, MatchmakingStore, ParticipantStore, RequestStore, RoomStore, RunStore,
-        SettingsStore, Store, TimetableStore,
+        EventStore, IdempotencyStore, MatchmakingStore, MeetingStore, ParticipantStore, RequestStore,
+        RoomStore, RunStore, SessionStore, SettingsStore, Store, TimetableStore,
     };
 }
 
@@ -70,6 +74,9 @@ pub enum StoreError {
     /// A stored value could not be read back.
     #[error("corrupt stored value: {0}")]
     Corrupt(String),
+    /// The meeting cannot be booked at that slot now; the nearest free ones are given.
+    #[error("{}", .0.why.detail(&.0.slot))]
+    Unbookable(Box<crate::domain::booking::Refused>),
 }
 
 /// Shorthand for store results.
@@ -86,7 +93,9 @@ pub trait Store:
     + RunStore
     + TimetableStore
     + MatchmakingStore
+    + MeetingStore
     + IdempotencyStore
+    + SessionStore
 {
 }
 
@@ -99,7 +108,9 @@ impl<S> Store for S where
         + RunStore
         + TimetableStore
         + MatchmakingStore
+        + MeetingStore
         + IdempotencyStore
+        + SessionStore
 {
 }
 
