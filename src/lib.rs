@@ -9,6 +9,7 @@ pub mod domain;
 pub mod http;
 pub mod jobs;
 pub mod matchmaking;
+pub mod pins;
 pub mod profiles;
 pub mod requests;
 pub mod sample;

@@ -10,6 +10,7 @@ pub mod json;
 pub mod limits;
 pub mod ops;
 pub mod participants;
+pub mod pins;
 pub mod proposals;
 pub mod recommendations;
 pub mod requests;
@@ -70,6 +71,7 @@ pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(boosts::router())
         .merge(proposals::router())
         .merge(schedules::router())
+        .merge(pins::router())
         .merge(timetable::router());
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/v1", api)

@@ -4,12 +4,13 @@
 use std::collections::HashMap;
 
 use rendezvous_solver::format::{
-    MeetingDoc, PROBLEM_FORMAT, ParticipantDoc, PenaltiesDoc, PlacementDoc, ProblemDoc, RoomDoc, SlotDoc,
+    FixedDoc, MeetingDoc, PROBLEM_FORMAT, ParticipantDoc, PenaltiesDoc, PlacementDoc, ProblemDoc, RoomDoc,
+    SlotDoc,
 };
 
 use crate::domain::request::weight;
 use crate::domain::{EventSpec, RequestStatus};
-use crate::store::{Event, MeetingRequest, Participant, Room, Store, StoreResult};
+use crate::store::{Event, MeetingRequest, Participant, Pin, Room, Store, StoreResult};
 
 /// The objective's penalties, as in the public benchmark instances: each idle slot between
 /// two meetings costs 1, and moving or dropping a published meeting costs 20 (twice a
@@ -21,7 +22,8 @@ pub const PENALTIES: PenaltiesDoc = PenaltiesDoc {
 };
 
 /// Builds the problem of `event`: every slot, room and participant, and every accepted
-/// request as a meeting, with `current` set from the published timetable.
+/// request as a meeting, with `current` set from the published timetable and `fixed` from
+/// the organiser's pins.
 pub async fn problem_doc(store: &dyn Store, event: &str) -> StoreResult<ProblemDoc> {
     let stored = store.event(event).await?;
     let spec = stored.spec()?;
@@ -46,14 +48,23 @@ pub async fn problem_doc(store: &dyn Store, event: &str) -> StoreResult<ProblemD
                 .collect()
         })
         .unwrap_or_default();
-    Ok(build_problem_doc(
-        &stored,
-        &spec,
-        rooms,
-        participants,
-        requests,
-        &current,
-    ))
+    let pins = store.pins(event).await?.pins;
+    let mut doc = build_problem_doc(&stored, &spec, rooms, participants, requests, &current);
+    apply_pins(&mut doc, &pins);
+    Ok(doc)
+}
+
+/// Sets each pinned meeting's `fixed` from its pin.
+pub fn apply_pins(doc: &mut ProblemDoc, pins: &[Pin]) {
+    let by_request: HashMap<&str, &Pin> = pins.iter().map(|p| (p.request_id.as_str(), p)).collect();
+    for meeting in &mut doc.meetings {
+        if let Some(pin) = by_request.get(meeting.id.as_str()) {
+            meeting.fixed = Some(FixedDoc {
+                slot: pin.slot_id.clone(),
+                room: pin.room_id.clone(),
+            });
+        }
+    }
 }
 
 /// The problem of an event from its records: every slot, room and participant, and every

@@ -14,6 +14,7 @@ mod events;
 mod idempotency;
 mod matchmaking;
 mod participants;
+mod pins;
 pub mod postgres;
 mod requests;
 mod rooms;
@@ -26,6 +27,7 @@ pub use events::{Event, EventStore};
 pub use idempotency::{IdempotencyStart, IdempotencyStore, StoredResponse};
 pub use matchmaking::{Interest, Marked, MatchmakingStore, ProfileChanges};
 pub use participants::{Participant, ParticipantStore};
+pub use pins::{Pin, PinSet, PinStore};
 pub use requests::{Invitee, MeetingRequest, RequestStore};
 pub use rooms::{Room, RoomStore};
 pub use runs::{RunResult, RunStatus, RunStore, ScheduleRun};
@@ -36,8 +38,8 @@ pub use timetables::{PlacedMeeting, Timetable, TimetableMeeting, TimetableStore,
 /// `S: Store` need no import): `use crate::store::prelude::*;`.
 pub mod prelude {
     pub use super::{
-        EventStore, IdempotencyStore, MatchmakingStore, ParticipantStore, RequestStore, RoomStore, RunStore,
-        SettingsStore, Store, TimetableStore,
+        EventStore, IdempotencyStore, MatchmakingStore, ParticipantStore, PinStore, RequestStore, RoomStore,
+        RunStore, SettingsStore, Store, TimetableStore,
     };
 }
 
@@ -87,6 +89,7 @@ pub trait Store:
     + TimetableStore
     + MatchmakingStore
     + IdempotencyStore
+    + PinStore
 {
 }
 
@@ -100,6 +103,7 @@ impl<S> Store for S where
         + TimetableStore
         + MatchmakingStore
         + IdempotencyStore
+        + PinStore
 {
 }
 
