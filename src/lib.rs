@@ -7,6 +7,8 @@ pub mod cluster;
 pub mod config;
 pub mod domain;
 pub mod http;
+pub mod i18n;
+pub mod interests;
 pub mod jobs;
 pub mod matchmaking;
 pub mod pins;

@@ -69,7 +69,8 @@ pub struct Indexed {
 pub struct Recommendation {
     pub participant: Participant,
     pub score: f64,
-    pub reasons: Vec<String>,
+    /// Why, structured: each client says it in its reader's language.
+    pub reasons: Vec<engine::Reason>,
 }
 
 impl Matchmaking {

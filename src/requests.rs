@@ -5,7 +5,7 @@ use chrono::Utc;
 
 use crate::domain::ids::new_id;
 use crate::domain::request::{MAX_INVITEES, MAX_MESSAGE, PRIORITY};
-use crate::domain::{Invalid, RequestStatus, Response, labels};
+use crate::domain::{Invalid, RequestStatus, Response, Rule, labels};
 use crate::store::{Invitee, MeetingRequest, Store, StoreError};
 
 /// What a participant asks for.
@@ -37,23 +37,26 @@ pub async fn create(
     body: NewRequest,
 ) -> Result<MeetingRequest, RequestError> {
     let spec = store.event(event).await?.spec()?;
-    let everyone = store.participants(event).await?;
     let mut errors = Invalid::default();
     if body.with.is_empty() {
-        errors.push("/with", "invite at least one participant");
+        errors.broke("/with", Rule::NoInvitee);
     }
     if body.with.len() > MAX_INVITEES {
-        errors.push("/with", format!("at most {MAX_INVITEES} invitees"));
+        errors.broke("/with", Rule::TooManyInvitees { max: MAX_INVITEES });
+        // Before any per-invitee work: a huge list costs nothing but this answer.
+        return Err(RequestError::Invalid(errors));
     }
+    // Only the invitees are looked up, never the whole event.
+    let known = store.participant_names(event, &body.with).await?;
     let mut invitees: Vec<Invitee> = Vec::new();
     for (i, id) in body.with.iter().enumerate() {
         let pointer = format!("/with/{i}");
         if id == me {
-            errors.push(pointer, "you cannot invite yourself");
-        } else if !everyone.iter().any(|p| p.id == *id) {
-            errors.push(pointer, format!("unknown participant {id:?}"));
+            errors.broke(pointer, Rule::Yourself);
+        } else if !known.contains_key(id) {
+            errors.broke(pointer, Rule::UnknownParticipant { value: id.clone() });
         } else if invitees.iter().any(|inv| inv.participant == *id) {
-            errors.push(pointer, format!("{id:?} is invited twice"));
+            errors.broke(pointer, Rule::InvitedTwice { value: id.clone() });
         } else {
             invitees.push(Invitee {
                 participant: id.clone(),
@@ -63,27 +66,26 @@ pub async fn create(
     }
     let slot = spec.slot_minutes;
     if body.duration_minutes == 0 || !body.duration_minutes.is_multiple_of(slot) {
-        errors.push(
-            "/duration_minutes",
-            format!("must be a whole number of {slot}-minute slots"),
-        );
+        errors.broke("/duration_minutes", Rule::WholeSlots { slot });
     } else if body.duration_minutes > spec.longest_session_minutes() {
-        errors.push(
+        errors.broke(
             "/duration_minutes",
-            format!(
-                "longer than the longest session ({} minutes)",
-                spec.longest_session_minutes()
-            ),
+            Rule::LongerThanSessions {
+                max: spec.longest_session_minutes(),
+            },
         );
     }
     if !PRIORITY.contains(&body.priority) {
-        errors.push(
+        errors.broke(
             "/priority",
-            format!("must be between {} and {}", PRIORITY.start(), PRIORITY.end()),
+            Rule::Between {
+                min: *PRIORITY.start(),
+                max: *PRIORITY.end(),
+            },
         );
     }
     if body.message.chars().count() > MAX_MESSAGE {
-        errors.push("/message", format!("at most {MAX_MESSAGE} characters"));
+        errors.broke("/message", Rule::TooLong { max: MAX_MESSAGE });
     }
     let features = labels(&body.features, "/features", &mut errors);
     let now = Utc::now();

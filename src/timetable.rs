@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::{self, CalendarEntry};
+use crate::i18n::Lang;
 use crate::store::{DynStore, Event, StoreError, StoreResult, Timetable};
 
 /// A room as shown with a meeting.
@@ -63,8 +64,9 @@ impl PublishedTimetable {
         self.timetable.as_ref().map(|t| t.version)
     }
 
-    /// One participant's agenda as an iCalendar document, for the API and the pages alike.
-    pub fn calendar_of(&self, id: &str, name: &str) -> anyhow::Result<String> {
+    /// One participant's agenda as an iCalendar document in `lang`, for the API and the
+    /// pages alike.
+    pub fn calendar_of(&self, id: &str, name: &str, lang: Lang) -> anyhow::Result<String> {
         let stamp = self
             .timetable
             .as_ref()
@@ -83,16 +85,19 @@ impl PublishedTimetable {
                     request_id: m.request.clone(),
                     start: *start,
                     end: *end,
-                    summary: format!("Meeting with {}", others.join(", ")),
+                    summary: lang.ta("ics-summary", &[("names", others.join(", "))]),
                     location: m.room.name.clone(),
-                    description: format!("{} — B2B meeting", self.event.name),
+                    description: lang.ta("ics-description", &[("event", self.event.name.clone())]),
                     sequence: u32::try_from(m.sequence)
                         .map_err(|_| anyhow::anyhow!("sequence {}", m.sequence))?,
                 })
             })
             .collect::<anyhow::Result<_>>()?;
         Ok(calendar::render(
-            &format!("{} — {name}", self.event.name),
+            &lang.ta(
+                "ics-calendar",
+                &[("event", self.event.name.clone()), ("name", name.to_string())],
+            ),
             stamp,
             &entries,
         ))

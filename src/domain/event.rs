@@ -201,7 +201,10 @@ impl EventSpec {
         let mut out: Vec<String> = Vec::new();
         for (i, id) in ids.iter().enumerate() {
             if self.slot(id).is_none() {
-                errors.push(format!("{pointer}/{i}"), format!("unknown slot id {id:?}"));
+                errors.broke(
+                    format!("{pointer}/{i}"),
+                    super::Rule::UnknownSlot { value: id.clone() },
+                );
             } else if !out.contains(id) {
                 out.push(id.clone());
             }

@@ -9,6 +9,8 @@ use sha2::{Digest, Sha256};
 const PARTICIPANT_PREFIX: &str = "rdvp_";
 /// Prefix of generated organiser tokens.
 const ORGANISER_PREFIX: &str = "rdvo_";
+/// Prefix of web session ids (the session cookie's value).
+const SESSION_PREFIX: &str = "rdvs_";
 
 /// A new opaque id with a readable prefix, as `evt_0f3c…`.
 pub fn new_id(prefix: &str) -> String {
@@ -33,6 +35,11 @@ pub fn new_participant_token() -> String {
 /// A new organiser token.
 pub fn new_organiser_token() -> String {
     new_token(ORGANISER_PREFIX)
+}
+
+/// A new web session id.
+pub fn new_session_id() -> String {
+    new_token(SESSION_PREFIX)
 }
 
 /// The stored form of a token: hex SHA-256.

@@ -8,18 +8,40 @@ pub mod matchmaking;
 pub mod participant;
 pub mod registrations_csv;
 pub mod request;
+mod rule;
 
 pub use event::{DaySpec, EventSpec, SlotTime};
 pub use participant::ParticipantKind;
 pub use request::{RequestStatus, Response};
+pub use rule::Rule;
 
 /// One thing wrong with the input: where (a JSON pointer, RFC 6901) and what.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct FieldError {
     /// JSON pointer to the offending value, as in `/days/0/date`.
     pub pointer: String,
-    /// What is wrong with it.
+    /// What is wrong with it, in English.
     pub detail: String,
+    /// The rule broken, as a stable code (`too-long`, `whole-slots`, …; `invalid` for a
+    /// rule said in `detail` only).
+    #[serde(rename = "code", serialize_with = "rule_code")]
+    #[schema(value_type = String, example = "too-long")]
+    pub rule: Rule,
+}
+
+fn rule_code<S: serde::Serializer>(rule: &Rule, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(rule.code())
+}
+
+impl FieldError {
+    /// A broken rule at `pointer`.
+    pub fn new(pointer: impl Into<String>, rule: Rule) -> Self {
+        Self {
+            pointer: pointer.into(),
+            detail: rule.to_string(),
+            rule,
+        }
+    }
 }
 
 /// Input that breaks one or more rules; every broken rule is listed.
@@ -27,20 +49,24 @@ pub struct FieldError {
 pub struct Invalid(pub Vec<FieldError>);
 
 impl Invalid {
-    /// A single broken rule.
+    /// A single broken rule, said in English only.
     pub fn one(pointer: impl Into<String>, detail: impl Into<String>) -> Self {
-        Self(vec![FieldError {
-            pointer: pointer.into(),
-            detail: detail.into(),
-        }])
+        Self::rule(pointer, Rule::Other(detail.into()))
+    }
+
+    /// A single broken rule.
+    pub fn rule(pointer: impl Into<String>, rule: Rule) -> Self {
+        Self(vec![FieldError::new(pointer, rule)])
+    }
+
+    /// Records a broken rule said in English only (organiser input).
+    pub fn push(&mut self, pointer: impl Into<String>, detail: impl Into<String>) {
+        self.broke(pointer, Rule::Other(detail.into()));
     }
 
     /// Records a broken rule.
-    pub fn push(&mut self, pointer: impl Into<String>, detail: impl Into<String>) {
-        self.0.push(FieldError {
-            pointer: pointer.into(),
-            detail: detail.into(),
-        });
+    pub fn broke(&mut self, pointer: impl Into<String>, rule: Rule) {
+        self.0.push(FieldError::new(pointer, rule));
     }
 
     /// `Ok(value)` when nothing was recorded.
@@ -56,7 +82,7 @@ pub fn labels(items: &[String], pointer: &str, errors: &mut Invalid) -> Vec<Stri
     const MAX_LEN: usize = 200;
     // Before any per-item work: a huge list costs nothing but this answer.
     if items.len() > MAX_ITEMS {
-        errors.push(pointer, format!("at most {MAX_ITEMS} items"));
+        errors.broke(pointer, Rule::TooManyItems { max: MAX_ITEMS });
         return Vec::new();
     }
     let mut seen = std::collections::HashSet::with_capacity(items.len());
@@ -64,11 +90,16 @@ pub fn labels(items: &[String], pointer: &str, errors: &mut Invalid) -> Vec<Stri
     for (i, item) in items.iter().enumerate() {
         let item = item.trim();
         if item.is_empty() {
-            errors.push(format!("{pointer}/{i}"), "must not be empty");
+            errors.broke(format!("{pointer}/{i}"), Rule::Required);
         } else if item.chars().count() > MAX_LEN {
-            errors.push(format!("{pointer}/{i}"), format!("at most {MAX_LEN} characters"));
+            errors.broke(format!("{pointer}/{i}"), Rule::TooLong { max: MAX_LEN });
         } else if !seen.insert(item) {
-            errors.push(format!("{pointer}/{i}"), format!("{item:?} is listed twice"));
+            errors.broke(
+                format!("{pointer}/{i}"),
+                Rule::Duplicate {
+                    value: item.to_string(),
+                },
+            );
         } else {
             out.push(item.to_string());
         }
@@ -80,9 +111,9 @@ pub fn labels(items: &[String], pointer: &str, errors: &mut Invalid) -> Vec<Stri
 pub fn text(value: &str, max: usize, pointer: &str, errors: &mut Invalid) -> String {
     let value = value.trim();
     if value.is_empty() {
-        errors.push(pointer, "must not be empty");
+        errors.broke(pointer, Rule::Required);
     } else if value.chars().count() > max {
-        errors.push(pointer, format!("at most {max} characters"));
+        errors.broke(pointer, Rule::TooLong { max });
     }
     value.to_string()
 }
@@ -96,7 +127,8 @@ mod tests {
         let items: Vec<String> = (0..250_000).map(|i| format!("t{i}")).collect();
         let mut errors = Invalid::default();
         assert!(labels(&items, "/topics", &mut errors).is_empty());
-        assert_eq!(errors, Invalid::one("/topics", "at most 50 items"));
+        assert_eq!(errors, Invalid::rule("/topics", Rule::TooManyItems { max: 50 }));
+        assert_eq!(errors.0[0].detail, "at most 50 items");
     }
 
     #[test]

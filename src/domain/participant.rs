@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize};
 
-use super::{EventSpec, Invalid, labels, text};
+use super::{EventSpec, Invalid, Rule, labels, text};
 
 /// What a participant is.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
@@ -234,22 +234,32 @@ fn optional_text(value: Option<&str>, max: usize, pointer: &str, errors: &mut In
         return None;
     }
     if value.chars().count() > max {
-        errors.push(pointer, format!("at most {max} characters"));
+        errors.broke(pointer, Rule::TooLong { max });
     }
     Some(value.to_string())
 }
 
 fn country(value: Option<&str>, pointer: &str, errors: &mut Invalid) -> Option<String> {
-    let value = optional_text(value, 2, pointer, errors)?;
+    let value = value?.trim().to_string();
+    if value.is_empty() {
+        return None;
+    }
+    // One rule broken, not two: a long text is as wrong a code as a short one.
     if value.len() != 2 || !value.bytes().all(|b| b.is_ascii_uppercase()) {
-        errors.push(pointer, "an ISO 3166-1 alpha-2 code, as MA or TH");
+        errors.broke(pointer, Rule::CountryCode);
     }
     Some(value)
 }
 
 fn check_size(size: u32, pointer: &str, errors: &mut Invalid) {
     if !(1..=MAX_SIZE).contains(&size) {
-        errors.push(pointer, format!("must be between 1 and {MAX_SIZE}"));
+        errors.broke(
+            pointer,
+            Rule::Between {
+                min: 1,
+                max: MAX_SIZE,
+            },
+        );
     }
 }
 

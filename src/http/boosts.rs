@@ -1,7 +1,9 @@
 //! Organiser boosts: promote (or demote) a kind of participant, a city, a country or one
 //! participant in everyone's recommendations, as the guest of honour's city ×1.5.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
+
+use super::extract::Path;
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;

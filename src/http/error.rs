@@ -38,11 +38,16 @@ pub struct Problem {
 pub struct FieldErrorDoc {
     pub pointer: String,
     pub detail: String,
+    /// The rule broken, as a stable code (`too-long`, `whole-slots`, …; `invalid` for a rule
+    /// said in `detail` only).
+    #[serde(default)]
+    pub code: String,
 }
 
 impl From<FieldError> for FieldErrorDoc {
     fn from(e: FieldError) -> Self {
         Self {
+            code: e.rule.code().to_string(),
             pointer: e.pointer,
             detail: e.detail,
         }

@@ -1,6 +1,8 @@
 //! Events: the expo itself, its days, sessions and slots.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
+
+use super::extract::Path;
 use axum::http::StatusCode;
 use chrono::Utc;
 use serde::{Deserialize, Serialize};

@@ -19,7 +19,7 @@ pub const HEADER: &str = "idempotency-key";
 pub const REPLAYED: &str = "idempotent-replayed";
 
 /// Longest accepted key.
-const MAX_KEY: usize = 255;
+pub(super) const MAX_KEY: usize = 255;
 
 pub async fn middleware(State(state): State<AppState>, request: Request, next: Next) -> Response {
     if request.method() != Method::POST {

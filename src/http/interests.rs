@@ -1,7 +1,10 @@
 //! Want-to-meet marks. When two participants mark each other, the meeting is agreed: a
-//! request between them is created already accepted, exactly once per pair.
+//! request between them is created already accepted, exactly once per pair. The rule is
+//! `crate::interests`', shared with the profile page's "want to meet".
 
-use axum::extract::{Path, State};
+use axum::extract::State;
+
+use super::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
@@ -10,17 +13,11 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::auth::Caller;
-use super::error::{ApiError, ApiResult, Problem, empty};
+use super::error::{ApiResult, Problem, empty};
 use super::requests::RequestView;
-use crate::domain::ids::new_id;
-use crate::domain::{RequestStatus, Response as Answer};
+use crate::interests;
 use crate::state::AppState;
-use crate::store::{Interest, Invitee, MeetingRequest};
-
-/// Priority of a meeting agreed by mutual interest: both asked for it.
-const MUTUAL_PRIORITY: u32 = 4;
-/// The message of a meeting agreed by mutual interest.
-const MUTUAL_MESSAGE: &str = "Mutual interest: you both marked each other as someone to meet.";
+use crate::store::Interest;
 
 /// A participant the caller wants to meet.
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
@@ -71,30 +68,7 @@ async fn mark(
     Path((event, id)): Path<(String, String)>,
 ) -> ApiResult<axum::Json<MarkView>> {
     let me = caller.participant_in(&event)?;
-    if id == me.id {
-        return Err(ApiError::field("/id", "you cannot mark yourself"));
-    }
-    let spec = state.store.event(&event).await?.spec()?;
-    state.store.participant(&event, &id).await?;
-    let now = Utc::now();
-    // The one marked first asked first: it is the requester, the caller accepts.
-    let mutual = MeetingRequest {
-        id: new_id("req"),
-        event_id: event.clone(),
-        requester: id.clone(),
-        invitees: vec![Invitee {
-            participant: me.id.clone(),
-            response: Answer::Accepted,
-        }],
-        duration_minutes: spec.slot_minutes,
-        priority: MUTUAL_PRIORITY,
-        message: MUTUAL_MESSAGE.to_string(),
-        features: Vec::new(),
-        status: RequestStatus::Accepted,
-        created_at: now,
-        updated_at: now,
-    };
-    let marked = state.store.mark_interest(&event, &me.id, &id, &mutual).await?;
+    let marked = interests::mark(state.store.as_ref(), &event, &me.id, &id).await?;
     Ok(axum::Json(MarkView {
         interest: marked.interest.into(),
         request: marked.request.map(RequestView::from),
@@ -113,8 +87,7 @@ async fn unmark(
     Path((event, id)): Path<(String, String)>,
 ) -> ApiResult<Response> {
     let me = caller.participant_in(&event)?;
-    state.store.participant(&event, &id).await?;
-    state.store.unmark_interest(&event, &me.id, &id).await?;
+    interests::unmark(state.store.as_ref(), &event, &me.id, &id).await?;
     Ok(empty(StatusCode::NO_CONTENT))
 }
 

@@ -39,32 +39,36 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
 /// Decodes JSON, naming the place of the first error as a JSON pointer.
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let de = &mut serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(de).map_err(|err| {
-        let mut pointer = String::new();
-        for segment in err.path().iter() {
-            use serde_path_to_error::Segment;
-            match segment {
-                Segment::Seq { index } => pointer.push_str(&format!("/{index}")),
-                Segment::Map { key } => pointer.push_str(&format!("/{}", escape(key))),
-                Segment::Enum { variant } => pointer.push_str(&format!("/{}", escape(variant))),
-                Segment::Unknown => {}
+    serde_path_to_error::deserialize(de).map_err(|err| invalid_at(&err))
+}
+
+/// The 422 of a decoding error, naming the field by JSON pointer (for query strings too:
+/// `/<parameter>`).
+pub fn invalid_at<E: std::fmt::Display>(err: &serde_path_to_error::Error<E>) -> ApiError {
+    let mut pointer = String::new();
+    for segment in err.path().iter() {
+        use serde_path_to_error::Segment;
+        match segment {
+            Segment::Seq { index } => pointer.push_str(&format!("/{index}")),
+            Segment::Map { key } => pointer.push_str(&format!("/{}", escape(key))),
+            Segment::Enum { variant } => pointer.push_str(&format!("/{}", escape(variant))),
+            Segment::Unknown => {}
+        }
+    }
+    let message = err.inner().to_string();
+    // serde reports unknown and missing fields at their parent object: name the field.
+    for prefix in ["unknown field `", "missing field `"] {
+        if let Some(name) = message
+            .strip_prefix(prefix)
+            .and_then(|rest| rest.split('`').next())
+        {
+            let segment = format!("/{}", escape(name));
+            if !pointer.ends_with(&segment) {
+                pointer.push_str(&segment);
             }
         }
-        let message = err.inner().to_string();
-        // serde reports unknown and missing fields at their parent object: name the field.
-        for prefix in ["unknown field `", "missing field `"] {
-            if let Some(name) = message
-                .strip_prefix(prefix)
-                .and_then(|rest| rest.split('`').next())
-            {
-                let segment = format!("/{}", escape(name));
-                if !pointer.ends_with(&segment) {
-                    pointer.push_str(&segment);
-                }
-            }
-        }
-        ApiError::field(pointer, message)
-    })
+    }
+    ApiError::field(pointer, message)
 }
 
 fn escape(key: &str) -> String {

@@ -4,6 +4,7 @@ pub mod auth;
 pub mod boosts;
 pub mod error;
 pub mod events;
+pub mod extract;
 pub mod idempotency;
 pub mod interests;
 pub mod json;
@@ -11,6 +12,7 @@ pub mod limits;
 pub mod ops;
 pub mod participants;
 pub mod pins;
+pub mod problems;
 pub mod proposals;
 pub mod recommendations;
 pub mod requests;
@@ -73,8 +75,11 @@ pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(schedules::router())
         .merge(pins::router())
         .merge(timetable::router());
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (router, mut document) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/v1", api)
         .merge(ops::router())
-        .split_for_parts()
+        .split_for_parts();
+    // After the routes: the problems are derived from the operations they describe.
+    problems::CommonProblems.modify(&mut document);
+    (router, document)
 }

@@ -1,7 +1,9 @@
 //! Participants: registration (one at a time or by CSV), the directory, profiles.
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
+
+use super::extract::Path;
 use axum::http::{HeaderMap, StatusCode, header};
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;

@@ -1,9 +1,12 @@
 //! Auto-proposals (organiser): meeting requests proposed for the participants who asked for
 //! few meetings, taken from their recommendations, with the reasons as the message.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
+
+use super::extract::Path;
 use axum::http::StatusCode;
 use chrono::Utc;
+use rendezvous_matchmaking as engine;
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -160,7 +163,7 @@ async fn create_proposals(
         .map(|(request, p)| ProposalView {
             request: request.into(),
             score: p.score,
-            reasons: p.reasons,
+            reasons: p.reasons.iter().map(ToString::to_string).collect(),
         })
         .collect();
     Ok((
@@ -175,8 +178,9 @@ async fn create_proposals(
 }
 
 /// The request's message: the reasons, within the message length limit.
-fn message(reasons: &[String]) -> String {
-    let text = format!("Proposed by the organisers: {}.", reasons.join("; "));
+fn message(reasons: &[engine::Reason]) -> String {
+    let said: Vec<String> = reasons.iter().map(ToString::to_string).collect();
+    let text = format!("Proposed by the organisers: {}.", said.join("; "));
     if text.chars().count() <= MAX_MESSAGE {
         return text;
     }

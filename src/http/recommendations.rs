@@ -1,6 +1,8 @@
 //! Recommendations: whom a participant should meet, ranked and explained.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
+
+use super::extract::{Path, Query};
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -124,7 +126,7 @@ async fn recommendations(
             .map(|r| RecommendationView {
                 participant: (&r.participant).into(),
                 score: r.score,
-                reasons: r.reasons,
+                reasons: r.reasons.iter().map(ToString::to_string).collect(),
             })
             .collect(),
     }))

@@ -1,7 +1,9 @@
 //! Meeting requests: asked by one participant of others, answered by each invitee,
 //! withdrawn by the requester. Every transition is a compare-and-set in the store.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
+
+use super::extract::Path;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

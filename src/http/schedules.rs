@@ -3,10 +3,15 @@
 
 use std::collections::HashSet;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
+
+use super::extract::Path;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
+use utoipa::openapi::schema::{ObjectBuilder, Schema};
+use utoipa::openapi::{Ref, RefOr};
+use utoipa::{PartialSchema as _, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -184,8 +189,8 @@ async fn announce_run(state: &AppState, event: &str, id: &str) {
 /// run is done or failed, or when the node shuts down.
 #[utoipa::path(get, path = "/events/{event}/schedules/{id}/events", tag = "schedules",
     params(("event" = String, Path), ("id" = String, Path)),
-    responses((status = 200, body = String, content_type = "text/event-stream"), (status = 401, body = Problem),
-              (status = 403, body = Problem), (status = 404, body = Problem), (status = 503, body = Problem)))]
+    responses((status = 200, body = RunEvent, content_type = "text/event-stream"),
+              (status = 403, body = Problem), (status = 503, body = Problem)))]
 async fn schedule_events(
     State(state): State<AppState>,
     caller: Caller,
@@ -222,6 +227,30 @@ async fn schedule_events(
         Some((Ok::<_, std::convert::Infallible>(sse_event(&item)), (news, ended)))
     });
     Ok(sse::live(stream, state.shutdown.clone()))
+}
+
+/// One event of a run's progress stream: `status` with the run, or `progress`.
+pub struct RunEvent;
+
+impl utoipa::PartialSchema for RunEvent {
+    fn schema() -> RefOr<Schema> {
+        sse::events_schema(&[
+            ("status", Ref::from_schema_name(RunSummary::name()).into()),
+            (
+                "progress",
+                ObjectBuilder::new()
+                    .description(Some("incumbent, bound, gap, elapsed_seconds, phase"))
+                    .into(),
+            ),
+        ])
+    }
+}
+
+impl ToSchema for RunEvent {
+    fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+        schemas.push((RunSummary::name().into(), RunSummary::schema()));
+        RunSummary::schemas(schemas);
+    }
 }
 
 fn is_final(view: &RunSummary) -> bool {

@@ -8,6 +8,8 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures::{Stream, StreamExt as _};
 use tokio::sync::watch;
+use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Schema, Type};
 
 /// Comment lines every this often keep proxies from closing a quiet stream.
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
@@ -32,4 +34,38 @@ where
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     response
+}
+
+/// The OpenAPI schema of one event of a stream, as a client parses it (the `event` name and
+/// the `data`, a JSON document), for streams whose events are `kinds`: each name with the
+/// schema of its data. Streams are described event by event: the document's schema of a
+/// `text/event-stream` response is the schema of each event (OpenAPI 3.2's `itemSchema`).
+pub fn events_schema(kinds: &[(&str, RefOr<Schema>)]) -> RefOr<Schema> {
+    let one = |(name, data): &(&str, RefOr<Schema>)| {
+        ObjectBuilder::new()
+            .property(
+                "event",
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .enum_values(Some([*name])),
+            )
+            .property(
+                "data",
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .content_media_type("application/json")
+                    .content_schema(Some(data.clone())),
+            )
+            .required("event")
+            .required("data")
+            .into()
+    };
+    match kinds {
+        [single] => one(single),
+        several => several
+            .iter()
+            .map(one)
+            .fold(OneOfBuilder::new(), OneOfBuilder::item)
+            .into(),
+    }
 }

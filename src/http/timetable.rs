@@ -5,7 +5,9 @@ use std::future::Future;
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
+
+use super::extract::{Path, Query};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::sse::Event as SseEvent;
 use axum::response::{IntoResponse, Response};
@@ -18,6 +20,7 @@ use super::auth::{Caller, Reader};
 use super::error::{ApiError, ApiResult, Problem};
 use super::sse;
 use crate::cluster::{agenda_etag, channels, if_none_match_matches};
+use crate::i18n::Lang;
 use crate::state::AppState;
 use crate::timetable::{MeetingView, PublishedTimetable, RoomRef};
 
@@ -230,33 +233,57 @@ async fn agenda(
     .await
 }
 
-/// A participant's agenda as an iCalendar file (the participant itself, or the organiser).
+/// The calendar's language, from `?lang=` (the expo's French when absent).
+fn calendar_lang(pairs: &[(String, String)]) -> ApiResult<Lang> {
+    let mut lang = Lang::Fr;
+    for (name, value) in pairs {
+        match name.as_str() {
+            "lang" => {
+                lang =
+                    Lang::parse(value.trim()).ok_or_else(|| ApiError::field("/lang", "one of fr, en, ar"))?;
+            }
+            _ => return Err(ApiError::field(format!("/{name}"), "unknown query parameter")),
+        }
+    }
+    Ok(lang)
+}
+
+/// A participant's agenda as an iCalendar file (the participant itself, or the organiser),
+/// its texts in `lang`.
 #[utoipa::path(get, path = "/events/{event}/participants/{id}/agenda.ics", tag = "timetable",
-    params(("event" = String, Path), ("id" = String, Path)),
+    params(("event" = String, Path), ("id" = String, Path),
+           ("lang" = Option<String>, Query, description = "the language of the meetings' texts: fr (default), en or ar")),
     responses((status = 200, body = String, content_type = "text/calendar"),
               (status = 304, description = "unchanged (If-None-Match)"), (status = 401, body = Problem),
-              (status = 404, body = Problem)))]
+              (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn agenda_ics(
     State(state): State<AppState>,
     reader: Reader,
     Path((event, id)): Path<(String, String)>,
+    Query(pairs): Query<Vec<(String, String)>>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     reader.identity().organiser_or_self(&event, &id)?;
+    let lang = calendar_lang(&pairs)?;
     cached_read(
         &state,
         &headers,
         &event,
-        &format!("agenda.ics:{id}"),
+        &format!("agenda.ics:{id}:{}", lang.code()),
         "text/calendar; charset=utf-8",
-        || agenda_calendar(&state, &event, &id),
+        || agenda_calendar(&state, &event, &id, lang),
     )
     .await
 }
 
-async fn agenda_calendar(state: &AppState, event: &str, id: &str) -> ApiResult<(Option<i64>, Bytes)> {
+async fn agenda_calendar(
+    state: &AppState,
+    event: &str,
+    id: &str,
+    lang: Lang,
+) -> ApiResult<(Option<i64>, Bytes)> {
     let (resolved, name) = agenda_of(state, event, id).await?;
-    let text = resolved.calendar_of(id, &name)?;
+    let text = resolved.calendar_of(id, &name, lang)?;
     Ok((resolved.version(), Bytes::from(text)))
 }
 
@@ -305,12 +332,30 @@ async fn room_agenda_body(state: &AppState, event: &str, id: &str) -> ApiResult<
     Ok((version, json_bytes(&view)?))
 }
 
+/// One event of the timetable's stream: `version` with `{"version": N}` (null while nothing is published).
+pub struct VersionEvent;
+
+impl utoipa::PartialSchema for VersionEvent {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
+        let version = ObjectBuilder::new()
+            .property(
+                "version",
+                ObjectBuilder::new().schema_type(SchemaType::from_iter([Type::Integer, Type::Null])),
+            )
+            .required("version");
+        sse::events_schema(&[("version", version.into())])
+    }
+}
+
+impl utoipa::ToSchema for VersionEvent {}
+
 /// Announcements of new timetable versions as Server-Sent Events (anyone in the event), from
 /// whichever node publishes: a `version` event with `{"version": N}` first for the current
 /// one (null while nothing is published), then one per publish. Ends when the node shuts down.
 #[utoipa::path(get, path = "/events/{event}/updates", tag = "timetable", params(("event" = String, Path)),
-    responses((status = 200, body = String, content_type = "text/event-stream"), (status = 401, body = Problem),
-              (status = 404, body = Problem), (status = 503, body = Problem)))]
+    responses((status = 200, body = VersionEvent, content_type = "text/event-stream"),
+              (status = 503, body = Problem)))]
 async fn updates(
     State(state): State<AppState>,
     caller: Caller,

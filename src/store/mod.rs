@@ -19,6 +19,7 @@ pub mod postgres;
 mod requests;
 mod rooms;
 mod runs;
+mod sessions;
 mod settings;
 pub mod sqlite;
 mod timetables;
@@ -31,6 +32,7 @@ pub use pins::{Pin, PinSet, PinStore};
 pub use requests::{Invitee, MeetingRequest, RequestStore};
 pub use rooms::{Room, RoomStore};
 pub use runs::{RunResult, RunStatus, RunStore, ScheduleRun};
+pub use sessions::{Principal, SessionStore, WebSession};
 pub use settings::SettingsStore;
 pub use timetables::{PlacedMeeting, Timetable, TimetableMeeting, TimetableStore, find_double_booking};
 
@@ -39,7 +41,7 @@ pub use timetables::{PlacedMeeting, Timetable, TimetableMeeting, TimetableStore,
 pub mod prelude {
     pub use super::{
         EventStore, IdempotencyStore, MatchmakingStore, ParticipantStore, PinStore, RequestStore, RoomStore,
-        RunStore, SettingsStore, Store, TimetableStore,
+        RunStore, SessionStore, SettingsStore, Store, TimetableStore,
     };
 }
 
@@ -90,6 +92,7 @@ pub trait Store:
     + MatchmakingStore
     + IdempotencyStore
     + PinStore
+    + SessionStore
 {
 }
 
@@ -104,6 +107,7 @@ impl<S> Store for S where
         + MatchmakingStore
         + IdempotencyStore
         + PinStore
+        + SessionStore
 {
 }
 

@@ -8,7 +8,7 @@ use sqlx::Transaction;
 
 use crate::domain::ParticipantKind;
 use crate::domain::participant::Profile;
-use crate::store::backend::{Backend, Param, Record, RowsAffected, SqlStore};
+use crate::store::backend::{Backend, Param, PushParam, Record, RowsAffected, SqlStore};
 use crate::store::{StoreError, StoreResult, from_json, to_json, to_u32};
 
 /// A participant with its whole profile, public and private.
@@ -101,6 +101,9 @@ pub trait ParticipantStore: Send + Sync + 'static {
     async fn participants(&self, event: &str) -> StoreResult<Vec<Participant>>;
     /// The participant `id` of `event`.
     async fn participant(&self, event: &str, id: &str) -> StoreResult<Participant>;
+    /// The names of those of `ids` who are participants of `event`, by id (others absent):
+    /// what a page that names a few people reads, rather than the whole event.
+    async fn participant_names(&self, event: &str, ids: &[String]) -> StoreResult<HashMap<String, String>>;
     /// The participant holding the token with this hash.
     async fn participant_by_token_hash(&self, token_hash: &str) -> StoreResult<Option<Participant>>;
     /// Overwrites a participant's profile.
@@ -212,6 +215,27 @@ impl<DB: Backend> ParticipantStore for SqlStore<DB> {
             .await?
             .ok_or(StoreError::NotFound)?;
         participant_from(&row)
+    }
+
+    async fn participant_names(&self, event: &str, ids: &[String]) -> StoreResult<HashMap<String, String>> {
+        // Bounded so that no chunk comes near either database's limit on parameters.
+        const CHUNK: usize = 1000;
+        let mut names = HashMap::with_capacity(ids.len());
+        for chunk in ids.chunks(CHUNK) {
+            let mut query =
+                sqlx::QueryBuilder::<DB>::new("SELECT id, name FROM participants WHERE event_id = ");
+            query.separated("").push_param(event);
+            query.push(" AND id IN (");
+            let mut list = query.separated(", ");
+            for id in chunk {
+                list.push_param(id);
+            }
+            query.push(")");
+            for row in query.build().fetch_all(self.db()).await? {
+                names.insert(row.read("id")?, row.read("name")?);
+            }
+        }
+        Ok(names)
     }
 
     async fn participant_by_token_hash(&self, token_hash: &str) -> StoreResult<Option<Participant>> {

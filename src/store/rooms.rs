@@ -1,5 +1,7 @@
 //! Rooms: the tables and meeting rooms of an event.
 
+use std::collections::BTreeSet;
+
 use async_trait::async_trait;
 use chrono::Utc;
 
@@ -24,6 +26,8 @@ pub trait RoomStore: Send + Sync + 'static {
     async fn create_room(&self, room: &Room) -> StoreResult<()>;
     /// The rooms of an event, in the order they were added.
     async fn rooms(&self, event: &str) -> StoreResult<Vec<Room>>;
+    /// Every feature some room of the event has, in order: what a request may ask for.
+    async fn room_features(&self, event: &str) -> StoreResult<BTreeSet<String>>;
 }
 
 fn room_from(row: &impl Record) -> StoreResult<Room> {
@@ -62,5 +66,18 @@ impl<DB: Backend> RoomStore for SqlStore<DB> {
             .fetch_all(self.db())
             .await?;
         rows.iter().map(room_from).collect()
+    }
+
+    async fn room_features(&self, event: &str) -> StoreResult<BTreeSet<String>> {
+        // Rooms of one equipment share one stored list: each distinct list is read once.
+        let rows = sqlx::query("SELECT DISTINCT features FROM rooms WHERE event_id = $1")
+            .param(event)
+            .fetch_all(self.db())
+            .await?;
+        let mut features = BTreeSet::new();
+        for row in rows {
+            features.extend(from_json::<Vec<String>>(&row.read::<String>("features")?)?);
+        }
+        Ok(features)
     }
 }

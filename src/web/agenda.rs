@@ -8,8 +8,8 @@ use chrono_tz::Tz;
 use maud::{Markup, html};
 
 use super::context::{Ctx, PageError, ok};
-use super::i18n::Lang;
 use super::layout;
+use crate::i18n::Lang;
 use crate::state::AppState;
 use crate::timetable::{PublishedTimetable, ResolvedMeeting};
 
@@ -116,7 +116,9 @@ pub async fn ics(ctx: Ctx, State(state): State<AppState>) -> Response {
     let result = async {
         let me = &ctx.me()?.participant;
         let t = state.timetables.get(&state.store, &me.event_id).await?;
-        let text = t.calendar_of(&me.id, &me.name).map_err(PageError::Internal)?;
+        let text = t
+            .calendar_of(&me.id, &me.name, ctx.lang)
+            .map_err(PageError::Internal)?;
         Ok((
             [
                 (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),

@@ -7,11 +7,11 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use maud::html;
 
-use super::i18n::Lang;
 use super::layout;
-use super::session::{self, Keys};
+use super::session::{self, Session};
+use crate::i18n::Lang;
 use crate::state::AppState;
-use crate::store::{Participant, StoreError};
+use crate::store::{Participant, Principal, StoreError};
 
 /// A request's page context.
 #[derive(Clone)]
@@ -20,15 +20,16 @@ pub struct Ctx {
     /// The path and query, to come back to after switching language.
     pub path: String,
     pub headers: HeaderMap,
+    /// The signed-in participant, when the session is a participant's.
     pub me: Option<Me>,
-    pub keys: Keys,
+    /// The live session the cookie names, whoever it signs in.
+    pub session: Option<Session>,
 }
 
 /// The signed-in participant.
 #[derive(Clone)]
 pub struct Me {
     pub participant: Participant,
-    pub token_hash: String,
     pub csrf: String,
 }
 
@@ -43,6 +44,9 @@ pub enum PageError {
     Forbidden,
     /// The object's state does not allow this now (as answering a withdrawn request).
     Conflict,
+    /// A post no form of these pages sends (as marking oneself): the forms say their own
+    /// errors beside their fields.
+    Unprocessable,
     /// Logged, never shown.
     Internal(anyhow::Error),
 }
@@ -63,7 +67,7 @@ impl From<crate::requests::RequestError> for PageError {
             RequestError::Forbidden(_) => PageError::Forbidden,
             RequestError::Store(StoreError::Conflict(_)) => PageError::Conflict,
             RequestError::Store(e) => e.into(),
-            RequestError::Invalid(_) => PageError::Internal(anyhow::anyhow!("unexpected invalid input")),
+            RequestError::Invalid(_) => PageError::Unprocessable,
         }
     }
 }
@@ -91,19 +95,17 @@ impl FromRequestParts<AppState> for Ctx {
                         .unwrap_or(""),
                 )
             });
-        let keys = Keys::new(&state.organiser_token_hash);
+        let mut session = None;
         let mut me = None;
-        if let Some(hash) =
-            session::cookie(&headers, session::SESSION_COOKIE).and_then(|v| keys.open_session(v))
-        {
+        if let Some(id) = session::cookie(&headers, session::SESSION_COOKIE) {
             // A store failure here shows as signed out rather than failing every page.
-            match state.store.participant_by_token_hash(hash).await {
-                Ok(Some(participant)) => {
-                    me = Some(Me {
+            match signed_in(state, id).await {
+                Ok(Some((found, participant))) => {
+                    me = participant.map(|participant| Me {
                         participant,
-                        token_hash: hash.to_string(),
-                        csrf: keys.csrf(hash),
-                    })
+                        csrf: found.csrf(),
+                    });
+                    session = Some(found);
                 }
                 Ok(None) => {}
                 Err(err) => tracing::error!(error = %err, "session lookup failed"),
@@ -119,9 +121,25 @@ impl FromRequestParts<AppState> for Ctx {
             path,
             headers,
             me,
-            keys,
+            session,
         })
     }
+}
+
+/// The live session a cookie names and, when it is a participant's, the participant.
+async fn signed_in(state: &AppState, id: &str) -> Result<Option<(Session, Option<Participant>)>, StoreError> {
+    let Some(found) = session::resume(state.store.as_ref(), id, chrono::Utc::now()).await? else {
+        return Ok(None);
+    };
+    let participant = match &found.row.principal {
+        Principal::Participant { event, id } => match state.store.participant(event, id).await {
+            Ok(p) => Some(p),
+            Err(StoreError::NotFound) => return Ok(None),
+            Err(e) => return Err(e),
+        },
+        Principal::Organiser => None,
+    };
+    Ok(Some((found, participant)))
 }
 
 impl Ctx {
@@ -134,10 +152,18 @@ impl Ctx {
     /// from this site.
     pub fn me_checked(&self, form: &super::form::Form) -> Result<&Me, PageError> {
         let me = self.me()?;
-        if !session::same_origin(&self.headers) || !self.keys.csrf_ok(&me.token_hash, form.get("csrf")) {
+        self.session_checked(form)?;
+        Ok(me)
+    }
+
+    /// The session, whoever it signs in, when the form's CSRF token is its own and the post
+    /// comes from this site.
+    pub fn session_checked(&self, form: &super::form::Form) -> Result<&Session, PageError> {
+        let session = self.session.as_ref().ok_or(PageError::SignIn)?;
+        if !session::same_origin(&self.headers) || !session.csrf_ok(form.get("csrf")) {
             return Err(PageError::Forbidden);
         }
-        Ok(me)
+        Ok(session)
     }
 
     pub fn t(&self, key: &str) -> String {
@@ -152,6 +178,7 @@ impl Ctx {
             Err(PageError::NotFound) => (StatusCode::NOT_FOUND, "error-not-found"),
             Err(PageError::Forbidden) => (StatusCode::FORBIDDEN, "error-forbidden"),
             Err(PageError::Conflict) => (StatusCode::CONFLICT, "error-conflict"),
+            Err(PageError::Unprocessable) => (StatusCode::UNPROCESSABLE_ENTITY, "error-unprocessable"),
             Err(PageError::Internal(err)) => {
                 tracing::error!(error = %err, "page failed");
                 (StatusCode::INTERNAL_SERVER_ERROR, "error-internal")

@@ -9,7 +9,7 @@ use maud::html;
 
 use super::context::{Ctx, PageResult, ok};
 use super::layout;
-use super::requests::names;
+use super::requests::names_in;
 use crate::domain::{RequestStatus, Response as Answer};
 use crate::state::AppState;
 
@@ -34,7 +34,7 @@ async fn render(ctx: &Ctx, state: &AppState) -> PageResult {
                     .any(|i| i.participant == me.id && i.response == Answer::Pending)
         })
         .collect();
-    let names: HashMap<String, String> = names(state, &me.event_id).await?;
+    let names: HashMap<String, String> = names_in(state, &me.event_id, waiting.iter().copied()).await?;
     let zone = &timetable.event.timezone;
     let body = html! {
         p { (lang.ta("home-welcome", &[("name", me.name.clone()), ("event", timetable.event.name.clone())])) }

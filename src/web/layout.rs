@@ -6,7 +6,7 @@ use chrono_tz::Tz;
 use maud::{DOCTYPE, Markup, html};
 
 use super::context::Ctx;
-use super::i18n::Lang;
+use crate::i18n::Lang;
 
 /// A whole page with one `<h1>`: `title`.
 pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Html<String> {

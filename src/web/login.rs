@@ -9,14 +9,14 @@ use serde::Deserialize;
 
 use super::context::{Ctx, PageError, PageResult};
 use super::form::Form;
-use super::i18n::Lang;
 use super::layout;
-use super::session::{self, LANG_COOKIE, SESSION_COOKIE};
+use super::session::{self, LANG_COOKIE, SESSION_COOKIE, SESSION_DAYS};
 use crate::domain::ids::hash_token;
+use crate::i18n::Lang;
 use crate::state::AppState;
+use crate::store::Principal;
 
-/// A session lasts the expo and its preparation.
-const SESSION_SECONDS: u32 = 30 * 24 * 3600;
+const SESSION_SECONDS: u32 = SESSION_DAYS as u32 * 24 * 3600;
 const LANG_SECONDS: u32 = 365 * 24 * 3600;
 
 #[derive(Deserialize)]
@@ -60,17 +60,27 @@ async fn sign_in(ctx: &Ctx, state: &AppState, token: &str) -> PageResult {
             StatusCode::UNPROCESSABLE_ENTITY,
         ));
     }
-    if state.store.participant_by_token_hash(&hash).await?.is_none() {
+    let Some(participant) = state.store.participant_by_token_hash(&hash).await? else {
         return Ok(login_page(
             ctx,
             Some("login-unknown"),
             StatusCode::UNPROCESSABLE_ENTITY,
         ));
+    };
+    let store = state.store.as_ref();
+    // A new session for every sign-in: one left in the browser ends (no fixation).
+    if let Some(old) = &ctx.session {
+        session::end(store, old).await?;
     }
+    let principal = Principal::Participant {
+        event: participant.event_id,
+        id: participant.id,
+    };
+    let opened = session::start(store, principal, chrono::Utc::now()).await?;
     let cookie = session::set_cookie(
         &ctx.headers,
         SESSION_COOKIE,
-        &ctx.keys.session_value(&hash),
+        opened.cookie_value(),
         SESSION_SECONDS,
     );
     // 303 to a URL without the token.
@@ -96,14 +106,18 @@ fn login_page(ctx: &Ctx, error: Option<&str>, status: StatusCode) -> Response {
     (status, layout::page(ctx, &lang.t("login-title"), body)).into_response()
 }
 
-/// `POST /logout`: the session cookie is removed.
-pub async fn logout(ctx: Ctx, body: Bytes) -> Response {
+/// `POST /logout`: the session ends in the store (a copy of its cookie opens nothing any
+/// more) and the cookie is removed.
+pub async fn logout(ctx: Ctx, State(state): State<AppState>, body: Bytes) -> Response {
     let form = Form::parse(&body);
-    if let Err(err) = ctx.me_checked(&form) {
-        return ctx.finish(Err(err));
+    let result = async {
+        let session = ctx.session_checked(&form)?;
+        session::end(state.store.as_ref(), session).await?;
+        let cookie = session::set_cookie(&ctx.headers, SESSION_COOKIE, "", 0);
+        Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/login")).into_response())
     }
-    let cookie = session::set_cookie(&ctx.headers, SESSION_COOKIE, "", 0);
-    ([(header::SET_COOKIE, cookie)], Redirect::to("/login")).into_response()
+    .await;
+    ctx.finish(result)
 }
 
 #[derive(Deserialize)]

@@ -5,13 +5,15 @@
 mod agenda;
 mod context;
 mod directory;
+mod errors;
 mod form;
 mod home;
-pub mod i18n;
 mod layout;
 mod login;
 mod profile;
+mod reasons;
 mod recommendations;
+mod request_form;
 mod requests;
 pub mod session;
 
@@ -51,8 +53,9 @@ pub fn router() -> Router<AppState> {
         .route("/language", get(login::language))
         .route("/directory", get(directory::directory))
         .route("/people/{id}", get(directory::profile))
-        .route("/requests", get(requests::list).post(requests::create))
-        .route("/requests/new", get(requests::new))
+        .route("/people/{id}/{action}", post(directory::interest))
+        .route("/requests", get(requests::list).post(request_form::create))
+        .route("/requests/new", get(request_form::new).post(request_form::find))
         .route("/requests/{id}", get(requests::show))
         .route("/requests/{id}/{action}", post(requests::act))
         .route("/recommendations", get(recommendations::recommendations))

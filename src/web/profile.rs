@@ -5,9 +5,10 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use maud::{Markup, html};
+use maud::html;
 
 use super::context::{Ctx, PageError, PageResult};
+use super::errors::FieldErrors;
 use super::form::Form;
 use super::layout;
 use crate::domain::Invalid;
@@ -42,13 +43,6 @@ fn value(p: &Participant, field: &str) -> String {
     }
 }
 
-fn has_error(errors: &Invalid, field: &str) -> bool {
-    errors
-        .0
-        .iter()
-        .any(|e| e.pointer == format!("/{field}") || e.pointer.starts_with(&format!("/{field}/")))
-}
-
 async fn render(
     ctx: &Ctx,
     state: &AppState,
@@ -59,11 +53,10 @@ async fn render(
     let me = ctx.me()?;
     let lang = ctx.lang;
     let spec = state.store.event(&me.participant.event_id).await?.spec()?;
-    let error = |field: &str| -> Markup {
-        html! { @if has_error(errors, field) { p id=(format!("{field}-error")) class="error" { (lang.t(&format!("err-profile-{field}"))) } } }
-    };
-    let invalid = |field: &str| has_error(errors, field).then_some("true");
-    let described = |field: &str| has_error(errors, field).then(|| format!("{field}-error"));
+    let errors = FieldErrors::new(lang, errors);
+    let error = |field: &'static str| errors.beside(field);
+    let invalid = |field: &'static str| errors.invalid(field);
+    let described = |field: &'static str| errors.described(field);
     // Slots by day, in the event's zone.
     let mut days: Vec<(String, Vec<&crate::domain::SlotTime>)> = Vec::new();
     for slot in spec.slots() {

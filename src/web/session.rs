@@ -1,82 +1,88 @@
-//! Sign-in sessions and CSRF tokens. The session cookie holds the participant token's
-//! SHA-256 (never the token) and an HMAC of it under a key derived from the deployment's
-//! organiser-token hash, which every node shares; the CSRF token is another HMAC of the same
-//! hash, so a page from another site can neither read nor forge it.
+//! Sign-in sessions and CSRF tokens. A session is a row in the store (see
+//! [`crate::store::SessionStore`]) keyed by the SHA-256 of a random id; the cookie carries
+//! the id. Signing out deletes the row, so a copied cookie is refused afterwards on every
+//! node. The CSRF token is derived from the session id (which only the cookie holds), so a
+//! page from another site can neither read nor forge it.
 
 use axum::http::{HeaderMap, header};
+use chrono::{DateTime, Duration, Utc};
 use sha2::{Digest, Sha256};
+
+use crate::domain::ids::{hash_token, new_session_id};
+use crate::store::{Principal, Store, StoreResult, WebSession};
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "rv_session";
 /// The remembered language's cookie.
 pub const LANG_COOKIE: &str = "rv_lang";
+/// A session lasts the expo and its preparation.
+pub const SESSION_DAYS: i64 = 30;
 
-/// HMAC-SHA256 (RFC 2104).
-fn hmac(key: &[u8], message: &[u8]) -> [u8; 32] {
-    let mut block = [0u8; 64];
-    if key.len() > 64 {
-        block[..32].copy_from_slice(&Sha256::digest(key));
-    } else {
-        block[..key.len()].copy_from_slice(key);
+/// A session as the pages use it: the row, and the id it was opened with.
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// The cookie's value. Never logged, never stored.
+    id: String,
+    pub row: WebSession,
+}
+
+impl Session {
+    /// The CSRF token of this session.
+    pub fn csrf(&self) -> String {
+        csrf_of(&self.id)
     }
-    let inner_pad: Vec<u8> = block.iter().map(|b| b ^ 0x36).collect();
-    let outer_pad: Vec<u8> = block.iter().map(|b| b ^ 0x5c).collect();
-    let inner = Sha256::new()
-        .chain_update(&inner_pad)
-        .chain_update(message)
+
+    /// Whether `given` is this session's CSRF token.
+    pub fn csrf_ok(&self, given: &str) -> bool {
+        same(&self.csrf(), given)
+    }
+
+    /// The cookie's value.
+    pub fn cookie_value(&self) -> &str {
+        &self.id
+    }
+}
+
+/// Opens a new session for `principal`, expired sessions purged on the way (sign-ins are
+/// rare next to page views, and the purge uses the expiry index).
+pub async fn start(store: &dyn Store, principal: Principal, now: DateTime<Utc>) -> StoreResult<Session> {
+    store.delete_expired_sessions(now).await?;
+    let id = new_session_id();
+    let row = WebSession {
+        id_hash: hash_token(&id),
+        principal,
+        created_at: now,
+        expires_at: now + Duration::days(SESSION_DAYS),
+    };
+    store.create_session(&row).await?;
+    Ok(Session { id, row })
+}
+
+/// The live session a cookie value names, if any.
+pub async fn resume(store: &dyn Store, id: &str, now: DateTime<Utc>) -> StoreResult<Option<Session>> {
+    Ok(store.session(&hash_token(id), now).await?.map(|row| Session {
+        id: id.to_string(),
+        row,
+    }))
+}
+
+/// Ends a session: its cookie, and every copy of it, opens nothing any more.
+pub async fn end(store: &dyn Store, session: &Session) -> StoreResult<()> {
+    store.delete_session(&session.row.id_hash).await?;
+    Ok(())
+}
+
+fn csrf_of(session_id: &str) -> String {
+    let digest = Sha256::new()
+        .chain_update(b"rendezvous csrf\0")
+        .chain_update(session_id.as_bytes())
         .finalize();
-    Sha256::new()
-        .chain_update(&outer_pad)
-        .chain_update(inner)
-        .finalize()
-        .into()
+    hex::encode(digest)[..32].to_string()
 }
 
 /// Equality that takes the same time wherever the first difference is.
 fn same(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
-/// Signs and checks this deployment's session cookies and CSRF tokens.
-#[derive(Clone)]
-pub struct Keys {
-    key: [u8; 32],
-}
-
-impl Keys {
-    pub fn new(organiser_token_hash: &str) -> Self {
-        Self {
-            key: Sha256::new()
-                .chain_update(b"rendezvous web sessions\0")
-                .chain_update(organiser_token_hash.as_bytes())
-                .finalize()
-                .into(),
-        }
-    }
-
-    fn mac(&self, purpose: &str, token_hash: &str) -> String {
-        hex::encode(hmac(&self.key, format!("{purpose}\0{token_hash}").as_bytes()))
-    }
-
-    /// The session cookie's value for a token hash.
-    pub fn session_value(&self, token_hash: &str) -> String {
-        format!("{token_hash}.{}", self.mac("session", token_hash))
-    }
-
-    /// The token hash of a genuine session cookie value.
-    pub fn open_session<'a>(&self, value: &'a str) -> Option<&'a str> {
-        let (hash, mac) = value.split_once('.')?;
-        same(mac, &self.mac("session", hash)).then_some(hash)
-    }
-
-    /// The CSRF token of a session.
-    pub fn csrf(&self, token_hash: &str) -> String {
-        self.mac("csrf", token_hash)[..32].to_string()
-    }
-
-    pub fn csrf_ok(&self, token_hash: &str, given: &str) -> bool {
-        same(&self.csrf(token_hash), given)
-    }
 }
 
 /// A cookie's value from the request's `Cookie` headers.
@@ -132,23 +138,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn hmac_matches_rfc_4231_case_2() {
-        let mac = hmac(b"Jefe", b"what do ya want for nothing?");
-        assert_eq!(
-            hex::encode(mac),
-            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
-        );
-    }
-
-    #[test]
-    fn a_tampered_session_is_refused() {
-        let keys = Keys::new("abc");
-        let value = keys.session_value("hash1");
-        assert_eq!(keys.open_session(&value), Some("hash1"));
-        let forged = value.replace("hash1", "hash2");
-        assert_eq!(keys.open_session(&forged), None);
-        assert_eq!(Keys::new("other").open_session(&value), None);
-        assert!(keys.csrf_ok("hash1", &keys.csrf("hash1")));
-        assert!(!keys.csrf_ok("hash2", &keys.csrf("hash1")));
+    fn csrf_tokens_differ_per_session_and_are_not_the_stored_hash() {
+        let (a, b) = ("rdvs_a", "rdvs_b");
+        assert_ne!(csrf_of(a), csrf_of(b));
+        assert_eq!(csrf_of(a).len(), 32);
+        assert!(!hash_token(a).starts_with(&csrf_of(a)));
+        assert!(same(&csrf_of(a), &csrf_of(a)));
+        assert!(!same(&csrf_of(a), &csrf_of(b)));
     }
 }

@@ -28,4 +28,7 @@ mod races;
 mod scale_out;
 mod store;
 mod validation;
+mod web_interest;
 mod web_pages;
+mod web_sessions;
+mod web_support;

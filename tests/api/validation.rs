@@ -404,3 +404,29 @@ async fn validation(backend: Backend) {
 }
 
 on_both_backends!(validation);
+
+/// Path and query parameters the server cannot read are the contract's 422 naming the
+/// parameter, like a bad body field (axum alone answers 400 in plain text).
+#[tokio::test]
+async fn unreadable_path_and_query_parameters_are_422() {
+    let app = TestApp::start(Backend::Sqlite).await;
+    let e = id(&app.expo().await);
+    for (path, pointer) in [
+        // Not UTF-8 once percent-decoded.
+        ("/api/v1/events/%FF".to_string(), "/event"),
+        (format!("/api/v1/events/{e}/participants/%C3%28"), "/id"),
+        (
+            format!("/api/v1/events/{e}/recommendations?for=p&limit=lots"),
+            "/limit",
+        ),
+    ] {
+        let reply = app.get(&path, Some(ORGANISER)).await;
+        assert_eq!(reply.status.as_u16(), 422, "{path}: {}", reply.text);
+        assert_eq!(reply.content_type(), "application/problem+json");
+        assert!(
+            reply.pointers().iter().any(|p| p == pointer),
+            "{path}: expected {pointer} in {:?}",
+            reply.pointers()
+        );
+    }
+}

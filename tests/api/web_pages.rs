@@ -3,144 +3,12 @@
 //! the page's language, every language and right-to-left Arabic, the agenda and its `.ics`.
 
 use crate::common;
+use crate::web_support::{Browser, expo};
 
-use common::{Backend, ORGANISER, TestApp};
+use common::{Backend, ORGANISER};
 use reqwest::StatusCode;
-use reqwest::header::{HeaderMap, LOCATION, SET_COOKIE};
+use reqwest::header::SET_COOKIE;
 use serde_json::json;
-
-/// A browser without JavaScript: follows no redirect by itself, keeps its cookies.
-struct Browser {
-    base: String,
-    client: reqwest::Client,
-    cookies: Vec<(String, String)>,
-}
-
-struct Page {
-    status: StatusCode,
-    headers: HeaderMap,
-    text: String,
-}
-
-impl Page {
-    fn location(&self) -> &str {
-        self.headers
-            .get(LOCATION)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-    }
-
-    /// The value of the first hidden `csrf` field.
-    fn csrf(&self) -> String {
-        let at = self.text.find("name=\"csrf\" value=\"").expect("a csrf field") + 19;
-        self.text[at..at + 32].to_string()
-    }
-
-    fn h1_count(&self) -> usize {
-        self.text.matches("<h1").count()
-    }
-}
-
-impl Browser {
-    fn new(app: &TestApp) -> Self {
-        Self {
-            base: app.base.clone(),
-            client: reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .expect("client"),
-            cookies: Vec::new(),
-        }
-    }
-
-    fn cookie_header(&self) -> String {
-        self.cookies
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join("; ")
-    }
-
-    async fn send(&mut self, request: reqwest::RequestBuilder) -> Page {
-        let response = request
-            .header("cookie", self.cookie_header())
-            .send()
-            .await
-            .expect("request");
-        let headers = response.headers().clone();
-        for set in headers.get_all(SET_COOKIE) {
-            let set = set.to_str().expect("ascii cookie");
-            let (pair, _) = set.split_once(';').unwrap_or((set, ""));
-            let (name, value) = pair.split_once('=').expect("name=value");
-            self.cookies.retain(|(k, _)| k != name);
-            if !set.contains("Max-Age=0") {
-                self.cookies.push((name.to_string(), value.to_string()));
-            }
-        }
-        Page {
-            status: response.status(),
-            headers,
-            text: response.text().await.expect("body"),
-        }
-    }
-
-    async fn get(&mut self, path: &str) -> Page {
-        let request = self.client.get(format!("{}{path}", self.base));
-        self.send(request).await
-    }
-
-    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
-        let request = self.client.post(format!("{}{path}", self.base)).form(form);
-        self.send(request).await
-    }
-
-    async fn sign_in(&mut self, token: &str) {
-        let page = self.get(&format!("/login?token={token}")).await;
-        assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.text);
-        assert_eq!(page.location(), "/");
-    }
-}
-
-struct Expo {
-    app: TestApp,
-    event: String,
-    bangkok: (String, String),
-    acme: (String, String),
-    rabat: (String, String),
-}
-
-async fn expo(backend: Backend) -> Expo {
-    let app = TestApp::start(backend).await;
-    let event = common::id(&app.expo().await);
-    let bangkok = app
-        .participant(
-            &event,
-            json!({"name": "Bangkok Metropolitan Administration", "kind": "delegation",
-                   "city": "Bangkok", "country": "TH", "topics": ["flood sensors"],
-                   "seeks": ["flood sensors"]}),
-        )
-        .await;
-    let acme = app
-        .participant(
-            &event,
-            json!({"name": "Acme Mobility", "kind": "company", "city": "Casablanca", "country": "MA",
-                   "topics": ["mobility"], "offers": ["flood sensors"]}),
-        )
-        .await;
-    let rabat = app
-        .participant(
-            &event,
-            json!({"name": "Rabat", "kind": "delegation", "country": "MA"}),
-        )
-        .await;
-    Expo {
-        app,
-        event,
-        bangkok,
-        acme,
-        rabat,
-    }
-}
 
 async fn sign_in_sets_a_safe_cookie_and_drops_the_token(backend: Backend) {
     let x = expo(backend).await;
@@ -377,15 +245,19 @@ async fn form_errors_beside_the_field_in_each_language(backend: Backend) {
     let cases = [
         (
             "fr",
-            "La durée doit être un multiple de 20 minutes",
+            "Durée : la durée doit être un multiple de 20 minutes.",
             "dir=\"ltr\"",
         ),
         (
             "en",
-            "The duration must be a multiple of 20 minutes",
+            "Duration: the duration must be a multiple of 20 minutes.",
             "dir=\"ltr\"",
         ),
-        ("ar", "يجب أن تكون المدة من مضاعفات 20 دقيقة", "dir=\"rtl\""),
+        (
+            "ar",
+            "المدة: يجب أن تكون المدة من مضاعفات 20 دقيقة.",
+            "dir=\"rtl\"",
+        ),
     ];
     for (lang, message, dir) in cases {
         let switched = browser
@@ -470,7 +342,10 @@ async fn profile_edits_and_unavailable_slots(backend: Backend) {
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.text.contains("id=\"country-error\""), "{}", bad.text);
-    assert!(bad.text.contains("Un code pays à deux lettres majuscules"));
+    assert!(
+        bad.text
+            .contains("Pays : un code pays à deux lettres majuscules, comme MA ou TH.")
+    );
     assert!(bad.text.contains("value=\"Morocco\""), "what was typed stays");
     let unchanged = x.app.store.participant(&x.event, &x.rabat.0).await.unwrap();
     assert_eq!(unchanged.city, None, "nothing written");

@@ -55,18 +55,12 @@ answer-declined = رفض
 
 form-title = طلب موعد
 form-with = مع من
-form-with-choose = اختر من الدليل
 form-duration = المدة بالدقائق (بفترات من { $slot } دقيقة)
 form-priority = الأولوية
 priority-value = { $priority } من 5
 form-message = الرسالة
 form-features = تجهيزات القاعة المطلوبة
 form-send = إرسال الطلب
-err-with = اختر مشاركًا واحدًا على الأقل (غيرك).
-err-duration = يجب أن تكون المدة من مضاعفات { $slot } دقيقة وأن تتسع لها جلسة واحدة.
-err-priority = اختر أولوية بين 1 و5.
-err-message = الرسالة طويلة جدًا (2000 حرف على الأكثر).
-err-features = تجهيز غير معروف أو مكرر.
 
 directory-title = الدليل
 directory-search = بحث (الاسم، المؤسسة، المدينة، الموضوع)
@@ -126,7 +120,7 @@ month-12 = ديسمبر
 nav-recommendations = اقتراحات
 recommendations-title = مواعيد مقترحة
 recommendations-none = لا توجد اقتراحات حاليًا.
-recommendations-why = السبب (بالإنجليزية):
+recommendations-why = السبب:
 recommendations-request = اطلب موعدًا مع { $name }
 
 nav-profile = ملفي
@@ -139,12 +133,94 @@ profile-country = البلد (رمز ISO من حرفين، مثل MA أو TH)
 profile-one-per-line = (عنصر في كل سطر)
 profile-unavailable = الفترات التي لا أكون فيها متاحًا
 profile-save = حفظ
-err-profile-name = الاسم مطلوب (200 حرف على الأكثر).
-err-profile-organization = 200 حرف على الأكثر.
-err-profile-city = 200 حرف على الأكثر.
-err-profile-country = رمز بلد من حرفين كبيرين، مثل MA أو TH.
-err-profile-languages = أحد العناصر فارغ أو طويل جدًا أو مكرر.
-err-profile-topics = أحد العناصر فارغ أو طويل جدًا أو مكرر.
-err-profile-offers = أحد العناصر فارغ أو طويل جدًا أو مكرر.
-err-profile-seeks = أحد العناصر فارغ أو طويل جدًا أو مكرر.
-err-profile-unavailable = فترة غير معروفة.
+
+# Form errors: one message per rule (its code), naming the field; values as the rule says.
+field-with = مع من
+field-duration_minutes = المدة
+field-priority = الأولوية
+field-message = الرسالة
+field-features = التجهيزات
+field-name = الاسم
+field-organization = المؤسسة
+field-city = المدينة
+field-country = البلد
+field-languages = اللغات
+field-topics = المواضيع
+field-offers = يقدّم
+field-seeks = يبحث عن
+field-unavailable = فترات عدم التوفر
+field-id = المشارك
+err-item = { $field }، العنصر { $number }
+err-required = { $field }: هذا الحقل مطلوب.
+err-too-long = { $field }: { $max } حرفًا على الأكثر.
+err-too-many-items = { $field }: { $max } عنصرًا على الأكثر.
+err-duplicate = { $field }: «{ $value }» مذكور مرتين.
+err-between = { $field }: اختر قيمة بين { $min } و{ $max }.
+err-country-code = { $field }: رمز بلد من حرفين كبيرين، مثل MA أو TH.
+err-unknown-slot = { $field }: هذه الفترة ليست من فترات الحدث.
+err-whole-slots = { $field }: يجب أن تكون المدة من مضاعفات { $slot } دقيقة.
+err-longer-than-sessions = { $field }: أطول من أطول جلسة ({ $max } دقيقة).
+err-no-invitee = { $field }: اختر مشاركًا واحدًا على الأقل.
+err-too-many-invitees = { $field }: { $max } مشاركين على الأكثر.
+err-yourself = { $field }: لا يمكنك اختيار نفسك.
+err-unknown-participant = { $field }: هذا المشارك ليس من مشاركي الحدث.
+err-invited-twice = { $field }: هذا المشارك مختار مرتين.
+err-invalid = { $field }: هذه القيمة غير مقبولة.
+
+# The calendar file (.ics).
+ics-calendar = { $event } — { $name }
+ics-summary = موعد مع { $names }
+ics-description = { $event } — موعد أعمال
+
+# Want to meet.
+interest-explain = أشر إلى أنك ترغب في لقاء { $name }: إذا كانت الرغبة متبادلة، يُتفق على الموعد.
+interest-marked = أنت ترغب في لقاء { $name }. إذا كانت الرغبة متبادلة، يُتفق على الموعد.
+interest-mutual = أنت و{ $name } ترغبان في اللقاء: اتُّفق على الموعد وستتم جدولته.
+interest-add = أرغب في اللقاء
+interest-remove = لم أعد أرغب في اللقاء
+request-mutual = اتُّفق عليه برغبة متبادلة: كلاكما أراد اللقاء.
+error-unprocessable = لا يمكن القيام بهذا الإجراء
+
+# Adding invitees on the request form.
+form-with-none = لم يُختر أحد بعد: ابحث عن مشاركين أدناه، أو اختر من الدليل.
+form-find = ابحث عن مشارك لإضافته (الاسم، المؤسسة، المدينة، الموضوع)
+form-find-submit = بحث
+form-find-none = لا أحد يطابق «{ $find }».
+
+# Why a participant is suggested (the quoted words are the participants' own).
+reason-they-offer = تبحث عن «{ $seek }»؛ { $name } يقدّم «{ $offer }»
+reason-they-seek = { $name } يبحث عن «{ $seek }»؛ أنت تقدّم «{ $offer }»
+reason-shared-topics = تعملان كلاكما على { $topics }
+reason-shared-languages = تتحدثان كلاكما { $languages }
+reason-no-common-language = لا لغة مشتركة: قد تلزم الاستعانة بمترجم
+reason-highlighted = أبرزه المنظمون
+reason-highlighted-group = أبرزه المنظمون: مجموعة { $value }
+reason-highlighted-city = أبرزه المنظمون: { $value }
+reason-highlighted-country = أبرزه المنظمون: البلد { $value }
+reason-highlighted-kind = أبرزه المنظمون: { $value }
+list-two = { $first } و{ $second }
+list-more = { $first }، { $rest }
+
+# Spoken languages, by ISO 639-1 code.
+spoken-en = الإنجليزية
+spoken-fr = الفرنسية
+spoken-ar = العربية
+spoken-es = الإسبانية
+spoken-de = الألمانية
+spoken-pt = البرتغالية
+spoken-it = الإيطالية
+spoken-th = التايلاندية
+spoken-vi = الفيتنامية
+spoken-id = الإندونيسية
+spoken-ms = الملايوية
+spoken-tl = الفلبينية
+spoken-km = الخميرية
+spoken-lo = اللاوية
+spoken-my = البورمية
+spoken-zh = الصينية
+spoken-ja = اليابانية
+spoken-ko = الكورية
+spoken-nl = الهولندية
+spoken-ru = الروسية
+spoken-tr = التركية
+spoken-zgh = الأمازيغية

@@ -55,18 +55,12 @@ answer-declined = declined
 
 form-title = Request a meeting
 form-with = With whom
-form-with-choose = Choose in the directory
 form-duration = Duration in minutes (in { $slot }-minute slots)
 form-priority = Priority
 priority-value = { $priority } of 5
 form-message = Message
 form-features = Room equipment needed
 form-send = Send the request
-err-with = Choose at least one participant (other than yourself).
-err-duration = The duration must be a multiple of { $slot } minutes and fit in one session.
-err-priority = Choose a priority between 1 and 5.
-err-message = The message is too long (2,000 characters at most).
-err-features = Unknown or repeated equipment.
 
 directory-title = Directory
 directory-search = Search (name, organisation, city, topic)
@@ -139,12 +133,94 @@ profile-country = Country (two-letter ISO code, as MA or TH)
 profile-one-per-line = (one per line)
 profile-unavailable = Slots when I am not available
 profile-save = Save
-err-profile-name = The name is required (200 characters at most).
-err-profile-organization = 200 characters at most.
-err-profile-city = 200 characters at most.
-err-profile-country = A two-letter country code in capitals, as MA or TH.
-err-profile-languages = An entry is empty, too long or repeated.
-err-profile-topics = An entry is empty, too long or repeated.
-err-profile-offers = An entry is empty, too long or repeated.
-err-profile-seeks = An entry is empty, too long or repeated.
-err-profile-unavailable = Unknown slot.
+
+# Form errors: one message per rule (its code), naming the field; values as the rule says.
+field-with = With whom
+field-duration_minutes = Duration
+field-priority = Priority
+field-message = Message
+field-features = Equipment
+field-name = Name
+field-organization = Organisation
+field-city = City
+field-country = Country
+field-languages = Languages
+field-topics = Topics
+field-offers = Offers
+field-seeks = Seeks
+field-unavailable = Unavailable slots
+field-id = Participant
+err-item = { $field }, entry { $number }
+err-required = { $field }: this field is required.
+err-too-long = { $field }: { $max } characters at most.
+err-too-many-items = { $field }: { $max } entries at most.
+err-duplicate = { $field }: “{ $value }” is listed twice.
+err-between = { $field }: choose between { $min } and { $max }.
+err-country-code = { $field }: a two-letter country code in capitals, as MA or TH.
+err-unknown-slot = { $field }: this slot is not one of the event's.
+err-whole-slots = { $field }: the duration must be a multiple of { $slot } minutes.
+err-longer-than-sessions = { $field }: longer than the longest session ({ $max } minutes).
+err-no-invitee = { $field }: choose at least one participant.
+err-too-many-invitees = { $field }: { $max } participants at most.
+err-yourself = { $field }: you cannot choose yourself.
+err-unknown-participant = { $field }: this participant is not part of the event.
+err-invited-twice = { $field }: this participant is chosen twice.
+err-invalid = { $field }: this value is not accepted.
+
+# The calendar file (.ics).
+ics-calendar = { $event } — { $name }
+ics-summary = Meeting with { $names }
+ics-description = { $event } — B2B meeting
+
+# Want to meet.
+interest-explain = Mark { $name } as someone you want to meet: if they mark you too, the meeting is agreed.
+interest-marked = You want to meet { $name }. If they want to meet you too, the meeting is agreed.
+interest-mutual = You and { $name } both want to meet: the meeting is agreed and will be scheduled.
+interest-add = Want to meet
+interest-remove = No longer want to meet
+request-mutual = Agreed by mutual interest: you both wanted to meet.
+error-unprocessable = This action cannot be done
+
+# Adding invitees on the request form.
+form-with-none = Nobody chosen yet: find participants below, or choose from the directory.
+form-find = Find a participant to add (name, organisation, city, topic)
+form-find-submit = Find
+form-find-none = Nobody found for “{ $find }”.
+
+# Why a participant is suggested (the quoted words are the participants' own).
+reason-they-offer = you seek “{ $seek }”; { $name } offers “{ $offer }”
+reason-they-seek = { $name } seeks “{ $seek }”; you offer “{ $offer }”
+reason-shared-topics = you both work on { $topics }
+reason-shared-languages = you both speak { $languages }
+reason-no-common-language = no language in common: an interpreter may be needed
+reason-highlighted = highlighted by the organisers
+reason-highlighted-group = highlighted by the organisers: group { $value }
+reason-highlighted-city = highlighted by the organisers: { $value }
+reason-highlighted-country = highlighted by the organisers: country { $value }
+reason-highlighted-kind = highlighted by the organisers: { $value }
+list-two = { $first } and { $second }
+list-more = { $first }, { $rest }
+
+# Spoken languages, by ISO 639-1 code.
+spoken-en = English
+spoken-fr = French
+spoken-ar = Arabic
+spoken-es = Spanish
+spoken-de = German
+spoken-pt = Portuguese
+spoken-it = Italian
+spoken-th = Thai
+spoken-vi = Vietnamese
+spoken-id = Indonesian
+spoken-ms = Malay
+spoken-tl = Filipino
+spoken-km = Khmer
+spoken-lo = Lao
+spoken-my = Burmese
+spoken-zh = Chinese
+spoken-ja = Japanese
+spoken-ko = Korean
+spoken-nl = Dutch
+spoken-ru = Russian
+spoken-tr = Turkish
+spoken-zgh = Amazigh

@@ -55,18 +55,12 @@ answer-declined = a refusé
 
 form-title = Demander un rendez-vous
 form-with = Avec qui
-form-with-choose = Choisir dans l’annuaire
 form-duration = Durée en minutes (par créneaux de { $slot } minutes)
 form-priority = Priorité
 priority-value = { $priority } sur 5
 form-message = Message
 form-features = Équipements de salle nécessaires
 form-send = Envoyer la demande
-err-with = Choisissez au moins un participant (autre que vous).
-err-duration = La durée doit être un multiple de { $slot } minutes et tenir dans une session.
-err-priority = Choisissez une priorité entre 1 et 5.
-err-message = Le message est trop long (2 000 caractères au plus).
-err-features = Équipement inconnu ou répété.
 
 directory-title = Annuaire
 directory-search = Rechercher (nom, organisation, ville, thème)
@@ -126,7 +120,7 @@ month-12 = décembre
 nav-recommendations = Suggestions
 recommendations-title = Suggestions de rendez-vous
 recommendations-none = Aucune suggestion pour l’instant.
-recommendations-why = Pourquoi (en anglais) :
+recommendations-why = Pourquoi :
 recommendations-request = Demander un rendez-vous à { $name }
 
 nav-profile = Mon profil
@@ -139,12 +133,94 @@ profile-country = Pays (code ISO à deux lettres, comme MA ou TH)
 profile-one-per-line = (un par ligne)
 profile-unavailable = Créneaux où je ne suis pas disponible
 profile-save = Enregistrer
-err-profile-name = Le nom est obligatoire (200 caractères au plus).
-err-profile-organization = 200 caractères au plus.
-err-profile-city = 200 caractères au plus.
-err-profile-country = Un code pays à deux lettres majuscules, comme MA ou TH.
-err-profile-languages = Une entrée est vide, trop longue ou répétée.
-err-profile-topics = Une entrée est vide, trop longue ou répétée.
-err-profile-offers = Une entrée est vide, trop longue ou répétée.
-err-profile-seeks = Une entrée est vide, trop longue ou répétée.
-err-profile-unavailable = Créneau inconnu.
+
+# Form errors: one message per rule (its code), naming the field; values as the rule says.
+field-with = Avec qui
+field-duration_minutes = Durée
+field-priority = Priorité
+field-message = Message
+field-features = Équipements
+field-name = Nom
+field-organization = Organisation
+field-city = Ville
+field-country = Pays
+field-languages = Langues
+field-topics = Thèmes
+field-offers = Propose
+field-seeks = Recherche
+field-unavailable = Indisponibilités
+field-id = Participant
+err-item = { $field }, entrée { $number }
+err-required = { $field } : ce champ est obligatoire.
+err-too-long = { $field } : { $max } caractères au plus.
+err-too-many-items = { $field } : { $max } entrées au plus.
+err-duplicate = { $field } : « { $value } » figure deux fois.
+err-between = { $field } : choisissez entre { $min } et { $max }.
+err-country-code = { $field } : un code pays à deux lettres majuscules, comme MA ou TH.
+err-unknown-slot = { $field } : ce créneau n’est pas un créneau de l’événement.
+err-whole-slots = { $field } : la durée doit être un multiple de { $slot } minutes.
+err-longer-than-sessions = { $field } : plus long que la plus longue session ({ $max } minutes).
+err-no-invitee = { $field } : choisissez au moins un participant.
+err-too-many-invitees = { $field } : { $max } participants au plus.
+err-yourself = { $field } : vous ne pouvez pas vous choisir vous-même.
+err-unknown-participant = { $field } : ce participant ne fait pas partie de l’événement.
+err-invited-twice = { $field } : ce participant est choisi deux fois.
+err-invalid = { $field } : cette valeur n’est pas acceptée.
+
+# The calendar file (.ics).
+ics-calendar = { $event } — { $name }
+ics-summary = Rendez-vous avec { $names }
+ics-description = { $event } — rendez-vous d’affaires
+
+# Want to meet.
+interest-explain = Indiquez que vous souhaitez rencontrer { $name } : si c’est réciproque, le rendez-vous est convenu.
+interest-marked = Vous souhaitez rencontrer { $name }. Si c’est réciproque, le rendez-vous est convenu.
+interest-mutual = { $name } et vous souhaitez vous rencontrer : le rendez-vous est convenu et sera planifié.
+interest-add = Je souhaite rencontrer
+interest-remove = Je ne souhaite plus rencontrer
+request-mutual = Convenu par intérêt réciproque : vous souhaitiez tous deux vous rencontrer.
+error-unprocessable = Cette action n’est pas possible
+
+# Adding invitees on the request form.
+form-with-none = Personne n’est encore choisi : cherchez des participants ci-dessous, ou choisissez dans l’annuaire.
+form-find = Chercher un participant à ajouter (nom, organisation, ville, thème)
+form-find-submit = Chercher
+form-find-none = Personne ne correspond à « { $find } ».
+
+# Why a participant is suggested (the quoted words are the participants' own).
+reason-they-offer = vous recherchez « { $seek } » ; { $name } propose « { $offer } »
+reason-they-seek = { $name } recherche « { $seek } » ; vous proposez « { $offer } »
+reason-shared-topics = vous travaillez tous deux sur { $topics }
+reason-shared-languages = vous parlez tous deux { $languages }
+reason-no-common-language = aucune langue en commun : un interprète peut être nécessaire
+reason-highlighted = mis en avant par les organisateurs
+reason-highlighted-group = mis en avant par les organisateurs : groupe { $value }
+reason-highlighted-city = mis en avant par les organisateurs : { $value }
+reason-highlighted-country = mis en avant par les organisateurs : pays { $value }
+reason-highlighted-kind = mis en avant par les organisateurs : { $value }
+list-two = { $first } et { $second }
+list-more = { $first }, { $rest }
+
+# Spoken languages, by ISO 639-1 code.
+spoken-en = anglais
+spoken-fr = français
+spoken-ar = arabe
+spoken-es = espagnol
+spoken-de = allemand
+spoken-pt = portugais
+spoken-it = italien
+spoken-th = thaï
+spoken-vi = vietnamien
+spoken-id = indonésien
+spoken-ms = malais
+spoken-tl = filipino
+spoken-km = khmer
+spoken-lo = lao
+spoken-my = birman
+spoken-zh = chinois
+spoken-ja = japonais
+spoken-ko = coréen
+spoken-nl = néerlandais
+spoken-ru = russe
+spoken-tr = turc
+spoken-zgh = amazighe

@@ -1,0 +1,147 @@
+//! The rules input can break, each with a stable code and the values it names: the JSON
+//! API says the code beside its English detail, and the web pages say the rule in the
+//! page's language (a Fluent message `err-<code>` per rule, given these values).
+
+use std::fmt;
+
+/// One rule broken by a value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rule {
+    /// A required value is missing or blank.
+    Required,
+    /// Longer than `max` characters.
+    TooLong { max: usize },
+    /// More than `max` items in a list.
+    TooManyItems { max: usize },
+    /// The same item twice in a list.
+    Duplicate { value: String },
+    /// A number outside `min..=max`.
+    Between { min: u32, max: u32 },
+    /// Not an ISO 3166-1 alpha-2 country code.
+    CountryCode,
+    /// Not a slot of the event.
+    UnknownSlot { value: String },
+    /// A duration that is not a whole number of `slot`-minute slots.
+    WholeSlots { slot: u32 },
+    /// A duration longer than the longest session (`max` minutes).
+    LongerThanSessions { max: u32 },
+    /// A request with nobody invited.
+    NoInvitee,
+    /// More than `max` invitees.
+    TooManyInvitees { max: usize },
+    /// A participant inviting or marking itself.
+    Yourself,
+    /// Not a participant of the event.
+    UnknownParticipant { value: String },
+    /// An invitee named twice.
+    InvitedTwice { value: String },
+    /// Any other rule, said in English only (organiser input: events, imports, boosts).
+    Other(String),
+}
+
+impl Rule {
+    /// The stable code: `code` in problem+json, `err-<code>` in the Fluent files.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Rule::Required => "required",
+            Rule::TooLong { .. } => "too-long",
+            Rule::TooManyItems { .. } => "too-many-items",
+            Rule::Duplicate { .. } => "duplicate",
+            Rule::Between { .. } => "between",
+            Rule::CountryCode => "country-code",
+            Rule::UnknownSlot { .. } => "unknown-slot",
+            Rule::WholeSlots { .. } => "whole-slots",
+            Rule::LongerThanSessions { .. } => "longer-than-sessions",
+            Rule::NoInvitee => "no-invitee",
+            Rule::TooManyInvitees { .. } => "too-many-invitees",
+            Rule::Yourself => "yourself",
+            Rule::UnknownParticipant { .. } => "unknown-participant",
+            Rule::InvitedTwice { .. } => "invited-twice",
+            Rule::Other(_) => "invalid",
+        }
+    }
+
+    /// The values the rule names, for its message.
+    pub fn args(&self) -> Vec<(&'static str, String)> {
+        match self {
+            Rule::TooLong { max } | Rule::TooManyItems { max } | Rule::TooManyInvitees { max } => {
+                vec![("max", max.to_string())]
+            }
+            Rule::Between { min, max } => vec![("min", min.to_string()), ("max", max.to_string())],
+            Rule::WholeSlots { slot } => vec![("slot", slot.to_string())],
+            Rule::LongerThanSessions { max } => vec![("max", max.to_string())],
+            Rule::Duplicate { value }
+            | Rule::UnknownSlot { value }
+            | Rule::UnknownParticipant { value }
+            | Rule::InvitedTwice { value } => vec![("value", value.clone())],
+            Rule::Required | Rule::CountryCode | Rule::NoInvitee | Rule::Yourself | Rule::Other(_) => {
+                Vec::new()
+            }
+        }
+    }
+
+    /// Every code, for checking that each language says each rule.
+    pub const CODES: [&'static str; 15] = [
+        "required",
+        "too-long",
+        "too-many-items",
+        "duplicate",
+        "between",
+        "country-code",
+        "unknown-slot",
+        "whole-slots",
+        "longer-than-sessions",
+        "no-invitee",
+        "too-many-invitees",
+        "yourself",
+        "unknown-participant",
+        "invited-twice",
+        "invalid",
+    ];
+}
+
+/// The English detail of the JSON API.
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Rule::Required => write!(f, "must not be empty"),
+            Rule::TooLong { max } => write!(f, "at most {max} characters"),
+            Rule::TooManyItems { max } => write!(f, "at most {max} items"),
+            Rule::Duplicate { value } => write!(f, "{value:?} is listed twice"),
+            Rule::Between { min, max } => write!(f, "must be between {min} and {max}"),
+            Rule::CountryCode => write!(f, "an ISO 3166-1 alpha-2 code, as MA or TH"),
+            Rule::UnknownSlot { value } => write!(f, "unknown slot id {value:?}"),
+            Rule::WholeSlots { slot } => write!(f, "must be a whole number of {slot}-minute slots"),
+            Rule::LongerThanSessions { max } => {
+                write!(f, "longer than the longest session ({max} minutes)")
+            }
+            Rule::NoInvitee => write!(f, "invite at least one participant"),
+            Rule::TooManyInvitees { max } => write!(f, "at most {max} invitees"),
+            Rule::Yourself => write!(f, "you cannot choose yourself"),
+            Rule::UnknownParticipant { value } => write!(f, "unknown participant {value:?}"),
+            Rule::InvitedTwice { value } => write!(f, "{value:?} is invited twice"),
+            Rule::Other(detail) => write!(f, "{detail}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_listed_once_each() {
+        let mut codes = Rule::CODES.to_vec();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), Rule::CODES.len());
+        for rule in [
+            Rule::Required,
+            Rule::TooLong { max: 1 },
+            Rule::InvitedTwice { value: "p".into() },
+            Rule::Other("x".into()),
+        ] {
+            assert!(Rule::CODES.contains(&rule.code()), "{rule:?}");
+        }
+    }
+}
