@@ -243,7 +243,18 @@ pub fn request_exclusions<'r>(
                     .filter(|i| i.response == Response::Declined)
                     .map(|i| i.participant.clone()),
             ),
-            RequestStatus::Declined | RequestStatus::Withdrawn => {}
+            // An expired request counts as declined by whoever did not accept it.
+            RequestStatus::Expired if request.requester == me => excluded.extend(
+                request
+                    .invitees
+                    .iter()
+                    .filter(|i| i.response != Response::Accepted)
+                    .map(|i| i.participant.clone()),
+            ),
+            RequestStatus::Declined
+            | RequestStatus::Withdrawn
+            | RequestStatus::Cancelled
+            | RequestStatus::Expired => {}
         }
     }
     excluded

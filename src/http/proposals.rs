@@ -146,6 +146,7 @@ async fn create_proposals(
             invitees: vec![Invitee {
                 participant: p.invitee.clone(),
                 response: Response::Pending,
+                slot: None,
             }],
             duration_minutes: spec.slot_minutes,
             priority: PROPOSAL_PRIORITY,
@@ -154,6 +155,7 @@ async fn create_proposals(
             status: RequestStatus::Pending,
             created_at: now,
             updated_at: now,
+            life: Default::default(),
         })
         .collect();
     state.store.create_requests(&requests).await?;

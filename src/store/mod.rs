@@ -13,6 +13,7 @@ pub mod backend;
 mod events;
 mod idempotency;
 mod matchmaking;
+mod meetings;
 mod participants;
 mod pins;
 pub mod postgres;
@@ -27,9 +28,10 @@ mod timetables;
 pub use events::{Event, EventStore};
 pub use idempotency::{IdempotencyStart, IdempotencyStore, StoredResponse};
 pub use matchmaking::{Interest, Marked, MatchmakingStore, ProfileChanges};
+pub use meetings::{Feedback, LiveTimetable, MeetingStore, Transition};
 pub use participants::{Participant, ParticipantStore};
 pub use pins::{Pin, PinSet, PinStore};
-pub use requests::{Invitee, MeetingRequest, RequestStore};
+pub use requests::{Invitee, MeetingRequest, RequestLife, RequestStore};
 pub use rooms::{Room, RoomStore};
 pub use runs::{RunResult, RunStatus, RunStore, ScheduleRun};
 pub use sessions::{Principal, SessionStore, WebSession};
@@ -40,8 +42,8 @@ pub use timetables::{PlacedMeeting, Timetable, TimetableMeeting, TimetableStore,
 /// `S: Store` need no import): `use crate::store::prelude::*;`.
 pub mod prelude {
     pub use super::{
-        EventStore, IdempotencyStore, MatchmakingStore, ParticipantStore, PinStore, RequestStore, RoomStore,
-        RunStore, SessionStore, SettingsStore, Store, TimetableStore,
+        EventStore, IdempotencyStore, MatchmakingStore, MeetingStore, ParticipantStore, PinStore, RequestStore,
+        RoomStore, RunStore, SessionStore, SettingsStore, Store, TimetableStore,
     };
 }
 
@@ -74,6 +76,9 @@ pub enum StoreError {
     /// A stored value could not be read back.
     #[error("corrupt stored value: {0}")]
     Corrupt(String),
+    /// The meeting cannot be booked at that slot now; the nearest free ones are given.
+    #[error("{}", .0.why.detail(&.0.slot))]
+    Unbookable(Box<crate::domain::booking::Refused>),
 }
 
 /// Shorthand for store results.
@@ -90,6 +95,7 @@ pub trait Store:
     + RunStore
     + TimetableStore
     + MatchmakingStore
+    + MeetingStore
     + IdempotencyStore
     + PinStore
     + SessionStore
@@ -105,6 +111,7 @@ impl<S> Store for S where
         + RunStore
         + TimetableStore
         + MatchmakingStore
+        + MeetingStore
         + IdempotencyStore
         + PinStore
         + SessionStore

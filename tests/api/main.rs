@@ -10,6 +10,9 @@ mod cluster_support;
 mod servers;
 
 mod access;
+mod booking;
+mod booking_races;
+mod booking_support;
 mod cli;
 mod cluster_bus;
 mod cluster_cache;

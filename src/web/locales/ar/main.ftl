@@ -165,12 +165,18 @@ err-too-many-invitees = { $field }: { $max } مشاركين على الأكثر.
 err-yourself = { $field }: لا يمكنك اختيار نفسك.
 err-unknown-participant = { $field }: هذا المشارك ليس من مشاركي الحدث.
 err-invited-twice = { $field }: هذا المشارك مختار مرتين.
+err-slot-started = { $field }: الفترة { $value } بدأت بالفعل.
+err-past-session-end = { $field }: إذا بدأ في { $value } فسيتجاوز الموعد نهاية الجلسة.
+err-slot-refused = { $field }: رُفضت الفترة { $value } لهذا الموعد.
+err-slot-not-free = { $field }: الفترة { $value } ليست متاحة لجميع المشاركين.
+err-no-room = { $field }: لا توجد قاعة مناسبة متاحة في { $value }.
 err-invalid = { $field }: هذه القيمة غير مقبولة.
 
 # The calendar file (.ics).
 ics-calendar = { $event } — { $name }
 ics-summary = موعد مع { $names }
 ics-description = { $event } — موعد أعمال
+ics-description-cancelled = { $event } — موعد أعمال أُلغي: { $reason }
 
 # Want to meet.
 interest-explain = أشر إلى أنك ترغب في لقاء { $name }: إذا كانت الرغبة متبادلة، يُتفق على الموعد.

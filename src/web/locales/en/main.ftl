@@ -165,12 +165,18 @@ err-too-many-invitees = { $field }: { $max } participants at most.
 err-yourself = { $field }: you cannot choose yourself.
 err-unknown-participant = { $field }: this participant is not part of the event.
 err-invited-twice = { $field }: this participant is chosen twice.
+err-slot-started = { $field }: slot { $value } has already begun.
+err-past-session-end = { $field }: starting at { $value }, the meeting would run past the end of the session.
+err-slot-refused = { $field }: slot { $value } was refused for this meeting.
+err-slot-not-free = { $field }: slot { $value } is not free for every participant.
+err-no-room = { $field }: no suitable room is free at { $value }.
 err-invalid = { $field }: this value is not accepted.
 
 # The calendar file (.ics).
 ics-calendar = { $event } — { $name }
 ics-summary = Meeting with { $names }
 ics-description = { $event } — B2B meeting
+ics-description-cancelled = { $event } — B2B meeting, cancelled: { $reason }
 
 # Want to meet.
 interest-explain = Mark { $name } as someone you want to meet: if they mark you too, the meeting is agreed.

@@ -165,12 +165,18 @@ err-too-many-invitees = { $field } : { $max } participants au plus.
 err-yourself = { $field } : vous ne pouvez pas vous choisir vous-même.
 err-unknown-participant = { $field } : ce participant ne fait pas partie de l’événement.
 err-invited-twice = { $field } : ce participant est choisi deux fois.
+err-slot-started = { $field } : le créneau { $value } a déjà commencé.
+err-past-session-end = { $field } : commencé à { $value }, le rendez-vous dépasserait la fin de la session.
+err-slot-refused = { $field } : le créneau { $value } a été refusé pour ce rendez-vous.
+err-slot-not-free = { $field } : le créneau { $value } n’est pas libre pour tous les participants.
+err-no-room = { $field } : aucune salle adaptée n’est libre à { $value }.
 err-invalid = { $field } : cette valeur n’est pas acceptée.
 
 # The calendar file (.ics).
 ics-calendar = { $event } — { $name }
 ics-summary = Rendez-vous avec { $names }
 ics-description = { $event } — rendez-vous d’affaires
+ics-description-cancelled = { $event } — rendez-vous d’affaires annulé : { $reason }
 
 # Want to meet.
 interest-explain = Indiquez que vous souhaitez rencontrer { $name } : si c’est réciproque, le rendez-vous est convenu.
