@@ -42,8 +42,8 @@ pub use timetables::{PlacedMeeting, Timetable, TimetableMeeting, TimetableStore,
 /// `S: Store` need no import): `use crate::store::prelude::*;`.
 pub mod prelude {
     pub use super::{
-        EventStore, IdempotencyStore, MatchmakingStore, MeetingStore, ParticipantStore, PinStore, RequestStore,
-        RoomStore, RunStore, SessionStore, SettingsStore, Store, TimetableStore,
+        EventStore, IdempotencyStore, MatchmakingStore, MeetingStore, ParticipantStore, PinStore,
+        RequestStore, RoomStore, RunStore, SessionStore, SettingsStore, Store, TimetableStore,
     };
 }
 

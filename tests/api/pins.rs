@@ -2,6 +2,7 @@
 //! re-solve; a set that cannot hold together is refused naming the meetings and nothing is
 //! stored, even when two clashing pins race; pinning a request that is not accepted is 409.
 
+use crate::booking_support::{accept_at, ask};
 use crate::common;
 
 use common::{Backend, ORGANISER, TestApp, id};
@@ -20,6 +21,7 @@ struct Setup {
     declined: String,
     withdrawn: String,
     pending: String,
+    a_token: String,
     b_token: String,
 }
 
@@ -54,6 +56,7 @@ async fn setup(backend: Backend) -> Setup {
         declined,
         withdrawn,
         pending,
+        a_token: a,
         b_token: b,
     }
 }
@@ -237,6 +240,29 @@ async fn contradicting_pins_are_refused_naming_the_meetings(backend: Backend) {
         .expect(200);
     s.pin(&s.ac, json!({"slot": "d1-1000"})).await.expect(422);
     s.pin(&s.ac, json!({"slot": "d1-1040"})).await.expect(200);
+
+    // A booked meeting is fixed too: a pin over it is refused, naming it.
+    let (guest, guest_token) = s.app.simple_participant(&s.e, "Jakarta").await;
+    let booked = ask(
+        &s.app,
+        &s.e,
+        &s.a_token,
+        &[&guest],
+        json!({"proposed_slots": ["d1-1200"]}),
+    )
+    .await;
+    let booked = id(&booked.expect(201).json);
+    accept_at(&s.app, &s.e, &booked, &guest_token, "d1-1200")
+        .await
+        .expect(200);
+    let refused = s.pin(&s.ab, json!({"slot": "d1-1200"})).await;
+    refused.expect(422);
+    assert!(
+        refused.text.contains(&format!("meeting {booked}:")),
+        "{}",
+        refused.text
+    );
+    assert_eq!(s.fixed().await[&s.ab], json!({"slot": "d1-1020", "room": s.t1}));
 }
 
 async fn pins_name_their_bad_fields_and_refuse_what_is_not_accepted(backend: Backend) {
