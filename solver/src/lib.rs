@@ -8,6 +8,7 @@ mod check;
 mod construct;
 pub mod format;
 mod improve;
+mod lp;
 mod milp;
 mod model;
 mod patterns;
