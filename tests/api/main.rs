@@ -32,6 +32,7 @@ mod scale_out;
 mod store;
 mod validation;
 mod web_interest;
+mod web_meeting;
 mod web_pages;
 mod web_sessions;
 mod web_support;
