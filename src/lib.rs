@@ -13,6 +13,7 @@ pub mod jobs;
 pub mod matchmaking;
 pub mod meetings;
 pub mod notify;
+pub mod pins;
 pub mod profiles;
 pub mod requests;
 pub mod sample;

@@ -13,6 +13,7 @@ pub mod meetings;
 pub mod messages;
 pub mod ops;
 pub mod participants;
+pub mod pins;
 pub mod privacy;
 pub mod problems;
 pub mod proposals;
@@ -78,6 +79,7 @@ pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(boosts::router())
         .merge(proposals::router())
         .merge(schedules::router())
+        .merge(pins::router())
         .merge(timetable::router())
         .merge(messages::router())
         .merge(privacy::router());

@@ -16,6 +16,7 @@ mod matchmaking;
 mod meetings;
 mod outbox;
 mod participants;
+mod pins;
 pub mod postgres;
 mod requests;
 mod rooms;
@@ -31,6 +32,7 @@ pub use matchmaking::{Interest, Marked, MatchmakingStore, ProfileChanges};
 pub use meetings::{Feedback, LiveTimetable, MeetingStore, Transition};
 pub use outbox::{Claim, ClaimedMessage, MessageFilter, MessageStatus, OutboxMessage, OutboxStore, Settle};
 pub use participants::{ERASED_NAME, Participant, ParticipantStore};
+pub use pins::{Pin, PinSet, PinStore};
 pub use requests::{Invitee, MeetingRequest, RequestLife, RequestStore};
 pub use rooms::{Room, RoomStore};
 pub use runs::{RunResult, RunStatus, RunStore, ScheduleRun};
@@ -43,7 +45,7 @@ pub use timetables::{PlacedMeeting, Timetable, TimetableMeeting, TimetableStore,
 pub mod prelude {
     pub use super::{
         EventStore, IdempotencyStore, MatchmakingStore, MeetingStore, OutboxStore, ParticipantStore,
-        RequestStore, RoomStore, RunStore, SessionStore, SettingsStore, Store, TimetableStore,
+        PinStore, RequestStore, RoomStore, RunStore, SessionStore, SettingsStore, Store, TimetableStore,
     };
 }
 
@@ -98,6 +100,7 @@ pub trait Store:
     + MeetingStore
     + IdempotencyStore
     + OutboxStore
+    + PinStore
     + SessionStore
 {
 }
@@ -114,6 +117,7 @@ impl<S> Store for S where
         + MeetingStore
         + IdempotencyStore
         + OutboxStore
+        + PinStore
         + SessionStore
 {
 }
