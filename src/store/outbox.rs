@@ -6,7 +6,7 @@
 //! on SQLite the write lock serialises claims. Only the current lease holder can settle a
 //! row, so a sender that stalled past its lease cannot mark what another one now sends.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -204,35 +204,6 @@ fn message_from(row: &impl Record) -> StoreResult<OutboxMessage> {
     })
 }
 
-/// The outbox columns, prefixed, for a join with the recipient's row.
-const MESSAGE_COLUMNS: &str = "o.id AS o_id, o.event_id AS o_event_id, o.recipient_id, o.topic, \
-     o.status AS o_status, o.attempts, o.due_at, o.last_error, o.subject, o.delivery, o.created_at AS o_created_at, \
-     o.updated_at, o.sent_at";
-
-fn claimed_from(row: &impl Record) -> StoreResult<ClaimedMessage> {
-    let status: String = row.read("o_status")?;
-    let message = OutboxMessage {
-        id: row.read("o_id")?,
-        event_id: row.read("o_event_id")?,
-        recipient_id: row.read("recipient_id")?,
-        topic: from_json(&row.read::<String>("topic")?)?,
-        status: MessageStatus::parse(&status)
-            .ok_or_else(|| StoreError::Corrupt(format!("message status {status:?}")))?,
-        attempts: to_u32(row.read("attempts")?, "attempts")?,
-        due_at: row.read("due_at")?,
-        last_error: row.read("last_error")?,
-        subject: row.read("subject")?,
-        delivery: row.read("delivery")?,
-        created_at: row.read("o_created_at")?,
-        updated_at: row.read("updated_at")?,
-        sent_at: row.read("sent_at")?,
-    };
-    Ok(ClaimedMessage {
-        message,
-        recipient: participant_from(row)?,
-    })
-}
-
 #[async_trait]
 impl<DB: Backend> OutboxStore for SqlStore<DB> {
     async fn enqueue(&self, notices: &[Notice]) -> StoreResult<u64> {
@@ -275,15 +246,30 @@ impl<DB: Backend> OutboxStore for SqlStore<DB> {
             .param(i64::from(limit))
             .execute(DB::on(&mut tx))
             .await?;
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {MESSAGE_COLUMNS}, p.* FROM outbox o JOIN participants p ON p.id = o.recipient_id \
-             WHERE o.lease_token = $1 ORDER BY o.due_at, o.id"
-        )))
+        let rows = sqlx::query("SELECT * FROM outbox WHERE lease_token = $1 ORDER BY due_at, id")
+            .param(&lease)
+            .fetch_all(DB::on(&mut tx))
+            .await?;
+        let recipients: HashMap<String, Participant> = sqlx::query(
+            "SELECT * FROM participants WHERE id IN (SELECT recipient_id FROM outbox WHERE lease_token = $1)",
+        )
         .param(&lease)
         .fetch_all(DB::on(&mut tx))
-        .await?;
+        .await?
+        .iter()
+        .map(|row| participant_from(row).map(|p| (p.id.clone(), p)))
+        .collect::<StoreResult<_>>()?;
         tx.commit().await?;
-        let messages = rows.iter().map(claimed_from).collect::<StoreResult<_>>()?;
+        let messages =
+            rows.iter()
+                .map(|row| {
+                    let message = message_from(row)?;
+                    let recipient = recipients.get(&message.recipient_id).cloned().ok_or_else(|| {
+                        StoreError::Corrupt(format!("message {} has no recipient", message.id))
+                    })?;
+                    Ok(ClaimedMessage { message, recipient })
+                })
+                .collect::<StoreResult<_>>()?;
         Ok(Claim { lease, messages })
     }
 
