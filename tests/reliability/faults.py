@@ -5,6 +5,9 @@
              during the outage get 503 problem+json (never 500), writes succeed again
              without restarting the service
   redis      a private Redis killed under a read load: reads stay 2xx
+  sigterm    SIGTERM under load with a live stream open and a solve running: every request
+             begun before the signal gets an answer, the stream ends, the process exits, and
+             the running solve goes back to the queue (with Redis)
   disk       SQLite on a small tmpfs filled by writes: they get 503 problem+json, reads stay
              200, `PRAGMA integrity_check` says ok, every acknowledged write is there, and
              writes succeed again once space is back, without a restart
@@ -213,14 +216,103 @@ def disk_full(binary: str, log_dir: Path, failures: list[str]) -> None:
         os.rmdir(mount)
 
 
+def sigterm(binary: str, log_dir: Path, failures: list[str]) -> None:
+    """SIGTERM under a read and write load, with a live stream open and a solve running."""
+    redis = PrivateRedis()
+    db = Database("sqlite", "")
+    env = {**UNLIMITED, "REDIS_URL": redis.url, "RENDEZVOUS_REDIS_PREFIX": "sigterm"}
+    server = Server(binary, db, log_dir / "faults-server-sigterm.log", env)
+    try:
+        api = Api(server.base)
+        e = api.call("POST", "/events", ORGANISER, EXPO)["id"]
+        api.call("POST", f"/events/{e}/rooms", ORGANISER, {"name": "Table", "capacity": 2})
+        people = [api.call("POST", f"/events/{e}/participants", ORGANISER, {"name": f"P{i}", "kind": "company"})
+                  for i in range(12)]
+        for i in range(0, 12, 2):
+            r = api.call("POST", f"/events/{e}/requests", people[i]["token"],
+                         {"with": [people[i + 1]["id"]], "duration_minutes": 20, "priority": 3})["id"]
+            api.call("POST", f"/events/{e}/requests/{r}/accept", people[i + 1]["token"])
+        run = api.call("POST", f"/events/{e}/schedules", ORGANISER, {"time_limit_seconds": 120})["id"]
+        deadline = time.monotonic() + 30
+        while api.call("GET", f"/events/{e}/schedules/{run}", ORGANISER)["status"] == "queued" and time.monotonic() < deadline:
+            time.sleep(0.1)
+        stream = requests.get(f"{server.base}/api/v1/events/{e}/updates", stream=True,
+                              headers={"Authorization": f"Bearer {people[0]['token']}"}, timeout=60)
+        stream_end: list[float] = []
+
+        def follow() -> None:
+            try:
+                for _ in stream.iter_content(chunk_size=None):
+                    pass
+            except requests.RequestException:
+                pass
+            stream_end.append(time.monotonic())
+
+        follower = threading.Thread(target=follow)
+        follower.start()
+        started: list[tuple[float, float, int | str]] = []
+        lock = threading.Lock()
+
+        def call(session: requests.Session, i: int, n: int):
+            begun = time.monotonic()
+            try:
+                if i % 2:
+                    r = session.get(f"{server.base}/api/v1/events/{e}/participants/{people[i]['id']}/agenda",
+                                    headers={"Authorization": f"Bearer {people[i]['token']}"}, timeout=30)
+                else:
+                    r = session.post(f"{server.base}/api/v1/events/{e}/participants", json={"name": f"L{i}-{n}", "kind": "company"},
+                                     headers={"Authorization": f"Bearer {ORGANISER}"}, timeout=30)
+                outcome: int | str = r.status_code
+            except requests.RequestException as err:
+                outcome = type(err).__name__
+            with lock:
+                started.append((begun, time.monotonic(), outcome))
+            if isinstance(outcome, str):
+                time.sleep(0.05)
+            return (outcome if isinstance(outcome, int) else 0), "", None
+
+        load = Load(6, call)
+        time.sleep(2)
+        term = time.monotonic()
+        server.process.send_signal(15)
+        server.process.wait(timeout=60)
+        exited = time.monotonic()
+        load.stop()
+        follower.join(timeout=10)
+        # In flight: begun before the signal. They must all have had an answer, but for one
+        # sent on a kept-alive connection in the moment the server closes it as idle (the
+        # race of HTTP/1.1 keep-alive that clients retry): those begun within 100 ms of the
+        # signal are counted apart.
+        in_flight = [(b, o) for b, _, o in started if b < term]
+        cut = [o for b, o in in_flight if isinstance(o, str) and b < term - 0.1]
+        raced = [o for b, o in in_flight if isinstance(o, str) and b >= term - 0.1]
+        late = [o for b, _, o in started if b >= term]
+        run_after = db.query(f"SELECT status, error FROM schedules WHERE id = '{run}'")[0]
+        print(f"faults: SIGTERM: exited in {exited - term:.2f} s; {len(in_flight)} requests in flight or done before it, "
+              f"{len(cut)} of them cut off (and {len(raced)} sent within 100 ms of it); {len(late)} begun after it (refused: {sum(isinstance(o, str) for o in late)}); "
+              f"the stream ended {stream_end[0] - term if stream_end else float('nan'):.2f} s after; "
+              f"the running solve ended {run_after[0]!r}", flush=True)
+        if cut:
+            failures.append(f"sigterm: {len(cut)} requests in flight got no answer: {collections.Counter(cut)}")
+        if not stream_end or stream_end[0] > exited + 1:
+            failures.append("sigterm: the live stream did not end with the shutdown")
+        if run_after[0] != "queued":
+            failures.append(f"sigterm: the running solve ended {run_after}")
+    finally:
+        if server.process.poll() is None:
+            server.stop()
+        db.drop()
+        redis.kill()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--binary", required=True)
-    parser.add_argument("--scenarios", default="postgres,redis,disk")
+    parser.add_argument("--scenarios", default="postgres,redis,disk,sigterm")
     parser.add_argument("--log-dir", default="/tmp")
     args = parser.parse_args()
     failures: list[str] = []
-    scenarios = {"postgres": postgres_restart, "redis": redis_killed, "disk": disk_full}
+    scenarios = {"postgres": postgres_restart, "redis": redis_killed, "disk": disk_full, "sigterm": sigterm}
     names = args.scenarios.split(",")
     for name in names:
         scenarios[name](args.binary, Path(args.log_dir), failures)
