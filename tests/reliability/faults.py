@@ -105,7 +105,7 @@ def postgres_restart(binary: str, log_dir: Path, failures: list[str]) -> None:
             time.sleep(3)
             down = time.monotonic()
             pg.stop(mode)
-            ready = requests.get(server.base + "/readyz", timeout=10)
+            ready = requests.get(server.base + "/readyz", timeout=30)
             time.sleep(4)
             up = time.monotonic()
             pg.start()
