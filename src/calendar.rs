@@ -1,8 +1,19 @@
 //! Agendas as iCalendar (RFC 5545): one VEVENT per meeting, times in UTC, a UID that stays
-//! the same for a meeting across timetable versions and a SEQUENCE raised when it moves.
+//! the same for a meeting across timetable versions and a SEQUENCE raised when it moves or
+//! is cancelled; a cancelled meeting stays, `STATUS:CANCELLED`, so calendars remove it.
 
 use chrono::{DateTime, Utc};
-use icalendar::{Calendar, Component, Event, EventLike};
+use icalendar::{Calendar, Component, Event, EventLike, EventStatus};
+
+/// What a calendar says of a meeting's status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Agreed by its participants (booked, or scheduled and confirmed by all).
+    Confirmed,
+    /// Placed by the organiser's timetable (no STATUS property).
+    Scheduled,
+    Cancelled,
+}
 
 /// One meeting as it goes into a calendar.
 #[derive(Debug, Clone)]
@@ -15,6 +26,9 @@ pub struct CalendarEntry {
     pub location: String,
     pub description: String,
     pub sequence: u32,
+    /// When the meeting last changed (DTSTAMP), so the same state renders the same text.
+    pub stamp: DateTime<Utc>,
+    pub status: Status,
 }
 
 /// The UID of a meeting: stable across versions because a meeting is its request.
@@ -22,24 +36,31 @@ pub fn uid(request_id: &str) -> String {
     format!("{request_id}@rendezvous")
 }
 
-/// Renders a calendar. `stamp` (DTSTAMP) is when the timetable version was published, so
-/// the same version always renders the same text.
-pub fn render(name: &str, stamp: DateTime<Utc>, entries: &[CalendarEntry]) -> String {
+/// Renders a calendar.
+pub fn render(name: &str, entries: &[CalendarEntry]) -> String {
     let mut calendar = Calendar::new();
     calendar.name(name);
     for entry in entries {
-        calendar.push(
-            Event::new()
-                .uid(&uid(&entry.request_id))
-                .timestamp(stamp)
-                .sequence(entry.sequence)
-                .summary(&entry.summary)
-                .location(&entry.location)
-                .description(&entry.description)
-                .starts(entry.start)
-                .ends(entry.end)
-                .done(),
-        );
+        let mut event = Event::new();
+        event
+            .uid(&uid(&entry.request_id))
+            .timestamp(entry.stamp)
+            .sequence(entry.sequence)
+            .summary(&entry.summary)
+            .location(&entry.location)
+            .description(&entry.description)
+            .starts(entry.start)
+            .ends(entry.end);
+        match entry.status {
+            Status::Confirmed => {
+                event.status(EventStatus::Confirmed);
+            }
+            Status::Cancelled => {
+                event.status(EventStatus::Cancelled);
+            }
+            Status::Scheduled => {}
+        }
+        calendar.push(event.done());
     }
     calendar.done().to_string()
 }
@@ -60,12 +81,15 @@ mod tests {
             location: "Table 12".into(),
             description: "Smart City Expo".into(),
             sequence: 2,
+            stamp: start,
+            status: Status::Cancelled,
         };
-        let text = render("Agenda", start, &[entry]);
+        let text = render("Agenda", &[entry]);
         assert!(text.contains("DTSTART:20270417T090000Z"), "{text}");
         assert!(text.contains("DTEND:20270417T092000Z"), "{text}");
         assert!(text.contains("UID:req_1@rendezvous"), "{text}");
         assert!(text.contains("SEQUENCE:2"), "{text}");
+        assert!(text.contains("STATUS:CANCELLED"), "{text}");
         assert!(text.starts_with("BEGIN:VCALENDAR"), "{text}");
     }
 }

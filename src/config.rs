@@ -61,6 +61,18 @@ pub struct Config {
     /// Write logs as JSON lines.
     #[arg(long = "log-json", env = "RENDEZVOUS_LOG_JSON")]
     pub log_json: bool,
+    /// How often a node looks for pending requests past their expiry (one node at a time,
+    /// under the cluster lock), in milliseconds.
+    #[arg(
+        long = "expiry-check-ms",
+        env = "RENDEZVOUS_EXPIRY_CHECK_MS",
+        default_value_t = 60_000
+    )]
+    pub expiry_check_ms: u64,
+    /// How far the service's clock is ahead of the machine's (rehearsals and tests of the
+    /// expo's days: check-in, expiry). Not a command-line setting.
+    #[arg(skip)]
+    pub clock_offset: chrono::TimeDelta,
 }
 
 impl Config {
@@ -109,6 +121,8 @@ impl Config {
             requests_per_hour: 60,
             organiser_token,
             log_json: false,
+            expiry_check_ms: 60_000,
+            clock_offset: chrono::TimeDelta::zero(),
         }
     }
 }

@@ -59,6 +59,11 @@ impl Lang {
         LOCALES.lookup(&self.id(), key)
     }
 
+    /// The message `key`, if this language or French has it.
+    pub fn try_t(self, key: &str) -> Option<String> {
+        LOCALES.try_lookup(&self.id(), key)
+    }
+
     /// The message `key` with named arguments.
     pub fn ta(self, key: &str, args: &[(&'static str, String)]) -> String {
         let args: HashMap<Cow<'static, str>, FluentValue<'_>> = args

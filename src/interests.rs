@@ -33,6 +33,7 @@ pub async fn mark(store: &dyn Store, event: &str, me: &str, target: &str) -> Res
         invitees: vec![Invitee {
             participant: me.to_string(),
             response: Response::Accepted,
+            slot: None,
         }],
         duration_minutes: spec.slot_minutes,
         priority: MUTUAL_PRIORITY,
@@ -41,6 +42,7 @@ pub async fn mark(store: &dyn Store, event: &str, me: &str, target: &str) -> Res
         status: RequestStatus::Accepted,
         created_at: now,
         updated_at: now,
+        life: Default::default(),
     };
     Ok(store.mark_interest(event, me, target, &mutual).await?)
 }

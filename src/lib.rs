@@ -11,6 +11,7 @@ pub mod i18n;
 pub mod interests;
 pub mod jobs;
 pub mod matchmaking;
+pub mod meetings;
 pub mod profiles;
 pub mod requests;
 pub mod sample;

@@ -69,7 +69,8 @@ pub struct Indexed {
 pub struct Recommendation {
     pub participant: Participant,
     pub score: f64,
-    pub reasons: Vec<String>,
+    /// Why, structured: each client says it in its reader's language.
+    pub reasons: Vec<engine::Reason>,
 }
 
 impl Matchmaking {
@@ -242,7 +243,18 @@ pub fn request_exclusions<'r>(
                     .filter(|i| i.response == Response::Declined)
                     .map(|i| i.participant.clone()),
             ),
-            RequestStatus::Declined | RequestStatus::Withdrawn => {}
+            // An expired request counts as declined by whoever did not accept it.
+            RequestStatus::Expired if request.requester == me => excluded.extend(
+                request
+                    .invitees
+                    .iter()
+                    .filter(|i| i.response != Response::Accepted)
+                    .map(|i| i.participant.clone()),
+            ),
+            RequestStatus::Declined
+            | RequestStatus::Withdrawn
+            | RequestStatus::Cancelled
+            | RequestStatus::Expired => {}
         }
     }
     excluded

@@ -1,12 +1,14 @@
 //! Meeting-request operations shared by the JSON API and the web pages: who may ask, answer
-//! and withdraw, and what a valid request is. Every rule lives here once.
+//! and withdraw, and what a valid request is (its proposed slots included). Every rule lives
+//! here once; what happens to the meeting afterwards is `crate::meetings`'.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 
+use crate::domain::booking::{self, Need};
 use crate::domain::ids::new_id;
-use crate::domain::request::{MAX_INVITEES, MAX_MESSAGE, PRIORITY};
-use crate::domain::{Invalid, RequestStatus, Response, Rule, labels};
-use crate::store::{Invitee, MeetingRequest, Store, StoreError};
+use crate::domain::request::{MAX_INVITEES, MAX_MESSAGE, MAX_PROPOSED_SLOTS, PRIORITY};
+use crate::domain::{EventSpec, Invalid, RequestStatus, Response, Rule, labels};
+use crate::store::{Invitee, MeetingRequest, RequestLife, Store, StoreError, Transition};
 
 /// What a participant asks for.
 #[derive(Debug, Clone, Default)]
@@ -16,6 +18,8 @@ pub struct NewRequest {
     pub priority: u32,
     pub message: String,
     pub features: Vec<String>,
+    /// Start slots the requester offers, each free for everyone now.
+    pub proposed_slots: Vec<String>,
 }
 
 /// Why an operation on a request did not happen.
@@ -35,6 +39,7 @@ pub async fn create(
     event: &str,
     me: &str,
     body: NewRequest,
+    now: DateTime<Utc>,
 ) -> Result<MeetingRequest, RequestError> {
     let spec = store.event(event).await?.spec()?;
     let mut errors = Invalid::default();
@@ -61,6 +66,7 @@ pub async fn create(
             invitees.push(Invitee {
                 participant: id.clone(),
                 response: Response::Pending,
+                slot: None,
             });
         }
     }
@@ -88,7 +94,20 @@ pub async fn create(
         errors.broke("/message", Rule::TooLong { max: MAX_MESSAGE });
     }
     let features = labels(&body.features, "/features", &mut errors);
-    let now = Utc::now();
+    // Whether the proposed slots are free is only asked of a request that is right otherwise.
+    let proposed_slots = if errors.0.is_empty() && !body.proposed_slots.is_empty() {
+        let mut everyone = vec![me.to_owned()];
+        everyone.extend(invitees.iter().map(|i| i.participant.clone()));
+        let need = Need {
+            slots: (body.duration_minutes / spec.slot_minutes) as usize,
+            features: &features,
+            refused: &[],
+        };
+        let facts = store.booking_facts(event, &everyone, None).await?;
+        proposed(&spec, &facts, need, &body.proposed_slots, now, &mut errors)
+    } else {
+        Vec::new()
+    };
     let request = errors
         .into_result(MeetingRequest {
             id: new_id("req"),
@@ -102,6 +121,10 @@ pub async fn create(
             status: RequestStatus::Pending,
             created_at: now,
             updated_at: now,
+            life: RequestLife {
+                proposed_slots,
+                ..RequestLife::default()
+            },
         })
         .map_err(RequestError::Invalid)?;
     store.create_request(&request).await?;
@@ -123,33 +146,70 @@ pub async fn visible(
     }
 }
 
-/// Invitee `me` accepts or declines.
+/// Checks the proposed start slots: at most [`MAX_PROPOSED_SLOTS`], each once, each free now
+/// for every participant with a room; returns them.
+fn proposed(
+    spec: &EventSpec,
+    facts: &booking::Facts,
+    need: Need<'_>,
+    slots: &[String],
+    now: DateTime<Utc>,
+    errors: &mut Invalid,
+) -> Vec<String> {
+    if slots.len() > MAX_PROPOSED_SLOTS {
+        errors.broke(
+            "/proposed_slots",
+            Rule::TooManyItems {
+                max: MAX_PROPOSED_SLOTS,
+            },
+        );
+        return Vec::new();
+    }
+    let mut out: Vec<String> = Vec::new();
+    for (i, slot) in slots.iter().enumerate() {
+        let pointer = format!("/proposed_slots/{i}");
+        if out.contains(slot) {
+            errors.broke(pointer, Rule::Duplicate { value: slot.clone() });
+        } else if let Err(why) = booking::place(spec, facts, need, slot, now, None) {
+            errors.broke(pointer, why.rule(slot));
+        } else {
+            out.push(slot.clone());
+        }
+    }
+    out
+}
+
+/// Invitee `me` accepts (at `slot`, when it names one: the meeting is booked there once
+/// every invitee accepted) or declines.
 pub async fn answer(
     store: &dyn Store,
     event: &str,
     id: &str,
     me: &str,
     answer: Response,
-) -> Result<MeetingRequest, RequestError> {
+    slot: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Transition, RequestError> {
     let request = visible(store, Some(me), event, id).await?;
     if !request.invitees.iter().any(|i| i.participant == me) {
         return Err(RequestError::Forbidden("only an invitee may answer a request"));
     }
-    Ok(store.respond(event, id, me, answer).await?)
+    Ok(store.respond(event, id, me, answer, slot, now).await?)
 }
 
-/// Requester `me` withdraws.
+/// Requester `me` withdraws; an accepted meeting's slot is freed.
 pub async fn withdraw(
     store: &dyn Store,
     event: &str,
     id: &str,
     me: &str,
-) -> Result<MeetingRequest, RequestError> {
+    now: DateTime<Utc>,
+) -> Result<Transition, RequestError> {
     let request = visible(store, Some(me), event, id).await?;
     if request.requester != me {
         return Err(RequestError::Forbidden(
             "only the requester may withdraw a request",
         ));
     }
-    Ok(store.withdraw(event, id).await?)
+    Ok(store.withdraw(event, id, now).await?)
 }

@@ -7,6 +7,7 @@ use metrics_exporter_prometheus::PrometheusHandle;
 use tokio::sync::watch;
 
 use crate::cluster::{Cluster, WriteLimits};
+use crate::domain::Clock;
 use crate::matchmaking::Matchmaking;
 use crate::store::DynStore;
 use crate::timetable::PublishedTimetables;
@@ -30,6 +31,25 @@ pub struct AppState {
     pub token_identities: Arc<TokenIdentities>,
     /// This instance's per-event suggestion indexes.
     pub matchmaking: Arc<Matchmaking>,
+    /// What time it is for the service.
+    pub clock: Clock,
+}
+
+impl AppState {
+    /// After a change of the live timetable (`revision`, when it changed): every node's
+    /// agenda cache points at the new revision and live watchers hear of it. For the JSON
+    /// API and the pages alike.
+    pub async fn changed(&self, event: &str, revision: Option<i64>) {
+        let Some(revision) = revision else { return };
+        let version = match self.store.event(event).await {
+            Ok(stored) => stored.timetable_version,
+            Err(err) => {
+                tracing::warn!(event, error = %err, "could not read the event after a change");
+                None
+            }
+        };
+        crate::timetable::announce(&self.cluster, event, version, revision).await;
+    }
 }
 
 /// Participant identities by token hash, remembered by this node.

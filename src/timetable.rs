@@ -1,6 +1,13 @@
-//! The published timetable as people read it: each meeting with its room and participants'
-//! names and its times, indexed by participant. Built once per published version on each
-//! node and shared by the JSON API, the calendar feeds and the web pages.
+//! The live timetable as people read it: each meeting with its room and participants' names,
+//! its times and its state (booked, scheduled, confirmed, cancelled), indexed by
+//! participant. Built once per revision on each node (every booking, move, cancellation and
+//! publish raises the revision) and shared by the JSON API, the calendar feeds and the web
+//! pages.
+//!
+//! Bookings and published versions: a publish is the solver's base (its version number says
+//! which run it came from), bookings and the other changes of a meeting's life are live on
+//! top of it, and the revision counts both. Copying a whole timetable per booking would cost
+//! tens of thousands of rows each time; a revision costs one counter.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -9,8 +16,10 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::{self, CalendarEntry};
+use crate::cluster::{Cluster, channels};
+use crate::domain::MeetingState;
 use crate::i18n::Lang;
-use crate::store::{DynStore, Event, StoreError, StoreResult, Timetable};
+use crate::store::{DynStore, Event, LiveTimetable, StoreError, StoreResult};
 
 /// A room as shown with a meeting.
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
@@ -26,7 +35,7 @@ pub struct ParticipantRef {
     pub name: String,
 }
 
-/// A published meeting.
+/// A meeting of the timetable.
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct MeetingView {
     /// The meeting request it holds.
@@ -36,22 +45,39 @@ pub struct MeetingView {
     pub end: String,
     pub room: RoomRef,
     pub participants: Vec<ParticipantRef>,
-    /// Raised each time the meeting moved between versions.
+    /// Raised each time the meeting moved or was cancelled.
     pub sequence: i64,
+    /// `booked` (agreed by its participants), `scheduled` (placed by a published timetable),
+    /// `confirmed` (scheduled and confirmed by every participant) or `cancelled`.
+    pub state: MeetingState,
+    /// Why it was cancelled.
+    pub reason: Option<String>,
 }
 
-/// A published meeting with its UTC instants, for calendars.
+/// A meeting with its UTC instants, for calendars.
 #[derive(Debug, Clone)]
 pub struct ResolvedMeeting {
     pub view: MeetingView,
     pub start: DateTime<Utc>,
     pub end: DateTime<Utc>,
+    /// When the meeting last changed (the calendar's DTSTAMP).
+    pub changed: DateTime<Utc>,
 }
 
-/// The published timetable with names and times resolved.
+/// The published version the solver's placements come from.
+#[derive(Debug, Clone, Copy)]
+pub struct PublishedVersion {
+    pub version: i64,
+    pub published_at: DateTime<Utc>,
+}
+
+/// The live timetable with names and times resolved.
 pub struct PublishedTimetable {
     pub event: Event,
-    pub timetable: Option<Timetable>,
+    /// The published version, if one is.
+    pub published: Option<PublishedVersion>,
+    /// The live revision this was built from.
+    pub revision: i64,
     /// Every meeting, by start time then room name.
     pub meetings: Vec<ResolvedMeeting>,
     /// Each participant's meetings (indexes into `meetings`, in order).
@@ -61,44 +87,57 @@ pub struct PublishedTimetable {
 impl PublishedTimetable {
     /// The published version; `None` while nothing is published.
     pub fn version(&self) -> Option<i64> {
-        self.timetable.as_ref().map(|t| t.version)
+        self.published.map(|p| p.version)
     }
 
     /// One participant's agenda as an iCalendar document in `lang`, for the API and the
     /// pages alike.
     pub fn calendar_of(&self, id: &str, name: &str, lang: Lang) -> anyhow::Result<String> {
-        let stamp = self
-            .timetable
-            .as_ref()
-            .map(|t| t.published_at)
-            .unwrap_or(self.event.created_at);
         let entries: Vec<CalendarEntry> = self
             .meetings_of(id)
-            .map(|ResolvedMeeting { view: m, start, end }| {
-                let others: Vec<&str> = m
-                    .participants
-                    .iter()
-                    .filter(|p| p.id != id)
-                    .map(|p| p.name.as_str())
-                    .collect();
-                Ok(CalendarEntry {
-                    request_id: m.request.clone(),
-                    start: *start,
-                    end: *end,
-                    summary: lang.ta("ics-summary", &[("names", others.join(", "))]),
-                    location: m.room.name.clone(),
-                    description: lang.ta("ics-description", &[("event", self.event.name.clone())]),
-                    sequence: u32::try_from(m.sequence)
-                        .map_err(|_| anyhow::anyhow!("sequence {}", m.sequence))?,
-                })
-            })
+            .map(
+                |ResolvedMeeting {
+                     view: m,
+                     start,
+                     end,
+                     changed,
+                 }| {
+                    let others: Vec<&str> = m
+                        .participants
+                        .iter()
+                        .filter(|p| p.id != id)
+                        .map(|p| p.name.as_str())
+                        .collect();
+                    let event = ("event", self.event.name.clone());
+                    Ok(CalendarEntry {
+                        request_id: m.request.clone(),
+                        start: *start,
+                        end: *end,
+                        summary: lang.ta("ics-summary", &[("names", others.join(", "))]),
+                        location: m.room.name.clone(),
+                        description: match &m.reason {
+                            Some(reason) => {
+                                lang.ta("ics-description-cancelled", &[event, ("reason", reason.clone())])
+                            }
+                            None => lang.ta("ics-description", &[event]),
+                        },
+                        sequence: u32::try_from(m.sequence)
+                            .map_err(|_| anyhow::anyhow!("sequence {}", m.sequence))?,
+                        stamp: *changed,
+                        status: match m.state {
+                            MeetingState::Cancelled => calendar::Status::Cancelled,
+                            MeetingState::Booked | MeetingState::Confirmed => calendar::Status::Confirmed,
+                            MeetingState::Scheduled => calendar::Status::Scheduled,
+                        },
+                    })
+                },
+            )
             .collect::<anyhow::Result<_>>()?;
         Ok(calendar::render(
             &lang.ta(
                 "ics-calendar",
                 &[("event", self.event.name.clone()), ("name", name.to_string())],
             ),
-            stamp,
             &entries,
         ))
     }
@@ -113,8 +152,7 @@ impl PublishedTimetable {
     }
 }
 
-/// This node's resolved timetables, one per event, for the version published when it was
-/// built. Building one reads the whole event; on the opening morning thousands of agenda
+/// This node's resolved timetables, one per event, for the live revision it was built from. Building one reads the whole event; on the opening morning thousands of agenda
 /// reads miss the cache at once, and they must not each do that.
 #[derive(Default)]
 pub struct PublishedTimetables {
@@ -123,14 +161,14 @@ pub struct PublishedTimetables {
 }
 
 impl PublishedTimetables {
-    /// The event's published timetable, resolved (built once per version on this node).
+    /// The event's live timetable, resolved (built once per revision on this node).
     pub async fn get(&self, store: &DynStore, event_id: &str) -> StoreResult<Arc<PublishedTimetable>> {
-        let version = store.event(event_id).await?.timetable_version;
-        if let Some(resolved) = self.cached(event_id, version) {
+        let revision = store.event(event_id).await?.meetings_revision;
+        if let Some(resolved) = self.cached(event_id, revision) {
             return Ok(resolved);
         }
         let _one_build_at_a_time = self.building.lock().await;
-        if let Some(resolved) = self.cached(event_id, version) {
+        if let Some(resolved) = self.cached(event_id, revision) {
             return Ok(resolved);
         }
         let resolved = Arc::new(build(store, event_id).await?);
@@ -141,12 +179,12 @@ impl PublishedTimetables {
         Ok(resolved)
     }
 
-    fn cached(&self, event: &str, version: Option<i64>) -> Option<Arc<PublishedTimetable>> {
+    fn cached(&self, event: &str, revision: i64) -> Option<Arc<PublishedTimetable>> {
         self.latest
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .get(event)
-            .filter(|resolved| resolved.version() == version)
+            .filter(|resolved| resolved.revision >= revision)
             .cloned()
     }
 }
@@ -154,14 +192,12 @@ impl PublishedTimetables {
 async fn build(store: &DynStore, event_id: &str) -> StoreResult<PublishedTimetable> {
     let event = store.event(event_id).await?;
     let spec = event.spec()?;
-    let Some(timetable) = store.timetable(event_id).await? else {
-        return Ok(PublishedTimetable {
-            event,
-            timetable: None,
-            meetings: Vec::new(),
-            by_participant: HashMap::new(),
-        });
-    };
+    let LiveTimetable {
+        version,
+        published_at,
+        revision,
+        requests,
+    } = store.live_timetable(event_id).await?;
     let rooms: HashMap<String, String> = store
         .rooms(event_id)
         .await?
@@ -174,48 +210,39 @@ async fn build(store: &DynStore, event_id: &str) -> StoreResult<PublishedTimetab
         .into_iter()
         .map(|p| (p.id, p.name))
         .collect();
-    let durations: HashMap<String, u32> = store
-        .requests(event_id, None)
-        .await?
-        .into_iter()
-        .map(|r| (r.id, r.duration_minutes))
-        .collect();
-    let mut meetings = Vec::with_capacity(timetable.meetings.len());
-    for m in &timetable.meetings {
-        let minutes = durations
-            .get(&m.request_id)
-            .copied()
-            .unwrap_or(event.slot_minutes);
-        let count = (minutes / event.slot_minutes).max(1) as usize;
-        let run = spec.run_from(&m.slot_id, count).ok_or_else(|| {
-            StoreError::Corrupt(format!(
-                "published meeting {} has no slots {}",
-                m.request_id, m.slot_id
-            ))
-        })?;
+    let mut meetings = Vec::with_capacity(requests.len());
+    for r in &requests {
+        let Some(m) = &r.life.meeting else { continue };
+        let count = (r.duration_minutes / event.slot_minutes).max(1) as usize;
+        let run = spec
+            .run_from(&m.slot_id, count)
+            .ok_or_else(|| StoreError::Corrupt(format!("meeting {} has no slots {}", r.id, m.slot_id)))?;
         let (first, last) = (&run[0], &run[run.len() - 1]);
         let view = MeetingView {
-            request: m.request_id.clone(),
+            request: r.id.clone(),
             start: first.start_rfc3339(),
             end: last.end_rfc3339(),
             room: RoomRef {
                 id: m.room_id.clone(),
                 name: rooms.get(&m.room_id).cloned().unwrap_or_default(),
             },
-            participants: m
-                .participants
-                .iter()
+            participants: r
+                .participants()
+                .into_iter()
                 .map(|p| ParticipantRef {
-                    id: p.clone(),
-                    name: names.get(p).cloned().unwrap_or_default(),
+                    name: names.get(&p).cloned().unwrap_or_default(),
+                    id: p,
                 })
                 .collect(),
             sequence: m.sequence,
+            state: m.state,
+            reason: m.reason.clone(),
         };
         meetings.push(ResolvedMeeting {
             view,
             start: first.start.to_utc(),
             end: last.end.to_utc(),
+            changed: m.updated_at,
         });
     }
     meetings.sort_by(|a, b| (a.start, &a.view.room.name).cmp(&(b.start, &b.view.room.name)));
@@ -227,8 +254,32 @@ async fn build(store: &DynStore, event_id: &str) -> StoreResult<PublishedTimetab
     }
     Ok(PublishedTimetable {
         event,
-        timetable: Some(timetable),
+        published: version
+            .zip(published_at)
+            .map(|(version, published_at)| PublishedVersion {
+                version,
+                published_at,
+            }),
+        revision,
         meetings,
         by_participant,
     })
+}
+
+/// Points every node's timetable cache at the live revision `revision` and announces it on
+/// the event's updates channel. Neither may fail the change that caused it: the cache
+/// pointer also expires on its own.
+pub async fn announce(cluster: &Cluster, event: &str, version: Option<i64>, revision: i64) {
+    let pointer = u64::try_from(revision).unwrap_or(0);
+    if !cluster.cache.set_current_version(event, pointer).await {
+        tracing::warn!(
+            event,
+            revision,
+            "could not point the timetable cache at the new revision"
+        );
+    }
+    let payload = serde_json::json!({ "version": version, "revision": revision }).to_string();
+    if let Err(err) = cluster.bus.publish(&channels::updates(event), &payload).await {
+        tracing::warn!(event, revision, error = %err, "could not announce the timetable change");
+    }
 }

@@ -33,7 +33,7 @@
 //! query.boosts.push(Boost { target: BoostTarget::Group("ASEAN".into()), factor: 1.5 });
 //! let suggestions = index.suggest("casablanca", &query)?;
 //! assert_eq!(suggestions[0].id, "hydro");
-//! assert_eq!(suggestions[0].reasons[0], "you seek flood sensors; HydroSense offers capteurs d'inondation");
+//! assert_eq!(suggestions[0].reasons[0].to_string(), "you seek flood sensors; HydroSense offers capteurs d'inondation");
 //! # Ok::<(), rendezvous_matchmaking::MatchError>(())
 //! ```
 //!
@@ -51,8 +51,8 @@ mod text;
 
 pub use index::Index;
 pub use model::{
-    Boost, BoostTarget, MAX_LIMIT, MAX_LIST_ENTRIES, MAX_TEXT_CHARS, MatchError, Profile, SuggestQuery,
-    Suggestion,
+    Boost, BoostTarget, MAX_LIMIT, MAX_LIST_ENTRIES, MAX_TEXT_CHARS, MatchError, Profile, Reason,
+    SuggestQuery, Suggestion,
 };
 pub use proposals::{Proposal, ProposalSettings, QuietParticipant, auto_proposals};
 pub use text::{fold, index_terms};

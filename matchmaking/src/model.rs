@@ -99,8 +99,72 @@ pub struct Suggestion {
     pub id: String,
     /// Ranking score (higher is better; comparable within one call only).
     pub score: f64,
-    /// Human-readable reasons quoting the matched text as the participants wrote it.
-    pub reasons: Vec<String>,
+    /// Why, quoting the matched text as the participants wrote it: structured, so that each
+    /// client says it in its reader's language (`Display` is the English sentence).
+    pub reasons: Vec<Reason>,
+}
+
+/// One reason for a suggestion. Quoted text is as the participants wrote it (cut at a word
+/// when long); languages are ISO 639-1 codes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Reason {
+    /// The caller seeks `seek`; `name` offers `offer`.
+    TheyOffer {
+        name: String,
+        seek: String,
+        offer: String,
+    },
+    /// `name` seeks `seek`; the caller offers `offer`.
+    TheySeek {
+        name: String,
+        seek: String,
+        offer: String,
+    },
+    /// Topics both work on, as the caller wrote them.
+    SharedTopics { topics: Vec<String> },
+    /// Languages both speak.
+    SharedLanguages { languages: Vec<String> },
+    /// No language in common: an interpreter may be needed.
+    NoCommonLanguage,
+    /// An organiser boost applies; `target` is `None` for a boost of this one participant.
+    Highlighted { target: Option<BoostTarget> },
+}
+
+impl std::fmt::Display for Reason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Reason::TheyOffer { name, seek, offer } => write!(f, "you seek {seek}; {name} offers {offer}"),
+            Reason::TheySeek { name, seek, offer } => write!(f, "{name} seeks {seek}; you offer {offer}"),
+            Reason::SharedTopics { topics } => write!(f, "both work on {}", join_words(topics)),
+            Reason::SharedLanguages { languages } => {
+                let names: Vec<String> = languages
+                    .iter()
+                    .map(|code| crate::index::language_name(code).to_string())
+                    .collect();
+                write!(f, "you share {}", join_words(&names))
+            }
+            Reason::NoCommonLanguage => write!(f, "no language in common: an interpreter may be needed"),
+            Reason::Highlighted { target } => {
+                let what = match target {
+                    Some(BoostTarget::Group(g)) => format!(": group {g}"),
+                    Some(BoostTarget::City(c)) => format!(": {c}"),
+                    Some(BoostTarget::Country(c)) => format!(": country {c}"),
+                    Some(BoostTarget::Kind(k)) => format!(": every {k}"),
+                    Some(BoostTarget::Participant(_)) | None => String::new(),
+                };
+                write!(f, "highlighted by the organisers{what}")
+            }
+        }
+    }
+}
+
+fn join_words(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
 }
 
 /// Bad input to matchmaking; `field` names what is wrong, as a path into the input.

@@ -43,7 +43,7 @@ pub struct Proposal {
     /// The suggestion score.
     pub score: f64,
     /// Why, to show both sides.
-    pub reasons: Vec<String>,
+    pub reasons: Vec<crate::Reason>,
 }
 
 /// Proposals for every participant that requested fewer than `settings.target_requests`,

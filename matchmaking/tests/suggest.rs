@@ -29,6 +29,11 @@ fn index_of(profiles: impl IntoIterator<Item = Profile>) -> Index {
     index
 }
 
+/// A suggestion's reasons as the English sentences they display as.
+fn said(suggestion: &Suggestion) -> Vec<String> {
+    suggestion.reasons.iter().map(ToString::to_string).collect()
+}
+
 fn ids(suggestions: &[Suggestion]) -> Vec<&str> {
     suggestions.iter().map(|s| s.id.as_str()).collect()
 }
@@ -60,7 +65,7 @@ fn complementary_partner_ranks_first_with_reasons_quoting_both_sides() {
     let index = expo();
     let suggestions = index.suggest("Casablanca", &SuggestQuery::new(10)).unwrap();
     assert_eq!(suggestions[0].id, "HydroSense", "{suggestions:#?}");
-    let reasons = &suggestions[0].reasons;
+    let reasons = &said(&suggestions[0]);
     assert!(
         reasons.contains(
             &"you seek flood sensors; HydroSense offers capteurs d'inondation connectés".to_string()
@@ -94,9 +99,7 @@ fn they_seek_what_i_offer_counts_and_is_explained() {
         .find(|s| s.id == "DataHub")
         .expect("DataHub seeks my open data");
     assert!(
-        data_hub
-            .reasons
-            .contains(&"DataHub seeks données ouvertes; you offer open data portal".to_string()),
+        said(data_hub).contains(&"DataHub seeks données ouvertes; you offer open data portal".to_string()),
         "{:#?}",
         data_hub.reasons
     );
@@ -181,8 +184,7 @@ fn organiser_boosts_change_the_order() {
         let boosted = index.suggest("Rabat", &query).unwrap();
         assert_eq!(ids(&boosted), ["BKK", "LocalTwin"], "{target:?}");
         assert!(
-            boosted[0]
-                .reasons
+            said(&boosted[0])
                 .iter()
                 .any(|r| r.starts_with("highlighted by the organisers"))
         );
@@ -279,15 +281,13 @@ fn no_common_language_is_penalised_and_said() {
     let index = index_of([seeker, thai_only, seeker_fr, french]);
     let suggestions = index.suggest("SeekerFr", &SuggestQuery::new(5)).unwrap();
     assert_eq!(ids(&suggestions)[0], "French", "{suggestions:#?}");
-    assert!(suggestions[0].reasons.contains(&"you share French".to_string()));
+    assert!(said(&suggestions[0]).contains(&"you share French".to_string()));
     let thai = suggestions
         .iter()
         .find(|s| s.id == "ThaiOnly")
         .expect("penalised, not excluded");
     assert!(
-        thai.reasons
-            .iter()
-            .any(|r| r.starts_with("no language in common")),
+        said(thai).iter().any(|r| r.starts_with("no language in common")),
         "{:#?}",
         thai.reasons
     );
@@ -478,7 +478,7 @@ fn a_shared_generic_word_is_no_reason_next_to_a_real_match() {
     let index = index_of(profiles);
     let suggestions = index.suggest("Seeker", &SuggestQuery::new(5)).unwrap();
     assert_eq!(suggestions[0].id, "Hydro");
-    let reasons = &suggestions[0].reasons;
+    let reasons = &said(&suggestions[0]);
     assert!(
         reasons.iter().any(|r| r.contains("capteurs d'inondation")),
         "{reasons:#?}"
@@ -493,7 +493,7 @@ fn a_shared_generic_word_is_no_reason_next_to_a_real_match() {
         .find(|s| s.id == "generic0")
         .expect("weak match still listed");
     assert_eq!(
-        generic.reasons[0],
+        said(generic)[0],
         "you seek pilot cities; generic0 offers conseil aux collectivités"
     );
 }

@@ -1,16 +1,22 @@
 //! The expo's own types and rules: event days cut into slots in the event's timezone,
-//! participant kinds, the meeting-request state machine. Input is parsed into these types
+//! participant kinds, the meeting-request state machine, a meeting's life and the rules of
+//! booking it at a slot. Input is parsed into these types
 //! once, at the edge (`TryFrom<Dto>` in `http`), so the rest of the code can trust them.
 
+pub mod booking;
+pub mod clock;
 pub mod event;
 pub mod ids;
 pub mod matchmaking;
+pub mod meeting;
 pub mod participant;
 pub mod registrations_csv;
 pub mod request;
 mod rule;
 
+pub use clock::Clock;
 pub use event::{DaySpec, EventSpec, SlotTime};
+pub use meeting::{MeetingState, Outcome};
 pub use participant::ParticipantKind;
 pub use request::{RequestStatus, Response};
 pub use rule::Rule;

@@ -35,6 +35,16 @@ pub enum Rule {
     UnknownParticipant { value: String },
     /// An invitee named twice.
     InvitedTwice { value: String },
+    /// A start slot that has begun or is over.
+    SlotStarted { value: String },
+    /// A start slot from which the meeting would run past the end of its session.
+    PastSessionEnd { value: String },
+    /// A start slot a participant refused for this meeting.
+    SlotRefused { value: String },
+    /// A start slot not free for every participant (which one, and why, is private).
+    SlotNotFree { value: String },
+    /// A start slot at which no free room has the seats and features.
+    NoRoom { value: String },
     /// Any other rule, said in English only (organiser input: events, imports, boosts).
     Other(String),
 }
@@ -57,6 +67,11 @@ impl Rule {
             Rule::Yourself => "yourself",
             Rule::UnknownParticipant { .. } => "unknown-participant",
             Rule::InvitedTwice { .. } => "invited-twice",
+            Rule::SlotStarted { .. } => "slot-started",
+            Rule::PastSessionEnd { .. } => "past-session-end",
+            Rule::SlotRefused { .. } => "slot-refused",
+            Rule::SlotNotFree { .. } => "slot-not-free",
+            Rule::NoRoom { .. } => "no-room",
             Rule::Other(_) => "invalid",
         }
     }
@@ -73,7 +88,12 @@ impl Rule {
             Rule::Duplicate { value }
             | Rule::UnknownSlot { value }
             | Rule::UnknownParticipant { value }
-            | Rule::InvitedTwice { value } => vec![("value", value.clone())],
+            | Rule::InvitedTwice { value }
+            | Rule::SlotStarted { value }
+            | Rule::PastSessionEnd { value }
+            | Rule::SlotRefused { value }
+            | Rule::SlotNotFree { value }
+            | Rule::NoRoom { value } => vec![("value", value.clone())],
             Rule::Required | Rule::CountryCode | Rule::NoInvitee | Rule::Yourself | Rule::Other(_) => {
                 Vec::new()
             }
@@ -81,7 +101,7 @@ impl Rule {
     }
 
     /// Every code, for checking that each language says each rule.
-    pub const CODES: [&'static str; 15] = [
+    pub const CODES: [&'static str; 20] = [
         "required",
         "too-long",
         "too-many-items",
@@ -96,6 +116,11 @@ impl Rule {
         "yourself",
         "unknown-participant",
         "invited-twice",
+        "slot-started",
+        "past-session-end",
+        "slot-refused",
+        "slot-not-free",
+        "no-room",
         "invalid",
     ];
 }
@@ -120,6 +145,26 @@ impl fmt::Display for Rule {
             Rule::Yourself => write!(f, "you cannot choose yourself"),
             Rule::UnknownParticipant { value } => write!(f, "unknown participant {value:?}"),
             Rule::InvitedTwice { value } => write!(f, "{value:?} is invited twice"),
+            Rule::SlotStarted { value } => write!(f, "slot {value} has already begun"),
+            Rule::PastSessionEnd { value } => {
+                write!(
+                    f,
+                    "a meeting starting at {value} would run past the end of its session"
+                )
+            }
+            Rule::SlotRefused { value } => {
+                write!(f, "slot {value} was refused for this meeting by a participant")
+            }
+            Rule::SlotNotFree { value } => {
+                write!(
+                    f,
+                    "slot {value} is not free for every participant of this meeting"
+                )
+            }
+            Rule::NoRoom { value } => write!(
+                f,
+                "no room with the seats and features this meeting needs is free at {value}"
+            ),
             Rule::Other(detail) => write!(f, "{detail}"),
         }
     }

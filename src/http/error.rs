@@ -9,6 +9,8 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
+pub use super::meetings::FreeSlotView;
+use crate::domain::booking::Refused;
 use crate::domain::{FieldError, Invalid};
 use crate::store::StoreError;
 
@@ -34,6 +36,9 @@ pub struct Problem {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[schema(value_type = Vec<Object>)]
     pub errors: Vec<FieldErrorDoc>,
+    /// For a 409 of a booking: the free start slots nearest to the one asked for.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub alternatives: Vec<FreeSlotView>,
 }
 
 /// One bad field of a request.
@@ -75,6 +80,9 @@ pub enum ApiError {
     /// 409: the object's state does not allow this now.
     #[error("{0}")]
     Conflict(String),
+    /// 409: the meeting cannot be booked at that slot now (with the free ones nearest).
+    #[error("{}", .0.why.detail(&.0.slot))]
+    Unbookable(Box<Refused>),
     /// 413.
     #[error("the request body is too large")]
     PayloadTooLarge,
@@ -119,6 +127,10 @@ impl From<StoreError> for ApiError {
                 tracing::warn!(error = %unavailable, "the database cannot serve now");
                 Self::Unavailable("the database is unavailable right now; retry shortly".into())
             }
+            StoreError::Unbookable(refused) if refused.why.is_invalid() => {
+                Self::Invalid(Invalid::rule("/slot", refused.why.rule(&refused.slot)))
+            }
+            StoreError::Unbookable(refused) => Self::Unbookable(refused),
             other => Self::Internal(other.into()),
         }
     }
@@ -179,12 +191,22 @@ fn slug(status: StatusCode) -> &'static str {
 
 /// Builds a problem response.
 pub fn problem_response(status: StatusCode, detail: String, errors: Vec<FieldErrorDoc>) -> Response {
+    problem_with(status, detail, errors, Vec::new())
+}
+
+fn problem_with(
+    status: StatusCode,
+    detail: String,
+    errors: Vec<FieldErrorDoc>,
+    alternatives: Vec<FreeSlotView>,
+) -> Response {
     let body = Problem {
         type_: format!("/problems/{}", slug(status)),
         title: status.canonical_reason().unwrap_or("Error").to_string(),
         status: status.as_u16(),
         detail,
         errors,
+        alternatives,
     };
     let bytes = serde_json::to_vec(&body).unwrap_or_default();
     let mut response = (status, bytes).into_response();
@@ -216,6 +238,11 @@ impl IntoResponse for ApiError {
             ApiError::Forbidden(reason) => (StatusCode::FORBIDDEN, reason, Vec::new()),
             ApiError::NotFound => (StatusCode::NOT_FOUND, "no such resource".into(), Vec::new()),
             ApiError::Conflict(reason) => (StatusCode::CONFLICT, reason, Vec::new()),
+            ApiError::Unbookable(refused) => {
+                let detail = refused.why.detail(&refused.slot);
+                let alternatives = refused.alternatives.into_iter().map(FreeSlotView::from).collect();
+                return problem_with(StatusCode::CONFLICT, detail, Vec::new(), alternatives);
+            }
             ApiError::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, self.to_string(), Vec::new()),
             ApiError::UnsupportedMediaType(reason) => {
                 (StatusCode::UNSUPPORTED_MEDIA_TYPE, reason, Vec::new())

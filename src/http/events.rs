@@ -10,9 +10,10 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::auth::Caller;
-use super::error::{ApiResult, Problem};
+use super::error::{ApiError, ApiResult, Problem};
 use super::json::Json;
 use crate::domain::ids::new_id;
+use crate::domain::request::EXPIRY_HOURS;
 use crate::domain::{DaySpec, EventSpec};
 use crate::state::AppState;
 use crate::store::Event;
@@ -49,6 +50,17 @@ pub struct EventView {
     pub slots: Vec<SlotView>,
     /// The published timetable's version, if one is published.
     pub timetable_version: Option<i64>,
+    /// How long a pending request waits for its answers before it expires (counts as
+    /// declined), in hours.
+    pub request_expiry_hours: u32,
+}
+
+/// `PATCH /events/{event}`.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateEvent {
+    /// 1–1440 hours (default 72).
+    pub request_expiry_hours: Option<u32>,
 }
 
 impl EventView {
@@ -69,6 +81,7 @@ impl EventView {
                 })
                 .collect(),
             timetable_version: event.timetable_version,
+            request_expiry_hours: event.request_expiry_hours,
         }
     }
 }
@@ -76,7 +89,7 @@ impl EventView {
 pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(create_event, list_events))
-        .routes(routes!(get_event))
+        .routes(routes!(get_event, update_event))
 }
 
 /// Creates an event; its slots are cut from the days' sessions in its timezone.
@@ -97,6 +110,8 @@ async fn create_event(
         slot_minutes: spec.slot_minutes,
         days: spec.days.clone(),
         timetable_version: None,
+        meetings_revision: 0,
+        request_expiry_hours: crate::domain::request::DEFAULT_EXPIRY_HOURS,
         created_at: Utc::now(),
     };
     state.store.create_event(&event).await?;
@@ -127,6 +142,36 @@ async fn get_event(
 ) -> ApiResult<axum::Json<EventView>> {
     caller.in_event(&event)?;
     let stored = state.store.event(&event).await?;
+    let spec = stored.spec()?;
+    Ok(axum::Json(EventView::new(&stored, &spec)))
+}
+
+/// Changes the event's settings (organiser): how long pending requests wait for their answers.
+#[utoipa::path(patch, path = "/events/{event}", tag = "events", params(("event" = String, Path)),
+    request_body = UpdateEvent,
+    responses((status = 200, body = EventView), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 404, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem)))]
+async fn update_event(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(event): Path<String>,
+    Json(body): Json<UpdateEvent>,
+) -> ApiResult<axum::Json<EventView>> {
+    caller.organiser()?;
+    let mut stored = state.store.event(&event).await?;
+    if let Some(hours) = body.request_expiry_hours {
+        if !EXPIRY_HOURS.contains(&hours) {
+            return Err(ApiError::field(
+                "/request_expiry_hours",
+                format!(
+                    "must be between {} and {}",
+                    EXPIRY_HOURS.start(),
+                    EXPIRY_HOURS.end()
+                ),
+            ));
+        }
+        stored = state.store.set_request_expiry(&event, hours).await?;
+    }
     let spec = stored.spec()?;
     Ok(axum::Json(EventView::new(&stored, &spec)))
 }

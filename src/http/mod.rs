@@ -9,6 +9,7 @@ pub mod idempotency;
 pub mod interests;
 pub mod json;
 pub mod limits;
+pub mod meetings;
 pub mod ops;
 pub mod participants;
 pub mod problems;
@@ -39,6 +40,7 @@ pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
         (name = "rooms", description = "Tables and meeting rooms"),
         (name = "participants", description = "Registration, directory, profiles"),
         (name = "requests", description = "Meeting requests and answers"),
+        (name = "meetings", description = "A meeting's life: free slots, moves, confirmations, cancellation, standby offers, check-in, feedback"),
         (name = "matchmaking", description = "Recommendations, want-to-meet marks, organiser boosts, auto-proposals"),
         (name = "schedules", description = "Solve runs and publishing (organiser)"),
         (name = "timetable", description = "The published timetable and agendas"),
@@ -67,6 +69,7 @@ pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(rooms::router())
         .merge(participants::router())
         .merge(requests::router())
+        .merge(meetings::router())
         .merge(recommendations::router())
         .merge(interests::router())
         .merge(boosts::router())

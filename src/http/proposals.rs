@@ -6,6 +6,7 @@ use axum::extract::State;
 use super::extract::Path;
 use axum::http::StatusCode;
 use chrono::Utc;
+use rendezvous_matchmaking as engine;
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -145,6 +146,7 @@ async fn create_proposals(
             invitees: vec![Invitee {
                 participant: p.invitee.clone(),
                 response: Response::Pending,
+                slot: None,
             }],
             duration_minutes: spec.slot_minutes,
             priority: PROPOSAL_PRIORITY,
@@ -153,6 +155,7 @@ async fn create_proposals(
             status: RequestStatus::Pending,
             created_at: now,
             updated_at: now,
+            life: Default::default(),
         })
         .collect();
     state.store.create_requests(&requests).await?;
@@ -162,7 +165,7 @@ async fn create_proposals(
         .map(|(request, p)| ProposalView {
             request: request.into(),
             score: p.score,
-            reasons: p.reasons,
+            reasons: p.reasons.iter().map(ToString::to_string).collect(),
         })
         .collect();
     Ok((
@@ -177,8 +180,9 @@ async fn create_proposals(
 }
 
 /// The request's message: the reasons, within the message length limit.
-fn message(reasons: &[String]) -> String {
-    let text = format!("Proposed by the organisers: {}.", reasons.join("; "));
+fn message(reasons: &[engine::Reason]) -> String {
+    let said: Vec<String> = reasons.iter().map(ToString::to_string).collect();
+    let text = format!("Proposed by the organisers: {}.", said.join("; "));
     if text.chars().count() <= MAX_MESSAGE {
         return text;
     }

@@ -126,7 +126,7 @@ async fn recommendations(
             .map(|r| RecommendationView {
                 participant: (&r.participant).into(),
                 score: r.score,
-                reasons: r.reasons,
+                reasons: r.reasons.iter().map(ToString::to_string).collect(),
             })
             .collect(),
     }))

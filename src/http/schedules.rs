@@ -22,7 +22,6 @@ use super::auth::Caller;
 use super::error::{ApiError, ApiResult, Problem};
 use super::json::Json;
 use super::sse;
-use super::timetable::announce_version;
 use crate::cluster::{SolveJob, channels};
 use crate::domain::RequestStatus;
 use crate::domain::ids::new_id;
@@ -299,7 +298,9 @@ async fn get_solution(
     }
 }
 
-/// Publishes a done run as the next timetable version, atomically (organiser).
+/// Publishes a done run as the next timetable version, atomically (organiser): its
+/// placements replace the solver's previous ones in the live timetable, around the meetings
+/// booked meanwhile, which stay where they are (a run that clashes with one is a 409).
 #[utoipa::path(post, path = "/events/{event}/schedules/{id}/publish", tag = "schedules",
     params(("event" = String, Path), ("id" = String, Path)),
     responses((status = 200, body = Published), (status = 401, body = Problem), (status = 403, body = Problem),
@@ -331,7 +332,8 @@ async fn publish(
             corrupt @ PublishError::Corrupt(..) => ApiError::Internal(anyhow::anyhow!("run {id}: {corrupt}")),
         })?;
     let version = state.store.publish(&event, &id, &meetings).await?;
-    announce_version(&state, &event, version).await;
+    let revision = state.store.event(&event).await?.meetings_revision;
+    state.changed(&event, Some(revision)).await;
     tracing::info!(
         event,
         run = id,

@@ -1,4 +1,5 @@
-//! The published timetable, agendas (JSON and iCalendar) and room door signs.
+//! The live timetable (the published version and the bookings and changes since), agendas
+//! (JSON and iCalendar) and room door signs, cached and tagged per live revision.
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -24,11 +25,14 @@ use crate::i18n::Lang;
 use crate::state::AppState;
 use crate::timetable::{MeetingView, PublishedTimetable, RoomRef};
 
-/// The published timetable (organiser: every meeting; a participant: its own).
+/// The timetable (organiser: every meeting; a participant: its own): the published
+/// version's meetings and those booked since, cancelled ones included.
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct TimetableView {
     /// The published version; null while nothing is published.
     pub version: Option<i64>,
+    /// The live revision: raised by every booking, move, cancellation and publish.
+    pub revision: i64,
     pub meetings: Vec<MeetingView>,
 }
 
@@ -37,6 +41,7 @@ pub struct TimetableView {
 pub struct AgendaView {
     pub participant: String,
     pub version: Option<i64>,
+    pub revision: i64,
     pub meetings: Vec<MeetingView>,
 }
 
@@ -45,6 +50,7 @@ pub struct AgendaView {
 pub struct RoomAgendaView {
     pub room: RoomRef,
     pub version: Option<i64>,
+    pub revision: i64,
     pub meetings: Vec<MeetingView>,
 }
 
@@ -57,41 +63,16 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(updates))
 }
 
-/// A published version as the cache numbers it (0: nothing published yet).
-fn cache_version(version: Option<i64>) -> u64 {
-    version.and_then(|v| u64::try_from(v).ok()).unwrap_or(0)
+/// A live revision as the cache numbers it.
+fn cache_version(revision: i64) -> u64 {
+    u64::try_from(revision).unwrap_or(0)
 }
 
-/// Points every node's cache at a newly published version and announces it on the bus.
-/// Neither may fail the publish: the cache pointer also expires on its own.
-pub async fn announce_version(state: &AppState, event: &str, version: i64) {
-    if !state
-        .cluster
-        .cache
-        .set_current_version(event, cache_version(Some(version)))
-        .await
-    {
-        tracing::warn!(
-            event,
-            version,
-            "could not point the timetable cache at the new version"
-        );
-    }
-    let payload = serde_json::json!({ "version": version }).to_string();
-    if let Err(err) = state
-        .cluster
-        .bus
-        .publish(&channels::updates(event), &payload)
-        .await
-    {
-        tracing::warn!(event, version, error = %err, "could not announce the new timetable version");
-    }
-}
-
-/// A read of one part of the published timetable through the cache, with ETag and 304.
+/// A read of one part of the timetable through the cache, with ETag and 304.
 ///
-/// `build` reads the store and returns the published version it saw with the body; the body
-/// is then cached under that version. A cache that is down or slow only costs the build.
+/// `build` reads the store and returns the live revision it saw with the body; the body is
+/// then cached under that revision, and the ETag is the revision's, so any booking, move,
+/// cancellation or publish changes it. A cache that is down or slow only costs the build.
 async fn cached_read<F, Fut>(
     state: &AppState,
     headers: &HeaderMap,
@@ -102,7 +83,7 @@ async fn cached_read<F, Fut>(
 ) -> ApiResult<Response>
 where
     F: FnOnce() -> Fut,
-    Fut: Future<Output = ApiResult<(Option<i64>, Bytes)>>,
+    Fut: Future<Output = ApiResult<(i64, Bytes)>>,
 {
     let if_none_match = headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok());
     let cached = state.cluster.cache.get_current(event, part).await;
@@ -188,8 +169,12 @@ async fn timetable(
             Reader::Organiser => resolved.meetings.iter().map(|m| m.view.clone()).collect(),
             Reader::Participant { id, .. } => resolved.meetings_of(id).map(|m| m.view.clone()).collect(),
         };
-        let version = resolved.version();
-        Ok((version, json_bytes(&TimetableView { version, meetings })?))
+        let view = TimetableView {
+            version: resolved.version(),
+            revision: resolved.revision,
+            meetings,
+        };
+        Ok((resolved.revision, json_bytes(&view)?))
     })
     .await
 }
@@ -221,13 +206,13 @@ async fn agenda(
         JSON,
         || async {
             let (resolved, _) = agenda_of(&state, &event, &id).await?;
-            let version = resolved.version();
             let view = AgendaView {
                 participant: id.clone(),
-                version,
+                version: resolved.version(),
+                revision: resolved.revision,
                 meetings: resolved.meetings_of(&id).map(|m| m.view.clone()).collect(),
             };
-            Ok((version, json_bytes(&view)?))
+            Ok((resolved.revision, json_bytes(&view)?))
         },
     )
     .await
@@ -276,15 +261,10 @@ async fn agenda_ics(
     .await
 }
 
-async fn agenda_calendar(
-    state: &AppState,
-    event: &str,
-    id: &str,
-    lang: Lang,
-) -> ApiResult<(Option<i64>, Bytes)> {
+async fn agenda_calendar(state: &AppState, event: &str, id: &str, lang: Lang) -> ApiResult<(i64, Bytes)> {
     let (resolved, name) = agenda_of(state, event, id).await?;
     let text = resolved.calendar_of(id, &name, lang)?;
-    Ok((resolved.version(), Bytes::from(text)))
+    Ok((resolved.revision, Bytes::from(text)))
 }
 
 /// What happens in a room, for its door sign (organiser).
@@ -305,7 +285,7 @@ async fn room_agenda(
     .await
 }
 
-async fn room_agenda_body(state: &AppState, event: &str, id: &str) -> ApiResult<(Option<i64>, Bytes)> {
+async fn room_agenda_body(state: &AppState, event: &str, id: &str) -> ApiResult<(i64, Bytes)> {
     let room = state
         .store
         .rooms(event)
@@ -314,13 +294,13 @@ async fn room_agenda_body(state: &AppState, event: &str, id: &str) -> ApiResult<
         .find(|r| r.id == id)
         .ok_or(ApiError::NotFound)?;
     let resolved = resolve(state, event).await?;
-    let version = resolved.version();
     let view = RoomAgendaView {
         room: RoomRef {
             id: room.id,
             name: room.name,
         },
-        version,
+        version: resolved.version(),
+        revision: resolved.revision,
         meetings: resolved
             .meetings
             .iter()
@@ -329,10 +309,11 @@ async fn room_agenda_body(state: &AppState, event: &str, id: &str) -> ApiResult<
             .cloned()
             .collect(),
     };
-    Ok((version, json_bytes(&view)?))
+    Ok((resolved.revision, json_bytes(&view)?))
 }
 
-/// One event of the timetable's stream: `version` with `{"version": N}` (null while nothing is published).
+/// One event of the timetable's stream: `version` with `{"version": N, "revision": R}`
+/// (version null while nothing is published).
 pub struct VersionEvent;
 
 impl utoipa::PartialSchema for VersionEvent {
@@ -343,16 +324,23 @@ impl utoipa::PartialSchema for VersionEvent {
                 "version",
                 ObjectBuilder::new().schema_type(SchemaType::from_iter([Type::Integer, Type::Null])),
             )
-            .required("version");
+            .property(
+                "revision",
+                ObjectBuilder::new().schema_type(SchemaType::Type(Type::Integer)),
+            )
+            .required("version")
+            .required("revision");
         sse::events_schema(&[("version", version.into())])
     }
 }
 
 impl utoipa::ToSchema for VersionEvent {}
 
-/// Announcements of new timetable versions as Server-Sent Events (anyone in the event), from
-/// whichever node publishes: a `version` event with `{"version": N}` first for the current
-/// one (null while nothing is published), then one per publish. Ends when the node shuts down.
+/// Announcements of timetable changes as Server-Sent Events (anyone in the event), from
+/// whichever node makes them: a `version` event with `{"version": N, "revision": R}` first for
+/// the current state (version null while nothing is published), then one per publish and per
+/// change of the live timetable (a booking, a move, a cancellation: the revision rises). Ends
+/// when the node shuts down.
 #[utoipa::path(get, path = "/events/{event}/updates", tag = "timetable", params(("event" = String, Path)),
     responses((status = 200, body = VersionEvent, content_type = "text/event-stream"),
               (status = 503, body = Problem)))]
@@ -371,8 +359,10 @@ async fn updates(
             tracing::warn!(error = %err, "cannot follow timetable updates");
             ApiError::Unavailable("live updates are unavailable right now".into())
         })?;
-    let current = state.store.event(&event).await?.timetable_version;
-    let first = serde_json::json!({ "version": current }).to_string();
+    let current = state.store.event(&event).await?;
+    let first =
+        serde_json::json!({ "version": current.timetable_version, "revision": current.meetings_revision })
+            .to_string();
     let events = futures::stream::once(async move { first })
         .chain(announcements.map(|message| message.payload))
         .map(|data| Ok::<_, Infallible>(SseEvent::default().event("version").data(data)));

@@ -1,14 +1,13 @@
 //! The `rendezvous-problem/1` document of an event, built from the store: what
 //! `GET /events/{event}/problem` returns and what a run solves.
 
-use std::collections::HashMap;
-
 use rendezvous_solver::format::{
-    MeetingDoc, PROBLEM_FORMAT, ParticipantDoc, PenaltiesDoc, PlacementDoc, ProblemDoc, RoomDoc, SlotDoc,
+    FixedDoc, MeetingDoc, PROBLEM_FORMAT, ParticipantDoc, PenaltiesDoc, PlacementDoc, ProblemDoc, RoomDoc,
+    SlotDoc,
 };
 
 use crate::domain::request::weight;
-use crate::domain::{EventSpec, RequestStatus};
+use crate::domain::{EventSpec, MeetingState, RequestStatus};
 use crate::store::{Event, MeetingRequest, Participant, Room, Store, StoreResult};
 
 /// The objective's penalties, as in the public benchmark instances: each idle slot between
@@ -21,65 +20,81 @@ pub const PENALTIES: PenaltiesDoc = PenaltiesDoc {
 };
 
 /// Builds the problem of `event`: every slot, room and participant, and every accepted
-/// request as a meeting, with `current` set from the published timetable.
+/// request as a meeting, placed where the live timetable has it.
 pub async fn problem_doc(store: &dyn Store, event: &str) -> StoreResult<ProblemDoc> {
     let stored = store.event(event).await?;
     let spec = stored.spec()?;
     let rooms = store.rooms(event).await?;
     let participants = store.participants(event).await?;
     let requests = store.requests(event, None).await?;
-    let current: HashMap<String, PlacementDoc> = store
-        .timetable(event)
-        .await?
-        .map(|t| {
-            t.meetings
-                .into_iter()
-                .map(|m| {
-                    (
-                        m.request_id,
-                        PlacementDoc {
-                            slot: m.slot_id,
-                            room: m.room_id,
-                        },
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    Ok(build_problem_doc(
-        &stored,
-        &spec,
-        rooms,
-        participants,
-        requests,
-        &current,
-    ))
+    Ok(build_problem_doc(&stored, &spec, rooms, participants, requests))
 }
 
 /// The problem of an event from its records: every slot, room and participant, and every
-/// accepted request as a meeting (`current` where the published timetable has it). The
-/// sample generator builds its problems here too, so they are the service's.
+/// accepted request as a meeting. A booked meeting is `fixed` where it is (its participants
+/// agreed on that slot; the organiser can release it); a scheduled or confirmed one has its
+/// place as `current` (moving it costs `penalties.move`); slots a participant refused for a
+/// meeting are left out of its `allowed_slots`. The sample generator builds its problems here
+/// too, so they are the service's.
 pub fn build_problem_doc(
     event: &Event,
     spec: &EventSpec,
     rooms: Vec<Room>,
     participants: Vec<Participant>,
     requests: Vec<MeetingRequest>,
-    current: &HashMap<String, PlacementDoc>,
 ) -> ProblemDoc {
+    let slots: Vec<SlotDoc> = spec
+        .slots()
+        .iter()
+        .map(|s| SlotDoc {
+            id: s.id.clone(),
+            start: s.start_rfc3339(),
+            end: s.end_rfc3339(),
+        })
+        .collect();
+    let allowed = |refused: &[String]| {
+        (!refused.is_empty()).then(|| {
+            slots
+                .iter()
+                .filter(|s| !refused.contains(&s.id))
+                .map(|s| s.id.clone())
+                .collect()
+        })
+    };
+    let meetings = requests
+        .into_iter()
+        .filter(|r| r.status == RequestStatus::Accepted)
+        .map(|r| {
+            let placed = r.placed().map(|m| {
+                let place = PlacementDoc {
+                    slot: m.slot_id.clone(),
+                    room: m.room_id.clone(),
+                };
+                (m.state == MeetingState::Booked, place)
+            });
+            MeetingDoc {
+                participants: r.participants(),
+                duration: r.duration_minutes / event.slot_minutes,
+                weight: weight(r.priority, r.duration_minutes / event.slot_minutes),
+                features: r.features.clone(),
+                allowed_slots: allowed(&r.life.refused_slots),
+                fixed: placed
+                    .as_ref()
+                    .filter(|(booked, _)| *booked)
+                    .map(|(_, p)| FixedDoc {
+                        slot: p.slot.clone(),
+                        room: Some(p.room.clone()),
+                    }),
+                current: placed.map(|(_, p)| p),
+                id: r.id,
+            }
+        })
+        .collect();
     ProblemDoc {
         format: PROBLEM_FORMAT.into(),
         name: Some(event.name.clone()),
         timezone: Some(event.timezone.clone()),
-        slots: spec
-            .slots()
-            .iter()
-            .map(|s| SlotDoc {
-                id: s.id.clone(),
-                start: s.start_rfc3339(),
-                end: s.end_rfc3339(),
-            })
-            .collect(),
+        slots,
         rooms: rooms
             .into_iter()
             .map(|r| RoomDoc {
@@ -98,20 +113,7 @@ pub fn build_problem_doc(
                 max_meetings: p.max_meetings,
             })
             .collect(),
-        meetings: requests
-            .into_iter()
-            .filter(|r| r.status == RequestStatus::Accepted)
-            .map(|r| MeetingDoc {
-                participants: r.participants(),
-                duration: r.duration_minutes / event.slot_minutes,
-                weight: weight(r.priority, r.duration_minutes / event.slot_minutes),
-                features: r.features.clone(),
-                allowed_slots: None,
-                fixed: None,
-                current: current.get(&r.id).cloned(),
-                id: r.id,
-            })
-            .collect(),
+        meetings,
         penalties: PENALTIES,
     }
 }

@@ -1,8 +1,6 @@
 //! The expo as the service's records (event, rooms, participants, requests), and its
 //! `rendezvous-problem/1` document built from them by the service's own problem builder.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Utc};
 use rendezvous_solver::ProblemDoc;
 
@@ -23,6 +21,8 @@ impl Expo {
             slot_minutes: self.slot_minutes,
             days: day_specs(&self.days),
             timetable_version: None,
+            meetings_revision: 0,
+            request_expiry_hours: crate::domain::request::DEFAULT_EXPIRY_HOURS,
             created_at,
         }
     }
@@ -87,6 +87,7 @@ impl Expo {
                         .map(|w| Invitee {
                             participant: w.clone(),
                             response: answer,
+                            slot: None,
                         })
                         .collect(),
                     duration_minutes: r.duration_minutes,
@@ -96,6 +97,7 @@ impl Expo {
                     status,
                     created_at: at,
                     updated_at: at,
+                    life: Default::default(),
                 }
             })
             .collect()
@@ -118,7 +120,6 @@ impl Expo {
             self.room_records(EVENT),
             self.participant_records(EVENT),
             self.request_records(EVENT, at),
-            &HashMap::new(),
         ))
     }
 }

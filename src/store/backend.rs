@@ -14,7 +14,7 @@ use std::fmt::Display;
 
 use chrono::{DateTime, Utc};
 use sqlx::query::Query;
-use sqlx::query_builder::Separated;
+use sqlx::query_builder::{QueryBuilder, Separated};
 use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Pool, Row, Transaction, Type};
 
 use crate::store::StoreResult;
@@ -39,9 +39,13 @@ pub trait Backend:
     + Decodes<f64>
     + Decodes<Option<Vec<u8>>>
     + Decodes<DateTime<Utc>>
+    + Decodes<Option<DateTime<Utc>>>
 {
     /// How a transaction that writes begins.
     const BEGIN_WRITE: &'static str;
+
+    /// How a transaction that only reads, and must see one snapshot, begins.
+    const BEGIN_SNAPSHOT: &'static str;
 
     /// Runs statements on a connection, e.g. a transaction's (`Backend::on(&mut tx)`).
     fn on(connection: &mut Self::Connection) -> impl Executor<'_, Database = Self>;
@@ -62,6 +66,8 @@ pub trait Encodes<T>: Database {
     fn bind(query: Query<'_, Self, Self::Arguments>, value: T) -> Query<'_, Self, Self::Arguments>;
     /// Appends `value` to a list of a query builder, after the separator.
     fn push_separated<Sep: Display>(list: &mut Separated<'_, Self, Sep>, value: T);
+    /// Appends `value` to a query builder as its next parameter.
+    fn push_builder(builder: &mut QueryBuilder<Self>, value: T);
 }
 
 impl<DB: Database, T> Encodes<T> for DB
@@ -74,6 +80,10 @@ where
 
     fn push_separated<Sep: Display>(list: &mut Separated<'_, Self, Sep>, value: T) {
         list.push_bind(value);
+    }
+
+    fn push_builder(builder: &mut QueryBuilder<Self>, value: T) {
+        builder.push_bind(value);
     }
 }
 
@@ -110,7 +120,7 @@ impl<DB: Database> Param<DB> for Query<'_, DB, DB::Arguments> {
     }
 }
 
-/// `push_bind` on a query builder's list, for code generic over the backend.
+/// `push_bind` on a query builder or its list, for code generic over the backend.
 pub trait PushParam<DB: Database> {
     /// Appends `value` as a parameter, after the separator.
     fn push_param<T>(&mut self, value: T) -> &mut Self
@@ -124,6 +134,16 @@ impl<DB: Database, Sep: Display> PushParam<DB> for Separated<'_, DB, Sep> {
         DB: Encodes<T>,
     {
         DB::push_separated(self, value);
+        self
+    }
+}
+
+impl<DB: Database> PushParam<DB> for QueryBuilder<DB> {
+    fn push_param<T>(&mut self, value: T) -> &mut Self
+    where
+        DB: Encodes<T>,
+    {
+        DB::push_builder(self, value);
         self
     }
 }
@@ -157,9 +177,34 @@ impl<DB: Backend> SqlStore<DB> {
     pub(super) async fn begin_write(&self) -> StoreResult<Transaction<'static, DB>> {
         Ok(self.pool.begin_with(DB::BEGIN_WRITE).await?)
     }
+
+    /// A transaction whose reads all see the same committed state.
+    pub(super) async fn begin_snapshot(&self) -> StoreResult<Transaction<'static, DB>> {
+        Ok(self.pool.begin_with(DB::BEGIN_SNAPSHOT).await?)
+    }
 }
 
 /// Whether the database refused a duplicate key.
 pub(super) fn unique_violation(err: &sqlx::Error) -> bool {
     matches!(err, sqlx::Error::Database(db) if db.is_unique_violation())
+}
+
+/// Rows a multi-row `INSERT` carries at most: a timetable of 80,000 meetings is a few hundred
+/// statements, not a few hundred thousand round trips, and no statement nears either
+/// database's limit on parameters.
+const ROWS_PER_INSERT: usize = 1000;
+
+/// Inserts `rows` with `prefix` (`INSERT INTO t (a, b) `), `push` writing one row's values.
+pub(super) async fn insert_rows<DB: Backend, T>(
+    conn: &mut DB::Connection,
+    prefix: &str,
+    rows: &[T],
+    mut push: impl FnMut(&mut Separated<'_, DB, &'static str>, &T),
+) -> Result<(), sqlx::Error> {
+    for chunk in rows.chunks(ROWS_PER_INSERT) {
+        let mut query = QueryBuilder::<DB>::new(prefix);
+        query.push_values(chunk, |mut row, item| push(&mut row, item));
+        query.build().execute(DB::on(conn)).await?;
+    }
+    Ok(())
 }

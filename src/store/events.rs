@@ -17,6 +17,11 @@ pub struct Event {
     pub days: Vec<DaySpec>,
     /// The published timetable's version, if any.
     pub timetable_version: Option<i64>,
+    /// Raised by every change of the live timetable (bookings, moves, cancellations,
+    /// publishes): what agenda caches and ETags follow.
+    pub meetings_revision: i64,
+    /// How long a pending request waits for its answers before it expires.
+    pub request_expiry_hours: u32,
     pub created_at: DateTime<Utc>,
 }
 
@@ -37,9 +42,11 @@ pub trait EventStore: Send + Sync + 'static {
     async fn event(&self, id: &str) -> StoreResult<Event>;
     /// Every event, oldest first.
     async fn events(&self) -> StoreResult<Vec<Event>>;
+    /// Sets how long the event's pending requests wait for their answers.
+    async fn set_request_expiry(&self, id: &str, hours: u32) -> StoreResult<Event>;
 }
 
-fn event_from(row: &impl Record) -> StoreResult<Event> {
+pub(super) fn event_from(row: &impl Record) -> StoreResult<Event> {
     Ok(Event {
         id: row.read("id")?,
         name: row.read("name")?,
@@ -47,6 +54,8 @@ fn event_from(row: &impl Record) -> StoreResult<Event> {
         slot_minutes: to_u32(row.read("slot_minutes")?, "slot_minutes")?,
         days: from_json(&row.read::<String>("days")?)?,
         timetable_version: row.read("timetable_version")?,
+        meetings_revision: row.read("meetings_revision")?,
+        request_expiry_hours: to_u32(row.read("request_expiry_hours")?, "request_expiry_hours")?,
         created_at: row.read("created_at")?,
     })
 }
@@ -55,8 +64,8 @@ fn event_from(row: &impl Record) -> StoreResult<Event> {
 impl<DB: Backend> EventStore for SqlStore<DB> {
     async fn create_event(&self, event: &Event) -> StoreResult<()> {
         sqlx::query(
-            "INSERT INTO events (id, name, timezone, slot_minutes, days, timetable_version, created_at) \
-             VALUES ($1, $2, $3, $4, $5, NULL, $6)",
+            "INSERT INTO events (id, name, timezone, slot_minutes, days, timetable_version, created_at, \
+             request_expiry_hours) VALUES ($1, $2, $3, $4, $5, NULL, $6, $7)",
         )
         .param(&event.id)
         .param(&event.name)
@@ -64,6 +73,7 @@ impl<DB: Backend> EventStore for SqlStore<DB> {
         .param(i64::from(event.slot_minutes))
         .param(to_json(&event.days)?)
         .param(event.created_at)
+        .param(i64::from(event.request_expiry_hours))
         .execute(self.db())
         .await?;
         Ok(())
@@ -83,5 +93,15 @@ impl<DB: Backend> EventStore for SqlStore<DB> {
             .fetch_all(self.db())
             .await?;
         rows.iter().map(event_from).collect()
+    }
+
+    async fn set_request_expiry(&self, id: &str, hours: u32) -> StoreResult<Event> {
+        let row = sqlx::query("UPDATE events SET request_expiry_hours = $1 WHERE id = $2 RETURNING *")
+            .param(i64::from(hours))
+            .param(id)
+            .fetch_optional(self.db())
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        event_from(&row)
     }
 }

@@ -13,6 +13,7 @@ pub mod backend;
 mod events;
 mod idempotency;
 mod matchmaking;
+mod meetings;
 mod participants;
 pub mod postgres;
 mod requests;
@@ -26,8 +27,9 @@ mod timetables;
 pub use events::{Event, EventStore};
 pub use idempotency::{IdempotencyStart, IdempotencyStore, StoredResponse};
 pub use matchmaking::{Interest, Marked, MatchmakingStore, ProfileChanges};
+pub use meetings::{Feedback, LiveTimetable, MeetingStore, Transition};
 pub use participants::{Participant, ParticipantStore};
-pub use requests::{Invitee, MeetingRequest, RequestStore};
+pub use requests::{Invitee, MeetingRequest, RequestLife, RequestStore};
 pub use rooms::{Room, RoomStore};
 pub use runs::{RunResult, RunStatus, RunStore, ScheduleRun};
 pub use sessions::{Principal, SessionStore, WebSession};
@@ -38,8 +40,8 @@ pub use timetables::{PlacedMeeting, Timetable, TimetableMeeting, TimetableStore,
 /// `S: Store` need no import): `use crate::store::prelude::*;`.
 pub mod prelude {
     pub use super::{
-        EventStore, IdempotencyStore, MatchmakingStore, ParticipantStore, RequestStore, RoomStore, RunStore,
-        SessionStore, SettingsStore, Store, TimetableStore,
+        EventStore, IdempotencyStore, MatchmakingStore, MeetingStore, ParticipantStore, RequestStore,
+        RoomStore, RunStore, SessionStore, SettingsStore, Store, TimetableStore,
     };
 }
 
@@ -72,6 +74,9 @@ pub enum StoreError {
     /// A stored value could not be read back.
     #[error("corrupt stored value: {0}")]
     Corrupt(String),
+    /// The meeting cannot be booked at that slot now; the nearest free ones are given.
+    #[error("{}", .0.why.detail(&.0.slot))]
+    Unbookable(Box<crate::domain::booking::Refused>),
 }
 
 impl StoreError {
@@ -126,6 +131,7 @@ pub trait Store:
     + RunStore
     + TimetableStore
     + MatchmakingStore
+    + MeetingStore
     + IdempotencyStore
     + SessionStore
 {
@@ -140,6 +146,7 @@ impl<S> Store for S where
         + RunStore
         + TimetableStore
         + MatchmakingStore
+        + MeetingStore
         + IdempotencyStore
         + SessionStore
 {

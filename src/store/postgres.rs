@@ -24,6 +24,8 @@ impl PgStore {
 impl Backend for Postgres {
     // Row locks taken by the first write of each transaction serialise what must be.
     const BEGIN_WRITE: &'static str = "BEGIN";
+    // Each statement of a READ COMMITTED transaction sees a new snapshot; these see one.
+    const BEGIN_SNAPSHOT: &'static str = "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY";
 
     fn on(connection: &mut PgConnection) -> impl Executor<'_, Database = Self> {
         connection

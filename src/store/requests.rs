@@ -1,4 +1,5 @@
-//! Meeting requests: who asked whom, and each invitee's answer.
+//! Meeting requests: who asked whom, each invitee's answer, and (joined in one query) where
+//! the meeting stands in the live timetable.
 
 use std::collections::HashMap;
 
@@ -6,8 +7,9 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::Transaction;
 
-use crate::domain::{RequestStatus, Response};
-use crate::store::backend::{Backend, Param, PushParam, Record, RowsAffected, SqlStore};
+use crate::domain::meeting::{LiveMeeting, MoveProposal};
+use crate::domain::{MeetingState, Outcome, RequestStatus, Response};
+use crate::store::backend::{Backend, Param, PushParam, Record, SqlStore};
 use crate::store::{StoreError, StoreResult, from_json, to_json, to_u32};
 
 /// One invitee of a request and its answer.
@@ -15,6 +17,27 @@ use crate::store::{StoreError, StoreResult, from_json, to_json, to_u32};
 pub struct Invitee {
     pub participant: String,
     pub response: Response,
+    /// The slot it accepted at, if it named one.
+    pub slot: Option<String>,
+}
+
+/// What became of a request after it was asked.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RequestLife {
+    /// Start slots the requester proposed.
+    pub proposed_slots: Vec<String>,
+    /// Slots a participant refused for this meeting: the solver keeps it out of them.
+    pub refused_slots: Vec<String>,
+    /// Who cancelled or withdrew it.
+    pub closed_by: Option<String>,
+    /// Why it was cancelled.
+    pub close_reason: Option<String>,
+    /// Where the meeting is in the live timetable, if it was placed.
+    pub meeting: Option<LiveMeeting>,
+    /// A move proposed by a participant.
+    pub move_proposal: Option<MoveProposal>,
+    /// A slot freed by a cancellation, offered to this meeting.
+    pub offered_slot: Option<String>,
 }
 
 /// A meeting request.
@@ -31,6 +54,7 @@ pub struct MeetingRequest {
     pub status: RequestStatus,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    pub life: RequestLife,
 }
 
 impl MeetingRequest {
@@ -44,6 +68,14 @@ impl MeetingRequest {
     /// Whether `participant` asked or was asked.
     pub fn involves(&self, participant: &str) -> bool {
         self.requester == participant || self.invitees.iter().any(|i| i.participant == participant)
+    }
+
+    /// Its live meeting, unless cancelled.
+    pub fn placed(&self) -> Option<&LiveMeeting> {
+        self.life
+            .meeting
+            .as_ref()
+            .filter(|m| m.state != MeetingState::Cancelled)
     }
 }
 
@@ -66,17 +98,6 @@ pub trait RequestStore: Send + Sync + 'static {
         event: &str,
         participants: &[String],
     ) -> StoreResult<HashMap<String, u32>>;
-    /// An invitee's answer: only from a pending answer on a pending request. The request
-    /// becomes accepted when every invitee accepted, declined when one declines.
-    async fn respond(
-        &self,
-        event: &str,
-        id: &str,
-        invitee: &str,
-        answer: Response,
-    ) -> StoreResult<MeetingRequest>;
-    /// The requester withdraws a pending or accepted request.
-    async fn withdraw(&self, event: &str, id: &str) -> StoreResult<MeetingRequest>;
 }
 
 fn status_from(text: &str) -> StoreResult<RequestStatus> {
@@ -87,7 +108,64 @@ fn response_from(text: &str) -> StoreResult<Response> {
     Response::parse(text).ok_or_else(|| StoreError::Corrupt(format!("response {text:?}")))
 }
 
+/// A request with its live meeting, move proposal and standby offer, one row each (a macro,
+/// so that each query is one static string).
+macro_rules! select_requests {
+    () => {
+        "SELECT r.*, m.state AS m_state, m.slot_id AS m_slot, m.room_id AS m_room, \
+     m.sequence AS m_sequence, m.version AS m_version, m.reason AS m_reason, m.confirmed_by AS m_confirmed, \
+     m.attendance AS m_attendance, m.absent AS m_absent, m.attendance_by AS m_attendance_by, \
+     m.updated_at AS m_updated_at, v.slot_id AS move_slot, v.proposed_by AS move_by, \
+     v.accepted_by AS move_accepted, o.slot_id AS offer_slot \
+     FROM requests r LEFT JOIN meetings m ON m.request_id = r.id \
+     LEFT JOIN meeting_moves v ON v.request_id = r.id LEFT JOIN standby_offers o ON o.request_id = r.id "
+    };
+}
+
+fn meeting_from(row: &impl Record) -> StoreResult<Option<LiveMeeting>> {
+    let Some(state) = row.read::<Option<String>>("m_state")? else {
+        return Ok(None);
+    };
+    let attendance = match row.read::<Option<String>>("m_attendance")? {
+        Some(text) => {
+            Some(Outcome::parse(&text).ok_or_else(|| StoreError::Corrupt(format!("attendance {text:?}")))?)
+        }
+        None => None,
+    };
+    let read_text = |column: &str| -> StoreResult<String> {
+        row.read::<Option<String>>(column)?
+            .ok_or_else(|| StoreError::Corrupt(format!("meeting without {column}")))
+    };
+    Ok(Some(LiveMeeting {
+        state: MeetingState::parse(&state)
+            .ok_or_else(|| StoreError::Corrupt(format!("meeting state {state:?}")))?,
+        slot_id: read_text("m_slot")?,
+        room_id: read_text("m_room")?,
+        sequence: row.read::<Option<i64>>("m_sequence")?.unwrap_or_default(),
+        version: row.read("m_version")?,
+        reason: row.read("m_reason")?,
+        confirmed_by: from_json(&read_text("m_confirmed")?)?,
+        attendance,
+        absent: from_json(&read_text("m_absent")?)?,
+        attendance_by: row.read("m_attendance_by")?,
+        updated_at: row
+            .read::<Option<DateTime<Utc>>>("m_updated_at")?
+            .ok_or_else(|| StoreError::Corrupt("meeting without updated_at".into()))?,
+    }))
+}
+
 fn request_from(row: &impl Record, invitees: Vec<Invitee>) -> StoreResult<MeetingRequest> {
+    let move_proposal = match row.read::<Option<String>>("move_slot")? {
+        Some(slot_id) => Some(MoveProposal {
+            slot_id,
+            proposed_by: row.read::<Option<String>>("move_by")?.unwrap_or_default(),
+            accepted_by: from_json(
+                &row.read::<Option<String>>("move_accepted")?
+                    .unwrap_or_else(|| "[]".into()),
+            )?,
+        }),
+        None => None,
+    };
     Ok(MeetingRequest {
         id: row.read("id")?,
         event_id: row.read("event_id")?,
@@ -100,6 +178,15 @@ fn request_from(row: &impl Record, invitees: Vec<Invitee>) -> StoreResult<Meetin
         status: status_from(&row.read::<String>("status")?)?,
         created_at: row.read("created_at")?,
         updated_at: row.read("updated_at")?,
+        life: RequestLife {
+            proposed_slots: from_json(&row.read::<String>("proposed_slots")?)?,
+            refused_slots: from_json(&row.read::<String>("refused_slots")?)?,
+            closed_by: row.read("closed_by")?,
+            close_reason: row.read("close_reason")?,
+            meeting: meeting_from(row)?,
+            move_proposal,
+            offered_slot: row.read("offer_slot")?,
+        },
     })
 }
 
@@ -107,6 +194,7 @@ fn invitee_from(row: &impl Record) -> StoreResult<Invitee> {
     Ok(Invitee {
         participant: row.read("participant_id")?,
         response: response_from(&row.read::<String>("response")?)?,
+        slot: row.read("slot_id")?,
     })
 }
 
@@ -121,6 +209,81 @@ fn invitees_by_request(rows: &[impl Record]) -> StoreResult<HashMap<String, Vec<
     Ok(map)
 }
 
+/// Request rows with their invitee rows, as records.
+fn assemble<R: Record>(rows: &[R], invitee_rows: &[R]) -> StoreResult<Vec<MeetingRequest>> {
+    let mut invitees = invitees_by_request(invitee_rows)?;
+    rows.iter()
+        .map(|row| {
+            let id: String = row.read("id")?;
+            request_from(row, invitees.remove(&id).unwrap_or_default())
+        })
+        .collect()
+}
+
+/// The request `id` of `event`, read on `conn` (a transaction's, to read what it locked).
+pub(super) async fn request_on<DB: Backend>(
+    conn: &mut DB::Connection,
+    event: &str,
+    id: &str,
+) -> StoreResult<MeetingRequest> {
+    let row = sqlx::query(concat!(select_requests!(), "WHERE r.event_id = $1 AND r.id = $2"))
+        .param(event)
+        .param(id)
+        .fetch_optional(DB::on(conn))
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let invitees = sqlx::query(
+        "SELECT participant_id, response, slot_id FROM request_invitees WHERE request_id = $1 ORDER BY position",
+    )
+    .param(id)
+    .fetch_all(DB::on(conn))
+    .await?
+    .iter()
+    .map(invitee_from)
+    .collect::<StoreResult<Vec<_>>>()?;
+    request_from(&row, invitees)
+}
+
+/// Every request of `event`, or those `participant` asked or was asked, read on `conn`.
+pub(super) async fn requests_on<DB: Backend>(
+    conn: &mut DB::Connection,
+    event: &str,
+    participant: Option<&str>,
+) -> StoreResult<Vec<MeetingRequest>> {
+    let rows = match participant {
+        None => {
+            sqlx::query(concat!(
+                select_requests!(),
+                "WHERE r.event_id = $1 ORDER BY r.created_at, r.id"
+            ))
+            .param(event)
+            .fetch_all(DB::on(conn))
+            .await?
+        }
+        Some(p) => {
+            sqlx::query(concat!(
+                select_requests!(),
+                "WHERE r.event_id = $1 AND (r.requester_id = $2 OR r.id IN \
+                 (SELECT request_id FROM request_invitees WHERE participant_id = $2)) \
+                 ORDER BY r.created_at, r.id"
+            ))
+            .param(event)
+            .param(p)
+            .fetch_all(DB::on(conn))
+            .await?
+        }
+    };
+    let invitee_rows = sqlx::query(
+        "SELECT i.request_id, i.participant_id, i.response, i.slot_id FROM request_invitees i \
+         JOIN requests r ON r.id = i.request_id WHERE r.event_id = $1 \
+         ORDER BY i.request_id, i.position",
+    )
+    .param(event)
+    .fetch_all(DB::on(conn))
+    .await?;
+    assemble(&rows, &invitee_rows)
+}
+
 /// Inserts a request and its invitees in `tx`.
 pub(super) async fn insert_request<DB: Backend>(
     tx: &mut Transaction<'static, DB>,
@@ -128,7 +291,8 @@ pub(super) async fn insert_request<DB: Backend>(
 ) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO requests (id, event_id, requester_id, duration_minutes, priority, message, \
-         features, status, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+         features, status, created_at, updated_at, proposed_slots) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .param(&r.id)
     .param(&r.event_id)
@@ -140,17 +304,19 @@ pub(super) async fn insert_request<DB: Backend>(
     .param(r.status.as_str())
     .param(r.created_at)
     .param(r.updated_at)
+    .param(to_json(&r.life.proposed_slots)?)
     .execute(DB::on(tx))
     .await?;
     for (position, invitee) in r.invitees.iter().enumerate() {
         sqlx::query(
-            "INSERT INTO request_invitees (request_id, participant_id, position, response) \
-             VALUES ($1, $2, $3, $4)",
+            "INSERT INTO request_invitees (request_id, participant_id, position, response, slot_id) \
+             VALUES ($1, $2, $3, $4, $5)",
         )
         .param(&r.id)
         .param(&invitee.participant)
         .param(position as i64)
         .param(invitee.response.as_str())
+        .param(&invitee.slot)
         .execute(DB::on(tx))
         .await?;
     }
@@ -176,74 +342,28 @@ impl<DB: Backend> RequestStore for SqlStore<DB> {
     }
 
     async fn request(&self, event: &str, id: &str) -> StoreResult<MeetingRequest> {
-        let row = sqlx::query("SELECT * FROM requests WHERE event_id = $1 AND id = $2")
-            .param(event)
-            .param(id)
-            .fetch_optional(self.db())
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        let invitees = sqlx::query(
-            "SELECT participant_id, response FROM request_invitees WHERE request_id = $1 ORDER BY position",
-        )
-        .param(id)
-        .fetch_all(self.db())
-        .await?
-        .iter()
-        .map(invitee_from)
-        .collect::<StoreResult<Vec<_>>>()?;
-        request_from(&row, invitees)
+        let mut conn = self.pool.acquire().await?;
+        request_on::<DB>(&mut conn, event, id).await
     }
 
     async fn requests(&self, event: &str, participant: Option<&str>) -> StoreResult<Vec<MeetingRequest>> {
-        let rows = match participant {
-            None => {
-                sqlx::query("SELECT * FROM requests WHERE event_id = $1 ORDER BY created_at, id")
-                    .param(event)
-                    .fetch_all(self.db())
-                    .await?
-            }
-            Some(p) => {
-                sqlx::query(
-                    "SELECT * FROM requests WHERE event_id = $1 AND (requester_id = $2 OR id IN \
-                     (SELECT request_id FROM request_invitees WHERE participant_id = $2)) \
-                     ORDER BY created_at, id",
-                )
-                .param(event)
-                .param(p)
-                .fetch_all(self.db())
-                .await?
-            }
-        };
-        let invitee_rows = sqlx::query(
-            "SELECT i.request_id, i.participant_id, i.response FROM request_invitees i \
-             JOIN requests r ON r.id = i.request_id WHERE r.event_id = $1 \
-             ORDER BY i.request_id, i.position",
-        )
-        .param(event)
-        .fetch_all(self.db())
-        .await?;
-        let mut invitees = invitees_by_request(&invitee_rows)?;
-        rows.iter()
-            .map(|row| {
-                let id: String = row.read("id")?;
-                request_from(row, invitees.remove(&id).unwrap_or_default())
-            })
-            .collect()
+        let mut conn = self.pool.acquire().await?;
+        requests_on::<DB>(&mut conn, event, participant).await
     }
 
     async fn requests_of(&self, event: &str, participant: &str) -> StoreResult<Vec<MeetingRequest>> {
         // Participant ids are unique across events: looking requests up by participant alone
         // lets both databases use the participant indexes.
-        let rows = sqlx::query(
-            "SELECT * FROM requests WHERE requester_id = $1 UNION \
-             SELECT r.* FROM requests r JOIN request_invitees i ON i.request_id = r.id \
-             WHERE i.participant_id = $1 ORDER BY created_at, id",
-        )
+        let rows = sqlx::query(concat!(
+            select_requests!(),
+            "WHERE r.id IN (SELECT id FROM requests WHERE requester_id = $1 UNION \
+             SELECT request_id FROM request_invitees WHERE participant_id = $1) ORDER BY r.created_at, r.id"
+        ))
         .param(participant)
         .fetch_all(self.db())
         .await?;
         let invitee_rows = sqlx::query(
-            "SELECT request_id, participant_id, response FROM request_invitees WHERE request_id IN \
+            "SELECT request_id, participant_id, response, slot_id FROM request_invitees WHERE request_id IN \
              (SELECT id FROM requests WHERE requester_id = $1 UNION \
               SELECT request_id FROM request_invitees WHERE participant_id = $1) \
              ORDER BY request_id, position",
@@ -251,16 +371,10 @@ impl<DB: Backend> RequestStore for SqlStore<DB> {
         .param(participant)
         .fetch_all(self.db())
         .await?;
-        let mut invitees = invitees_by_request(&invitee_rows)?;
-        rows.iter()
-            .filter(|row| row.read::<String>("event_id").is_ok_and(|e| e == event))
-            .map(|row| {
-                let id: String = row.read("id")?;
-                request_from(row, invitees.remove(&id).unwrap_or_default())
-            })
-            .collect()
+        let mut requests = assemble(&rows, &invitee_rows)?;
+        requests.retain(|r| r.event_id == event);
+        Ok(requests)
     }
-
     async fn accepted_meetings(
         &self,
         _event: &str,
@@ -298,89 +412,5 @@ impl<DB: Backend> RequestStore for SqlStore<DB> {
             }
         }
         Ok(counts)
-    }
-
-    async fn respond(
-        &self,
-        event: &str,
-        id: &str,
-        invitee: &str,
-        answer: Response,
-    ) -> StoreResult<MeetingRequest> {
-        let mut tx = self.begin_write().await?;
-        let now = Utc::now();
-        // Taking the request row first serialises answers to the same request.
-        let locked = sqlx::query(
-            "UPDATE requests SET updated_at = $1 WHERE event_id = $2 AND id = $3 AND status = 'pending'",
-        )
-        .param(now)
-        .param(event)
-        .param(id)
-        .execute(DB::on(&mut tx))
-        .await?;
-        if locked.rows_affected() == 0 {
-            drop(tx);
-            let current = self.request(event, id).await?;
-            return Err(StoreError::Conflict(format!(
-                "the request is {}, not pending",
-                current.status.as_str()
-            )));
-        }
-        let answered = sqlx::query(
-            "UPDATE request_invitees SET response = $1 \
-             WHERE request_id = $2 AND participant_id = $3 AND response = 'pending'",
-        )
-        .param(answer.as_str())
-        .param(id)
-        .param(invitee)
-        .execute(DB::on(&mut tx))
-        .await?;
-        if answered.rows_affected() == 0 {
-            return Err(StoreError::Conflict("this invitee has already answered".into()));
-        }
-        match answer {
-            Response::Declined => {
-                sqlx::query("UPDATE requests SET status = 'declined' WHERE id = $1 AND status = 'pending'")
-                    .param(id)
-                    .execute(DB::on(&mut tx))
-                    .await?;
-            }
-            Response::Accepted => {
-                sqlx::query(
-                    "UPDATE requests SET status = 'accepted' WHERE id = $1 AND status = 'pending' \
-                     AND NOT EXISTS (SELECT 1 FROM request_invitees \
-                     WHERE request_id = $1 AND response <> 'accepted')",
-                )
-                .param(id)
-                .execute(DB::on(&mut tx))
-                .await?;
-            }
-            Response::Pending => {
-                return Err(StoreError::Conflict("an answer is accepted or declined".into()));
-            }
-        }
-        tx.commit().await?;
-        self.request(event, id).await
-    }
-
-    async fn withdraw(&self, event: &str, id: &str) -> StoreResult<MeetingRequest> {
-        let done = sqlx::query(
-            "UPDATE requests SET status = 'withdrawn', updated_at = $1 \
-             WHERE event_id = $2 AND id = $3 AND status IN ('pending', 'accepted')",
-        )
-        .param(Utc::now())
-        .param(event)
-        .param(id)
-        .execute(self.db())
-        .await?;
-        let current = self.request(event, id).await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::Conflict(format!(
-                "the request is {}; only pending or accepted requests can be withdrawn",
-                current.status.as_str()
-            )));
-        }
-        debug_assert_eq!(current.status, RequestStatus::Withdrawn);
-        Ok(current)
     }
 }

@@ -30,7 +30,7 @@ pub trait RoomStore: Send + Sync + 'static {
     async fn room_features(&self, event: &str) -> StoreResult<BTreeSet<String>>;
 }
 
-fn room_from(row: &impl Record) -> StoreResult<Room> {
+pub(super) fn room_from(row: &impl Record) -> StoreResult<Room> {
     Ok(Room {
         id: row.read("id")?,
         event_id: row.read("event_id")?,

@@ -41,6 +41,8 @@ impl Backend for Sqlite {
     // Write transactions take the database lock up front: a deferred transaction that reads
     // first cannot wait for the lock later, it fails with SQLITE_BUSY.
     const BEGIN_WRITE: &'static str = "BEGIN IMMEDIATE";
+    // In WAL mode a read transaction sees the database as of its first read.
+    const BEGIN_SNAPSHOT: &'static str = "BEGIN";
 
     fn on(connection: &mut SqliteConnection) -> impl Executor<'_, Database = Self> {
         connection

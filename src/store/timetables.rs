@@ -1,12 +1,16 @@
-//! Timetables: the published versions of an event's schedule.
+//! Timetables: the published versions of an event's schedule. Publishing one also makes its
+//! placements the live timetable's, around the meetings booked meanwhile (`publish.rs`).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use crate::store::backend::{Backend, Param, PushParam, Record, SqlStore, unique_violation};
+use crate::store::backend::{Backend, Param, PushParam, Record, SqlStore, insert_rows, unique_violation};
+use crate::store::meetings::live::bump_revision;
 use crate::store::{EventStore, StoreError, StoreResult, from_json, to_json};
+
+mod publish;
 
 /// A meeting to publish: its first slot, room, participants, and every slot it occupies.
 #[derive(Debug, Clone)]
@@ -80,8 +84,34 @@ pub fn find_double_booking(meetings: &[PlacedMeeting]) -> StoreResult<()> {
     Ok(())
 }
 
+/// One occupied cell: `(room or participant, slot, request)`.
+pub(super) type Cell<'a> = (&'a str, &'a str, &'a str);
+
+/// Every `(room, slot, request)` and `(participant, slot, request)` the meetings occupy.
+pub(super) fn cells(meetings: &[PlacedMeeting]) -> (Vec<Cell<'_>>, Vec<Cell<'_>>) {
+    let rooms = meetings
+        .iter()
+        .flat_map(|m| {
+            m.occupied_slots
+                .iter()
+                .map(move |slot| (m.room_id.as_str(), slot.as_str(), m.request_id.as_str()))
+        })
+        .collect();
+    let participants = meetings
+        .iter()
+        .flat_map(|m| {
+            m.occupied_slots.iter().flat_map(move |slot| {
+                m.participants
+                    .iter()
+                    .map(move |p| (p.as_str(), slot.as_str(), m.request_id.as_str()))
+            })
+        })
+        .collect();
+    (rooms, participants)
+}
+
 /// A unique violation while publishing: the database refused a double-booking.
-fn double_booking(err: sqlx::Error) -> StoreError {
+pub(super) fn double_booking(err: sqlx::Error) -> StoreError {
     if unique_violation(&err) {
         StoreError::Conflict(format!("the timetable double-books: {err}"))
     } else {
@@ -93,7 +123,8 @@ fn double_booking(err: sqlx::Error) -> StoreError {
 impl<DB: Backend> TimetableStore for SqlStore<DB> {
     async fn publish(&self, event: &str, run: &str, meetings: &[PlacedMeeting]) -> StoreResult<i64> {
         let mut tx = self.begin_write().await?;
-        // Bumping the version first takes the event's row: publishes of one event queue up.
+        // Bumping the version first takes the event's row: publishes of one event queue up,
+        // and so do they with every change of its live timetable (bookings take it too).
         let version: i64 = sqlx::query(
             "UPDATE events SET timetable_version = COALESCE(timetable_version, 0) + 1 \
              WHERE id = $1 RETURNING timetable_version",
@@ -115,6 +146,7 @@ impl<DB: Backend> TimetableStore for SqlStore<DB> {
                 "the run is {status}; only a done run can be published"
             )));
         }
+        let now = Utc::now();
         sqlx::query(
             "INSERT INTO timetable_versions (event_id, version, schedule_id, published_at) \
              VALUES ($1, $2, $3, $4)",
@@ -122,115 +154,93 @@ impl<DB: Backend> TimetableStore for SqlStore<DB> {
         .param(event)
         .param(version)
         .param(run)
-        .param(Utc::now())
+        .param(now)
         .execute(DB::on(&mut tx))
         .await?;
-        // The latest published placement of each meeting, for its SEQUENCE.
-        let mut latest: HashMap<String, (String, String, i64)> = HashMap::new();
-        for row in sqlx::query(
-            "SELECT request_id, slot_id, room_id, sequence FROM timetable_meetings \
-             WHERE event_id = $1 ORDER BY version",
-        )
-        .param(event)
-        .fetch_all(DB::on(&mut tx))
-        .await?
-        {
-            latest.insert(
-                row.read("request_id")?,
-                (row.read("slot_id")?, row.read("room_id")?, row.read("sequence")?),
-            );
-        }
-        // Every clash is found here, with its names; the unique constraints stay as the guard
-        // of last resort.
+        let live = publish::live_now::<DB>(&mut tx, event).await?;
+        let snapshot = publish::around_bookings(meetings, &live);
+        // Every clash is found here, with its names (the run's own, then those with meetings
+        // booked since it was solved); the unique constraints stay as the guard of last resort.
         find_double_booking(meetings)?;
-        let sequences: Vec<i64> = meetings
+        find_double_booking(&snapshot).map_err(|err| match err {
+            StoreError::Conflict(clash) => StoreError::Conflict(format!(
+                "{clash} (a meeting was booked since this run was solved: solve again)"
+            )),
+            other => other,
+        })?;
+        let latest = publish::latest_published::<DB>(&mut tx, event).await?;
+        let sequences: Vec<i64> = snapshot
             .iter()
-            .map(|m| match latest.get(&m.request_id) {
-                Some((slot, room, seq)) if *slot == m.slot_id && *room == m.room_id => *seq,
-                Some((_, _, seq)) => seq + 1,
-                None => 0,
+            .map(|m| {
+                let before = live
+                    .placed
+                    .get(&m.request_id)
+                    .map(|l| (l.slot.as_str(), l.room.as_str(), l.sequence))
+                    .or_else(|| {
+                        latest
+                            .get(&m.request_id)
+                            .map(|(s, r, q)| (s.as_str(), r.as_str(), *q))
+                    });
+                match before {
+                    Some((slot, room, seq)) if slot == m.slot_id && room == m.room_id => seq,
+                    Some((_, _, seq)) => seq + 1,
+                    None => 0,
+                }
             })
             .collect();
-        // Multi-row inserts: a timetable of 80,000 meetings is a few hundred statements, not a
-        // few hundred thousand round trips.
-        const ROWS: usize = 1000;
-        for (chunk, sequences) in meetings.chunks(ROWS).zip(sequences.chunks(ROWS)) {
-            let mut query = sqlx::QueryBuilder::<DB>::new(
-                "INSERT INTO timetable_meetings (event_id, version, request_id, slot_id, room_id, \
-                 participants, sequence) ",
-            );
-            let rows: Vec<(&PlacedMeeting, String, i64)> = chunk
-                .iter()
-                .zip(sequences)
-                .map(|(m, &sequence)| Ok((m, to_json(&m.participants)?, sequence)))
-                .collect::<StoreResult<_>>()?;
-            query.push_values(rows, |mut row, (m, participants, sequence)| {
+        let rows: Vec<(&PlacedMeeting, String, i64)> = snapshot
+            .iter()
+            .zip(&sequences)
+            .map(|(m, &sequence)| Ok((m, to_json(&m.participants)?, sequence)))
+            .collect::<StoreResult<_>>()?;
+        insert_rows::<DB, _>(
+            &mut tx,
+            "INSERT INTO timetable_meetings (event_id, version, request_id, slot_id, room_id, participants, sequence) ",
+            &rows,
+            |row, (m, participants, sequence)| {
                 row.push_param(event)
                     .push_param(version)
                     .push_param(&m.request_id)
                     .push_param(&m.slot_id)
                     .push_param(&m.room_id)
                     .push_param(participants)
-                    .push_param(sequence);
-            });
-            query
-                .build()
-                .execute(DB::on(&mut tx))
-                .await
-                .map_err(double_booking)?;
-        }
-        let room_cells: Vec<(&str, &str, &str)> = meetings
-            .iter()
-            .flat_map(|m| {
-                m.occupied_slots
-                    .iter()
-                    .map(move |slot| (m.room_id.as_str(), slot.as_str(), m.request_id.as_str()))
-            })
-            .collect();
-        for chunk in room_cells.chunks(ROWS) {
-            let mut query = sqlx::QueryBuilder::<DB>::new(
-                "INSERT INTO timetable_room_cells (event_id, version, room_id, slot_id, request_id) ",
-            );
-            query.push_values(chunk, |mut row, (room, slot, request)| {
+                    .push_param(*sequence);
+            },
+        )
+        .await
+        .map_err(double_booking)?;
+        let (room_cells, participant_cells) = cells(&snapshot);
+        insert_rows::<DB, _>(
+            &mut tx,
+            "INSERT INTO timetable_room_cells (event_id, version, room_id, slot_id, request_id) ",
+            &room_cells,
+            |row, (room, slot, request)| {
                 row.push_param(event)
                     .push_param(version)
                     .push_param(*room)
                     .push_param(*slot)
                     .push_param(*request);
-            });
-            query
-                .build()
-                .execute(DB::on(&mut tx))
-                .await
-                .map_err(double_booking)?;
-        }
-        let participant_cells: Vec<(&str, &str, &str)> = meetings
-            .iter()
-            .flat_map(|m| {
-                m.occupied_slots.iter().flat_map(move |slot| {
-                    m.participants
-                        .iter()
-                        .map(move |p| (p.as_str(), slot.as_str(), m.request_id.as_str()))
-                })
-            })
-            .collect();
-        for chunk in participant_cells.chunks(ROWS) {
-            let mut query = sqlx::QueryBuilder::<DB>::new(
-                "INSERT INTO timetable_participant_cells (event_id, version, participant_id, slot_id, request_id) ",
-            );
-            query.push_values(chunk, |mut row, (participant, slot, request)| {
+            },
+        )
+        .await
+        .map_err(double_booking)?;
+        insert_rows::<DB, _>(
+            &mut tx,
+            "INSERT INTO timetable_participant_cells (event_id, version, participant_id, slot_id, request_id) ",
+            &participant_cells,
+            |row, (participant, slot, request)| {
                 row.push_param(event)
                     .push_param(version)
                     .push_param(*participant)
                     .push_param(*slot)
                     .push_param(*request);
-            });
-            query
-                .build()
-                .execute(DB::on(&mut tx))
-                .await
-                .map_err(double_booking)?;
-        }
+            },
+        )
+        .await
+        .map_err(double_booking)?;
+        publish::replace_solver_placements::<DB>(&mut tx, event, version, &snapshot, &sequences, &live, now)
+            .await?;
+        bump_revision::<DB>(&mut tx, event).await?;
         tx.commit().await?;
         Ok(version)
     }

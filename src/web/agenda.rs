@@ -60,21 +60,23 @@ pub async fn agenda(ctx: Ctx, State(state): State<AppState>) -> Response {
         let me = &ctx.me()?.participant;
         let lang = ctx.lang;
         let t = state.timetables.get(&state.store, &me.event_id).await?;
+        let mine = t.meetings_of(&me.id).next().is_some();
         let body = html! {
-            @match &t.timetable {
-                Some(published) => {
-                    p { (lang.ta("agenda-version", &[
-                        ("version", published.version.to_string()),
-                        ("when", layout::when(lang, &t.event.timezone, published.published_at)),
-                    ])) }
-                    @if t.meetings_of(&me.id).next().is_none() { p { (lang.t("agenda-empty")) } }
-                    (meetings(lang, &t, &me.id, false))
-                    p class="actions" {
-                        a href="/agenda.ics" download="agenda.ics" { (lang.t("agenda-ics")) }
-                        a href="/agenda/print" { (lang.t("agenda-print")) }
-                    }
+            @if let Some(published) = &t.published {
+                p { (lang.ta("agenda-version", &[
+                    ("version", published.version.to_string()),
+                    ("when", layout::when(lang, &t.event.timezone, published.published_at)),
+                ])) }
+                @if !mine { p { (lang.t("agenda-empty")) } }
+            } @else if !mine {
+                p { (lang.t("agenda-unpublished")) }
+            }
+            @if mine {
+                (meetings(lang, &t, &me.id, false))
+                p class="actions" {
+                    a href="/agenda.ics" download="agenda.ics" { (lang.t("agenda-ics")) }
+                    a href="/agenda/print" { (lang.t("agenda-print")) }
                 }
-                None => p { (lang.t("agenda-unpublished")) },
             }
         };
         ok(layout::page(&ctx, &lang.t("agenda-title"), body))
@@ -91,7 +93,7 @@ pub async fn print(ctx: Ctx, State(state): State<AppState>) -> Response {
         let t = state.timetables.get(&state.store, &me.event_id).await?;
         let body = html! {
             p { (me.name) " — " (t.event.name) }
-            @if let Some(published) = &t.timetable {
+            @if let Some(published) = &t.published {
                 p { (lang.ta("agenda-version", &[
                     ("version", published.version.to_string()),
                     ("when", layout::when(lang, &t.event.timezone, published.published_at)),

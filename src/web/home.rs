@@ -4,13 +4,12 @@ use std::collections::HashMap;
 
 use axum::extract::State;
 use axum::response::Response;
-use chrono::Utc;
 use maud::html;
 
 use super::context::{Ctx, PageResult, ok};
 use super::layout;
 use super::requests::names_in;
-use crate::domain::{RequestStatus, Response as Answer};
+use crate::domain::{MeetingState, RequestStatus, Response as Answer};
 use crate::state::AppState;
 
 pub async fn home(ctx: Ctx, State(state): State<AppState>) -> Response {
@@ -22,8 +21,10 @@ async fn render(ctx: &Ctx, state: &AppState) -> PageResult {
     let me = &ctx.me()?.participant;
     let lang = ctx.lang;
     let timetable = state.timetables.get(&state.store, &me.event_id).await?;
-    let now = Utc::now();
-    let next = timetable.meetings_of(&me.id).find(|m| m.end > now);
+    let now = state.clock.now();
+    let next = timetable
+        .meetings_of(&me.id)
+        .find(|m| m.end > now && m.view.state != MeetingState::Cancelled);
     let requests = state.store.requests_of(&me.event_id, &me.id).await?;
     let waiting: Vec<_> = requests
         .iter()

@@ -11,6 +11,7 @@ mod home;
 mod layout;
 mod login;
 mod profile;
+mod reasons;
 mod recommendations;
 mod request_form;
 mod requests;

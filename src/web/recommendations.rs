@@ -5,7 +5,7 @@ use axum::response::Response;
 use maud::html;
 
 use super::context::{Ctx, ok};
-use super::layout;
+use super::{layout, reasons};
 use crate::state::AppState;
 
 /// Suggestions shown.
@@ -37,7 +37,7 @@ pub async fn recommendations(ctx: Ctx, State(state): State<AppState>) -> Respons
                         }
                         @if !r.reasons.is_empty() {
                             p { (lang.t("recommendations-why")) }
-                            ul { @for reason in &r.reasons { li lang="en" { (reason) } } }
+                            ul { @for reason in &r.reasons { li { (reasons::say(lang, reason)) } } }
                         }
                         p { a class="button" href=(format!("/requests/new?with={}", r.participant.id)) {
                             (lang.ta("recommendations-request", &[("name", r.participant.name.clone())]))

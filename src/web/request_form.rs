@@ -181,9 +181,10 @@ pub async fn create(ctx: Ctx, State(state): State<AppState>, body: Bytes) -> Res
             priority: draft.priority.parse::<u32>().unwrap_or(0),
             message: draft.message.clone(),
             features: draft.features.clone(),
+            proposed_slots: Vec::new(),
         };
         let (event, who) = (&me.participant.event_id, &me.participant.id);
-        match requests::create(state.store.as_ref(), event, who, request).await {
+        match requests::create(state.store.as_ref(), event, who, request, state.clock.now()).await {
             Ok(_) => Ok(Redirect::to("/requests").into_response()),
             Err(RequestError::Invalid(errors)) => {
                 draft.errors = errors;

@@ -149,12 +149,14 @@ pub async fn act(
     let result = async {
         let me = ctx.me_checked(&Form::parse(&body))?;
         let (store, event, who) = (state.store.as_ref(), &me.participant.event_id, &me.participant.id);
-        match action.as_str() {
-            "accept" => requests::answer(store, event, &id, who, Answer::Accepted).await?,
-            "decline" => requests::answer(store, event, &id, who, Answer::Declined).await?,
-            "withdraw" => requests::withdraw(store, event, &id, who).await?,
+        let now = state.clock.now();
+        let done = match action.as_str() {
+            "accept" => requests::answer(store, event, &id, who, Answer::Accepted, None, now).await?,
+            "decline" => requests::answer(store, event, &id, who, Answer::Declined, None, now).await?,
+            "withdraw" => requests::withdraw(store, event, &id, who, now).await?,
             _ => return Err(PageError::NotFound),
         };
+        state.changed(event, done.revision).await;
         Ok(Redirect::to("/requests").into_response())
     }
     .await;

@@ -526,7 +526,14 @@ async fn journey(backend: Backend) {
         .get(&format!("/api/v1/events/{e}/timetable"), Some(ORGANISER))
         .await;
     assert_eq!(timetable.expect(200).json["version"], 4);
-    assert_eq!(timetable.json["meetings"].as_array().unwrap().len(), assignments);
+    // The withdrawn meeting stays listed, cancelled, with the reason; the others are the run's.
+    let listed = timetable.json["meetings"].as_array().unwrap();
+    let (cancelled, held): (Vec<&Value>, Vec<&Value>) =
+        listed.iter().partition(|m| m["state"] == "cancelled");
+    assert_eq!(held.len(), assignments);
+    assert_eq!(cancelled.len(), 1, "{}", timetable.text);
+    assert_eq!(cancelled[0]["request"], json!(late));
+    assert_eq!(cancelled[0]["reason"], "withdrawn by the requester");
 
     // A stale run that still places the withdrawn meeting leaves it out when published.
     let stale = app

@@ -10,6 +10,9 @@ mod cluster_support;
 mod servers;
 
 mod access;
+mod booking;
+mod booking_races;
+mod booking_support;
 mod cli;
 mod cluster_bus;
 mod cluster_cache;
@@ -27,6 +30,7 @@ mod races;
 mod scale_out;
 mod store;
 mod validation;
+mod web_interest;
 mod web_pages;
 mod web_sessions;
 mod web_support;

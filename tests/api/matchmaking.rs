@@ -472,6 +472,7 @@ async fn mutual_marks_race_in_the_store(backend: Backend) {
         invitees: vec![Invitee {
             participant: from.to_string(),
             response: Response::Accepted,
+            slot: None,
         }],
         duration_minutes: 20,
         priority: 4,
@@ -480,6 +481,7 @@ async fn mutual_marks_race_in_the_store(backend: Backend) {
         status: RequestStatus::Accepted,
         created_at: now,
         updated_at: now,
+        life: Default::default(),
     };
     const ROUNDS: usize = 40;
     for round in 0..ROUNDS {

@@ -180,11 +180,11 @@ async fn solve_through_one_node_watched_and_announced_on_another() {
     let mut updates_b = SseReader::open(&b, &format!("/api/v1/events/{event}/updates"), ORGANISER).await;
     assert_eq!(
         updates_a.next().await.expect("current version").1,
-        json!({"version": null})
+        json!({"version": null, "revision": 0})
     );
     assert_eq!(
         updates_b.next().await.expect("current version").1,
-        json!({"version": null})
+        json!({"version": null, "revision": 0})
     );
 
     let (stop, stopped) = tokio::sync::watch::channel(false);
@@ -230,11 +230,11 @@ async fn solve_through_one_node_watched_and_announced_on_another() {
     .expect(200);
     assert_eq!(
         updates_a.next().await.expect("announced on A").1,
-        json!({"version": 1})
+        json!({"version": 1, "revision": 1})
     );
     assert_eq!(
         updates_b.next().await.expect("announced on B").1,
-        json!({"version": 1})
+        json!({"version": 1, "revision": 1})
     );
 
     // Every node serves the same agenda, with the same validator.

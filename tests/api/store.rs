@@ -24,6 +24,8 @@ async fn event(store: &DynStore) -> Event {
         slot_minutes: 20,
         days,
         timetable_version: None,
+        meetings_revision: 0,
+        request_expiry_hours: rendezvous::domain::request::DEFAULT_EXPIRY_HOURS,
         created_at: Utc::now(),
     };
     store.create_event(&event).await.unwrap();
@@ -59,6 +61,7 @@ fn request(event: &str, id: &str, from: &str, to: &[&str]) -> MeetingRequest {
             .map(|p| Invitee {
                 participant: (*p).into(),
                 response: Response::Pending,
+                slot: None,
             })
             .collect(),
         duration_minutes: 20,
@@ -68,6 +71,7 @@ fn request(event: &str, id: &str, from: &str, to: &[&str]) -> MeetingRequest {
         status: RequestStatus::Pending,
         created_at: Utc::now(),
         updated_at: Utc::now(),
+        life: Default::default(),
     }
 }
 
@@ -167,29 +171,38 @@ async fn request_transitions(backend: Backend) {
         .await
         .unwrap();
     let after_b = store
-        .respond(&e.id, "r1", "p_b", Response::Accepted)
+        .respond(&e.id, "r1", "p_b", Response::Accepted, None, Utc::now())
         .await
         .unwrap();
-    assert_eq!(after_b.status, RequestStatus::Pending);
+    assert_eq!(after_b.request.status, RequestStatus::Pending);
     assert!(matches!(
-        store.respond(&e.id, "r1", "p_b", Response::Accepted).await,
+        store
+            .respond(&e.id, "r1", "p_b", Response::Accepted, None, Utc::now())
+            .await,
         Err(StoreError::Conflict(_))
     ));
     let after_c = store
-        .respond(&e.id, "r1", "p_c", Response::Accepted)
+        .respond(&e.id, "r1", "p_c", Response::Accepted, None, Utc::now())
         .await
         .unwrap();
-    assert_eq!(after_c.status, RequestStatus::Accepted);
+    assert_eq!(after_c.request.status, RequestStatus::Accepted);
     assert!(matches!(
-        store.respond(&e.id, "r1", "p_c", Response::Declined).await,
+        store
+            .respond(&e.id, "r1", "p_c", Response::Declined, None, Utc::now())
+            .await,
         Err(StoreError::Conflict(_))
     ));
     assert_eq!(
-        store.withdraw(&e.id, "r1").await.unwrap().status,
+        store
+            .withdraw(&e.id, "r1", Utc::now())
+            .await
+            .unwrap()
+            .request
+            .status,
         RequestStatus::Withdrawn
     );
     assert!(matches!(
-        store.withdraw(&e.id, "r1").await,
+        store.withdraw(&e.id, "r1", Utc::now()).await,
         Err(StoreError::Conflict(_))
     ));
 
@@ -198,16 +211,20 @@ async fn request_transitions(backend: Backend) {
         .await
         .unwrap();
     let declined = store
-        .respond(&e.id, "r2", "p_c", Response::Declined)
+        .respond(&e.id, "r2", "p_c", Response::Declined, None, Utc::now())
         .await
         .unwrap();
-    assert_eq!(declined.status, RequestStatus::Declined);
+    assert_eq!(declined.request.status, RequestStatus::Declined);
     assert!(matches!(
-        store.respond(&e.id, "r2", "p_b", Response::Accepted).await,
+        store
+            .respond(&e.id, "r2", "p_b", Response::Accepted, None, Utc::now())
+            .await,
         Err(StoreError::Conflict(_))
     ));
     assert!(matches!(
-        store.respond(&e.id, "r9", "p_b", Response::Accepted).await,
+        store
+            .respond(&e.id, "r9", "p_b", Response::Accepted, None, Utc::now())
+            .await,
         Err(StoreError::NotFound)
     ));
 }

@@ -52,7 +52,7 @@ const LANGUAGE_NAMES: &[(&str, &[&str])] = &[
     ("zgh", &["Amazigh", "amazigh", "tamazight", "berber", "berbere"]),
 ];
 
-pub(super) fn language_name(code: &str) -> &str {
+pub(crate) fn language_name(code: &str) -> &str {
     LANGUAGE_NAMES
         .iter()
         .find(|(c, _)| *c == code)

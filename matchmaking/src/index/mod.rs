@@ -6,6 +6,7 @@
 //! `languages` normalises spoken languages.
 
 mod languages;
+pub(crate) use languages::language_name;
 mod rank;
 mod reasons;
 

@@ -1,9 +1,9 @@
 //! Explanations: the reasons, in words, given with each suggestion.
 
-use super::languages::{language_name, languages_compatible};
+use super::languages::languages_compatible;
 use super::rank::best_pair;
 use super::{Doc, DocIx, Field, Index, Phrase, TermId};
-use crate::model::{Boost, BoostTarget};
+use crate::model::{Boost, BoostTarget, Reason};
 
 /// Most quoted characters of a participant's text in a reason.
 const QUOTE_CHARS: usize = 90;
@@ -19,7 +19,7 @@ impl Index {
         me: &Doc,
         them_ix: DocIx,
         boosts: &[(&Boost, Option<TermId>)],
-    ) -> Vec<String> {
+    ) -> Vec<Reason> {
         let them = self.doc(them_ix).expect("ranked documents are live");
         let name = them.profile.display_name();
         let mut reasons = Vec::new();
@@ -31,52 +31,53 @@ impl Index {
         let any_strong = they_offer.iter().chain(&they_seek).any(strong);
         for (i, pair) in they_offer.iter().enumerate() {
             if strong(pair) || (!any_strong && i == 0) {
-                reasons.push(format!(
-                    "you seek {}; {name} offers {}",
-                    quote(pair.seek),
-                    quote(pair.offer)
-                ));
+                reasons.push(Reason::TheyOffer {
+                    name: name.to_string(),
+                    seek: quote(pair.seek),
+                    offer: quote(pair.offer),
+                });
             }
         }
         for (i, pair) in they_seek.iter().enumerate() {
             if strong(pair) || (!any_strong && they_offer.is_empty() && i == 0) {
-                reasons.push(format!(
-                    "{name} seeks {}; you offer {}",
-                    quote(pair.seek),
-                    quote(pair.offer)
-                ));
+                reasons.push(Reason::TheySeek {
+                    name: name.to_string(),
+                    seek: quote(pair.seek),
+                    offer: quote(pair.offer),
+                });
             }
         }
-        let shared_topics: Vec<&str> = me
+        let shared_topics: Vec<String> = me
             .topics
             .iter()
             .filter(|(key, _)| them.topics.iter().any(|(k, _)| k == key))
-            .map(|&(_, i)| me.profile.topics[i].trim())
+            .map(|&(_, i)| me.profile.topics[i].trim().to_string())
             .collect();
         if !shared_topics.is_empty() {
-            reasons.push(format!("both work on {}", join_words(&shared_topics)));
+            reasons.push(Reason::SharedTopics {
+                topics: shared_topics,
+            });
         }
-        let shared_languages: Vec<&str> = me
+        let shared_languages: Vec<String> = me
             .languages
             .iter()
             .filter(|l| them.languages.contains(l))
-            .map(|l| language_name(l))
+            .cloned()
             .collect();
         if !shared_languages.is_empty() {
-            reasons.push(format!("you share {}", join_words(&shared_languages)));
+            reasons.push(Reason::SharedLanguages {
+                languages: shared_languages,
+            });
         } else if !languages_compatible(&me.languages, &them.languages) {
-            reasons.push("no language in common: an interpreter may be needed".to_string());
+            reasons.push(Reason::NoCommonLanguage);
         }
         for &(boost, key) in boosts {
             if boost.factor > 1.0 && self.boost_applies(key, them_ix) {
-                let what = match &boost.target {
-                    BoostTarget::Group(g) => format!(": group {g}"),
-                    BoostTarget::City(c) => format!(": {c}"),
-                    BoostTarget::Country(c) => format!(": country {c}"),
-                    BoostTarget::Kind(k) => format!(": every {k}"),
-                    BoostTarget::Participant(_) => String::new(),
+                let target = match &boost.target {
+                    BoostTarget::Participant(_) => None,
+                    other => Some(other.clone()),
                 };
-                reasons.push(format!("highlighted by the organisers{what}"));
+                reasons.push(Reason::Highlighted { target });
             }
         }
         reasons
@@ -134,12 +135,4 @@ fn quote(text: &str) -> String {
     let cut: String = text.chars().take(QUOTE_CHARS).collect();
     let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
     format!("{cut}…")
-}
-
-fn join_words(items: &[&str]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => (*one).to_string(),
-        [init @ .., last] => format!("{} and {last}", init.join(", ")),
-    }
 }

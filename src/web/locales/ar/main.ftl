@@ -120,7 +120,7 @@ month-12 = ديسمبر
 nav-recommendations = اقتراحات
 recommendations-title = مواعيد مقترحة
 recommendations-none = لا توجد اقتراحات حاليًا.
-recommendations-why = السبب (بالإنجليزية):
+recommendations-why = السبب:
 recommendations-request = اطلب موعدًا مع { $name }
 
 nav-profile = ملفي
@@ -165,12 +165,18 @@ err-too-many-invitees = { $field }: { $max } مشاركين على الأكثر.
 err-yourself = { $field }: لا يمكنك اختيار نفسك.
 err-unknown-participant = { $field }: هذا المشارك ليس من مشاركي الحدث.
 err-invited-twice = { $field }: هذا المشارك مختار مرتين.
+err-slot-started = { $field }: الفترة { $value } بدأت بالفعل.
+err-past-session-end = { $field }: إذا بدأ في { $value } فسيتجاوز الموعد نهاية الجلسة.
+err-slot-refused = { $field }: رُفضت الفترة { $value } لهذا الموعد.
+err-slot-not-free = { $field }: الفترة { $value } ليست متاحة لجميع المشاركين.
+err-no-room = { $field }: لا توجد قاعة مناسبة متاحة في { $value }.
 err-invalid = { $field }: هذه القيمة غير مقبولة.
 
 # The calendar file (.ics).
 ics-calendar = { $event } — { $name }
 ics-summary = موعد مع { $names }
 ics-description = { $event } — موعد أعمال
+ics-description-cancelled = { $event } — موعد أعمال أُلغي: { $reason }
 
 # Want to meet.
 interest-explain = أشر إلى أنك ترغب في لقاء { $name }: إذا كانت الرغبة متبادلة، يُتفق على الموعد.
@@ -186,3 +192,41 @@ form-with-none = لم يُختر أحد بعد: ابحث عن مشاركين أ�
 form-find = ابحث عن مشارك لإضافته (الاسم، المؤسسة، المدينة، الموضوع)
 form-find-submit = بحث
 form-find-none = لا أحد يطابق «{ $find }».
+
+# Why a participant is suggested (the quoted words are the participants' own).
+reason-they-offer = تبحث عن «{ $seek }»؛ { $name } يقدّم «{ $offer }»
+reason-they-seek = { $name } يبحث عن «{ $seek }»؛ أنت تقدّم «{ $offer }»
+reason-shared-topics = تعملان كلاكما على { $topics }
+reason-shared-languages = تتحدثان كلاكما { $languages }
+reason-no-common-language = لا لغة مشتركة: قد تلزم الاستعانة بمترجم
+reason-highlighted = أبرزه المنظمون
+reason-highlighted-group = أبرزه المنظمون: مجموعة { $value }
+reason-highlighted-city = أبرزه المنظمون: { $value }
+reason-highlighted-country = أبرزه المنظمون: البلد { $value }
+reason-highlighted-kind = أبرزه المنظمون: { $value }
+list-two = { $first } و{ $second }
+list-more = { $first }، { $rest }
+
+# Spoken languages, by ISO 639-1 code.
+spoken-en = الإنجليزية
+spoken-fr = الفرنسية
+spoken-ar = العربية
+spoken-es = الإسبانية
+spoken-de = الألمانية
+spoken-pt = البرتغالية
+spoken-it = الإيطالية
+spoken-th = التايلاندية
+spoken-vi = الفيتنامية
+spoken-id = الإندونيسية
+spoken-ms = الملايوية
+spoken-tl = الفلبينية
+spoken-km = الخميرية
+spoken-lo = اللاوية
+spoken-my = البورمية
+spoken-zh = الصينية
+spoken-ja = اليابانية
+spoken-ko = الكورية
+spoken-nl = الهولندية
+spoken-ru = الروسية
+spoken-tr = التركية
+spoken-zgh = الأمازيغية

@@ -165,12 +165,18 @@ err-too-many-invitees = { $field }: { $max } participants at most.
 err-yourself = { $field }: you cannot choose yourself.
 err-unknown-participant = { $field }: this participant is not part of the event.
 err-invited-twice = { $field }: this participant is chosen twice.
+err-slot-started = { $field }: slot { $value } has already begun.
+err-past-session-end = { $field }: starting at { $value }, the meeting would run past the end of the session.
+err-slot-refused = { $field }: slot { $value } was refused for this meeting.
+err-slot-not-free = { $field }: slot { $value } is not free for every participant.
+err-no-room = { $field }: no suitable room is free at { $value }.
 err-invalid = { $field }: this value is not accepted.
 
 # The calendar file (.ics).
 ics-calendar = { $event } — { $name }
 ics-summary = Meeting with { $names }
 ics-description = { $event } — B2B meeting
+ics-description-cancelled = { $event } — B2B meeting, cancelled: { $reason }
 
 # Want to meet.
 interest-explain = Mark { $name } as someone you want to meet: if they mark you too, the meeting is agreed.
@@ -186,3 +192,41 @@ form-with-none = Nobody chosen yet: find participants below, or choose from the 
 form-find = Find a participant to add (name, organisation, city, topic)
 form-find-submit = Find
 form-find-none = Nobody found for “{ $find }”.
+
+# Why a participant is suggested (the quoted words are the participants' own).
+reason-they-offer = you seek “{ $seek }”; { $name } offers “{ $offer }”
+reason-they-seek = { $name } seeks “{ $seek }”; you offer “{ $offer }”
+reason-shared-topics = you both work on { $topics }
+reason-shared-languages = you both speak { $languages }
+reason-no-common-language = no language in common: an interpreter may be needed
+reason-highlighted = highlighted by the organisers
+reason-highlighted-group = highlighted by the organisers: group { $value }
+reason-highlighted-city = highlighted by the organisers: { $value }
+reason-highlighted-country = highlighted by the organisers: country { $value }
+reason-highlighted-kind = highlighted by the organisers: { $value }
+list-two = { $first } and { $second }
+list-more = { $first }, { $rest }
+
+# Spoken languages, by ISO 639-1 code.
+spoken-en = English
+spoken-fr = French
+spoken-ar = Arabic
+spoken-es = Spanish
+spoken-de = German
+spoken-pt = Portuguese
+spoken-it = Italian
+spoken-th = Thai
+spoken-vi = Vietnamese
+spoken-id = Indonesian
+spoken-ms = Malay
+spoken-tl = Filipino
+spoken-km = Khmer
+spoken-lo = Lao
+spoken-my = Burmese
+spoken-zh = Chinese
+spoken-ja = Japanese
+spoken-ko = Korean
+spoken-nl = Dutch
+spoken-ru = Russian
+spoken-tr = Turkish
+spoken-zgh = Amazigh

@@ -120,7 +120,7 @@ month-12 = décembre
 nav-recommendations = Suggestions
 recommendations-title = Suggestions de rendez-vous
 recommendations-none = Aucune suggestion pour l’instant.
-recommendations-why = Pourquoi (en anglais) :
+recommendations-why = Pourquoi :
 recommendations-request = Demander un rendez-vous à { $name }
 
 nav-profile = Mon profil
@@ -165,12 +165,18 @@ err-too-many-invitees = { $field } : { $max } participants au plus.
 err-yourself = { $field } : vous ne pouvez pas vous choisir vous-même.
 err-unknown-participant = { $field } : ce participant ne fait pas partie de l’événement.
 err-invited-twice = { $field } : ce participant est choisi deux fois.
+err-slot-started = { $field } : le créneau { $value } a déjà commencé.
+err-past-session-end = { $field } : commencé à { $value }, le rendez-vous dépasserait la fin de la session.
+err-slot-refused = { $field } : le créneau { $value } a été refusé pour ce rendez-vous.
+err-slot-not-free = { $field } : le créneau { $value } n’est pas libre pour tous les participants.
+err-no-room = { $field } : aucune salle adaptée n’est libre à { $value }.
 err-invalid = { $field } : cette valeur n’est pas acceptée.
 
 # The calendar file (.ics).
 ics-calendar = { $event } — { $name }
 ics-summary = Rendez-vous avec { $names }
 ics-description = { $event } — rendez-vous d’affaires
+ics-description-cancelled = { $event } — rendez-vous d’affaires annulé : { $reason }
 
 # Want to meet.
 interest-explain = Indiquez que vous souhaitez rencontrer { $name } : si c’est réciproque, le rendez-vous est convenu.
@@ -186,3 +192,41 @@ form-with-none = Personne n’est encore choisi : cherchez des participants ci-d
 form-find = Chercher un participant à ajouter (nom, organisation, ville, thème)
 form-find-submit = Chercher
 form-find-none = Personne ne correspond à « { $find } ».
+
+# Why a participant is suggested (the quoted words are the participants' own).
+reason-they-offer = vous recherchez « { $seek } » ; { $name } propose « { $offer } »
+reason-they-seek = { $name } recherche « { $seek } » ; vous proposez « { $offer } »
+reason-shared-topics = vous travaillez tous deux sur { $topics }
+reason-shared-languages = vous parlez tous deux { $languages }
+reason-no-common-language = aucune langue en commun : un interprète peut être nécessaire
+reason-highlighted = mis en avant par les organisateurs
+reason-highlighted-group = mis en avant par les organisateurs : groupe { $value }
+reason-highlighted-city = mis en avant par les organisateurs : { $value }
+reason-highlighted-country = mis en avant par les organisateurs : pays { $value }
+reason-highlighted-kind = mis en avant par les organisateurs : { $value }
+list-two = { $first } et { $second }
+list-more = { $first }, { $rest }
+
+# Spoken languages, by ISO 639-1 code.
+spoken-en = anglais
+spoken-fr = français
+spoken-ar = arabe
+spoken-es = espagnol
+spoken-de = allemand
+spoken-pt = portugais
+spoken-it = italien
+spoken-th = thaï
+spoken-vi = vietnamien
+spoken-id = indonésien
+spoken-ms = malais
+spoken-tl = filipino
+spoken-km = khmer
+spoken-lo = lao
+spoken-my = birman
+spoken-zh = chinois
+spoken-ja = japonais
+spoken-ko = coréen
+spoken-nl = néerlandais
+spoken-ru = russe
+spoken-tr = turc
+spoken-zgh = amazighe
