@@ -11,16 +11,18 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use highs::{ColProblem, HighsModelStatus, Row, Sense};
+use good_lp::solvers::highs::HighsProblem;
+use good_lp::{Expression, ProblemVariables, SolverModel, constraint, highs, variable};
+use highs::HighsModelStatus;
 
-use crate::milp::quota_rows;
+use crate::lp::{Sums, quotas};
 use crate::model::{ClassIx, Model};
 
 /// Above this many (meeting, start) pairs the session-summed relaxation is used.
 const TIME_INDEXED_LIMIT: usize = 60_000;
 
 /// The relaxation to solve for the bound (built here, solved anywhere: it owns its data).
-pub(crate) fn bound_lp(model: &Model) -> ColProblem {
+pub(crate) fn bound_lp(model: &Model) -> HighsProblem {
     let pairs: usize = model.starts.iter().map(Vec::len).sum();
     if pairs <= TIME_INDEXED_LIMIT {
         time_indexed(model)
@@ -31,8 +33,9 @@ pub(crate) fn bound_lp(model: &Model) -> ColProblem {
 
 /// A proved upper bound on the objective from [`bound_lp`], or `None` if HiGHS fails,
 /// runs out of time or is stopped by `stop`.
-pub(crate) fn solve_bound(lp: ColProblem, time_limit: f64, stop: &Stop) -> Option<i64> {
-    let mut highs = lp.optimise(Sense::Maximise);
+pub(crate) fn solve_bound(lp: HighsProblem, time_limit: f64, stop: &Stop) -> Option<i64> {
+    // The raw model, for the interrupt callback good_lp does not expose.
+    let mut highs = lp.try_into_inner().ok()?;
     highs.make_quiet();
     interrupt::stop_when_raised(&mut highs, stop);
     highs.set_option("threads", 1);
@@ -101,74 +104,123 @@ mod interrupt {
     }
 }
 
-/// Each meeting's usable classes: the union over its starts.
-fn class_sets(model: &Model) -> (Vec<Vec<ClassIx>>, Vec<Vec<ClassIx>>) {
-    let per_meeting: Vec<Vec<ClassIx>> = model
-        .starts
-        .iter()
-        .map(|starts| {
-            starts
-                .iter()
-                .flat_map(|s| s.classes.iter().copied())
-                .collect::<BTreeSet<_>>()
-                .into_iter()
-                .collect()
-        })
-        .collect();
-    let distinct: BTreeSet<Vec<ClassIx>> = per_meeting.iter().filter(|s| !s.is_empty()).cloned().collect();
-    (per_meeting, distinct.into_iter().collect())
+/// The sets of classes that some meeting can use (each meeting's own: the union over its
+/// starts), which meetings have which, and which sets contain each set.
+struct ClassSets {
+    sets: Vec<Vec<ClassIx>>,
+    /// Per meeting, the index of its own set (`None`: it has no start).
+    own: Vec<Option<usize>>,
+    /// Per set, the sets that contain it (itself included).
+    containing: Vec<Vec<usize>>,
+}
+
+impl ClassSets {
+    fn new(model: &Model) -> Self {
+        let mut seen = vec![false; model.classes.len()];
+        let per_meeting: Vec<Vec<ClassIx>> = model
+            .starts
+            .iter()
+            .map(|starts| {
+                let mut own = Vec::new();
+                for &c in starts.iter().flat_map(|s| s.classes.iter()) {
+                    if !std::mem::replace(&mut seen[c], true) {
+                        own.push(c);
+                    }
+                }
+                for &c in &own {
+                    seen[c] = false;
+                }
+                own.sort_unstable();
+                own
+            })
+            .collect();
+        let sets: Vec<Vec<ClassIx>> = per_meeting
+            .iter()
+            .filter(|s| !s.is_empty())
+            .cloned()
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let own = per_meeting.iter().map(|s| sets.binary_search(s).ok()).collect();
+        let containing = sets
+            .iter()
+            .map(|small| (0..sets.len()).filter(|&i| subset(small, &sets[i])).collect())
+            .collect();
+        Self {
+            sets,
+            own,
+            containing,
+        }
+    }
+
+    /// The sets whose rooms meeting `m` may use.
+    fn of(&self, m: usize) -> &[usize] {
+        self.own[m].map_or(&[], |i| &self.containing[i])
+    }
 }
 
 fn subset(small: &[ClassIx], big: &[ClassIx]) -> bool {
     small.iter().all(|c| big.binary_search(c).is_ok())
 }
 
-fn time_indexed(model: &Model) -> ColProblem {
+/// For every meeting and start, `x[m, start]` in [0, 1]: at most one start per meeting
+/// (exactly one when pinned); per participant and slot at most one meeting; per set of
+/// classes and slot at most its free rooms for the meetings confined to it; quotas.
+fn time_indexed(model: &Model) -> HighsProblem {
     let problem = model.problem;
     let slots = model.slot_count;
-    let mut lp = ColProblem::default();
-    let participant_rows: Vec<Row> = (0..problem.participants.len() * slots)
-        .map(|_| lp.add_row(..=1.0))
-        .collect();
-    let quota = quota_rows(&mut lp, problem);
-    let (per_meeting, sets) = class_sets(model);
-    let set_rows: Vec<Vec<Row>> = sets
-        .iter()
-        .map(|set| {
-            (0..slots)
-                .map(|t| lp.add_row(..=f64::from(rooms_free(model, set, t))))
-                .collect()
-        })
-        .collect();
+    let class_sets = ClassSets::new(model);
+    let sets = &class_sets.sets;
+    let mut vars = ProblemVariables::new();
+    let mut weight = Expression::default();
+    let mut busy = Sums::new(problem.participants.len() * slots);
+    let mut held = Sums::new(problem.participants.len());
+    let mut confined = Sums::new(sets.len() * slots);
+    let mut once = Vec::new();
     for (m, starts) in model.starts.iter().enumerate() {
         if starts.is_empty() {
             continue;
         }
         let meeting = &problem.meetings[m];
-        let pinned = meeting.fixed.is_some();
-        let once = lp.add_row(if pinned { 1.0 } else { 0.0 }..=1.0);
-        let containing: Vec<usize> = (0..sets.len())
-            .filter(|&i| subset(&per_meeting[m], &sets[i]))
-            .collect();
+        let containing = class_sets.of(m);
+        let mut held_once = Expression::default();
         for start in starts {
-            let mut factors = vec![(once, 1.0)];
+            let x = vars.add(variable().clamp(0, 1));
+            weight.add_mul(meeting.weight, x);
+            held_once.add_mul(1, x);
             for t in start.slot..start.slot + model.duration(m) {
                 for &p in &meeting.participants {
-                    factors.push((participant_rows[p * slots + t], 1.0));
+                    busy.add(p * slots + t, 1.0, x);
                 }
-                for &i in &containing {
-                    factors.push((set_rows[i][t], 1.0));
+                for &i in containing {
+                    confined.add(i * slots + t, 1.0, x);
                 }
             }
             for &p in &meeting.participants {
-                if let Some(row) = quota[p] {
-                    factors.push((row, 1.0));
-                }
+                held.add(p, 1.0, x);
             }
-            lp.add_column(f64::from(meeting.weight), 0.0..=1.0, factors);
         }
+        once.push((meeting.fixed.is_some(), held_once));
     }
+    let mut lp = vars.maximise(weight).using(highs);
+    busy.at_most(&mut lp, |_| Some(1.0));
+    quotas(&mut lp, problem, held);
+    confined.at_most(&mut lp, |ix| {
+        Some(f64::from(rooms_free(model, &sets[ix / slots], ix % slots)))
+    });
+    add_once(&mut lp, once);
     lp
+}
+
+/// `Σ starts of a meeting ≤ 1`, `= 1` when it is pinned.
+fn add_once(lp: &mut HighsProblem, once: Vec<(bool, Expression)>) {
+    for (pinned, held) in once {
+        lp.add_constraint(if pinned {
+            constraint!(held == 1)
+        } else {
+            constraint!(held <= 1)
+        });
+    }
 }
 
 /// Rooms of the classes in `set` that can be used at slot `t`.
@@ -179,62 +231,60 @@ fn rooms_free(model: &Model, set: &[usize], t: usize) -> u32 {
         .sum()
 }
 
-fn session_summed(model: &Model) -> ColProblem {
+/// The same with one variable per meeting and session, `x[m, s]`: per participant and
+/// session its meetings' slots fit in its free slots there, and per set of classes and
+/// session the meetings confined to it fit in its free room-slots.
+fn session_summed(model: &Model) -> HighsProblem {
     let problem = model.problem;
     let sessions = problem.sessions.len();
-    let mut lp = ColProblem::default();
-    let participant_rows: Vec<Row> = (0..problem.participants.len() * sessions)
-        .map(|ix| {
-            let (p, s) = (ix / sessions, ix % sessions);
-            let free = problem.sessions[s]
-                .slots
-                .clone()
-                .filter(|&t| model.participant_available[p * model.slot_count + t])
-                .count();
-            lp.add_row(..=free as f64)
-        })
-        .collect();
-    let quota = quota_rows(&mut lp, problem);
-    let (per_meeting, sets) = class_sets(model);
-    let set_rows: Vec<Vec<Row>> = sets
-        .iter()
-        .map(|set| {
-            problem
-                .sessions
-                .iter()
-                .map(|session| {
-                    let room_slots: u32 = session.slots.clone().map(|t| rooms_free(model, set, t)).sum();
-                    lp.add_row(..=f64::from(room_slots))
-                })
-                .collect()
-        })
-        .collect();
+    let class_sets = ClassSets::new(model);
+    let sets = &class_sets.sets;
+    let mut vars = ProblemVariables::new();
+    let mut weight = Expression::default();
+    let mut busy = Sums::new(problem.participants.len() * sessions);
+    let mut held = Sums::new(problem.participants.len());
+    let mut confined = Sums::new(sets.len() * sessions);
+    let mut once = Vec::new();
     for (m, starts) in model.starts.iter().enumerate() {
         if starts.is_empty() {
             continue;
         }
         let meeting = &problem.meetings[m];
-        let pinned = meeting.fixed.is_some();
-        let once = lp.add_row(if pinned { 1.0 } else { 0.0 }..=1.0);
-        let containing: Vec<usize> = (0..sets.len())
-            .filter(|&i| subset(&per_meeting[m], &sets[i]))
-            .collect();
+        let containing = class_sets.of(m);
         let d = model.duration(m) as f64;
         let in_sessions: BTreeSet<usize> = starts.iter().map(|s| model.session_of(s.slot)).collect();
+        let mut held_once = Expression::default();
         for s in in_sessions {
-            let mut factors = vec![(once, 1.0)];
+            let x = vars.add(variable().clamp(0, 1));
+            weight.add_mul(meeting.weight, x);
+            held_once.add_mul(1, x);
             for &p in &meeting.participants {
-                factors.push((participant_rows[p * sessions + s], d));
-                if let Some(row) = quota[p] {
-                    factors.push((row, 1.0));
-                }
+                busy.add(p * sessions + s, d, x);
+                held.add(p, 1.0, x);
             }
-            for &i in &containing {
-                factors.push((set_rows[i][s], d));
+            for &i in containing {
+                confined.add(i * sessions + s, d, x);
             }
-            lp.add_column(f64::from(meeting.weight), 0.0..=1.0, factors);
         }
+        once.push((meeting.fixed.is_some(), held_once));
     }
+    let mut lp = vars.maximise(weight).using(highs);
+    busy.at_most(&mut lp, |ix| {
+        let (p, s) = (ix / sessions, ix % sessions);
+        let free = problem.sessions[s]
+            .slots
+            .clone()
+            .filter(|&t| model.participant_available[p * model.slot_count + t])
+            .count();
+        Some(free as f64)
+    });
+    quotas(&mut lp, problem, held);
+    confined.at_most(&mut lp, |ix| {
+        let (set, session) = (&sets[ix / sessions], &problem.sessions[ix % sessions]);
+        let room_slots: u32 = session.slots.clone().map(|t| rooms_free(model, set, t)).sum();
+        Some(f64::from(room_slots))
+    });
+    add_once(&mut lp, once);
     lp
 }
 
@@ -265,8 +315,7 @@ mod tests {
         let bound = solve_bound(bound_lp(&model), 60.0, &running).unwrap();
         // The reference LP bound for pub-tiny (instances README) is 3,390.
         assert_eq!(bound, 3390);
-        let lp = session_summed(&model);
-        let mut highs = lp.optimise(Sense::Maximise);
+        let mut highs = session_summed(&model).into_inner();
         highs.make_quiet();
         let summed = highs.solve().objective_value();
         assert!(summed + 1e-6 >= 3390.0, "{summed}");

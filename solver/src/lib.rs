@@ -8,9 +8,11 @@ mod check;
 mod construct;
 pub mod format;
 mod improve;
+mod lp;
 mod milp;
 mod model;
 mod patterns;
+mod pins;
 mod problem;
 mod rooms;
 mod solution;
@@ -20,6 +22,7 @@ mod waits;
 
 pub use check::{Breakdown, CheckReport, Violation, check, evaluate, parse_solution};
 pub use format::{ProblemDoc, SolutionDoc, Status};
+pub use pins::pin_conflicts;
 pub use problem::{
     InputError, Meeting, MeetingIx, Participant, ParticipantIx, Penalties, Pin, Placement, Problem, Room,
     RoomIx, Session, Slot, SlotIx,

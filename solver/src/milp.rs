@@ -7,18 +7,10 @@
 //! opens a gap. The relaxation of these is weak, which is why the solver only comes here
 //! warm started from the annealer's best schedule, to improve it and bound it.
 
-use highs::{ColProblem, HighsModelStatus, HighsSolutionStatus, Row, Sense};
+use good_lp::{Expression, SolverModel, Variable, constraint, highs, variable};
+use highs::{HighsModelStatus, HighsSolutionStatus};
 
-/// A column's index in the model.
-type Col = usize;
-
-/// Adds a column and returns its index (`ColProblem` numbers columns in order).
-fn column(lp: &mut ColProblem, cost: f64, upper: f64, factors: Vec<(Row, f64)>, integer: bool) -> Col {
-    let index = lp.num_cols();
-    lp.add_column_with_integrality(cost, 0.0..=upper, factors, integer);
-    index
-}
-
+use crate::lp::{Col, Columns, Sums, class_capacity, is_empty, quotas};
 use crate::model::Model;
 use crate::problem::{MeetingIx, ParticipantIx, SlotIx};
 use crate::state::{Spot, State};
@@ -27,32 +19,6 @@ use crate::state::{Spot, State};
 pub(crate) const MIP_LIMIT: usize = 1_000;
 
 /// Placement binaries the MIP would have.
-/// One row per (room class, slot): at most as many meetings as the class has rooms free.
-/// Row `class * slot_count + slot`.
-pub(crate) fn class_capacity_rows(lp: &mut ColProblem, model: &Model) -> Vec<Row> {
-    let slots = model.slot_count;
-    (0..model.classes.len() * slots)
-        .map(|ix| {
-            let class = &model.classes[ix / slots];
-            let rooms = if class.available[ix % slots] {
-                class.size()
-            } else {
-                0
-            };
-            lp.add_row(..=f64::from(rooms))
-        })
-        .collect()
-}
-
-/// One row per participant with a quota: at most `max_meetings` meetings.
-pub(crate) fn quota_rows(lp: &mut ColProblem, problem: &crate::problem::Problem) -> Vec<Option<Row>> {
-    problem
-        .participants
-        .iter()
-        .map(|p| p.max_meetings.map(|cap| lp.add_row(..=f64::from(cap))))
-        .collect()
-}
-
 pub(crate) fn placement_count(model: &Model) -> usize {
     model.starts.iter().flatten().map(|s| s.classes.len()).sum()
 }
@@ -106,15 +72,23 @@ struct Placing {
     col: Col,
 }
 
-/// Columns of one participant's session: busy per slot and the wait indicators.
+/// A variable with its HiGHS column.
+#[derive(Clone, Copy)]
+struct Var {
+    x: Variable,
+    col: Col,
+}
+
+/// One participant's session: busy per slot and the wait indicators.
 struct Waits {
     participant: ParticipantIx,
     slots: std::ops::Range<SlotIx>,
-    busy: Vec<Col>,
-    started: Vec<Col>,
-    pending: Vec<Col>,
-    idle: Vec<Option<Col>>,
-    gap: Vec<Option<Col>>,
+    busy: Vec<Var>,
+    started: Vec<Var>,
+    pending: Vec<Var>,
+    idle: Vec<Var>,
+    /// From the session's second slot on.
+    gap: Vec<Option<Var>>,
 }
 
 /// Solves the whole problem with HiGHS, warm started from `warm` (a valid schedule in
@@ -132,6 +106,7 @@ pub(crate) fn solve_mip(
 ) -> MipResult {
     let problem = model.problem;
     let slots = model.slot_count;
+    let participants = problem.participants.len();
     let penalties = problem.penalties;
     let (idle_cost, gap_cost, move_cost) = (
         f64::from(penalties.idle_slot),
@@ -139,67 +114,15 @@ pub(crate) fn solve_mip(
         f64::from(penalties.move_),
     );
     let with_waits = idle_cost > 0.0 || gap_cost > 0.0;
-    let mut lp = ColProblem::default();
+    let mut columns = Columns::default();
+    let mut objective = Expression::default();
 
-    // Rows first (column-wise model).
-    let once: Vec<Row> = (0..problem.meetings.len())
-        .map(|m| {
-            lp.add_row(
-                if problem.meetings[m].fixed.is_some() {
-                    1.0
-                } else {
-                    0.0
-                }..=1.0,
-            )
-        })
-        .collect();
-    // Σ placements covering (p, t) − busy(p, t) = 0.
-    let cover: Vec<Row> = (0..problem.participants.len() * slots)
-        .map(|_| lp.add_row(0.0..=0.0))
-        .collect();
-    let class_rows = class_capacity_rows(&mut lp, model);
-    let quota = quota_rows(&mut lp, problem);
-
-    // Wait structure rows, created per participant-session before their columns.
-    let mut wait_rows = Vec::new();
-    let mut waits: Vec<Waits> = Vec::new();
-    for p in 0..problem.participants.len() {
-        for session in &problem.sessions {
-            let range = session.slots.clone();
-            let n = range.len();
-            if with_waits && model.meetings_of[p].len() >= 2 && n >= 3 {
-                // started[i] − busy[i] ≥ 0, started[i] − started[i−1] ≥ 0,
-                // pending[i] − busy[i] ≥ 0, pending[i] − pending[i+1] ≥ 0,
-                // idle[i] − started[i] − pending[i] + busy[i] ≥ −1,
-                // gap[i] − busy[i−1] + busy[i] − pending[i] ≥ −1.
-                let rows: Vec<[Row; 6]> = (0..n)
-                    .map(|_| {
-                        [
-                            lp.add_row(0.0..),
-                            lp.add_row(0.0..),
-                            lp.add_row(0.0..),
-                            lp.add_row(0.0..),
-                            lp.add_row(-1.0..),
-                            lp.add_row(-1.0..),
-                        ]
-                    })
-                    .collect();
-                wait_rows.push(rows);
-                waits.push(Waits {
-                    participant: p,
-                    slots: range,
-                    busy: Vec::new(),
-                    started: Vec::new(),
-                    pending: Vec::new(),
-                    idle: Vec::new(),
-                    gap: Vec::new(),
-                });
-            }
-        }
-    }
-
-    // Placement columns.
+    // Placements: x[m, slot, class], binary; a meeting that may not move keeps its one.
     let mut placings = Vec::new();
+    let mut held_once = Sums::new(problem.meetings.len());
+    let mut covering = Sums::new(participants * slots);
+    let mut in_class = Sums::new(model.classes.len() * slots);
+    let mut held = Sums::new(participants);
     let inside = |m: MeetingIx, slot: SlotIx| {
         neighbourhood
             .and_then(|n| n.slots.as_ref())
@@ -210,7 +133,7 @@ pub(crate) fn solve_mip(
         let current = model.current_class(m);
         let free = neighbourhood.is_none_or(|n| n.free[m]);
         for start in starts {
-            for &class in &start.classes {
+            for &class in start.classes.iter() {
                 let spot = Spot {
                     slot: start.slot,
                     class,
@@ -219,27 +142,23 @@ pub(crate) fn solve_mip(
                 if !(kept || (free && inside(m, spot.slot))) {
                     continue;
                 }
+                let lower = if kept && !free { 1 } else { 0 };
+                let (x, col) = columns.add(variable().integer().clamp(lower, 1));
                 let keeps_current = current == Some((spot.slot, spot.class));
-                let cost = f64::from(meeting.weight) + if keeps_current { move_cost } else { 0.0 };
-                let mut factors = vec![(once[m], 1.0)];
+                objective.add_mul(
+                    f64::from(meeting.weight) + if keeps_current { move_cost } else { 0.0 },
+                    x,
+                );
+                held_once.add(m, 1.0, x);
                 for t in spot.slot..spot.slot + model.duration(m) {
-                    factors.push((class_rows[class * slots + t], 1.0));
+                    in_class.add(class * slots + t, 1.0, x);
                     for &p in &meeting.participants {
-                        factors.push((cover[p * slots + t], 1.0));
+                        covering.add(p * slots + t, 1.0, x);
                     }
                 }
                 for &p in &meeting.participants {
-                    if let Some(row) = quota[p] {
-                        factors.push((row, 1.0));
-                    }
+                    held.add(p, 1.0, x);
                 }
-                let col = if free || !kept {
-                    column(&mut lp, cost, 1.0, factors, true)
-                } else {
-                    let index = lp.num_cols();
-                    lp.add_column_with_integrality(cost, 1.0..=1.0, factors, true);
-                    index
-                };
                 placings.push(Placing {
                     meeting: m,
                     spot,
@@ -249,74 +168,99 @@ pub(crate) fn solve_mip(
         }
     }
 
-    // Busy columns, with the wait structure where it is modelled.
-    let mut wait_of_slot: Vec<Option<(usize, usize)>> = vec![None; problem.participants.len() * slots];
-    for (w, entry) in waits.iter().enumerate() {
-        for (i, t) in entry.slots.clone().enumerate() {
-            wait_of_slot[entry.participant * slots + t] = Some((w, i));
-        }
-    }
-    let mut busy_cols: Vec<Option<Col>> = vec![None; problem.participants.len() * slots];
-    for p in 0..problem.participants.len() {
-        for t in 0..slots {
-            let mut factors = vec![(cover[p * slots + t], -1.0)];
-            if let Some((w, i)) = wait_of_slot[p * slots + t] {
-                let rows = &wait_rows[w];
-                factors.push((rows[i][0], -1.0));
-                factors.push((rows[i][2], -1.0));
-                factors.push((rows[i][4], 1.0));
-                factors.push((rows[i][5], 1.0));
-                if i + 1 < rows.len() {
-                    factors.push((rows[i + 1][5], -1.0));
-                }
+    // busy[p, t] in [0, 1] (0 where p is unavailable): the meetings covering (p, t).
+    let busy: Vec<Var> = (0..participants * slots)
+        .map(|ix| {
+            let upper = if model.participant_available[ix] { 1 } else { 0 };
+            let (x, col) = columns.add(variable().clamp(0, upper));
+            Var { x, col }
+        })
+        .collect();
+    // Per participant-session where waits are modelled: started[i] (a meeting at or
+    // before slot i), pending[i] (one at or after it), idle[i] and gap[i] (a wait opens).
+    let mut waits: Vec<Waits> = Vec::new();
+    for p in 0..participants {
+        for session in &problem.sessions {
+            let range = session.slots.clone();
+            if !(with_waits && model.meetings_of[p].len() >= 2 && range.len() >= 3) {
+                continue;
             }
-            let upper = if model.participant_available[p * slots + t] {
-                1.0
-            } else {
-                0.0
+            let mut entry = Waits {
+                participant: p,
+                busy: range.clone().map(|t| busy[p * slots + t]).collect(),
+                slots: range.clone(),
+                started: Vec::new(),
+                pending: Vec::new(),
+                idle: Vec::new(),
+                gap: Vec::new(),
             };
-            let col = column(&mut lp, 0.0, upper, factors, false);
-            busy_cols[p * slots + t] = Some(col);
-            if let Some((w, _)) = wait_of_slot[p * slots + t] {
-                waits[w].busy.push(col);
+            let add = |columns: &mut Columns| {
+                let (x, col) = columns.add(variable().clamp(0, 1));
+                Var { x, col }
+            };
+            for i in 0..range.len() {
+                entry.started.push(add(&mut columns));
+                entry.pending.push(add(&mut columns));
+                // Both wait variables exist even when free: their rows would forbid waits otherwise.
+                let idle = add(&mut columns);
+                objective.add_mul(-idle_cost, idle.x);
+                entry.idle.push(idle);
+                let gap = (i > 0).then(|| add(&mut columns));
+                if let Some(gap) = gap {
+                    objective.add_mul(-gap_cost, gap.x);
+                }
+                entry.gap.push(gap);
             }
+            waits.push(entry);
         }
     }
-    for (w, entry) in waits.iter_mut().enumerate() {
-        let rows = &wait_rows[w];
-        let n = rows.len();
-        for i in 0..n {
-            let mut factors = vec![(rows[i][0], 1.0), (rows[i][1], 1.0), (rows[i][4], -1.0)];
-            if i + 1 < n {
-                factors.push((rows[i + 1][1], -1.0));
-            }
-            entry.started.push(column(&mut lp, 0.0, 1.0, factors, false));
-            let mut factors = vec![
-                (rows[i][2], 1.0),
-                (rows[i][3], 1.0),
-                (rows[i][4], -1.0),
-                (rows[i][5], -1.0),
-            ];
+    let column_count = columns.len();
+
+    let mut lp = columns.vars.maximise(objective).using(highs);
+    for (m, once) in held_once.into_rows().enumerate() {
+        if is_empty(&once) {
+            continue;
+        }
+        lp.add_constraint(if problem.meetings[m].fixed.is_some() {
+            constraint!(once == 1)
+        } else {
+            constraint!(once <= 1)
+        });
+    }
+    for (ix, covered) in covering.into_rows().enumerate() {
+        lp.add_constraint(constraint!(covered - busy[ix].x == 0));
+    }
+    class_capacity(&mut lp, model, in_class);
+    quotas(&mut lp, problem, held);
+    for entry in &waits {
+        let (busy, started, pending) = (&entry.busy, &entry.started, &entry.pending);
+        for i in 0..entry.slots.len() {
+            lp.add_constraint(constraint!(started[i].x - busy[i].x >= 0));
+            lp.add_constraint(constraint!(pending[i].x - busy[i].x >= 0));
             if i > 0 {
-                factors.push((rows[i - 1][3], -1.0));
+                lp.add_constraint(constraint!(started[i].x - started[i - 1].x >= 0));
+                lp.add_constraint(constraint!(pending[i - 1].x - pending[i].x >= 0));
             }
-            entry.pending.push(column(&mut lp, 0.0, 1.0, factors, false));
-            // Both wait columns exist even when free: their rows would forbid waits otherwise.
-            entry.idle.push(Some(column(
-                &mut lp,
-                -idle_cost,
-                1.0,
-                vec![(rows[i][4], 1.0)],
-                false,
-            )));
-            entry
-                .gap
-                .push((i > 0).then(|| column(&mut lp, -gap_cost, 1.0, vec![(rows[i][5], 1.0)], false)));
+            // Idle: started, pending and not busy.
+            let idle = entry.idle[i].x;
+            lp.add_constraint(constraint!(idle - started[i].x - pending[i].x + busy[i].x >= -1));
+            // A gap opens: busy before, not busy now, and more to come.
+            if let Some(gap) = entry.gap[i] {
+                lp.add_constraint(constraint!(
+                    gap.x - busy[i - 1].x + busy[i].x - pending[i].x >= -1
+                ));
+            }
         }
     }
 
-    let column_count = lp.num_cols();
-    let mut highs = lp.optimise(Sense::Maximise);
+    // The raw model, for the MIP start and the dual bound good_lp does not expose.
+    let Ok(mut highs) = lp.try_into_inner() else {
+        return MipResult {
+            spots: None,
+            bound: None,
+            status: "error".into(),
+        };
+    };
     highs.make_quiet();
     highs.set_option("threads", 1);
     highs.set_option("random_seed", (seed % i32::MAX as u64) as i32);
@@ -324,7 +268,7 @@ pub(crate) fn solve_mip(
     highs.set_option("mip_rel_gap", 0.0);
     highs.set_option("mip_abs_gap", 0.999);
 
-    let start_values = warm_start(model, warm, &placings, &busy_cols, &waits, column_count);
+    let start_values = warm_start(model, warm, &placings, &busy, &waits, column_count);
     let _ = highs.try_set_solution(Some(&start_values), None, None, None);
 
     let Ok(solved) = highs.try_solve() else {
@@ -369,7 +313,7 @@ fn warm_start(
     model: &Model,
     warm: &[Option<Spot>],
     placings: &[Placing],
-    busy_cols: &[Option<Col>],
+    busy_vars: &[Var],
     waits: &[Waits],
     column_count: usize,
 ) -> Vec<f64> {
@@ -386,32 +330,28 @@ fn warm_start(
             }
         }
     }
-    for (ix, col) in busy_cols.iter().enumerate() {
-        if let Some(col) = *col
-            && busy[ix]
-        {
-            values[col] = 1.0;
+    for (ix, var) in busy_vars.iter().enumerate() {
+        if busy[ix] {
+            values[var.col] = 1.0;
         }
     }
+    let one = |b: bool| f64::from(u8::from(b));
     for entry in waits {
         let row: Vec<bool> = entry
             .slots
             .clone()
             .map(|t| busy[entry.participant * slots + t])
             .collect();
-        let n = row.len();
         let first = row.iter().position(|&b| b);
         let last = row.iter().rposition(|&b| b);
-        for i in 0..n {
+        for i in 0..row.len() {
             let started = first.is_some_and(|f| i >= f);
             let pending = last.is_some_and(|l| i <= l);
-            values[entry.started[i]] = f64::from(u8::from(started));
-            values[entry.pending[i]] = f64::from(u8::from(pending));
-            if let Some(col) = entry.idle[i] {
-                values[col] = f64::from(u8::from(started && pending && !row[i]));
-            }
-            if let Some(col) = entry.gap[i] {
-                values[col] = f64::from(u8::from(row[i - 1] && !row[i] && pending));
+            values[entry.started[i].col] = one(started);
+            values[entry.pending[i].col] = one(pending);
+            values[entry.idle[i].col] = one(started && pending && !row[i]);
+            if let Some(gap) = entry.gap[i] {
+                values[gap.col] = one(row[i - 1] && !row[i] && pending);
             }
         }
     }

@@ -19,9 +19,13 @@
 
 use std::collections::{HashMap, HashSet};
 
-use highs::{ColProblem, HighsModelStatus, HighsSolutionStatus, Row, Sense};
+use good_lp::solvers::ResolutionError;
+use good_lp::{
+    Expression, ProblemVariables, Solution, SolverModel, Variable, WithInitialSolution, constraint, highs,
+    variable,
+};
 
-use crate::milp::{class_capacity_rows, quota_rows};
+use crate::lp::{Sums, class_capacity, is_empty, quotas};
 use crate::model::Model;
 use crate::problem::{MeetingIx, SlotIx};
 use crate::state::Spot;
@@ -57,8 +61,8 @@ struct Arc {
     penalty: f64,
 }
 
-/// One participant's arcs by the node they leave (slot, node): (target, column).
-type ArcColumns = HashMap<(SlotIx, Node), Vec<(Node, usize)>>;
+/// One participant's arcs by the node they leave (slot, node): (target, flow variable).
+type ArcColumns = HashMap<(SlotIx, Node), Vec<(Node, Variable)>>;
 
 /// What the pattern model may change and how far.
 pub(crate) struct PatternSearch<'a> {
@@ -107,9 +111,7 @@ pub(crate) fn solve_patterns(model: &Model, search: &PatternSearch) -> PatternRe
             .as_ref()
             .is_none_or(|w| w.start <= t && t + model.duration(m) <= w.end)
     };
-    let mut lp = ColProblem::default();
-    let class_rows = class_capacity_rows(&mut lp, model);
-    let quota = quota_rows(&mut lp, problem);
+    let mut vars = ProblemVariables::new();
 
     // Participants whose day can change, and per slot whether they could be busy there.
     let participants = problem.participants.len();
@@ -141,26 +143,19 @@ pub(crate) fn solve_patterns(model: &Model, search: &PatternSearch) -> PatternRe
             }
         }
     }
-    // Σ placements of p covering t − Σ busy arcs of p at t = 0.
-    let mut link_rows: Vec<Option<Row>> = vec![None; participants * slots];
-    for p in (0..participants).filter(|&p| modelled[p]) {
-        for t in 0..slots {
-            if could_be_busy[p * slots + t] {
-                link_rows[p * slots + t] = Some(lp.add_row(0.0..=0.0));
-            }
-        }
-    }
+    let linked = |p: usize, t: SlotIx| modelled[p] && could_be_busy[p * slots + t];
 
-    let once: Vec<Option<Row>> = model
-        .starts
-        .iter()
-        .map(|starts| (!starts.is_empty()).then(|| lp.add_row(1.0..=1.0)))
-        .collect();
-
-    let mut placings: Vec<(MeetingIx, Spot, usize)> = Vec::new();
+    // Placements x[m, slot, class], binary; a meeting that is not free keeps its spot.
+    let mut placings: Vec<(MeetingIx, Spot, Variable)> = Vec::new();
+    let mut held_once = Sums::new(problem.meetings.len());
+    let mut in_class = Sums::new(model.classes.len() * slots);
+    let mut held = Sums::new(participants);
+    // Σ placements of p covering t − Σ busy arcs of p at t, for linked (p, t).
+    let mut link = Sums::new(participants * slots);
     for (m, starts) in model.starts.iter().enumerate() {
-        let Some(once) = once[m] else { continue };
-        // A meeting that is not free keeps its spot: its one column is fixed at 1.
+        if starts.is_empty() {
+            continue;
+        }
         let kept = if is_free(m) {
             None
         } else {
@@ -170,7 +165,7 @@ pub(crate) fn solve_patterns(model: &Model, search: &PatternSearch) -> PatternRe
             Some(spot)
         };
         for start in starts {
-            for &class in &start.classes {
+            for &class in start.classes.iter() {
                 let spot = Spot {
                     slot: start.slot,
                     class,
@@ -178,28 +173,32 @@ pub(crate) fn solve_patterns(model: &Model, search: &PatternSearch) -> PatternRe
                 if kept.is_some_and(|k| k != spot) || (kept.is_none() && !in_window(m, start.slot)) {
                     continue;
                 }
-                let mut factors = vec![(once, 1.0)];
+                let lower = if kept.is_some() { 1 } else { 0 };
+                let x = vars.add(variable().integer().clamp(lower, 1));
+                held_once.add(m, 1.0, x);
                 for t in start.slot..start.slot + model.duration(m) {
-                    factors.push((class_rows[class * slots + t], 1.0));
+                    in_class.add(class * slots + t, 1.0, x);
                     for &p in model.participants(m) {
-                        if let Some(row) = link_rows[p * slots + t] {
-                            factors.push((row, 1.0));
+                        if linked(p, t) {
+                            link.add(p * slots + t, 1.0, x);
                         }
                     }
                 }
                 for &p in model.participants(m) {
-                    if let Some(row) = quota[p] {
-                        factors.push((row, 1.0));
-                    }
+                    held.add(p, 1.0, x);
                 }
-                placings.push((m, spot, lp.num_cols()));
-                let lower = if kept.is_some() { 1.0 } else { 0.0 };
-                lp.add_column_with_integrality(0.0, lower..=1.0, factors, true);
+                placings.push((m, spot, x));
             }
         }
     }
 
-    let mut arc_cols: Vec<ArcColumns> = vec![HashMap::new(); participants];
+    // Each modelled participant's network: one unit of flow from the first layer, kept at
+    // every later node, and at least the participant's floor of gaps on its path.
+    let mut penalty = Expression::default();
+    let mut arc_vars: Vec<ArcColumns> = vec![HashMap::new(); participants];
+    let mut node_rows: HashMap<(SlotIx, Node), usize> = HashMap::new();
+    let mut nodes: Vec<(bool, Expression)> = Vec::new();
+    let mut floors: Vec<(u32, Expression)> = Vec::new();
     for p in (0..participants).filter(|&p| modelled[p]) {
         let fixed_busy: Vec<bool> = (0..slots)
             .map(|t| {
@@ -222,109 +221,123 @@ pub(crate) fn solve_patterns(model: &Model, search: &PatternSearch) -> PatternRe
                 ..PatternResult::nothing()
             };
         }
-        // One unit of flow out of the first layer, conservation at every later node, and
-        // at least the participant's floor of gaps.
-        let mut node_rows: HashMap<(SlotIx, Node), Row> = HashMap::new();
+        node_rows.clear();
+        let mut gaps = Expression::default();
         for arc in &arcs {
-            for (layer, node) in [(arc.slot, arc.from), (arc.slot + 1, arc.to)] {
-                if layer < slots {
-                    node_rows
-                        .entry((layer, node))
-                        .or_insert_with(|| lp.add_row(if layer == 0 { 1.0..=1.0 } else { 0.0..=0.0 }));
-                }
-            }
-        }
-        let floor_row = (search.floors[p] > 0).then(|| lp.add_row(f64::from(search.floors[p])..));
-        for arc in &arcs {
-            let mut factors = vec![(node_rows[&(arc.slot, arc.from)], 1.0)];
+            let flow = vars.add(variable().clamp(0, 1));
+            penalty.add_mul(arc.penalty, flow);
+            let out = node_row(&mut node_rows, &mut nodes, arc.slot, arc.from);
+            nodes[out].1.add_mul(1, flow);
             if arc.slot + 1 < slots {
-                factors.push((node_rows[&(arc.slot + 1, arc.to)], -1.0));
+                let into = node_row(&mut node_rows, &mut nodes, arc.slot + 1, arc.to);
+                nodes[into].1.add_mul(-1, flow);
             }
-            if arc.busy
-                && let Some(row) = link_rows[p * slots + arc.slot]
-            {
-                factors.push((row, -1.0));
+            if arc.busy && linked(p, arc.slot) {
+                link.add(p * slots + arc.slot, -1.0, flow);
             }
-            if let Some(row) = floor_row
-                && arc.from.phase == Phase::Busy
-                && arc.to.phase == Phase::Waiting
-            {
-                factors.push((row, 1.0));
+            if arc.from.phase == Phase::Busy && arc.to.phase == Phase::Waiting {
+                gaps.add_mul(1, flow);
             }
-            arc_cols[p]
+            arc_vars[p]
                 .entry((arc.slot, arc.from))
                 .or_default()
-                .push((arc.to, lp.num_cols()));
-            lp.add_column(arc.penalty, 0.0..=1.0, factors);
+                .push((arc.to, flow));
+        }
+        if search.floors[p] > 0 {
+            floors.push((search.floors[p], gaps));
         }
     }
-    let column_count = lp.num_cols();
 
-    let Ok(mut highs) = lp.try_optimise(Sense::Minimise) else {
-        return PatternResult::nothing();
-    };
-    highs.make_quiet();
-    highs.set_option("threads", 1);
-    highs.set_option("random_seed", (search.seed % i32::MAX as u64) as i32);
-    highs.set_option("time_limit", search.seconds.max(0.1));
-    highs.set_option("mip_rel_gap", 0.0);
-    highs.set_option("mip_abs_gap", 0.999);
-    // Measured on pub-forum-2 capped at its floors: HiGHS's sub-MIP heuristics spend most
-    // of the time at the root without finding anything; branching finds the schedule
-    // three times sooner without them.
-    highs.set_option("mip_heuristic_run_rins", false);
-    highs.set_option("mip_heuristic_run_rens", false);
-    if let Some(values) = warm_values(model, search, &modelled, &placings, &arc_cols, column_count) {
-        let _ = highs.try_set_solution(Some(&values), None, None, None);
+    let mut lp = vars
+        .minimise(penalty)
+        .using(highs)
+        .set_threads(1)
+        .set_option("random_seed", (search.seed % i32::MAX as u64) as i32)
+        .set_time_limit(search.seconds.max(0.1))
+        .set_option("mip_rel_gap", 0.0)
+        .set_option("mip_abs_gap", 0.999)
+        // Measured on pub-forum-2 capped at its floors: HiGHS's sub-MIP heuristics spend
+        // most of the time at the root without finding anything; branching finds the
+        // schedule three times sooner without them.
+        .set_option("mip_heuristic_run_rins", false)
+        .set_option("mip_heuristic_run_rens", false);
+    class_capacity(&mut lp, model, in_class);
+    quotas(&mut lp, problem, held);
+    for (ix, linked_sum) in link.into_rows().enumerate() {
+        if linked(ix / slots, ix % slots) {
+            lp.add_constraint(constraint!(linked_sum == 0));
+        }
     }
-    let Ok(solved) = highs.try_solve() else {
-        return PatternResult::nothing();
-    };
-    // Every column is bounded and every cost non-negative, so "unbounded or infeasible"
-    // can only mean infeasible.
-    if matches!(
-        solved.status(),
-        HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible
-    ) {
-        return PatternResult {
+    for once in held_once.into_rows().filter(|once| !is_empty(once)) {
+        lp.add_constraint(constraint!(once == 1));
+    }
+    for (first, flow) in nodes {
+        lp.add_constraint(if first {
+            constraint!(flow == 1)
+        } else {
+            constraint!(flow == 0)
+        });
+    }
+    for (floor, gaps) in floors {
+        lp.add_constraint(constraint!(gaps >= f64::from(floor)));
+    }
+    if let Some(values) = warm_values(model, search, &modelled, &placings, &arc_vars) {
+        lp = lp.with_initial_solution(values);
+    }
+    match lp.solve() {
+        // Every variable is bounded and every cost non-negative, so "unbounded or
+        // infeasible" (which good_lp reports as infeasible) can only mean infeasible.
+        Err(ResolutionError::Infeasible) => PatternResult {
             infeasible: true,
             ..PatternResult::nothing()
-        };
-    }
-    let spots = (solved.primal_solution_status() == HighsSolutionStatus::Feasible).then(|| {
-        let values = solved.get_solution();
-        let columns = values.columns();
-        let mut spots = vec![None; problem.meetings.len()];
-        for &(m, spot, col) in &placings {
-            if columns[col] > 0.5 {
-                spots[m] = Some(spot);
+        },
+        Err(_) => PatternResult::nothing(),
+        Ok(solution) => {
+            let mut spots = vec![None; problem.meetings.len()];
+            for &(m, spot, x) in &placings {
+                if solution.value(x) > 0.5 {
+                    spots[m] = Some(spot);
+                }
+            }
+            PatternResult {
+                spots: Some(spots),
+                infeasible: false,
             }
         }
-        spots
-    });
-    PatternResult {
-        spots,
-        infeasible: false,
     }
 }
 
-/// Every column's value for the warm schedule, or `None` when some participant's day in
-/// it is not a path of its network (more gaps than its cap).
+/// The flow sum of a node of the network (rows numbered as nodes are first met, so the
+/// model does not depend on a hash order); the first layer's flows must sum to one.
+fn node_row(
+    rows: &mut HashMap<(SlotIx, Node), usize>,
+    nodes: &mut Vec<(bool, Expression)>,
+    layer: SlotIx,
+    node: Node,
+) -> usize {
+    *rows.entry((layer, node)).or_insert_with(|| {
+        nodes.push((layer == 0, Expression::default()));
+        nodes.len() - 1
+    })
+}
+
+/// Every variable's value for the warm schedule (the placements it holds and the path of
+/// each modelled participant's day), or `None` when some participant's day in it is not
+/// a path of its network (more gaps than its cap).
 fn warm_values(
     model: &Model,
     search: &PatternSearch,
     modelled: &[bool],
-    placings: &[(MeetingIx, Spot, usize)],
-    arc_cols: &[ArcColumns],
-    column_count: usize,
-) -> Option<Vec<f64>> {
+    placings: &[(MeetingIx, Spot, Variable)],
+    arc_vars: &[ArcColumns],
+) -> Option<Vec<(Variable, f64)>> {
     let slots = model.slot_count;
     let participants = model.problem.participants.len();
-    let mut values = vec![0.0; column_count];
+    let mut values = Vec::new();
     let mut busy = vec![false; participants * slots];
-    for &(m, spot, col) in placings {
+    for &(m, spot, x) in placings {
         if search.warm[m] == Some(spot) {
-            values[col] = 1.0;
+            values.push((x, 1.0));
             for t in spot.slot..spot.slot + model.duration(m) {
                 for &p in model.participants(m) {
                     busy[p * slots + t] = true;
@@ -342,11 +355,11 @@ fn warm_values(
         for t in 0..slots {
             // The arc out of `at` that the day takes (gaps are tracked only when the cap
             // binds, so the target's gap count is whatever the network has).
-            let &(to, col) = arc_cols[p]
+            let &(to, flow) = arc_vars[p]
                 .get(&(t, at))?
                 .iter()
                 .find(|&&(to, _)| step_matches(model, day, t, at, to))?;
-            values[col] = 1.0;
+            values.push((flow, 1.0));
             at = to;
         }
     }

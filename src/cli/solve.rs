@@ -32,9 +32,10 @@ pub struct Args {
     /// optimal sooner) may give another schedule on a slower or busier machine.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
-    /// Search threads: forums (every meeting held, only waits to minimise) run this many
-    /// annealers, seeds seed, seed+1, ..., best wins, lowest seed on ties; other problems
-    /// run one search whatever the count. The LP bound has one more thread.
+    /// Search threads: every problem runs this many annealers side by side (seeds seed,
+    /// seed+1, ..., best wins, lowest seed on ties); then small expo problems solve this
+    /// many neighbourhood MIPs at a time and merge them, and forums try this many HiGHS
+    /// runs at their wait floors at a time. The LP bound has one more thread.
     #[arg(long, default_value_t = 2)]
     pub threads: u32,
     /// No progress on stderr.

@@ -41,8 +41,13 @@ fn meetings(lang: Lang, t: &PublishedTimetable, me: &str, print: bool) -> Markup
                     } }
                     tbody {
                         @for m in &list {
-                            tr {
-                                td { (layout::time_of_day(zone, m.start)) "–" (layout::time_of_day(zone, m.end)) }
+                            tr class=(m.view.state.as_str()) {
+                                td {
+                                    (layout::time_of_day(zone, m.start)) "–" (layout::time_of_day(zone, m.end))
+                                    br;
+                                    span class=(format!("state {}", m.view.state.as_str())) { (lang.t(super::meeting::state_key(m.view.state))) }
+                                    @if let Some(reason) = &m.view.reason { br; (lang.ta("meeting-cancelled", &[("reason", reason.clone())])) }
+                                }
                                 td class=(if print { "room big" } else { "room" }) { (m.view.room.name) }
                                 td { (m.view.participants.iter().filter(|p| p.id != me).map(|p| p.name.as_str()).collect::<Vec<_>>().join(", ")) }
                             }

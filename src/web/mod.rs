@@ -10,6 +10,7 @@ mod form;
 mod home;
 mod layout;
 mod login;
+mod meeting;
 mod profile;
 mod reasons;
 mod recommendations;

@@ -1,17 +1,19 @@
-//! Requests: incoming (accept / decline), outgoing (withdraw), and one request. Permissions
-//! are `crate::requests`'; the form to ask for a meeting is `request_form`'s.
+//! Requests: incoming (accept / decline), outgoing (withdraw), and one request with its
+//! meeting (`meeting`). Permissions are `crate::requests`'; the form to ask for a meeting is
+//! `request_form`'s.
 
 use std::collections::HashMap;
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 
-use super::context::{Ctx, Me, PageError, ok};
+use super::context::{Ctx, Me, PageError, PageResult, ok};
 use super::form::Form;
-use super::layout;
-use crate::domain::{RequestStatus, Response as Answer};
+use super::{layout, meeting};
+use crate::domain::{Invalid, RequestStatus, Response as Answer};
 use crate::i18n::Lang;
 use crate::interests;
 use crate::requests;
@@ -63,7 +65,12 @@ fn request_card(lang: Lang, me: &Me, r: &MeetingRequest, names: &HashMap<String,
                 p { (lang.ta("request-from", &[("name", name(&r.requester))])) }
             }
             p { (lang.ta("request-summary", &[("minutes", r.duration_minutes.to_string()), ("priority", r.priority.to_string())])) }
-            p { span class=(format!("status {}", r.status.as_str())) { (status_label(lang, r.status)) } }
+            p {
+                span class=(format!("status {}", r.status.as_str())) { (status_label(lang, r.status)) }
+                @if let Some(m) = &r.life.meeting {
+                    " · " span class=(format!("state {}", m.state.as_str())) { (lang.t(meeting::state_key(m.state))) }
+                }
+            }
             @if interests::is_mutual(r) {
                 p { (lang.t("request-mutual")) }
             } @else if !r.message.is_empty() {
@@ -116,38 +123,48 @@ pub async fn list(ctx: Ctx, State(state): State<AppState>) -> Response {
 
 /// `GET /requests/{id}`: one request, for its parties only (others: 404).
 pub async fn show(ctx: Ctx, State(state): State<AppState>, Path(id): Path<String>) -> Response {
-    let result = async {
-        let me = ctx.me()?;
-        let lang = ctx.lang;
-        let event = &me.participant.event_id;
-        let r = requests::visible(state.store.as_ref(), Some(&me.participant.id), event, &id).await?;
-        let names = names_in(&state, event, [&r]).await?;
-        let body = html! {
-            ul class="cards" { (request_card(lang, me, &r, &names)) }
-            h2 { (lang.t("request-answers")) }
-            ul {
-                @for i in &r.invitees {
-                    li { (names.get(&i.participant).cloned().unwrap_or_default()) " — " (answer_label(lang, i.response)) }
-                }
-            }
-            @if !r.features.is_empty() { p { (lang.t("request-features")) " " (r.features.join(", ")) } }
-            p { a href="/requests" { (lang.t("nav-requests")) } }
-        };
-        ok(layout::page(&ctx, &lang.t("request-title"), body))
-    }
-    .await;
+    let result = page(&ctx, &state, &id, Invalid::default(), StatusCode::OK).await;
     ctx.finish(result)
 }
 
-/// `POST /requests/{id}/accept|decline|withdraw`.
+/// The request's page, with a meeting form's `errors` beside their fields.
+pub async fn page(ctx: &Ctx, state: &AppState, id: &str, errors: Invalid, status: StatusCode) -> PageResult {
+    let me = ctx.me()?;
+    let lang = ctx.lang;
+    let event = &me.participant.event_id;
+    let r = requests::visible(state.store.as_ref(), Some(&me.participant.id), event, id).await?;
+    let names = names_in(state, event, [&r]).await?;
+    let spec = state.store.event(event).await?.spec()?;
+    let panel = meeting::Panel::load(state, me, &r, errors).await?;
+    let body = html! {
+        ul class="cards" { (request_card(lang, me, &r, &names)) }
+        h2 { (lang.t("request-answers")) }
+        ul {
+            @for i in &r.invitees {
+                li { (names.get(&i.participant).cloned().unwrap_or_default()) " — " (answer_label(lang, i.response)) }
+            }
+        }
+        @if !r.features.is_empty() { p { (lang.t("request-features")) " " (r.features.join(", ")) } }
+        (meeting::section(ctx, me, &r, &panel, &spec))
+        p { a href="/requests" { (lang.t("nav-requests")) } }
+    };
+    Ok((status, layout::page(ctx, &lang.t("request-title"), body)).into_response())
+}
+
+/// `POST /requests/{id}/{action}`: accept (at a slot, when the form names one), decline,
+/// withdraw, and the meeting's own actions (`meeting::act`).
 pub async fn act(
     ctx: Ctx,
     State(state): State<AppState>,
     Path((id, action)): Path<(String, String)>,
     body: Bytes,
 ) -> Response {
+    let form = Form::parse(&body);
+    if let Some(result) = meeting::act(&ctx, &state, &id, &action, &form).await {
+        return ctx.finish(result);
+    }
     let result = async {
-        let me = ctx.me_checked(&Form::parse(&body))?;
+        let me = ctx.me_checked(&form)?;
         let (store, event, who) = (state.store.as_ref(), &me.participant.event_id, &me.participant.id);
         let now = state.clock.now();
         let done = match action.as_str() {

@@ -16,6 +16,9 @@ use super::forum::near_floors;
 /// limit cuts it short.
 pub(super) const STEPS_PER_SECOND: f64 = 20_000.0;
 
+/// Rounds that share the step budget; the reheats after them run while time remains.
+pub(super) const BUDGETED_ROUNDS: u32 = 4;
+
 /// Share of annealing steps that are Kempe-chain swaps.
 const KEMPE_SHARE: f64 = 0.3;
 /// Where each annealing round ends: below one penalty unit, so it ends greedy.
@@ -65,7 +68,11 @@ pub(super) fn anneal(
         if limits_reached(limits) {
             break;
         }
-        let length = if round < 4 { budget / 4 } else { reheat };
+        let length = if round < BUDGETED_ROUNDS {
+            budget / u64::from(BUDGETED_ROUNDS)
+        } else {
+            reheat
+        };
         let heat = hot / f64::from(round.min(7) + 1);
         steps += annealer
             .run(length.max(1000), heat, FINAL_TEMPERATURE, limits)
@@ -93,7 +100,8 @@ pub(super) fn annealed_enough(
     objective: i64,
 ) -> bool {
     bound.is_some_and(|b| b <= objective)
-        || (round >= 3 && floors.is_some_and(|floors| near_floors(problem, floors, bound, objective)))
+        || (round + 1 >= BUDGETED_ROUNDS
+            && floors.is_some_and(|floors| near_floors(problem, floors, bound, objective)))
 }
 
 fn limits_reached(limits: &Limits) -> bool {

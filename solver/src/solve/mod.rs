@@ -25,7 +25,7 @@ use crate::problem::Problem;
 use crate::solution::{Solution, Stats};
 use crate::state::State;
 use crate::waits::{bound_with_waits, dropping_bound, wait_floors};
-use anneal::{AnnealRun, STEPS_PER_SECOND, anneal, annealed_enough};
+use anneal::{AnnealRun, BUDGETED_ROUNDS, STEPS_PER_SECOND, anneal, annealed_enough};
 use forum::{holds_every_schedulable, improve_waits};
 use lns::improve_windows;
 use outcome::{finish, infeasible};
@@ -126,10 +126,12 @@ pub fn solve(problem: &Problem, options: &SolveOptions, progress: &mut dyn FnMut
         cancel: options.cancel.clone(),
     };
     std::thread::scope(|scope| {
-        let lp = bound_lp(&model);
-        let lp_seconds = deadline.saturating_duration_since(Instant::now()).as_secs_f64();
         let (bound_sender, bound_receiver) = std::sync::mpsc::channel();
+        let lp_model = &model;
+        // The relaxation is built on the LP's thread too, off the search's path.
         scope.spawn(move || {
+            let lp = bound_lp(lp_model);
+            let lp_seconds = deadline.saturating_duration_since(Instant::now()).as_secs_f64();
             let _ = bound_sender.send(solve_bound(lp, lp_seconds, stop_lp));
         });
         let poll_bound = |report: &mut Reporter| {
@@ -174,13 +176,9 @@ pub fn solve(problem: &Problem, options: &SolveOptions, progress: &mut dyn FnMut
             };
             let anneal_deadline = started + options.time_limit.mul_f64(anneal_share);
             let budget = (options.time_limit.as_secs_f64() * anneal_share * STEPS_PER_SECOND) as u64;
-            // Forums lean on the annealer for their schedule, and their runs vary with the
-            // seed by several gaps: one annealer per thread, the best one wins.
-            let annealers = if wait_floors_found.is_some() && !exact {
-                options.threads.max(1)
-            } else {
-                1
-            };
+            // One annealer per thread, the best one wins: runs vary with the seed (on
+            // forums by several gaps), and each has a core of its own.
+            let annealers = options.threads.max(1);
             let floors = wait_floors_found.as_deref();
             let reheat = if floors.is_some() {
                 (budget / 8).max(FORUM_REHEAT_STEPS_PER_MEETING * problem.meetings.len() as u64)
@@ -205,7 +203,11 @@ pub fn solve(problem: &Problem, options: &SolveOptions, progress: &mut dyn FnMut
                                 &limits,
                                 &mut |round, objective| {
                                     best_so_far.fetch_max(objective, Ordering::Relaxed);
-                                    annealed_enough(problem, floors, bound, round, objective)
+                                    // On expo problems the helpers stop after their budgeted
+                                    // rounds: their schedule then depends on the seed alone,
+                                    // and the LP bound, still running there, gets their core.
+                                    (floors.is_none() && round >= BUDGETED_ROUNDS - 1)
+                                        || annealed_enough(problem, floors, bound, round, objective)
                                 },
                             )
                         })
@@ -286,7 +288,7 @@ pub fn solve(problem: &Problem, options: &SolveOptions, progress: &mut dyn FnMut
                     (best, best_objective),
                     deadline,
                     &cancelled,
-                    options.seed,
+                    (options.seed, options.threads),
                     &mut report,
                     &poll_bound,
                     &mut stats,

@@ -21,8 +21,10 @@ use serde::Serialize;
 ///   where waits cost something: whether they are forums, where every meeting is held);
 ///   elsewhere the LP only proves the bound and so the status, and never changes the
 ///   schedule, because every search keeps only strictly better schedules;
-/// - searches side by side have seeds `seed`, `seed + 1`, ...; the best wins, the lowest
-///   seed on ties, whichever finishes first.
+/// - annealers side by side have seeds `seed`, `seed + 1`, ...; the best wins, the lowest
+///   seed on ties, whichever finishes first; neighbourhood MIPs side by side are drawn
+///   in one fixed order and merged best first (ties: draw order), whichever finishes
+///   first.
 ///
 /// What the time limit decides: the annealer's four budgeted rounds are a number of steps
 /// fixed by `time_limit`, but the reheats after them, the neighbourhood searches and the
@@ -36,12 +38,15 @@ pub struct SolveOptions {
     pub time_limit: Duration,
     /// Seed for every randomised choice (see [Determinism](#determinism)).
     pub seed: u64,
-    /// Search threads. Forums (every meeting must be held, only waits to minimise) run
-    /// this many annealers side by side, with seeds `seed`, `seed + 1`, ..., then this
-    /// many HiGHS tries at the wait floors at a time. Every other problem runs one search
-    /// thread whatever the count (its HiGHS neighbourhoods use one thread each, in turn).
-    /// The LP bound always has one more thread of its own, joined before `solve` returns.
-    /// A different count explores differently, so gives another schedule on forums.
+    /// Search threads. Every problem runs this many annealers side by side, with seeds
+    /// `seed`, `seed + 1`, ... (the best wins, the lowest seed on ties; on expo problems
+    /// all but the first stop after their budgeted rounds, which leaves their core to the
+    /// LP bound and makes their schedule depend on the seed alone). Then expo
+    /// problems small enough for exact neighbourhoods solve this many neighbourhood MIPs
+    /// at a time (one HiGHS thread each) and merge their improvements, and forums try
+    /// this many HiGHS runs at their wait floors at a time. The LP bound always has one
+    /// more thread of its own, joined before `solve` returns. A different count explores
+    /// differently, so gives another schedule.
     pub threads: u32,
     /// Set to stop early; the best schedule so far is returned.
     pub cancel: Option<Arc<AtomicBool>>,

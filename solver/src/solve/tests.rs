@@ -219,3 +219,50 @@ fn cancel_returns_a_valid_schedule() {
     assert_consistent(&problem, &solution);
     assert!(solution.schedule.placed() > 0);
 }
+
+/// Neighbourhood MIPs two at a time, merged: the schedule stays valid, both threads'
+/// neighbourhoods are tried each round, and merging improves on the greedy start.
+#[test]
+fn neighbourhoods_side_by_side_merge_into_a_valid_better_schedule() {
+    let problem = Problem::from_json(include_str!("../../tests/data/pub-tiny.json")).unwrap();
+    let model = Model::new(&problem);
+    let mut state = State::new(&model);
+    place_pins(&mut state).unwrap();
+    greedy(&mut state);
+    let start = (state.spots.clone(), state.objective());
+    let mut sent = Vec::new();
+    let mut progress = |p: &Progress| sent.push(p.incumbent);
+    let mut report = Reporter {
+        progress: &mut progress,
+        started: Instant::now(),
+        incumbent: start.1,
+        bound: Some(3390),
+    };
+    let mut stats = Stats::default();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let (best, objective) = lns::improve_windows(
+        &model,
+        &mut state,
+        start.clone(),
+        deadline,
+        &|| false,
+        (0, 2),
+        &mut report,
+        &|_| {},
+        &mut stats,
+    );
+    assert!(objective > start.1, "{objective} from {}", start.1);
+    assert!(
+        stats
+            .lns_windows
+            .is_some_and(|tried| tried >= 2 && tried % 2 == 0),
+        "{stats:?}"
+    );
+    assert!(validated(&mut state, &best).is_some());
+    assert_eq!(state.objective(), objective);
+    let schedule = crate::rooms::assign_rooms(&model, &best).unwrap();
+    let report = evaluate(&problem, &schedule);
+    assert!(report.is_valid(), "{:?}", report.violations);
+    assert_eq!(report.objective, objective);
+    assert_eq!(sent.last(), Some(&objective));
+}

@@ -411,13 +411,14 @@ impl<DB: Backend> MeetingStore for SqlStore<DB> {
         m.attendance = Some(outcome);
         m.absent = absent.to_vec();
         m.attendance_by = Some(by.unwrap_or("organiser").to_owned());
-        m.updated_at = now;
+        // Attendance is not in agendas or calendars: they stay as they are (no new revision,
+        // the same DTSTAMP), so check-ins at the expo never empty the agenda caches.
         put_meeting::<DB>(&mut open.tx, event, id, &m).await?;
         let events = vec![MeetingEvent::CheckedIn {
             request: id.to_owned(),
             outcome,
         }];
-        self.close(open, events, true).await
+        self.close(open, events, false).await
     }
 
     async fn rate(
