@@ -12,6 +12,7 @@ pub mod interests;
 pub mod jobs;
 pub mod matchmaking;
 pub mod meetings;
+pub mod pins;
 pub mod profiles;
 pub mod requests;
 pub mod sample;

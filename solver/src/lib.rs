@@ -12,6 +12,7 @@ mod lp;
 mod milp;
 mod model;
 mod patterns;
+mod pins;
 mod problem;
 mod rooms;
 mod solution;
@@ -21,6 +22,7 @@ mod waits;
 
 pub use check::{Breakdown, CheckReport, Violation, check, evaluate, parse_solution};
 pub use format::{ProblemDoc, SolutionDoc, Status};
+pub use pins::pin_conflicts;
 pub use problem::{
     InputError, Meeting, MeetingIx, Participant, ParticipantIx, Penalties, Pin, Placement, Problem, Room,
     RoomIx, Session, Slot, SlotIx,

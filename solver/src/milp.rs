@@ -133,7 +133,7 @@ pub(crate) fn solve_mip(
         let current = model.current_class(m);
         let free = neighbourhood.is_none_or(|n| n.free[m]);
         for start in starts {
-            for &class in &start.classes {
+            for &class in start.classes.iter() {
                 let spot = Spot {
                     slot: start.slot,
                     class,

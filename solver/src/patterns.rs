@@ -165,7 +165,7 @@ pub(crate) fn solve_patterns(model: &Model, search: &PatternSearch) -> PatternRe
             Some(spot)
         };
         for start in starts {
-            for &class in &start.classes {
+            for &class in start.classes.iter() {
                 let spot = Spot {
                     slot: start.slot,
                     class,

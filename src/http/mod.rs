@@ -12,6 +12,7 @@ pub mod limits;
 pub mod meetings;
 pub mod ops;
 pub mod participants;
+pub mod pins;
 pub mod problems;
 pub mod proposals;
 pub mod recommendations;
@@ -75,6 +76,7 @@ pub fn routes() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(boosts::router())
         .merge(proposals::router())
         .merge(schedules::router())
+        .merge(pins::router())
         .merge(timetable::router());
     let (router, mut document) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .nest("/api/v1", api)

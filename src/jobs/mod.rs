@@ -10,7 +10,7 @@ mod worker;
 
 use serde::{Deserialize, Serialize};
 
-pub use problem::{PENALTIES, build_problem_doc, problem_doc};
+pub use problem::{PENALTIES, apply_pins, build_problem_doc, problem_doc};
 pub use worker::{WorkerSettings, run_worker, spawn_workers};
 
 use chrono::{DateTime, Utc};

@@ -10,7 +10,7 @@ use rendezvous_solver::format::{
 
 use crate::domain::request::weight;
 use crate::domain::{EventSpec, MeetingState, RequestStatus};
-use crate::store::{Event, MeetingRequest, Participant, Room, Store, StoreResult};
+use crate::store::{Event, MeetingRequest, Participant, Pin, Room, Store, StoreResult};
 
 /// The objective's penalties, as in the public benchmark instances: each idle slot between
 /// two meetings costs 1, and moving or dropping a published meeting costs 20 (twice a
@@ -22,14 +22,31 @@ pub const PENALTIES: PenaltiesDoc = PenaltiesDoc {
 };
 
 /// Builds the problem of `event`: every slot, room and participant, and every accepted
-/// request as a meeting, placed where the live timetable has it.
+/// request as a meeting, placed where the live timetable has it, with `fixed` from the
+/// organiser's pins (a pin outranks a booking's place).
 pub async fn problem_doc(store: &dyn Store, event: &str) -> StoreResult<ProblemDoc> {
     let stored = store.event(event).await?;
     let spec = stored.spec()?;
     let rooms = store.rooms(event).await?;
     let participants = store.participants(event).await?;
     let requests = store.requests(event, None).await?;
-    Ok(build_problem_doc(&stored, &spec, rooms, participants, requests))
+    let pins = store.pins(event).await?.pins;
+    let mut doc = build_problem_doc(&stored, &spec, rooms, participants, requests);
+    apply_pins(&mut doc, &pins);
+    Ok(doc)
+}
+
+/// Sets each pinned meeting's `fixed` from its pin.
+pub fn apply_pins(doc: &mut ProblemDoc, pins: &[Pin]) {
+    let by_request: HashMap<&str, &Pin> = pins.iter().map(|p| (p.request_id.as_str(), p)).collect();
+    for meeting in &mut doc.meetings {
+        if let Some(pin) = by_request.get(meeting.id.as_str()) {
+            meeting.fixed = Some(FixedDoc {
+                slot: pin.slot_id.clone(),
+                room: pin.room_id.clone(),
+            });
+        }
+    }
 }
 
 /// The slots booked meetings hold, by room or participant id.

@@ -15,6 +15,7 @@ mod idempotency;
 mod matchmaking;
 mod meetings;
 mod participants;
+mod pins;
 pub mod postgres;
 mod requests;
 mod rooms;
@@ -29,6 +30,7 @@ pub use idempotency::{IdempotencyStart, IdempotencyStore, StoredResponse};
 pub use matchmaking::{Interest, Marked, MatchmakingStore, ProfileChanges};
 pub use meetings::{Feedback, LiveTimetable, MeetingStore, Transition};
 pub use participants::{Participant, ParticipantStore};
+pub use pins::{Pin, PinSet, PinStore};
 pub use requests::{Invitee, MeetingRequest, RequestLife, RequestStore};
 pub use rooms::{Room, RoomStore};
 pub use runs::{RunResult, RunStatus, RunStore, ScheduleRun};
@@ -40,8 +42,8 @@ pub use timetables::{PlacedMeeting, Timetable, TimetableMeeting, TimetableStore,
 /// `S: Store` need no import): `use crate::store::prelude::*;`.
 pub mod prelude {
     pub use super::{
-        EventStore, IdempotencyStore, MatchmakingStore, MeetingStore, ParticipantStore, RequestStore,
-        RoomStore, RunStore, SessionStore, SettingsStore, Store, TimetableStore,
+        EventStore, IdempotencyStore, MatchmakingStore, MeetingStore, ParticipantStore, PinStore,
+        RequestStore, RoomStore, RunStore, SessionStore, SettingsStore, Store, TimetableStore,
     };
 }
 
@@ -95,6 +97,7 @@ pub trait Store:
     + MatchmakingStore
     + MeetingStore
     + IdempotencyStore
+    + PinStore
     + SessionStore
 {
 }
@@ -110,6 +113,7 @@ impl<S> Store for S where
         + MatchmakingStore
         + MeetingStore
         + IdempotencyStore
+        + PinStore
         + SessionStore
 {
 }

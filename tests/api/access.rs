@@ -252,6 +252,24 @@ async fn matrix(backend: Backend) {
             Some(json!({"min_requests": 1, "per_participant": 1})),
             [401, 201, 403, 403, 403],
         ),
+        (
+            Method::PUT,
+            format!("/api/v1/events/{o}/requests/{accepted}/pin"),
+            Some(json!({"slot": "d1-1000", "room": w.room})),
+            [401, 200, 403, 403, 403],
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/events/{o}/pins"),
+            None,
+            [401, 200, 403, 403, 403],
+        ),
+        (
+            Method::DELETE,
+            format!("/api/v1/events/{o}/requests/{accepted}/pin"),
+            None,
+            [401, 204, 403, 403, 403],
+        ),
     ];
     // The schedule POST last but one: it starts a run.
     cases.push((

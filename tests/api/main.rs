@@ -26,6 +26,7 @@ mod idempotency;
 mod journey;
 mod matchmaking;
 mod ops;
+mod pins;
 mod races;
 mod scale_out;
 mod store;
