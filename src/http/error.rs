@@ -14,6 +14,9 @@ use crate::domain::booking::Refused;
 use crate::domain::{FieldError, Invalid};
 use crate::store::StoreError;
 
+/// `Retry-After` of a 503: dependencies come back in seconds, or the answer is the same.
+pub const RETRY_UNAVAILABLE_SECONDS: u64 = 2;
+
 /// The problem+json media type.
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
@@ -120,6 +123,10 @@ impl From<StoreError> for ApiError {
         match e {
             StoreError::NotFound => Self::NotFound,
             StoreError::Conflict(message) => Self::Conflict(message),
+            unavailable if unavailable.is_unavailable() => {
+                tracing::warn!(error = %unavailable, "the database cannot serve now");
+                Self::Unavailable("the database is unavailable right now; retry shortly".into())
+            }
             StoreError::Unbookable(refused) if refused.why.is_invalid() => {
                 Self::Invalid(Invalid::rule("/slot", refused.why.rule(&refused.slot)))
             }
@@ -250,7 +257,13 @@ impl IntoResponse for ApiError {
                     .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
                 return response;
             }
-            ApiError::Unavailable(reason) => (StatusCode::SERVICE_UNAVAILABLE, reason, Vec::new()),
+            ApiError::Unavailable(reason) => {
+                let mut response = problem_response(StatusCode::SERVICE_UNAVAILABLE, reason, Vec::new());
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(RETRY_UNAVAILABLE_SECONDS));
+                return response;
+            }
             ApiError::Internal(err) => {
                 tracing::error!(error = format!("{err:#}"), "internal error");
                 (

@@ -144,16 +144,7 @@ fn common_statuses(shape: &Shape) -> Vec<(StatusCode, &'static str)> {
 fn complete(operation: &mut Operation, shape: &Shape) {
     let responses = &mut operation.responses.responses;
     for (status, why) in common_statuses(shape) {
-        let mut response = ResponseBuilder::new().description(why);
-        match status {
-            StatusCode::UNAUTHORIZED => {
-                response = response.header("WWW-Authenticate", string_header("`Bearer`"));
-            }
-            StatusCode::TOO_MANY_REQUESTS => {
-                response = response.header("Retry-After", seconds_header());
-            }
-            _ => {}
-        }
+        let response = ResponseBuilder::new().description(why);
         responses
             .entry(status.as_str().to_string())
             .or_insert(RefOr::T(response.build()));
@@ -176,6 +167,22 @@ fn as_problems(operation: &mut Operation) {
                 .and_then(|s| s.canonical_reason())
                 .unwrap_or("Response")
                 .to_string();
+        }
+        // The headers `ApiError` sets on these, whoever declared the response.
+        match status {
+            Some(StatusCode::UNAUTHORIZED) => {
+                response
+                    .headers
+                    .entry("WWW-Authenticate".into())
+                    .or_insert_with(|| RefOr::T(string_header("`Bearer`")));
+            }
+            Some(StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE) => {
+                response
+                    .headers
+                    .entry("Retry-After".into())
+                    .or_insert_with(|| RefOr::T(seconds_header()));
+            }
+            _ => {}
         }
         if status.is_some_and(|s| s.is_client_error() || s.is_server_error()) {
             response.content.clear();

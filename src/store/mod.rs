@@ -81,6 +81,44 @@ pub enum StoreError {
     Unbookable(Box<crate::domain::booking::Refused>),
 }
 
+impl StoreError {
+    /// The database cannot serve now: unreachable, restarting, saturated, locked too long or
+    /// out of space. The request itself was fine and may be retried (503, not 500).
+    pub fn is_unavailable(&self) -> bool {
+        let StoreError::Database(err) = self else {
+            return false;
+        };
+        match err {
+            sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::Io(_)
+            | sqlx::Error::Tls(_)
+            | sqlx::Error::WorkerCrashed => true,
+            sqlx::Error::Database(db) => {
+                let code = db.code().unwrap_or_default();
+                if db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
+                    // Primary result codes (the low byte of extended ones): BUSY, LOCKED,
+                    // IOERR, FULL, CANTOPEN.
+                    code.parse::<u32>()
+                        .is_ok_and(|c| matches!(c & 0xff, 5 | 6 | 10 | 13 | 14))
+                } else {
+                    // SQLSTATE classes: connection exception, insufficient resources (disk
+                    // full, too many connections), operator intervention (shutdown,
+                    // restart), system error.
+                    ["08", "53", "57P", "58"]
+                        .iter()
+                        .any(|class| code.starts_with(class))
+                }
+            }
+            _ => false,
+        }
+    }
+}
+
+/// Longest a request waits for a database connection. Past it the answer is 503: the pool
+/// is saturated, or the database is down (the pool keeps trying to reconnect meanwhile).
+pub const ACQUIRE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// Shorthand for store results.
 pub type StoreResult<T> = Result<T, StoreError>;
 

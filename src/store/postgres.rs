@@ -11,7 +11,11 @@ pub type PgStore = SqlStore<Postgres>;
 impl PgStore {
     /// Connects to `url` and runs the migrations.
     pub async fn connect(url: &str) -> anyhow::Result<Self> {
-        let pool = PgPoolOptions::new().max_connections(16).connect(url).await?;
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(super::ACQUIRE_TIMEOUT)
+            .connect(url)
+            .await?;
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
         Ok(Self { pool })
     }

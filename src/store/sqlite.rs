@@ -6,7 +6,7 @@ use std::time::Duration;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePoolOptions, SqliteQueryResult,
 };
-use sqlx::{Executor, Pool, Sqlite};
+use sqlx::{Connection as _, Executor, Pool, Sqlite};
 
 use crate::store::backend::{Backend, RowsAffected, SqlStore};
 
@@ -24,6 +24,12 @@ impl SqliteStore {
             .busy_timeout(Duration::from_secs(30));
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
+            .acquire_timeout(super::ACQUIRE_TIMEOUT)
+            // A COMMIT that fails (SQLITE_FULL: the disk is full) leaves sqlx counting a
+            // transaction that SQLite already rolled back, and every later BEGIN on that
+            // connection fails. Such a connection is closed, not reused. (The ping before
+            // acquire runs first, after any rollback still queued on the connection.)
+            .before_acquire(|conn, _| Box::pin(async move { Ok(!conn.is_in_transaction()) }))
             .connect_with(options)
             .await?;
         sqlx::migrate!("./migrations/sqlite").run(&pool).await?;

@@ -14,116 +14,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import secrets
-import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-import requests
-
-ORGANISER = "contract-organiser-" + secrets.token_hex(16)
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Database:
-    """A fresh database for one run; removed afterwards."""
-
-    def __init__(self, backend: str, postgres_url: str):
-        self.backend = backend
-        self.dir = tempfile.mkdtemp(prefix="rdv-contract-")
-        if backend == "sqlite":
-            self.url = f"sqlite://{self.dir}/rendezvous.db?mode=rwc"
-            self.name = None
-        else:
-            self.name = "rdv_contract_" + secrets.token_hex(6)
-            self.admin = postgres_url
-            subprocess.run(["psql", postgres_url, "-qc", f"CREATE DATABASE {self.name}"], check=True)
-            self.url = postgres_url.rsplit("/", 1)[0] + "/" + self.name
-
-    def drop(self) -> None:
-        shutil.rmtree(self.dir, ignore_errors=True)
-        if self.name:
-            subprocess.run(
-                ["psql", self.admin, "-qc", f"DROP DATABASE IF EXISTS {self.name} WITH (FORCE)"],
-                check=False,
-            )
-
-
-class Server:
-    """`rendezvous serve` on a free port."""
-
-    def __init__(self, binary: str, database: Database, log: Path, extra_env: dict[str, str]):
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        env = {
-            **os.environ,
-            "RENDEZVOUS_ADDR": f"127.0.0.1:{self.port}",
-            "DATABASE_URL": database.url,
-            "RENDEZVOUS_ORGANISER_TOKEN": ORGANISER,
-            "RUST_LOG": os.environ.get("RUST_LOG", "warn"),
-            **extra_env,
-        }
-        env.pop("REDIS_URL", None)
-        self.log = open(log, "w")
-        self.process = subprocess.Popen([binary, "serve"], env=env, stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise SystemExit(f"contract: the server exited early, see {log}")
-            try:
-                if requests.get(self.base + "/readyz", timeout=1).status_code == 200:
-                    return
-            except requests.RequestException:
-                pass
-            time.sleep(0.2)
-        raise SystemExit("contract: the server did not get ready in 60 s")
-
-    def stop(self) -> None:
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-        self.log.close()
-
-
-class Api:
-    def __init__(self, base: str):
-        self.base = base + "/api/v1"
-
-    def call(self, method: str, path: str, token: str, body=None, expect=(200, 201, 202)):
-        r = requests.request(
-            method,
-            self.base + path,
-            json=body,
-            headers={"Authorization": f"Bearer {token}"},
-            timeout=30,
-        )
-        if r.status_code not in expect:
-            raise SystemExit(f"contract: seeding {method} {path} gave {r.status_code}: {r.text}")
-        return r.json() if r.content else None
-
-
-EXPO = {
-    "name": "Smart City Expo Casablanca",
-    "timezone": "Africa/Casablanca",
-    "slot_minutes": 20,
-    "days": [
-        {"date": "2027-04-17", "sessions": [["10:00", "13:00"], ["14:30", "18:00"]]},
-        {"date": "2027-04-18", "sessions": [["10:00", "13:00"]]},
-    ],
-}
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "reliability"))
+from harness import EXPO, ORGANISER, Api, Database, Server  # noqa: E402
 
 PEOPLE = [
     ("Bangkok Metropolitan Administration", "delegation", ["mobility", "flood resilience"]),
