@@ -244,7 +244,7 @@ impl Deployment {
 }
 
 /// A short solve of the event, stored as a done run; returns the run id.
-async fn schedule(store: &dyn store::Store, event: &str, seconds: u64) -> anyhow::Result<String> {
+pub(crate) async fn schedule(store: &dyn store::Store, event: &str, seconds: u64) -> anyhow::Result<String> {
     let doc = rendezvous::jobs::problem_doc(store, event).await?;
     let problem_json = serde_json::to_string(&doc)?;
     let problem = rendezvous_solver::Problem::try_from(doc).map_err(|e| anyhow::anyhow!("{e}"))?;

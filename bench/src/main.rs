@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod agenda;
+mod booking;
 mod child;
 mod greedy;
 mod load;
@@ -30,6 +31,8 @@ enum Command {
     Solve(solve::Args),
     /// Agenda reads under load (wrk): one node on SQLite, two on PostgreSQL + Redis, and a bare ceiling.
     Agenda(agenda::Args),
+    /// What bookings cost on a published expo: the live timetable's rebuild, booking latency, fifty accepts at once.
+    Booking(booking::Args),
     /// Time the recommendations endpoint's core (index refresh, exclusions, suggest) on a generated expo.
     Recommendations(recommendations::Args),
 }
@@ -39,6 +42,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Solve(args) => solve::run(args),
         Command::Agenda(args) => agenda::run(args),
+        Command::Booking(args) => booking::run(args),
         Command::Recommendations(args) => recommendations::run(args),
     };
     match result {

@@ -21,6 +21,7 @@ use super::auth::{Caller, Reader};
 use super::error::{ApiError, ApiResult, Problem};
 use super::sse;
 use crate::cluster::{agenda_etag, channels, if_none_match_matches};
+use crate::domain::MeetingState;
 use crate::i18n::Lang;
 use crate::state::AppState;
 use crate::timetable::{MeetingView, PublishedTimetable, RoomRef};
@@ -267,7 +268,7 @@ async fn agenda_calendar(state: &AppState, event: &str, id: &str, lang: Lang) ->
     Ok((resolved.revision, Bytes::from(text)))
 }
 
-/// What happens in a room, for its door sign (organiser).
+/// What happens in a room, for its door sign (organiser): cancelled meetings left out.
 #[utoipa::path(get, path = "/events/{event}/rooms/{id}/agenda", tag = "timetable",
     params(("event" = String, Path), ("id" = String, Path)),
     responses((status = 200, body = RoomAgendaView), (status = 304, description = "unchanged (If-None-Match)"),
@@ -305,7 +306,8 @@ async fn room_agenda_body(state: &AppState, event: &str, id: &str) -> ApiResult<
             .meetings
             .iter()
             .map(|m| &m.view)
-            .filter(|m| m.room.id == id)
+            // A door sign shows what happens in the room: not what was cancelled there.
+            .filter(|m| m.room.id == id && m.state != MeetingState::Cancelled)
             .cloned()
             .collect(),
     };

@@ -1,7 +1,7 @@
 //! The `rendezvous-problem/1` document of an event, built from the store: what
 //! `GET /events/{event}/problem` returns and what a run solves.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use rendezvous_solver::format::{
     FixedDoc, MeetingDoc, PROBLEM_FORMAT, ParticipantDoc, PenaltiesDoc, PlacementDoc, ProblemDoc, RoomDoc,
@@ -49,12 +49,17 @@ pub fn apply_pins(doc: &mut ProblemDoc, pins: &[Pin]) {
     }
 }
 
+/// The slots booked meetings hold, by room or participant id.
+type Held<'a> = HashMap<&'a str, HashSet<&'a str>>;
+
 /// The problem of an event from its records: every slot, room and participant, and every
 /// accepted request as a meeting. A booked meeting is `fixed` where it is (its participants
 /// agreed on that slot; the organiser can release it); a scheduled or confirmed one has its
 /// place as `current` (moving it costs `penalties.move`); slots a participant refused for a
-/// meeting are left out of its `allowed_slots`. The sample generator builds its problems here
-/// too, so they are the service's.
+/// meeting are left out of its `allowed_slots`. A booking stands until it is moved or
+/// cancelled: a slot marked unavailable (by a participant or for a room) after it was booked
+/// there is not unavailable for it, or its pin would make the whole solve infeasible. The
+/// sample generator builds its problems here too, so they are the service's.
 pub fn build_problem_doc(
     event: &Event,
     spec: &EventSpec,
@@ -80,8 +85,49 @@ pub fn build_problem_doc(
                 .collect()
         })
     };
-    let meetings = requests
+    // What each booked meeting holds, slot by slot: its room's and its participants'.
+    let (mut rooms_held, mut people_held): (Held<'_>, Held<'_>) = Default::default();
+    for r in requests.iter().filter(|r| r.status == RequestStatus::Accepted) {
+        let Some(m) = r.placed().filter(|m| m.state == MeetingState::Booked) else {
+            continue;
+        };
+        let count = (r.duration_minutes / event.slot_minutes.max(1)).max(1) as usize;
+        for slot in spec.run_from(&m.slot_id, count).unwrap_or_default() {
+            rooms_held.entry(&m.room_id).or_default().insert(&slot.id);
+            for p in std::iter::once(&r.requester).chain(r.invitees.iter().map(|i| &i.participant)) {
+                people_held.entry(p).or_default().insert(&slot.id);
+            }
+        }
+    }
+    let available = |held: &Held<'_>, id: &str, unavailable: Vec<String>| -> Vec<String> {
+        match held.get(id) {
+            Some(booked) => unavailable
+                .into_iter()
+                .filter(|s| !booked.contains(s.as_str()))
+                .collect(),
+            None => unavailable,
+        }
+    };
+    let rooms: Vec<RoomDoc> = rooms
         .into_iter()
+        .map(|r| RoomDoc {
+            unavailable: available(&rooms_held, &r.id, r.unavailable),
+            id: r.id,
+            capacity: r.capacity,
+            features: r.features,
+        })
+        .collect();
+    let participants: Vec<ParticipantDoc> = participants
+        .into_iter()
+        .map(|p| ParticipantDoc {
+            unavailable: available(&people_held, &p.id, p.unavailable),
+            id: p.id,
+            size: p.size,
+            max_meetings: p.max_meetings,
+        })
+        .collect();
+    let meetings = requests
+        .iter()
         .filter(|r| r.status == RequestStatus::Accepted)
         .map(|r| {
             let placed = r.placed().map(|m| {
@@ -105,7 +151,7 @@ pub fn build_problem_doc(
                         room: Some(p.room.clone()),
                     }),
                 current: placed.map(|(_, p)| p),
-                id: r.id,
+                id: r.id.clone(),
             }
         })
         .collect();
@@ -114,24 +160,8 @@ pub fn build_problem_doc(
         name: Some(event.name.clone()),
         timezone: Some(event.timezone.clone()),
         slots,
-        rooms: rooms
-            .into_iter()
-            .map(|r| RoomDoc {
-                id: r.id,
-                capacity: r.capacity,
-                features: r.features,
-                unavailable: r.unavailable,
-            })
-            .collect(),
-        participants: participants
-            .into_iter()
-            .map(|p| ParticipantDoc {
-                id: p.id,
-                size: p.size,
-                unavailable: p.unavailable,
-                max_meetings: p.max_meetings,
-            })
-            .collect(),
+        rooms,
+        participants,
         meetings,
         penalties: PENALTIES,
     }

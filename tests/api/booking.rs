@@ -583,9 +583,53 @@ async fn expiry_check_in_feedback(backend: Backend) {
         .expect(403);
 }
 
+/// A participant marking unavailable the slot of a booked meeting does not make the next
+/// solve infeasible: the booking stands (its pin) until it is moved or cancelled.
+async fn a_booking_stands_when_its_slot_becomes_unavailable(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let e = id(&app.expo().await);
+    app.room(&e, "Table 1", 2, &[]).await;
+    let p = people(&app, &e, "U", 2).await;
+    let [(a, at), (b, bt)] = <[(String, String); 2]>::try_from(p).unwrap();
+    let r = id(&ask(&app, &e, &at, &[&b], json!({})).await.expect(201).json);
+    accept_at(&app, &e, &r, &bt, "d1-1000").await.expect(200);
+    app.call(
+        Method::PATCH,
+        &format!("/api/v1/events/{e}/participants/{a}"),
+        Some(&at),
+        Some(json!({"unavailable": ["d1-1000", "d1-1020"]})),
+    )
+    .await
+    .expect(200);
+    let problem = app
+        .get(&format!("/api/v1/events/{e}/problem"), Some(ORGANISER))
+        .await;
+    let problem = problem.expect(200).json.clone();
+    let mine = problem["participants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == json!(a))
+        .unwrap();
+    assert_eq!(mine["unavailable"], json!(["d1-1020"]));
+    assert_eq!(problem["meetings"][0]["fixed"]["slot"], "d1-1000");
+    let run = app
+        .post(
+            &format!("/api/v1/events/{e}/schedules"),
+            Some(ORGANISER),
+            json!({"time_limit_seconds": 2}),
+        )
+        .await;
+    let run = id(&run.expect(202).json);
+    let done = app.wait_for_run(&e, &run).await;
+    assert_eq!(done["status"], "done", "{done}");
+    assert_eq!(done["placed"], 1);
+}
+
 on_both_backends!(
     book_at_a_slot,
     move_cancel_standby,
     solver_works_around_bookings,
-    expiry_check_in_feedback
+    expiry_check_in_feedback,
+    a_booking_stands_when_its_slot_becomes_unavailable
 );
