@@ -19,6 +19,9 @@ use crate::state::{Spot, State};
 pub(crate) struct Limits<'a> {
     pub deadline: Instant,
     pub cancelled: &'a dyn Fn() -> bool,
+    /// A proved bound: a run that reaches it stops at that step, since nothing better
+    /// exists. Stopping there depends only on the run's own steps, never on the clock.
+    pub target: Option<i64>,
 }
 
 impl Limits<'_> {
@@ -323,6 +326,9 @@ impl<'s, 'm, 'p> Annealer<'s, 'm, 'p> {
             self.journal.clear();
             objective = after;
             idle = self.state.score.idle;
+            if limits.target.is_some_and(|target| objective >= target) {
+                break;
+            }
         }
         if objective > self.best_objective {
             self.best.clone_from(&self.state.spots);
@@ -377,6 +383,7 @@ mod tests {
             let limits = Limits {
                 deadline: Instant::now() + std::time::Duration::from_secs(60),
                 cancelled: &|| false,
+                target: None,
             };
             let mut annealer = Annealer::new(&mut state, ChaCha8Rng::seed_from_u64(7));
             for round in 0..4 {

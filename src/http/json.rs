@@ -23,6 +23,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
         let bytes = Bytes::from_request(req, state)
             .await
             .map_err(|_| ApiError::PayloadTooLarge)?;
+        require_object(&bytes, false)?;
         parse(&bytes).map(Json)
     }
 }
@@ -47,6 +48,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for MaybeJson<T> {
                 "expected Content-Type: application/json".into(),
             ));
         }
+        require_object(&bytes, true)?;
         parse::<Option<T>>(&bytes).map(MaybeJson)
     }
 }
@@ -60,6 +62,24 @@ fn is_json(req: &Request) -> bool {
                 .next()
                 .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
         })
+}
+
+/// Every request body of the API is a JSON object. serde would also read a struct from an
+/// array of its fields in order (`[null, null]` as a PATCH of two optional fields), which the
+/// document does not allow, so anything but an object (or `null` where the body is optional)
+/// is refused before decoding.
+fn require_object(bytes: &[u8], null_allowed: bool) -> Result<(), ApiError> {
+    let start = bytes.iter().position(|b| !b.is_ascii_whitespace());
+    match start.map(|i| &bytes[i..]) {
+        Some([b'{', ..]) => Ok(()),
+        Some(rest) if null_allowed && rest.starts_with(b"null") => Ok(()),
+        // Empty or not JSON at all: let the decoder name what is wrong.
+        None => Ok(()),
+        Some(_) => match serde_json::from_slice::<serde_json::Value>(bytes) {
+            Ok(_) => Err(ApiError::field("", "the request body must be a JSON object")),
+            Err(_) => Ok(()),
+        },
+    }
 }
 
 /// Decodes JSON, naming the place of the first error as a JSON pointer.
@@ -125,6 +145,28 @@ mod tests {
             Err(ApiError::Invalid(invalid)) => invalid.0[0].pointer.clone(),
             other => panic!("expected a 422, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn a_body_that_is_not_an_object_is_refused() {
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Patch {
+            name: Option<String>,
+            timezone: Option<String>,
+        }
+        for body in ["[null, null]", " [] ", "3", "\"x\"", "true"] {
+            assert!(
+                matches!(require_object(body.as_bytes(), false), Err(ApiError::Invalid(_))),
+                "{body} accepted"
+            );
+        }
+        assert!(require_object(b"null", false).is_err());
+        assert!(require_object(b"null", true).is_ok());
+        assert!(require_object(br#" {"name": "x"}"#, false).is_ok());
+        // Broken JSON is left to the decoder, which names where it breaks.
+        assert!(require_object(b"[1,", false).is_ok());
+        assert!(parse::<Patch>(b"[null, null]").is_ok(), "serde alone reads arrays as structs");
     }
 
     #[test]

@@ -195,6 +195,7 @@ pub fn solve(problem: &Problem, options: &SolveOptions, progress: &mut dyn FnMut
                             let limits = Limits {
                                 deadline: anneal_deadline,
                                 cancelled,
+                                target: bound,
                             };
                             anneal(
                                 &mut helper_state,
@@ -213,9 +214,12 @@ pub fn solve(problem: &Problem, options: &SolveOptions, progress: &mut dyn FnMut
                         })
                     })
                     .collect();
+                // The bound known now: on forums it was waited for, so it is the same on
+                // every run; elsewhere a bound arriving later only stops at rounds' ends.
                 let limits = Limits {
                     deadline: anneal_deadline,
                     cancelled: &cancelled,
+                    target: report.bound,
                 };
                 let main = anneal(
                     &mut state,
