@@ -49,6 +49,12 @@ pub enum Rule {
     SlotNotFree { value: String },
     /// A start slot at which no free room has the seats and features.
     NoRoom { value: String },
+    /// Not a time zone of the IANA database.
+    TimeZone { value: String },
+    /// Not a date written `YYYY-MM-DD`.
+    Date,
+    /// Not a time of day written `HH:MM`.
+    TimeOfDay,
     /// Any other rule, said in English only (organiser input: events, imports, boosts).
     Other(String),
 }
@@ -78,6 +84,9 @@ impl Rule {
             Rule::SlotRefused { .. } => "slot-refused",
             Rule::SlotNotFree { .. } => "slot-not-free",
             Rule::NoRoom { .. } => "no-room",
+            Rule::TimeZone { .. } => "time-zone",
+            Rule::Date => "date",
+            Rule::TimeOfDay => "time-of-day",
             Rule::Other(_) => "invalid",
         }
     }
@@ -99,19 +108,22 @@ impl Rule {
             | Rule::PastSessionEnd { value }
             | Rule::SlotRefused { value }
             | Rule::SlotNotFree { value }
-            | Rule::NoRoom { value } => vec![("value", value.clone())],
+            | Rule::NoRoom { value }
+            | Rule::TimeZone { value } => vec![("value", value.clone())],
             Rule::Required
             | Rule::CountryCode
             | Rule::NoInvitee
             | Rule::Yourself
             | Rule::EmailAddress
             | Rule::LanguageCode
+            | Rule::Date
+            | Rule::TimeOfDay
             | Rule::Other(_) => Vec::new(),
         }
     }
 
     /// Every code, for checking that each language says each rule.
-    pub const CODES: [&'static str; 22] = [
+    pub const CODES: [&'static str; 25] = [
         "required",
         "too-long",
         "too-many-items",
@@ -133,6 +145,9 @@ impl Rule {
         "slot-refused",
         "slot-not-free",
         "no-room",
+        "time-zone",
+        "date",
+        "time-of-day",
         "invalid",
     ];
 }
@@ -179,6 +194,9 @@ impl fmt::Display for Rule {
                 f,
                 "no room with the seats and features this meeting needs is free at {value}"
             ),
+            Rule::TimeZone { value } => write!(f, "unknown IANA time zone {value:?}"),
+            Rule::Date => write!(f, "not a date as YYYY-MM-DD"),
+            Rule::TimeOfDay => write!(f, "not a time as HH:MM"),
             Rule::Other(detail) => write!(f, "{detail}"),
         }
     }

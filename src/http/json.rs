@@ -166,7 +166,10 @@ mod tests {
         assert!(require_object(br#" {"name": "x"}"#, false).is_ok());
         // Broken JSON is left to the decoder, which names where it breaks.
         assert!(require_object(b"[1,", false).is_ok());
-        assert!(parse::<Patch>(b"[null, null]").is_ok(), "serde alone reads arrays as structs");
+        assert!(
+            parse::<Patch>(b"[null, null]").is_ok(),
+            "serde alone reads arrays as structs"
+        );
     }
 
     #[test]

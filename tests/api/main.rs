@@ -36,6 +36,7 @@ mod store;
 mod validation;
 mod web_interest;
 mod web_meeting;
+mod web_organiser;
 mod web_pages;
 mod web_sessions;
 mod web_support;
