@@ -49,6 +49,9 @@ pub enum Rule {
     SlotNotFree { value: String },
     /// A start slot at which no free room has the seats and features.
     NoRoom { value: String },
+    /// A control character (`value`: as `U+000D`) where the field allows none, or none but
+    /// line breaks and tabs.
+    ControlCharacter { value: String },
     /// Any other rule, said in English only (organiser input: events, imports, boosts).
     Other(String),
 }
@@ -78,6 +81,7 @@ impl Rule {
             Rule::SlotRefused { .. } => "slot-refused",
             Rule::SlotNotFree { .. } => "slot-not-free",
             Rule::NoRoom { .. } => "no-room",
+            Rule::ControlCharacter { .. } => "control-character",
             Rule::Other(_) => "invalid",
         }
     }
@@ -99,7 +103,8 @@ impl Rule {
             | Rule::PastSessionEnd { value }
             | Rule::SlotRefused { value }
             | Rule::SlotNotFree { value }
-            | Rule::NoRoom { value } => vec![("value", value.clone())],
+            | Rule::NoRoom { value }
+            | Rule::ControlCharacter { value } => vec![("value", value.clone())],
             Rule::Required
             | Rule::CountryCode
             | Rule::NoInvitee
@@ -111,7 +116,7 @@ impl Rule {
     }
 
     /// Every code, for checking that each language says each rule.
-    pub const CODES: [&'static str; 22] = [
+    pub const CODES: [&'static str; 23] = [
         "required",
         "too-long",
         "too-many-items",
@@ -133,6 +138,7 @@ impl Rule {
         "slot-refused",
         "slot-not-free",
         "no-room",
+        "control-character",
         "invalid",
     ];
 }
@@ -179,6 +185,9 @@ impl fmt::Display for Rule {
                 f,
                 "no room with the seats and features this meeting needs is free at {value}"
             ),
+            Rule::ControlCharacter { value } => {
+                write!(f, "control character {value} is not allowed here")
+            }
             Rule::Other(detail) => write!(f, "{detail}"),
         }
     }

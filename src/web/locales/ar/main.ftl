@@ -172,6 +172,7 @@ err-past-session-end = { $field }: إذا بدأ في { $value } فسيتجاو�
 err-slot-refused = { $field }: رُفضت الفترة { $value } لهذا الموعد.
 err-slot-not-free = { $field }: الفترة { $value } ليست متاحة لجميع المشاركين.
 err-no-room = { $field }: لا توجد قاعة مناسبة متاحة في { $value }.
+err-control-character = { $field }: حرف التحكم { $value } غير مسموح به هنا.
 err-invalid = { $field }: هذه القيمة غير مقبولة.
 
 # The calendar file (.ics).

@@ -172,6 +172,7 @@ err-past-session-end = { $field }: starting at { $value }, the meeting would run
 err-slot-refused = { $field }: slot { $value } was refused for this meeting.
 err-slot-not-free = { $field }: slot { $value } is not free for every participant.
 err-no-room = { $field }: no suitable room is free at { $value }.
+err-control-character = { $field }: control character { $value } is not allowed here.
 err-invalid = { $field }: this value is not accepted.
 
 # The calendar file (.ics).

@@ -172,6 +172,7 @@ err-past-session-end = { $field } : commencé à { $value }, le rendez-vous dép
 err-slot-refused = { $field } : le créneau { $value } a été refusé pour ce rendez-vous.
 err-slot-not-free = { $field } : le créneau { $value } n’est pas libre pour tous les participants.
 err-no-room = { $field } : aucune salle adaptée n’est libre à { $value }.
+err-control-character = { $field } : caractère de contrôle { $value } non admis ici.
 err-invalid = { $field } : cette valeur n’est pas acceptée.
 
 # The calendar file (.ics).
