@@ -1,5 +1,7 @@
 //! `Idempotency-Key` on POSTs: the first response to a (caller, key) is kept, and a retry
 //! with the same key and the same request gets that response back, creating nothing new.
+//! A response that carries a secret shown once (a participant's token) is never kept: its
+//! key keeps a 409 problem saying what was created, and that is what a retry gets.
 
 use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State};
@@ -20,6 +22,35 @@ pub const REPLAYED: &str = "idempotent-replayed";
 
 /// Longest accepted key.
 pub(super) const MAX_KEY: usize = 255;
+
+/// Marks a response that carries a secret shown once (tokens: only their hashes are
+/// stored). The idempotency layer keeps and replays, instead of the response, a 409 problem
+/// with this detail: what the first request created, and that its secret is not repeated.
+#[derive(Debug, Clone)]
+pub struct ShownOnce(pub String);
+
+impl ShownOnce {
+    /// The detail for a response whose tokens belong to these participants.
+    pub fn participants<'a>(ids: impl IntoIterator<Item = &'a str>) -> Self {
+        /// Ids named in the detail; a big import names the first ones and counts the rest.
+        const NAMED: usize = 20;
+        let ids: Vec<&str> = ids.into_iter().collect();
+        let mut named = ids.iter().take(NAMED).copied().collect::<Vec<_>>().join(", ");
+        if ids.len() > NAMED {
+            named.push_str(&format!(" and {} more", ids.len() - NAMED));
+        }
+        Self(format!(
+            "the first request with this Idempotency-Key registered {} ({named}); a token is \
+             shown once, in that first response, and never kept or repeated: to give a \
+             participant a new token, send it an invitation",
+            if ids.len() == 1 {
+                "one participant"
+            } else {
+                "participants"
+            },
+        ))
+    }
+}
 
 pub async fn middleware(State(state): State<AppState>, request: Request, next: Next) -> Response {
     if request.method() != Method::POST {
@@ -79,28 +110,45 @@ pub async fn middleware(State(state): State<AppState>, request: Request, next: N
                 }
                 return response;
             }
-            let (parts, body) = response.into_parts();
-            let body = match to_bytes(body, usize::MAX).await {
-                Ok(b) => b,
-                Err(err) => {
-                    return ApiError::Internal(anyhow::anyhow!("reading a response: {err}")).into_response();
+            if let Some(ShownOnce(detail)) = response.extensions().get::<ShownOnce>().cloned() {
+                let redacted = ApiError::Conflict(detail).into_response();
+                let stored = match stored(redacted).await {
+                    Ok((stored, _)) => stored,
+                    Err(err) => return err.into_response(),
+                };
+                if let Err(err) = state.store.idempotency_finish(&scope, &key, &stored).await {
+                    tracing::warn!(error = %err, "could not store an idempotent response");
                 }
-            };
-            let stored = StoredResponse {
-                status: parts.status.as_u16(),
-                content_type: parts
-                    .headers
-                    .get(header::CONTENT_TYPE)
-                    .and_then(|v| v.to_str().ok())
-                    .map(String::from),
-                body: body.to_vec(),
+                return response;
+            }
+            let (stored, response) = match stored(response).await {
+                Ok(both) => both,
+                Err(err) => return err.into_response(),
             };
             if let Err(err) = state.store.idempotency_finish(&scope, &key, &stored).await {
                 tracing::warn!(error = %err, "could not store an idempotent response");
             }
-            Response::from_parts(parts, Body::from(body))
+            response
         }
     }
+}
+
+/// What is kept of a response, and the response again (its body read into memory).
+async fn stored(response: Response) -> Result<(StoredResponse, Response), ApiError> {
+    let (parts, body) = response.into_parts();
+    let body = to_bytes(body, usize::MAX)
+        .await
+        .map_err(|err| ApiError::Internal(anyhow::anyhow!("reading a response: {err}")))?;
+    let stored = StoredResponse {
+        status: parts.status.as_u16(),
+        content_type: parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(String::from),
+        body: body.to_vec(),
+    };
+    Ok((stored, Response::from_parts(parts, Body::from(body))))
 }
 
 fn replay(stored: StoredResponse) -> Response {

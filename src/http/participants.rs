@@ -1,5 +1,6 @@
 //! Participants: registration (one at a time or by CSV), the directory, profiles.
 
+use axum::Extension;
 use axum::body::Bytes;
 use axum::extract::State;
 
@@ -11,6 +12,7 @@ use utoipa_axum::routes;
 
 use super::auth::Caller;
 use super::error::{ApiError, ApiResult, Problem};
+use super::idempotency::ShownOnce;
 use super::json::Json;
 use crate::domain::ids::{hash_token, new_id, new_participant_token};
 use crate::domain::participant::{CreateParticipant, UpdateParticipant};
@@ -124,7 +126,7 @@ async fn create_participant(
     caller: Caller,
     Path(event): Path<String>,
     Json(body): Json<CreateParticipant>,
-) -> ApiResult<(StatusCode, axum::Json<Registered>)> {
+) -> ApiResult<(StatusCode, Extension<ShownOnce>, axum::Json<Registered>)> {
     caller.organiser()?;
     let spec = state.store.event(&event).await?.spec()?;
     let mut errors = Invalid::default();
@@ -137,6 +139,7 @@ async fn create_participant(
         .await?;
     Ok((
         StatusCode::CREATED,
+        Extension(ShownOnce::participants([participant.id.as_str()])),
         axum::Json(Registered {
             id: participant.id.clone(),
             token,
@@ -159,7 +162,7 @@ async fn import_participants(
     Path(event): Path<String>,
     headers: HeaderMap,
     body: Bytes,
-) -> ApiResult<(StatusCode, axum::Json<ImportReport>)> {
+) -> ApiResult<(StatusCode, Extension<ShownOnce>, axum::Json<ImportReport>)> {
     caller.organiser()?;
     let is_csv = headers
         .get(header::CONTENT_TYPE)
@@ -200,8 +203,10 @@ async fn import_participants(
             token,
         })
         .collect();
+    let shown_once = ShownOnce::participants(rows.iter().map(|r| r.id.as_str()));
     Ok((
         StatusCode::CREATED,
+        Extension(shown_once),
         axum::Json(ImportReport {
             created: rows.len(),
             rows,

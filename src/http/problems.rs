@@ -103,7 +103,8 @@ fn common_statuses(shape: &Shape) -> Vec<(StatusCode, &'static str)> {
     if shape.post {
         statuses.push((
             StatusCode::CONFLICT,
-            "A request with this Idempotency-Key is still being handled.",
+            "A request with this Idempotency-Key is still being handled, or its first answer \
+             carried a token, which is shown once and not replayed.",
         ));
     }
     if shape.has_body {
@@ -202,7 +203,10 @@ fn add_idempotency_key(operation: &mut Operation) {
         .description(Some(
             "Makes a retry safe: the first answer to this caller and key is kept, and the same \
              request again with the same key gets it back (with `Idempotent-Replayed: true`) \
-             instead of acting twice.",
+             instead of acting twice. The same key with another request is a 422. An answer \
+             that carries a token (a registration, a CSV import) is never kept: tokens are \
+             shown once, so its retry gets a 409 problem naming the participants the first \
+             request registered, without their tokens.",
         ))
         .schema(Some(
             ObjectBuilder::new()
