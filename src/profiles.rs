@@ -13,6 +13,9 @@ pub type ProfileChange = UpdateParticipant;
 pub enum ProfileError {
     #[error("invalid input")]
     Invalid(Invalid),
+    /// The caller's copy (`If-Match`) is not the profile's revision, given, any more.
+    #[error("the profile changed since it was read")]
+    Stale(i64),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -22,20 +25,35 @@ pub fn organiser_only(change: &ProfileChange) -> Option<&'static str> {
     change.organiser_only_field()
 }
 
-/// Checks and stores a change to participant `id`'s profile.
+/// Writes lost to a concurrent change before one gives up (each loss means another write
+/// committed, so a few suffice).
+const MAX_ATTEMPTS: usize = 100;
+
+/// Checks and stores a change to participant `id`'s profile, with its new revision.
+/// `current_ok` says whether the caller's copy allows a change to the revision read
+/// (`If-Match`); a change is applied to the latest profile only, never over a write made
+/// since it was read (compare-and-set, read again on a lost race): no update is lost.
 pub async fn update(
     store: &dyn Store,
     event: &str,
     id: &str,
     change: &ProfileChange,
-) -> Result<Participant, ProfileError> {
+    current_ok: &(dyn Fn(i64) -> bool + Send + Sync),
+) -> Result<(Participant, i64), ProfileError> {
     let spec = store.event(event).await?.spec()?;
-    let mut participant = store.participant(event, id).await?;
-    let mut errors = Invalid::default();
-    let profile = change.apply(participant.profile(), &spec, &mut errors);
-    participant.set_profile(errors.into_result(profile).map_err(ProfileError::Invalid)?);
-    store.update_participant(&participant).await?;
-    Ok(participant)
+    for _ in 0..MAX_ATTEMPTS {
+        let (mut participant, revision) = store.participant_at(event, id).await?;
+        if !current_ok(revision) {
+            return Err(ProfileError::Stale(revision));
+        }
+        let mut errors = Invalid::default();
+        let profile = change.apply(participant.profile(), &spec, &mut errors);
+        participant.set_profile(errors.into_result(profile).map_err(ProfileError::Invalid)?);
+        if let Some(revision) = store.update_participant(&participant, revision).await? {
+            return Ok((participant, revision));
+        }
+    }
+    Err(StoreError::Conflict("the profile kept changing while this change was made; retry".into()).into())
 }
 
 /// Records a participant's first use of its token (invitations can go to those who never

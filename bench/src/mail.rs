@@ -83,9 +83,13 @@ async fn bench(args: Args, spec: SampleSpec) -> anyhow::Result<ExitCode> {
     {
         let store = store::connect(&url).await?;
         let (event, _) = load(store.as_ref(), &expo).await?;
-        for mut p in store.participants(&event).await? {
+        for p in store.participants(&event).await? {
+            let (mut p, read_at) = store.participant_at(&event, &p.id).await?;
             p.email = Some(format!("{}@bench.rendezvous.test", p.id));
-            store.update_participant(&p).await?;
+            store
+                .update_participant(&p, read_at)
+                .await?
+                .context("nothing else writes these profiles")?;
         }
     }
     empty_outbox(&url).await?;

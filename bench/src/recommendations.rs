@@ -117,11 +117,14 @@ async fn bench_on(args: &Args, spec: SampleSpec, url: &str) -> anyhow::Result<Ex
     for call in 0..args.calls {
         if args.update_every > 0 && call % args.update_every == 0 {
             let who = ids.choose(&mut rng).context("participants")?;
-            let mut p = store.participant(&event, who).await?;
+            let (mut p, read_at) = store.participant_at(&event, who).await?;
             p.offers
                 .push(format!("pilot programme {}", rng.next_u32() % 1000));
             p.offers.truncate(50);
-            store.update_participant(&p).await?;
+            store
+                .update_participant(&p, read_at)
+                .await?
+                .context("nothing else writes these profiles")?;
             updates += 1;
         }
         let me = ids.choose(&mut rng).context("participants")?;

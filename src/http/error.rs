@@ -83,6 +83,9 @@ pub enum ApiError {
     /// 409: the meeting cannot be booked at that slot now (with the free ones nearest).
     #[error("{}", .0.why.detail(&.0.slot))]
     Unbookable(Box<Refused>),
+    /// 412: the caller's copy (`If-Match`) is not the current one; the message says which is.
+    #[error("{0}")]
+    PreconditionFailed(String),
     /// 413.
     #[error("the request body is too large")]
     PayloadTooLarge,
@@ -140,6 +143,10 @@ impl From<crate::profiles::ProfileError> for ApiError {
     fn from(e: crate::profiles::ProfileError) -> Self {
         match e {
             crate::profiles::ProfileError::Invalid(invalid) => Self::Invalid(invalid),
+            crate::profiles::ProfileError::Stale(revision) => Self::PreconditionFailed(format!(
+                "If-Match: the profile changed since it was read; its ETag is now {}",
+                super::preconditions::revision_etag(super::participants::ETAG_PREFIX, revision)
+            )),
             crate::profiles::ProfileError::Store(e) => e.into(),
         }
     }
@@ -178,6 +185,7 @@ fn slug(status: StatusCode) -> &'static str {
         404 => "not-found",
         405 => "method-not-allowed",
         409 => "conflict",
+        412 => "precondition-failed",
         413 => "payload-too-large",
         415 => "unsupported-media-type",
         429 => "rate-limited",
@@ -243,6 +251,7 @@ impl IntoResponse for ApiError {
                 let alternatives = refused.alternatives.into_iter().map(FreeSlotView::from).collect();
                 return problem_with(StatusCode::CONFLICT, detail, Vec::new(), alternatives);
             }
+            ApiError::PreconditionFailed(reason) => (StatusCode::PRECONDITION_FAILED, reason, Vec::new()),
             ApiError::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, self.to_string(), Vec::new()),
             ApiError::UnsupportedMediaType(reason) => {
                 (StatusCode::UNSUPPORTED_MEDIA_TYPE, reason, Vec::new())

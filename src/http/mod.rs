@@ -14,6 +14,7 @@ pub mod messages;
 pub mod ops;
 pub mod participants;
 pub mod pins;
+pub mod preconditions;
 pub mod privacy;
 pub mod problems;
 pub mod proposals;

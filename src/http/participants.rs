@@ -14,6 +14,7 @@ use super::auth::Caller;
 use super::error::{ApiError, ApiResult, Problem};
 use super::idempotency::ShownOnce;
 use super::json::Json;
+use super::preconditions::{IfMatch, etag_header, revision_etag};
 use crate::domain::ids::{hash_token, new_id, new_participant_token};
 use crate::domain::participant::{CreateParticipant, UpdateParticipant};
 use crate::domain::{Invalid, Language, NotificationSettings, ParticipantKind};
@@ -107,6 +108,22 @@ impl From<&Participant> for ParticipantView {
             notifications: p.notifications,
         }
     }
+}
+
+/// What a participant's `ETag` starts with (then its revision).
+pub(super) const ETAG_PREFIX: &str = "p";
+
+/// A participant's representation with its `ETag`.
+type Tagged = (
+    [(header::HeaderName, axum::http::HeaderValue); 1],
+    axum::Json<ParticipantView>,
+);
+
+fn tagged(participant: &Participant, revision: i64) -> Tagged {
+    (
+        etag_header(&revision_etag(ETAG_PREFIX, revision)),
+        axum::Json(participant.into()),
+    )
 }
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
@@ -229,31 +246,40 @@ async fn directory(
     Ok(axum::Json(all.iter().map(DirectoryEntry::from).collect()))
 }
 
-/// A participant's whole profile (the participant itself, or the organiser).
+/// A participant's whole profile (the participant itself, or the organiser), with its
+/// `ETag` for a conditional `PATCH`.
 #[utoipa::path(get, path = "/events/{event}/participants/{id}", tag = "participants",
     params(("event" = String, Path), ("id" = String, Path)),
-    responses((status = 200, body = ParticipantView), (status = 401, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, body = ParticipantView, headers(("ETag" = String, description = "The profile's revision: send it in `If-Match` to change this copy and no later one"))),
+              (status = 401, body = Problem), (status = 404, body = Problem)))]
 async fn get_participant(
     State(state): State<AppState>,
     caller: Caller,
     Path((event, id)): Path<(String, String)>,
-) -> ApiResult<axum::Json<ParticipantView>> {
+) -> ApiResult<Tagged> {
     caller.organiser_or_self(&event, &id)?;
-    let participant = state.store.participant(&event, &id).await?;
-    Ok(axum::Json((&participant).into()))
+    let (participant, revision) = state.store.participant_at(&event, &id).await?;
+    Ok(tagged(&participant, revision))
 }
 
-/// Changes a profile (the participant itself, or the organiser).
+/// Changes a profile (the participant itself, or the organiser). Each change applies to the
+/// latest profile, never over a concurrent one; with `If-Match`, only if the profile is
+/// still the one that was read (412 otherwise, nothing written).
 #[utoipa::path(patch, path = "/events/{event}/participants/{id}", tag = "participants",
-    params(("event" = String, Path), ("id" = String, Path)), request_body = UpdateParticipant,
-    responses((status = 200, body = ParticipantView), (status = 401, body = Problem), (status = 403, body = Problem),
-              (status = 404, body = Problem), (status = 422, body = Problem)))]
+    params(("event" = String, Path), ("id" = String, Path),
+           ("If-Match" = Option<String>, Header, nullable = false, description = "The `ETag` of the profile this change was made from (or `*`): a profile changed since is not overwritten (412)")),
+    request_body = UpdateParticipant,
+    responses((status = 200, body = ParticipantView, headers(("ETag" = String, description = "The changed profile's revision"))),
+              (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 404, body = Problem), (status = 412, body = Problem, description = "The profile changed since the `If-Match` copy was read; nothing was written"),
+              (status = 422, body = Problem)))]
 async fn update_participant(
     State(state): State<AppState>,
     caller: Caller,
     Path((event, id)): Path<(String, String)>,
+    headers: HeaderMap,
     Json(body): Json<UpdateParticipant>,
-) -> ApiResult<axum::Json<ParticipantView>> {
+) -> ApiResult<Tagged> {
     caller.organiser_or_self(&event, &id)?;
     if matches!(caller, Caller::Participant(_))
         && let Some(field) = body.organiser_only_field()
@@ -262,6 +288,8 @@ async fn update_participant(
             "only the organiser may change {field}"
         )));
     }
-    let p = profiles::update(state.store.as_ref(), &event, &id, &body).await?;
-    Ok(axum::Json((&p).into()))
+    let if_match = IfMatch::from_headers(&headers)?;
+    let current_ok = |revision| if_match.allows(&revision_etag(ETAG_PREFIX, revision));
+    let (p, revision) = profiles::update(state.store.as_ref(), &event, &id, &body, &current_ok).await?;
+    Ok(tagged(&p, revision))
 }

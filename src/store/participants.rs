@@ -126,8 +126,13 @@ pub trait ParticipantStore: Send + Sync + 'static {
     async fn participant_names(&self, event: &str, ids: &[String]) -> StoreResult<HashMap<String, String>>;
     /// The participant holding the token with this hash.
     async fn participant_by_token_hash(&self, token_hash: &str) -> StoreResult<Option<Participant>>;
-    /// Overwrites a participant's profile.
-    async fn update_participant(&self, participant: &Participant) -> StoreResult<()>;
+    /// The participant `id` of `event` with its revision: the profile revision of its last
+    /// write, what its `ETag` and an update's compare-and-set are made of.
+    async fn participant_at(&self, event: &str, id: &str) -> StoreResult<(Participant, i64)>;
+    /// Overwrites a participant's profile if its row is still at revision `read_at` (the
+    /// one it was read at): the new revision, or `None` when another write came first (so
+    /// that no update is lost: read again and retry, or tell the caller its copy is stale).
+    async fn update_participant(&self, participant: &Participant, read_at: i64) -> StoreResult<Option<i64>>;
     /// Records that the participant used its token, if it never had.
     async fn note_sign_in(&self, id: &str) -> StoreResult<()>;
     /// Gives the participant a new token (by its hash); the old one stops working.
@@ -263,6 +268,16 @@ impl<DB: Backend> ParticipantStore for SqlStore<DB> {
         participant_from(&row)
     }
 
+    async fn participant_at(&self, event: &str, id: &str) -> StoreResult<(Participant, i64)> {
+        let row = sqlx::query("SELECT * FROM participants WHERE event_id = $1 AND id = $2")
+            .param(event)
+            .param(id)
+            .fetch_optional(self.db())
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        Ok((participant_from(&row)?, row.read("revision")?))
+    }
+
     async fn participant_names(&self, event: &str, ids: &[String]) -> StoreResult<HashMap<String, String>> {
         // Bounded so that no chunk comes near either database's limit on parameters.
         const CHUNK: usize = 1000;
@@ -292,14 +307,14 @@ impl<DB: Backend> ParticipantStore for SqlStore<DB> {
         row.as_ref().map(participant_from).transpose()
     }
 
-    async fn update_participant(&self, p: &Participant) -> StoreResult<()> {
+    async fn update_participant(&self, p: &Participant, read_at: i64) -> StoreResult<Option<i64>> {
         let mut tx = self.begin_write().await?;
         let revision = bump_profile_revision(&mut tx, &p.event_id).await?;
         let done = sqlx::query(
             "UPDATE participants SET name = $1, kind = $2, organization = $3, city = $4, country = $5, \
              size = $6, languages = $7, topics = $8, offers = $9, seeks = $10, max_meetings = $11, \
              unavailable = $12, revision = $15, email = $16, language = $17, notify_reminders = $18, \
-             notify_requests = $19 WHERE event_id = $13 AND id = $14",
+             notify_requests = $19 WHERE event_id = $13 AND id = $14 AND revision = $20",
         )
         .param(&p.name)
         .param(p.kind.as_str())
@@ -320,13 +335,16 @@ impl<DB: Backend> ParticipantStore for SqlStore<DB> {
         .param(p.language.code())
         .param(i64::from(p.notifications.reminders))
         .param(i64::from(p.notifications.requests))
+        .param(read_at)
         .execute(DB::on(&mut tx))
         .await?;
+        // The event's row taken by the bump serialises profile writes, so this check holds
+        // until the commit. Gone or changed since the read: nothing is written.
         if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
+            return Ok(None);
         }
         tx.commit().await?;
-        Ok(())
+        Ok(Some(revision))
     }
 
     async fn note_sign_in(&self, id: &str) -> StoreResult<()> {

@@ -14,7 +14,7 @@ use super::layout;
 use crate::domain::Invalid;
 use crate::profiles::{self, ProfileChange, ProfileError};
 use crate::state::AppState;
-use crate::store::Participant;
+use crate::store::{Participant, StoreError};
 
 /// The editable text fields: form name, message key; lists are one item a line.
 const TEXTS: [(&str, &str); 3] = [
@@ -151,7 +151,7 @@ pub async fn save(ctx: Ctx, State(state): State<AppState>, body: Bytes) -> Respo
             ..ProfileChange::default()
         };
         let p = &me.participant;
-        match profiles::update(state.store.as_ref(), &p.event_id, &p.id, &change).await {
+        match profiles::update(state.store.as_ref(), &p.event_id, &p.id, &change, &|_| true).await {
             Ok(_) => Ok(Redirect::to("/profile").into_response()),
             Err(ProfileError::Invalid(errors)) => {
                 // Show what was typed, beside its errors.
@@ -168,6 +168,10 @@ pub async fn save(ctx: Ctx, State(state): State<AppState>, body: Bytes) -> Respo
                 render(&ctx, &state, &typed, &errors, StatusCode::UNPROCESSABLE_ENTITY).await
             }
             Err(ProfileError::Store(e)) => Err(PageError::from(e)),
+            // The form sends no `If-Match`: every revision is current to it.
+            Err(stale @ ProfileError::Stale(_)) => {
+                Err(PageError::from(StoreError::Conflict(stale.to_string())))
+            }
         }
     }
     .await;

@@ -29,6 +29,7 @@ mod journey;
 mod matchmaking;
 mod notifications;
 mod ops;
+mod participant_preconditions;
 mod pins;
 mod privacy;
 mod races;

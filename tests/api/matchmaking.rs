@@ -536,9 +536,15 @@ async fn profile_revisions_tell_what_changed(backend: Backend) {
             .is_empty()
     );
 
-    let mut changed = app.store.participant(&e, &a).await.unwrap();
+    let (mut changed, read_at) = app.store.participant_at(&e, &a).await.unwrap();
     changed.offers = vec!["tide gauges".into()];
-    app.store.update_participant(&changed).await.unwrap();
+    assert!(
+        app.store
+            .update_participant(&changed, read_at)
+            .await
+            .unwrap()
+            .is_some()
+    );
     let since = app
         .store
         .profiles_since(&e, watermark)

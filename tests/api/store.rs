@@ -141,10 +141,17 @@ async fn round_trips(backend: Backend) {
     );
     assert_eq!(store.participants(&e.id).await.unwrap().len(), 2);
 
-    let mut changed = a.clone();
+    let (mut changed, read_at) = store.participant_at(&e.id, "p_a").await.unwrap();
+    assert_eq!(changed, a);
     changed.max_meetings = None;
     changed.topics = vec!["mobility".into()];
-    store.update_participant(&changed).await.unwrap();
+    let written = store.update_participant(&changed, read_at).await.unwrap();
+    assert!(written.is_some_and(|revision| revision > read_at));
+    assert_eq!(store.participant(&e.id, "p_a").await.unwrap(), changed);
+    // A write against the old revision is refused and changes nothing.
+    let mut stale = changed.clone();
+    stale.city = Some("Rabat".into());
+    assert_eq!(store.update_participant(&stale, read_at).await.unwrap(), None);
     assert_eq!(store.participant(&e.id, "p_a").await.unwrap(), changed);
 
     let r = request(&e.id, "req_1", "p_a", &["p_b"]);
