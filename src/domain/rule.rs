@@ -55,6 +55,9 @@ pub enum Rule {
     Date,
     /// Not a time of day written `HH:MM`.
     TimeOfDay,
+    /// A control character (`value`: as `U+000D`) where the field allows none, or none but
+    /// line breaks and tabs.
+    ControlCharacter { value: String },
     /// Any other rule, said in English only (organiser input: events, imports, boosts).
     Other(String),
 }
@@ -87,6 +90,7 @@ impl Rule {
             Rule::TimeZone { .. } => "time-zone",
             Rule::Date => "date",
             Rule::TimeOfDay => "time-of-day",
+            Rule::ControlCharacter { .. } => "control-character",
             Rule::Other(_) => "invalid",
         }
     }
@@ -109,7 +113,8 @@ impl Rule {
             | Rule::SlotRefused { value }
             | Rule::SlotNotFree { value }
             | Rule::NoRoom { value }
-            | Rule::TimeZone { value } => vec![("value", value.clone())],
+            | Rule::TimeZone { value }
+            | Rule::ControlCharacter { value } => vec![("value", value.clone())],
             Rule::Required
             | Rule::CountryCode
             | Rule::NoInvitee
@@ -123,7 +128,7 @@ impl Rule {
     }
 
     /// Every code, for checking that each language says each rule.
-    pub const CODES: [&'static str; 25] = [
+    pub const CODES: [&'static str; 26] = [
         "required",
         "too-long",
         "too-many-items",
@@ -148,6 +153,7 @@ impl Rule {
         "time-zone",
         "date",
         "time-of-day",
+        "control-character",
         "invalid",
     ];
 }
@@ -197,6 +203,9 @@ impl fmt::Display for Rule {
             Rule::TimeZone { value } => write!(f, "unknown IANA time zone {value:?}"),
             Rule::Date => write!(f, "not a date as YYYY-MM-DD"),
             Rule::TimeOfDay => write!(f, "not a time as HH:MM"),
+            Rule::ControlCharacter { value } => {
+                write!(f, "control character {value} is not allowed here")
+            }
             Rule::Other(detail) => write!(f, "{detail}"),
         }
     }

@@ -22,6 +22,7 @@ mod cluster_lease;
 mod cluster_outage;
 mod cluster_queue;
 mod cluster_ratelimit;
+mod control_characters;
 mod generate_cli;
 mod idempotency;
 mod journey;

@@ -174,6 +174,7 @@ err-no-room = { $field }: لا توجد قاعة مناسبة متاحة في { 
 err-time-zone = { $field }: «{ $value }» ليست منطقة زمنية معروفة (مثل Africa/Casablanca).
 err-date = { $field }: تاريخ مثل 2027-04-17.
 err-time-of-day = { $field }: أوقات مثل 09:00-12:30.
+err-control-character = { $field }: حرف التحكم { $value } غير مسموح به هنا.
 err-invalid = { $field }: هذه القيمة غير مقبولة.
 
 # The calendar file (.ics).

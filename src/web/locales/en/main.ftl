@@ -174,6 +174,7 @@ err-no-room = { $field }: no suitable room is free at { $value }.
 err-time-zone = { $field }: “{ $value }” is not a known time zone (as Africa/Casablanca).
 err-date = { $field }: a date, as 2027-04-17.
 err-time-of-day = { $field }: times as 09:00-12:30.
+err-control-character = { $field }: control character { $value } is not allowed here.
 err-invalid = { $field }: this value is not accepted.
 
 # The calendar file (.ics).

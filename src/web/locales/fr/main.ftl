@@ -174,6 +174,7 @@ err-no-room = { $field } : aucune salle adaptée n’est libre à { $value }.
 err-time-zone = { $field } : « { $value } » n’est pas un fuseau horaire connu (comme Africa/Casablanca).
 err-date = { $field } : une date comme 2027-04-17.
 err-time-of-day = { $field } : des heures comme 09:00-12:30.
+err-control-character = { $field } : caractère de contrôle { $value } non admis ici.
 err-invalid = { $field } : cette valeur n’est pas acceptée.
 
 # The calendar file (.ics).
