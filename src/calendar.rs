@@ -1,6 +1,12 @@
 //! Agendas as iCalendar (RFC 5545): one VEVENT per meeting, times in UTC, a UID that stays
 //! the same for a meeting across timetable versions and a SEQUENCE raised when it moves or
 //! is cancelled; a cancelled meeting stays, `STATUS:CANCELLED`, so calendars remove it.
+//!
+//! Every text value goes through [`text_value`] before the `icalendar` crate escapes it
+//! (`\\`, `;`, `,`, line feed as `\n`) and folds it: RFC 5545 TEXT allows no control
+//! character but HTAB (§3.3.11), so a CR, alone or before a LF, becomes the line break it
+//! meant and any other control character is dropped — input refuses them already, this
+//! keeps a calendar well-formed whatever the stored text holds.
 
 use chrono::{DateTime, Utc};
 use icalendar::{Calendar, Component, Event, EventLike, EventStatus, Property};
@@ -36,21 +42,54 @@ pub fn uid(request_id: &str) -> String {
     format!("{request_id}@rendezvous")
 }
 
+/// A text value as RFC 5545 allows it, line breaks as `\n` (which the writer escapes).
+pub fn text_value(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' => {
+                chars.next_if_eq(&'\n');
+                out.push('\n');
+            }
+            '\n' | '\t' => out.push(c),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The meeting's event with its text properties, as a feed and an invitation share it.
+fn vevent(entry: &CalendarEntry) -> Event {
+    let mut event = Event::new();
+    event
+        .uid(&uid(&entry.request_id))
+        .timestamp(entry.stamp)
+        .sequence(entry.sequence)
+        .summary(&text_value(&entry.summary))
+        .location(&text_value(&entry.location))
+        .description(&text_value(&entry.description))
+        .starts(entry.start)
+        .ends(entry.end);
+    event
+}
+
 /// Renders a calendar.
 pub fn render(name: &str, entries: &[CalendarEntry]) -> String {
     let mut calendar = Calendar::new();
-    calendar.name(name);
+    // The crate escapes the TEXT properties it knows and X- ones, not NAME (RFC 7986).
+    let name = text_value(name);
+    let escaped = name
+        .replace('\\', "\\\\")
+        .replace(';', "\\;")
+        .replace(',', "\\,")
+        .replace('\n', "\\n");
+    calendar
+        .append_property(Property::new("NAME", escaped.as_str()))
+        .append_property(Property::new("X-WR-CALNAME", name.as_str()));
     for entry in entries {
-        let mut event = Event::new();
-        event
-            .uid(&uid(&entry.request_id))
-            .timestamp(entry.stamp)
-            .sequence(entry.sequence)
-            .summary(&entry.summary)
-            .location(&entry.location)
-            .description(&entry.description)
-            .starts(entry.start)
-            .ends(entry.end);
+        let mut event = vevent(entry);
         match entry.status {
             Status::Confirmed => {
                 event.status(EventStatus::Confirmed);
@@ -92,13 +131,14 @@ pub struct Party {
 }
 
 fn party(key: &str, who: &Party, attendee: bool) -> Property {
-    // A parameter value cannot hold a double quote.
+    // A parameter value cannot hold a double quote nor any control character (§3.1).
     let name: String = who
         .name
         .chars()
         .filter(|c| *c != '"' && !c.is_control())
         .collect();
-    let mut property = Property::new(key, who.address.as_str());
+    let address: String = who.address.chars().filter(|c| !c.is_control()).collect();
+    let mut property = Property::new(key, address.as_str());
     property.add_parameter("CN", &name);
     if attendee {
         property
@@ -112,17 +152,8 @@ fn party(key: &str, who: &Party, attendee: bool) -> Property {
 /// UID and SEQUENCE of the agenda feed, so calendars that took the feed or an earlier
 /// invitation update the same entry.
 pub fn invite(method: Method, entry: &CalendarEntry, organizer: &Party, attendees: &[Party]) -> String {
-    let mut event = Event::new();
-    event
-        .uid(&uid(&entry.request_id))
-        .timestamp(entry.stamp)
-        .sequence(entry.sequence)
-        .summary(&entry.summary)
-        .location(&entry.location)
-        .description(&entry.description)
-        .starts(entry.start)
-        .ends(entry.end)
-        .append_property(party("ORGANIZER", organizer, false));
+    let mut event = vevent(entry);
+    event.append_property(party("ORGANIZER", organizer, false));
     for attendee in attendees {
         event.append_multi_property(party("ATTENDEE", attendee, true));
     }
@@ -212,5 +243,59 @@ mod tests {
         assert_eq!(value("STATUS").as_deref(), Some("CANCELLED"));
         assert_eq!(value("ATTENDEE").as_deref(), Some("mailto:amina@casa.example"));
         assert!(text.contains("CN=Amina El Idrissi"), "{text}");
+    }
+
+    #[test]
+    fn every_text_is_escaped_as_rfc_5545_requires() {
+        let start = Utc.with_ymd_and_hms(2027, 4, 17, 9, 0, 0).unwrap();
+        let entry = CalendarEntry {
+            request_id: "req_9".into(),
+            start,
+            end: start + chrono::Duration::minutes(20),
+            summary: "Acme\rX-INJECTED:1\u{0}; Bravo, \\ Co".into(),
+            location: "Table\r\n7\u{7}".into(),
+            description: "line one\nline two\ttab \u{1b}[31m".into(),
+            sequence: 0,
+            stamp: start,
+            status: Status::Confirmed,
+        };
+        let organizer = Party {
+            name: "Expo\r\nX".into(),
+            address: "mailto:a@b.example\r\nX-EVIL:1".into(),
+        };
+        for text in [
+            render("Agenda\r; 2027, Casa", std::slice::from_ref(&entry)),
+            invite(Method::Request, &entry, &organizer, &[]),
+        ] {
+            // Every line ends with CRLF; no CR, LF or other control inside a content line.
+            let unfolded = text.replace("\r\n ", "");
+            for line in unfolded.split_terminator("\r\n") {
+                assert!(!line.chars().any(|c| c.is_control() && c != '\t'), "{line:?}");
+                assert!(!line.starts_with("X-I"), "an injected property: {line:?}");
+            }
+            assert!(
+                unfolded.contains(r"SUMMARY:Acme\nX-INJECTED:1\; Bravo\, \\ Co"),
+                "{text}"
+            );
+            assert!(unfolded.contains(r"LOCATION:Table\n7"), "{text}");
+            if !text.contains("METHOD") {
+                for key in ["NAME", "X-WR-CALNAME"] {
+                    let line = format!("\n{key}:Agenda\\n\\; 2027\\, Casa\r");
+                    assert!(unfolded.contains(&line), "{text}");
+                }
+            }
+            assert!(
+                unfolded.contains("DESCRIPTION:line one\\nline two\ttab [31m"),
+                "{text}"
+            );
+            let unfolded_for_parser = icalendar::parser::unfold(&text);
+            let parsed = icalendar::parser::read_calendar(&unfolded_for_parser).expect("parses");
+            let event = &parsed.components[0];
+            assert_eq!(
+                event.find_prop("SUMMARY").unwrap().val.as_ref(),
+                "Acme\nX-INJECTED:1; Bravo, \\ Co",
+                "read back as written, the CR as the line break it meant"
+            );
+        }
     }
 }

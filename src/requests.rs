@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use crate::domain::booking::{self, Need};
 use crate::domain::ids::new_id;
 use crate::domain::request::{MAX_INVITEES, MAX_MESSAGE, MAX_PROPOSED_SLOTS, PRIORITY};
-use crate::domain::{EventSpec, Invalid, RequestStatus, Response, Rule, labels};
+use crate::domain::{EventSpec, Invalid, RequestStatus, Response, Rule, labels, paragraph};
 use crate::store::{Invitee, MeetingRequest, RequestLife, Store, StoreError, Transition};
 
 /// What a participant asks for.
@@ -51,8 +51,13 @@ pub async fn create(
         // Before any per-invitee work: a huge list costs nothing but this answer.
         return Err(RequestError::Invalid(errors));
     }
-    // Only the invitees are looked up, never the whole event.
-    let known = store.participant_names(event, &body.with).await?;
+    // Only the invitees are looked up, never the whole event; a text no id can be (a NUL
+    // is not even storable on PostgreSQL) is not looked up at all.
+    let lookup: Vec<String> = (body.with.iter())
+        .filter(|id| crate::domain::text::control_in_line(id).is_none())
+        .cloned()
+        .collect();
+    let known = store.participant_names(event, &lookup).await?;
     let mut invitees: Vec<Invitee> = Vec::new();
     for (i, id) in body.with.iter().enumerate() {
         let pointer = format!("/with/{i}");
@@ -90,9 +95,8 @@ pub async fn create(
             },
         );
     }
-    if body.message.chars().count() > MAX_MESSAGE {
-        errors.broke("/message", Rule::TooLong { max: MAX_MESSAGE });
-    }
+    // A letter to the invitees: line breaks and tabs kept, no other control character.
+    let message = paragraph(&body.message, MAX_MESSAGE, "/message", &mut errors);
     let features = labels(&body.features, "/features", &mut errors);
     // Whether the proposed slots are free is only asked of a request that is right otherwise.
     let proposed_slots = if errors.0.is_empty() && !body.proposed_slots.is_empty() {
@@ -116,7 +120,7 @@ pub async fn create(
             invitees,
             duration_minutes: body.duration_minutes,
             priority: body.priority,
-            message: body.message.trim().to_string(),
+            message: message.trim().to_string(),
             features,
             status: RequestStatus::Pending,
             created_at: now,

@@ -15,6 +15,7 @@ pub mod participant;
 pub mod registrations_csv;
 pub mod request;
 mod rule;
+pub mod text;
 
 pub use clock::Clock;
 pub use contact::{Language, NotificationSettings};
@@ -23,6 +24,7 @@ pub use meeting::{MeetingState, Outcome};
 pub use participant::ParticipantKind;
 pub use request::{RequestStatus, Response};
 pub use rule::Rule;
+pub use text::{optional_text, paragraph, text};
 
 /// One thing wrong with the input: where (a JSON pointer, RFC 6901) and what.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
@@ -84,8 +86,8 @@ impl Invalid {
     }
 }
 
-/// Checks a list of short labels (features, topics, languages): non-empty, bounded, no
-/// duplicates. Returns them trimmed.
+/// Checks a list of short labels (features, topics, languages): non-empty, bounded, one
+/// line each, no duplicates. Returns them trimmed.
 pub fn labels(items: &[String], pointer: &str, errors: &mut Invalid) -> Vec<String> {
     const MAX_ITEMS: usize = 50;
     const MAX_LEN: usize = 200;
@@ -102,6 +104,8 @@ pub fn labels(items: &[String], pointer: &str, errors: &mut Invalid) -> Vec<Stri
             errors.broke(format!("{pointer}/{i}"), Rule::Required);
         } else if item.chars().count() > MAX_LEN {
             errors.broke(format!("{pointer}/{i}"), Rule::TooLong { max: MAX_LEN });
+        } else if let Some(c) = text::control_in_line(item) {
+            errors.broke(format!("{pointer}/{i}"), text::control_rule(c));
         } else if !seen.insert(item) {
             errors.broke(
                 format!("{pointer}/{i}"),
@@ -114,17 +118,6 @@ pub fn labels(items: &[String], pointer: &str, errors: &mut Invalid) -> Vec<Stri
         }
     }
     out
-}
-
-/// Checks a required short text: trimmed, non-empty, at most `max` characters.
-pub fn text(value: &str, max: usize, pointer: &str, errors: &mut Invalid) -> String {
-    let value = value.trim();
-    if value.is_empty() {
-        errors.broke(pointer, Rule::Required);
-    } else if value.chars().count() > max {
-        errors.broke(pointer, Rule::TooLong { max });
-    }
-    value.to_string()
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Deserializer, Serialize};
 
 use super::contact::{self, Language, NotificationSettings};
-use super::{EventSpec, Invalid, Rule, labels, text};
+use super::{EventSpec, Invalid, Rule, labels, optional_text, text};
 
 /// What a participant is.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
@@ -276,17 +276,6 @@ impl UpdateParticipant {
         }
         profile
     }
-}
-
-fn optional_text(value: Option<&str>, max: usize, pointer: &str, errors: &mut Invalid) -> Option<String> {
-    let value = value?.trim();
-    if value.is_empty() {
-        return None;
-    }
-    if value.chars().count() > max {
-        errors.broke(pointer, Rule::TooLong { max });
-    }
-    Some(value.to_string())
 }
 
 fn country(value: Option<&str>, pointer: &str, errors: &mut Invalid) -> Option<String> {

@@ -49,6 +49,15 @@ pub enum Rule {
     SlotNotFree { value: String },
     /// A start slot at which no free room has the seats and features.
     NoRoom { value: String },
+    /// Not a time zone of the IANA database.
+    TimeZone { value: String },
+    /// Not a date written `YYYY-MM-DD`.
+    Date,
+    /// Not a time of day written `HH:MM`.
+    TimeOfDay,
+    /// A control character (`value`: as `U+000D`) where the field allows none, or none but
+    /// line breaks and tabs.
+    ControlCharacter { value: String },
     /// Any other rule, said in English only (organiser input: events, imports, boosts).
     Other(String),
 }
@@ -78,6 +87,10 @@ impl Rule {
             Rule::SlotRefused { .. } => "slot-refused",
             Rule::SlotNotFree { .. } => "slot-not-free",
             Rule::NoRoom { .. } => "no-room",
+            Rule::TimeZone { .. } => "time-zone",
+            Rule::Date => "date",
+            Rule::TimeOfDay => "time-of-day",
+            Rule::ControlCharacter { .. } => "control-character",
             Rule::Other(_) => "invalid",
         }
     }
@@ -99,19 +112,23 @@ impl Rule {
             | Rule::PastSessionEnd { value }
             | Rule::SlotRefused { value }
             | Rule::SlotNotFree { value }
-            | Rule::NoRoom { value } => vec![("value", value.clone())],
+            | Rule::NoRoom { value }
+            | Rule::TimeZone { value }
+            | Rule::ControlCharacter { value } => vec![("value", value.clone())],
             Rule::Required
             | Rule::CountryCode
             | Rule::NoInvitee
             | Rule::Yourself
             | Rule::EmailAddress
             | Rule::LanguageCode
+            | Rule::Date
+            | Rule::TimeOfDay
             | Rule::Other(_) => Vec::new(),
         }
     }
 
     /// Every code, for checking that each language says each rule.
-    pub const CODES: [&'static str; 22] = [
+    pub const CODES: [&'static str; 26] = [
         "required",
         "too-long",
         "too-many-items",
@@ -133,6 +150,10 @@ impl Rule {
         "slot-refused",
         "slot-not-free",
         "no-room",
+        "time-zone",
+        "date",
+        "time-of-day",
+        "control-character",
         "invalid",
     ];
 }
@@ -179,6 +200,12 @@ impl fmt::Display for Rule {
                 f,
                 "no room with the seats and features this meeting needs is free at {value}"
             ),
+            Rule::TimeZone { value } => write!(f, "unknown IANA time zone {value:?}"),
+            Rule::Date => write!(f, "not a date as YYYY-MM-DD"),
+            Rule::TimeOfDay => write!(f, "not a time as HH:MM"),
+            Rule::ControlCharacter { value } => {
+                write!(f, "control character {value} is not allowed here")
+            }
             Rule::Other(detail) => write!(f, "{detail}"),
         }
     }

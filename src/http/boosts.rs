@@ -76,8 +76,12 @@ fn parse(body: &Boosts, participant_exists: impl Fn(&str) -> bool) -> Result<Vec
             BoostTargetName::Kind => ParticipantKind::parse(value)
                 .map(BoostTarget::Kind)
                 .ok_or("one of delegation, company, researcher, institution"),
-            BoostTargetName::City if value.is_empty() || value.chars().count() > 200 => {
-                Err("a city name of 1 to 200 characters")
+            BoostTargetName::City
+                if value.is_empty()
+                    || value.chars().count() > 200
+                    || crate::domain::text::control_in_line(value).is_some() =>
+            {
+                Err("a city name of 1 to 200 characters on one line")
             }
             BoostTargetName::City => Ok(BoostTarget::City(value.to_string())),
             BoostTargetName::Country if value.len() == 2 && value.bytes().all(|b| b.is_ascii_uppercase()) => {

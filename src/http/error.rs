@@ -142,6 +142,15 @@ impl From<StoreError> for ApiError {
     }
 }
 
+impl From<crate::setup::SetupError> for ApiError {
+    fn from(e: crate::setup::SetupError) -> Self {
+        match e {
+            crate::setup::SetupError::Invalid(invalid) => Self::Invalid(invalid),
+            crate::setup::SetupError::Store(e) => e.into(),
+        }
+    }
+}
+
 impl From<crate::profiles::ProfileError> for ApiError {
     fn from(e: crate::profiles::ProfileError) -> Self {
         match e {

@@ -7,6 +7,7 @@ use axum::http::header;
 use serde::de::DeserializeOwned;
 
 use super::error::ApiError;
+use crate::domain::Invalid;
 
 /// A JSON request body of type `T`.
 pub struct Json<T>(pub T);
@@ -84,6 +85,7 @@ fn require_object(bytes: &[u8], null_allowed: bool) -> Result<(), ApiError> {
 
 /// Decodes JSON, naming the place of the first error as a JSON pointer.
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    refuse_nul(bytes)?;
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(de).map_err(|err| invalid_at(&err))
 }
@@ -115,6 +117,43 @@ pub fn invalid_at<E: std::fmt::Display>(err: &serde_path_to_error::Error<E>) -> 
         }
     }
     ApiError::field(pointer, message)
+}
+
+/// A NUL in any string of the body is refused before decoding: no field, id or text may
+/// hold one (PostgreSQL cannot store it; SQLite would), the same on both backends. The
+/// other control characters are the text fields' own rules (`domain::text`), said per field.
+fn refuse_nul(bytes: &[u8]) -> Result<(), ApiError> {
+    // JSON can only carry a NUL escaped; a cheap scan spares every other body a second parse.
+    if !bytes.windows(6).any(|w| w.eq_ignore_ascii_case(b"\\u0000")) {
+        return Ok(());
+    }
+    let Ok(value) = serde_json::from_slice::<serde_json::Value>(bytes) else {
+        return Ok(());
+    };
+    match nul_at(&value, "") {
+        Some(pointer) => Err(Invalid::rule(pointer, crate::domain::text::control_rule('\0')).into()),
+        None => Ok(()),
+    }
+}
+
+/// The pointer of the first string or key holding a NUL.
+fn nul_at(value: &serde_json::Value, at: &str) -> Option<String> {
+    use serde_json::Value;
+    match value {
+        Value::String(s) => s.contains('\0').then(|| at.to_string()),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, item)| nul_at(item, &format!("{at}/{i}"))),
+        Value::Object(fields) => fields.iter().find_map(|(key, item)| {
+            let at = format!("{at}/{}", escape(key));
+            if key.contains('\0') {
+                return Some(at);
+            }
+            nul_at(item, &at)
+        }),
+        _ => None,
+    }
 }
 
 fn escape(key: &str) -> String {

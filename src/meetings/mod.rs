@@ -12,7 +12,7 @@ pub use report::{MeetingReport, ParticipantReport, report};
 
 use crate::domain::booking::{self, FreeStart};
 use crate::domain::meeting::{MAX_REASON, RATING};
-use crate::domain::{Invalid, Outcome, RequestStatus, Rule, text};
+use crate::domain::{Invalid, Outcome, RequestStatus, Rule, paragraph};
 use crate::requests::{RequestError, visible};
 use crate::store::{Feedback, MeetingRequest, Store, Transition};
 
@@ -83,7 +83,11 @@ pub async fn cancel(
 ) -> Result<Transition, RequestError> {
     own(store, Actor::Participant(me), event, id).await?;
     let mut errors = Invalid::default();
-    let reason = text(reason, MAX_REASON, "/reason", &mut errors);
+    // Typed into a textarea: it may run over several lines.
+    let reason = paragraph(reason.trim(), MAX_REASON, "/reason", &mut errors);
+    if reason.is_empty() {
+        errors.broke("/reason", Rule::Required);
+    }
     errors.into_result(()).map_err(RequestError::Invalid)?;
     Ok(store.cancel(event, id, me, &reason, now).await?)
 }
