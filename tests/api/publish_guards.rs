@@ -9,7 +9,6 @@ use crate::common;
 
 use common::{Backend, ORGANISER, Reply, TestApp, id};
 use reqwest::Method;
-use serde_json::json;
 
 async fn publish(app: &TestApp, e: &str, run: &str, if_match: Option<&str>) -> Reply {
     let headers: Vec<(&str, &str)> = if_match.map(|tag| ("If-Match", tag)).into_iter().collect();
