@@ -32,6 +32,7 @@ mod ops;
 mod participant_preconditions;
 mod pins;
 mod privacy;
+mod publish_guards;
 mod races;
 mod scale_out;
 mod store;
