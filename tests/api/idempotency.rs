@@ -338,7 +338,9 @@ async fn a_timed_out_request_releases_its_key(backend: Backend) {
     retry.expect(201);
 }
 
-/// A connection that holds the lock an event's creation needs, until dropped.
+/// A connection that holds the lock an event's creation needs, until dropped (kept only to
+/// be dropped).
+#[allow(dead_code)]
 enum HeldLock {
     Sqlite(sqlx::SqliteConnection),
     Postgres(sqlx::PgConnection),
