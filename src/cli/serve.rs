@@ -12,7 +12,18 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    check_organiser_token(&args.config)?;
     run_service(args.config, serve)
+}
+
+/// A chosen organiser token must be strong (`demo` makes its own and skips this); unset, one
+/// is generated.
+pub(super) fn check_organiser_token(config: &Config) -> anyhow::Result<()> {
+    match &config.organiser_token {
+        Some(token) if !token.trim().is_empty() => crate::domain::ids::check_organiser_token(token)
+            .map_err(|why| super::BadInput(why).into()),
+        _ => Ok(()),
+    }
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {
