@@ -35,6 +35,7 @@ mod privacy;
 mod races;
 mod scale_out;
 mod store;
+mod token_rotation;
 mod validation;
 mod web_interest;
 mod web_meeting;
