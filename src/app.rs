@@ -117,6 +117,9 @@ pub async fn build(config: &Config) -> anyhow::Result<App> {
         store,
         cluster,
         organiser_token_hash: organiser_token_hash.into(),
+        metrics_token_hash: (config.metrics_token.as_deref().map(str::trim))
+            .filter(|t| !t.is_empty())
+            .map(|t| ids::hash_token(t).into()),
         metrics: ops::prometheus(),
         write_limits,
         shutdown: shutdown_rx,

@@ -62,6 +62,14 @@ pub struct Config {
         hide_env_values = true
     )]
     pub organiser_token: Option<String>,
+    /// A bearer token that reads `/metrics` and nothing else, for a Prometheus scraper (the
+    /// organiser's token reads them too); unset, only the organiser's does.
+    #[arg(
+        long = "metrics-token",
+        env = "RENDEZVOUS_METRICS_TOKEN",
+        hide_env_values = true
+    )]
+    pub metrics_token: Option<String>,
     /// Write logs as JSON lines.
     #[arg(long = "log-json", env = "RENDEZVOUS_LOG_JSON")]
     pub log_json: bool,
@@ -225,6 +233,7 @@ impl std::fmt::Debug for Config {
             .field("redis_prefix", &self.redis_prefix)
             .field("workers", &self.workers)
             .field("organiser_token", &self.organiser_token.as_ref().map(|_| "<set>"))
+            .field("metrics_token", &self.metrics_token.as_ref().map(|_| "<set>"))
             .field("mail", &self.mail)
             .finish()
     }
@@ -243,6 +252,7 @@ impl Config {
             writes_per_minute: 120,
             requests_per_hour: 60,
             organiser_token,
+            metrics_token: None,
             log_json: false,
             mail: MailConfig::default(),
             expiry_check_ms: 60_000,

@@ -21,6 +21,8 @@ pub struct AppState {
     pub cluster: Cluster,
     /// SHA-256 (hex) of the organiser's token.
     pub organiser_token_hash: Arc<str>,
+    /// SHA-256 (hex) of the token that reads `/metrics` only, if one is set.
+    pub metrics_token_hash: Option<Arc<str>>,
     pub metrics: PrometheusHandle,
     /// Per-token write limits.
     pub write_limits: WriteLimits,
@@ -55,11 +57,17 @@ impl AppState {
     }
 }
 
-/// Participant identities by token hash, remembered by this node.
+/// Participant identities by token hash, remembered by this node for a few seconds: a
+/// token is rotated or replaced by an invitation now and then, so a remembered identity is
+/// read again after [`TOKEN_RECHECK`] (the node that rotates a token forgets it at once).
 #[derive(Default)]
 pub struct TokenIdentities {
-    known: std::sync::RwLock<std::collections::HashMap<String, (String, String)>>,
+    known: std::sync::RwLock<std::collections::HashMap<String, ((String, String), std::time::Instant)>>,
 }
+
+/// How long a node trusts a remembered token: the longest an old token still reads agendas
+/// on another node after a rotation.
+pub const TOKEN_RECHECK: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Identities remembered before the memory starts over (bounds it to some tens of MB).
 const MAX_REMEMBERED_TOKENS: usize = 200_000;
@@ -70,7 +78,17 @@ impl TokenIdentities {
             .read()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .get(hash)
-            .cloned()
+            .filter(|(_, at)| at.elapsed() < TOKEN_RECHECK)
+            .map(|(identity, _)| identity.clone())
+    }
+
+    /// Forgets every token remembered for a participant (its token changed). A scan, for an
+    /// organiser's rare operation.
+    pub fn forget(&self, event: &str, participant: &str) {
+        self.known
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .retain(|_, ((e, p), _)| !(e == event && p == participant));
     }
 
     pub fn remember(&self, hash: String, identity: (String, String)) {
@@ -81,6 +99,6 @@ impl TokenIdentities {
         if known.len() >= MAX_REMEMBERED_TOKENS {
             known.clear();
         }
-        known.insert(hash, identity);
+        known.insert(hash, (identity, std::time::Instant::now()));
     }
 }

@@ -17,13 +17,17 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 }
 
 /// A chosen organiser token must be strong (`demo` makes its own and skips this); unset, one
-/// is generated.
+/// is generated. A metrics token too, when set.
 pub(super) fn check_organiser_token(config: &Config) -> anyhow::Result<()> {
-    match &config.organiser_token {
-        Some(token) if !token.trim().is_empty() => crate::domain::ids::check_organiser_token(token)
-            .map_err(|why| super::BadInput(why).into()),
-        _ => Ok(()),
+    for (token, variable) in [
+        (&config.organiser_token, "RENDEZVOUS_ORGANISER_TOKEN"),
+        (&config.metrics_token, "RENDEZVOUS_METRICS_TOKEN"),
+    ] {
+        if let Some(token) = token.as_deref().filter(|t| !t.trim().is_empty()) {
+            crate::domain::ids::check_token_strength(token, variable).map_err(super::BadInput)?;
+        }
     }
+    Ok(())
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {

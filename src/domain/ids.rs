@@ -62,6 +62,11 @@ const MIN_DISTINCT: usize = 10;
 /// character inside. A generated one (`rdvo_` and 256 random bits) always is. The refusal
 /// is one line, saying what to do.
 pub fn check_organiser_token(token: &str) -> Result<(), String> {
+    check_token_strength(token, "RENDEZVOUS_ORGANISER_TOKEN")
+}
+
+/// [`check_organiser_token`] for any chosen token, its refusal naming `variable`.
+pub fn check_token_strength(token: &str, variable: &str) -> Result<(), String> {
     let token = token.trim();
     let distinct = token.chars().collect::<std::collections::HashSet<_>>().len();
     if token.chars().count() < MIN_ORGANISER_TOKEN
@@ -69,7 +74,7 @@ pub fn check_organiser_token(token: &str) -> Result<(), String> {
         || token.chars().any(|c| c.is_whitespace() || c.is_control())
     {
         return Err(format!(
-            "RENDEZVOUS_ORGANISER_TOKEN is too weak: use at least {MIN_ORGANISER_TOKEN} characters, \
+            "{variable} is too weak: use at least {MIN_ORGANISER_TOKEN} characters, \
              {MIN_DISTINCT} of them different, no spaces (as `openssl rand -base64 32` prints), \
              or leave it unset to have one generated"
         ));

@@ -66,9 +66,20 @@ async fn rotate_token(
 ) -> ApiResult<(Extension<ShownOnce>, axum::Json<RotatedToken>)> {
     caller.organiser()?;
     let token = new_participant_token();
-    state.store.replace_token(&event, &id, &hash_token(&token)).await?;
+    state
+        .store
+        .replace_token(&event, &id, &hash_token(&token))
+        .await?;
+    // Agenda reads on this node remember tokens: forget it now (other nodes read it again
+    // within `TOKEN_RECHECK`).
+    state.token_identities.forget(&event, &id);
     let ended = state.store.delete_participant_sessions(&event, &id).await?;
-    tracing::info!(event, participant = id, sessions_ended = ended, "participant token rotated");
+    tracing::info!(
+        event,
+        participant = id,
+        sessions_ended = ended,
+        "participant token rotated"
+    );
     Ok((
         Extension(ShownOnce(format!(
             "the first request with this Idempotency-Key gave participant {id} a new token; a \

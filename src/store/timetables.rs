@@ -119,8 +119,7 @@ pub(super) fn double_booking(err: sqlx::Error) -> StoreError {
     if unique_violation(&err) {
         tracing::warn!(error = %err, "publish refused by a unique constraint");
         StoreError::Conflict(
-            "the timetable double-books a meeting, a room or a participant: the database refused it"
-                .into(),
+            "the timetable double-books a meeting, a room or a participant: the database refused it".into(),
         )
     } else {
         err.into()

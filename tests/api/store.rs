@@ -405,7 +405,14 @@ async fn runs_and_publishing(backend: Backend) {
     let StoreError::Conflict(message) = &err else {
         panic!("{err:?}")
     };
-    for database_words in ["UNIQUE", "unique", "constraint", "duplicate", "timetable_meetings", "Key ("] {
+    for database_words in [
+        "UNIQUE",
+        "unique",
+        "constraint",
+        "duplicate",
+        "timetable_meetings",
+        "Key (",
+    ] {
         assert!(!message.contains(database_words), "{message}");
     }
     let cleanup = format!("DELETE FROM timetable_meetings WHERE event_id = '{}'", e.id);

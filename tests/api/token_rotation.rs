@@ -23,13 +23,27 @@ async fn rotation(backend: Backend) {
     app.post(&rotate, None, json!({})).await.expect(401);
     app.post(&rotate, Some(&old), json!({})).await.expect(403);
     app.post(&rotate, Some(&other), json!({})).await.expect(403);
-    app.post(&format!("/api/v1/events/{e}/participants/p_none/token"), Some(ORGANISER), json!({}))
-        .await
-        .expect(404);
+    app.post(
+        &format!("/api/v1/events/{e}/participants/p_none/token"),
+        Some(ORGANISER),
+        json!({}),
+    )
+    .await
+    .expect(404);
     app.get(&own, Some(&old)).await.expect(200);
+    // Agenda reads remember tokens in the node's memory: the old one is forgotten too.
+    let agenda = format!("{own}/agenda");
+    app.get(&agenda, Some(&old)).await.expect(200);
 
     let rotated = app
-        .raw(Method::POST, &rotate, Some(ORGANISER), "application/json", "", &[("Idempotency-Key", "rotate-acme")])
+        .raw(
+            Method::POST,
+            &rotate,
+            Some(ORGANISER),
+            "application/json",
+            "",
+            &[("Idempotency-Key", "rotate-acme")],
+        )
         .await;
     rotated.expect(200);
     assert_eq!(rotated.json["id"], a.as_str());
@@ -37,15 +51,28 @@ async fn rotation(backend: Backend) {
     assert!(new.starts_with("rdvp_") && new != old);
 
     app.get(&own, Some(&old)).await.expect(401);
+    app.get(&agenda, Some(&old)).await.expect(401);
     app.get(&own, Some(&new)).await.expect(200);
+    app.get(&agenda, Some(&new)).await.expect(200);
     let page = browser.get("/profile").await;
-    assert_ne!(page.status, StatusCode::OK, "the session made with the old token ended");
+    assert_ne!(
+        page.status,
+        StatusCode::OK,
+        "the session made with the old token ended"
+    );
     browser.sign_in(&new).await;
     assert_eq!(browser.get("/profile").await.status, StatusCode::OK);
 
     // A retry does not show the token again, nor rotate it once more.
     let replay = app
-        .raw(Method::POST, &rotate, Some(ORGANISER), "application/json", "", &[("Idempotency-Key", "rotate-acme")])
+        .raw(
+            Method::POST,
+            &rotate,
+            Some(ORGANISER),
+            "application/json",
+            "",
+            &[("Idempotency-Key", "rotate-acme")],
+        )
         .await;
     assert_eq!(replay.status.as_u16(), 409, "{}", replay.text);
     assert!(!replay.text.contains(&new), "{}", replay.text);
