@@ -128,6 +128,7 @@ pub async fn build(config: &Config) -> anyhow::Result<App> {
         matchmaking: Default::default(),
         mailer,
         clock,
+        publishes: Default::default(),
     };
     Ok(App {
         router: router(state.clone()),

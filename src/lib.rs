@@ -17,6 +17,7 @@ pub mod pins;
 pub mod profiles;
 pub mod requests;
 pub mod sample;
+pub mod setup;
 pub mod state;
 pub mod store;
 pub mod timetable;

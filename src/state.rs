@@ -6,7 +6,7 @@ use std::sync::Arc;
 use metrics_exporter_prometheus::PrometheusHandle;
 use tokio::sync::watch;
 
-use crate::cluster::{Cluster, WriteLimits};
+use crate::cluster::{Cluster, EventLocks, WriteLimits};
 use crate::domain::Clock;
 use crate::matchmaking::Matchmaking;
 use crate::notify::Mailer;
@@ -38,6 +38,9 @@ pub struct AppState {
     pub mailer: Mailer,
     /// What time it is for the service.
     pub clock: Clock,
+    /// Publishes of one event wait here, one at a time in this node, without holding a
+    /// database connection (the event's row lock orders them across nodes).
+    pub publishes: Arc<EventLocks>,
 }
 
 impl AppState {

@@ -8,6 +8,7 @@
 
 pub mod bus;
 pub mod cache;
+pub mod event_locks;
 pub mod keepalive;
 pub mod lease;
 pub mod queue;
@@ -22,6 +23,7 @@ pub use bus::{Bus, BusMessage, InProcessBus, RedisBus, channels};
 pub use cache::{
     Cache, CachedRead, InProcessCache, RedisCache, TieredCache, agenda_etag, if_none_match_matches,
 };
+pub use event_locks::EventLocks;
 pub use keepalive::{RunGuard, StopReason};
 pub use lease::{EventLease, EventLock, FencingToken, InProcessEventLock, RedisEventLock};
 pub use queue::{InProcessQueue, JobLease, JobQueue, RedisQueue, SolveJob};

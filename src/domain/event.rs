@@ -6,7 +6,7 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Timel
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
-use super::Invalid;
+use super::{Invalid, Rule};
 
 /// Shortest and longest slot an event may use, in minutes.
 pub const SLOT_MINUTES: std::ops::RangeInclusive<u32> = 5..=240;
@@ -76,16 +76,20 @@ impl EventSpec {
         let name = super::text(name, 200, "/name", &mut errors);
         let tz: Option<Tz> = timezone.parse().ok();
         if tz.is_none() {
-            errors.push("/timezone", format!("unknown IANA time zone {timezone:?}"));
+            errors.broke(
+                "/timezone",
+                Rule::TimeZone {
+                    value: timezone.to_string(),
+                },
+            );
         }
         if !SLOT_MINUTES.contains(&slot_minutes) {
-            errors.push(
+            errors.broke(
                 "/slot_minutes",
-                format!(
-                    "must be between {} and {}",
-                    SLOT_MINUTES.start(),
-                    SLOT_MINUTES.end()
-                ),
+                Rule::Between {
+                    min: *SLOT_MINUTES.start(),
+                    max: *SLOT_MINUTES.end(),
+                },
             );
         }
         if days.is_empty() {
@@ -98,7 +102,7 @@ impl EventSpec {
         let mut slots = Vec::new();
         for (d, day) in days.iter().enumerate() {
             let Ok(date) = NaiveDate::parse_from_str(&day.date, "%Y-%m-%d") else {
-                errors.push(format!("/days/{d}/date"), "not a date as YYYY-MM-DD");
+                errors.broke(format!("/days/{d}/date"), Rule::Date);
                 continue;
             };
             // Far from chrono's limits, so no arithmetic on a day's times can overflow.
@@ -122,7 +126,7 @@ impl EventSpec {
                 let (Some(start), Some(end)) = (parse_time(start), parse_time(end)) else {
                     for (i, t) in [start, end].into_iter().enumerate() {
                         if parse_time(t).is_none() {
-                            errors.push(format!("{at}/{i}"), "not a time as HH:MM");
+                            errors.broke(format!("{at}/{i}"), Rule::TimeOfDay);
                         }
                     }
                     continue;

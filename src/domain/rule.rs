@@ -49,6 +49,12 @@ pub enum Rule {
     SlotNotFree { value: String },
     /// A start slot at which no free room has the seats and features.
     NoRoom { value: String },
+    /// Not a time zone of the IANA database.
+    TimeZone { value: String },
+    /// Not a date written `YYYY-MM-DD`.
+    Date,
+    /// Not a time of day written `HH:MM`.
+    TimeOfDay,
     /// A control character (`value`: as `U+000D`) where the field allows none, or none but
     /// line breaks and tabs.
     ControlCharacter { value: String },
@@ -81,6 +87,9 @@ impl Rule {
             Rule::SlotRefused { .. } => "slot-refused",
             Rule::SlotNotFree { .. } => "slot-not-free",
             Rule::NoRoom { .. } => "no-room",
+            Rule::TimeZone { .. } => "time-zone",
+            Rule::Date => "date",
+            Rule::TimeOfDay => "time-of-day",
             Rule::ControlCharacter { .. } => "control-character",
             Rule::Other(_) => "invalid",
         }
@@ -104,6 +113,7 @@ impl Rule {
             | Rule::SlotRefused { value }
             | Rule::SlotNotFree { value }
             | Rule::NoRoom { value }
+            | Rule::TimeZone { value }
             | Rule::ControlCharacter { value } => vec![("value", value.clone())],
             Rule::Required
             | Rule::CountryCode
@@ -111,12 +121,14 @@ impl Rule {
             | Rule::Yourself
             | Rule::EmailAddress
             | Rule::LanguageCode
+            | Rule::Date
+            | Rule::TimeOfDay
             | Rule::Other(_) => Vec::new(),
         }
     }
 
     /// Every code, for checking that each language says each rule.
-    pub const CODES: [&'static str; 23] = [
+    pub const CODES: [&'static str; 26] = [
         "required",
         "too-long",
         "too-many-items",
@@ -138,6 +150,9 @@ impl Rule {
         "slot-refused",
         "slot-not-free",
         "no-room",
+        "time-zone",
+        "date",
+        "time-of-day",
         "control-character",
         "invalid",
     ];
@@ -185,6 +200,9 @@ impl fmt::Display for Rule {
                 f,
                 "no room with the seats and features this meeting needs is free at {value}"
             ),
+            Rule::TimeZone { value } => write!(f, "unknown IANA time zone {value:?}"),
+            Rule::Date => write!(f, "not a date as YYYY-MM-DD"),
+            Rule::TimeOfDay => write!(f, "not a time as HH:MM"),
             Rule::ControlCharacter { value } => {
                 write!(f, "control character {value} is not allowed here")
             }

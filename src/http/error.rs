@@ -126,6 +126,9 @@ impl From<StoreError> for ApiError {
         match e {
             StoreError::NotFound => Self::NotFound,
             StoreError::Conflict(message) => Self::Conflict(message),
+            StoreError::Stale(revision) => Self::PreconditionFailed(format!(
+                "If-Match: changed since it was read (its revision is now {revision})"
+            )),
             unavailable if unavailable.is_unavailable() => {
                 tracing::warn!(error = %unavailable, "the database cannot serve now");
                 Self::Unavailable("the database is unavailable right now; retry shortly".into())
@@ -135,6 +138,15 @@ impl From<StoreError> for ApiError {
             }
             StoreError::Unbookable(refused) => Self::Unbookable(refused),
             other => Self::Internal(other.into()),
+        }
+    }
+}
+
+impl From<crate::setup::SetupError> for ApiError {
+    fn from(e: crate::setup::SetupError) -> Self {
+        match e {
+            crate::setup::SetupError::Invalid(invalid) => Self::Invalid(invalid),
+            crate::setup::SetupError::Store(e) => e.into(),
         }
     }
 }

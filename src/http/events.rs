@@ -4,7 +4,6 @@ use axum::extract::State;
 
 use super::extract::Path;
 use axum::http::StatusCode;
-use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -12,9 +11,9 @@ use utoipa_axum::routes;
 use super::auth::Caller;
 use super::error::{ApiError, ApiResult, Problem};
 use super::json::Json;
-use crate::domain::ids::new_id;
 use crate::domain::request::EXPIRY_HOURS;
 use crate::domain::{DaySpec, EventSpec};
+use crate::setup;
 use crate::state::AppState;
 use crate::store::Event;
 
@@ -38,17 +37,10 @@ fn fifteen() -> u32 {
     15
 }
 
-/// Longest reminder lead: a day.
-const MAX_REMINDER_MINUTES: u32 = 1440;
-
 fn check_reminder_minutes(minutes: u32) -> Result<u32, ApiError> {
-    if minutes > MAX_REMINDER_MINUTES {
-        return Err(ApiError::field(
-            "/reminder_minutes",
-            format!("must be between 0 and {MAX_REMINDER_MINUTES}"),
-        ));
-    }
-    Ok(minutes)
+    let mut errors = crate::domain::Invalid::default();
+    setup::check_reminder_minutes(minutes, &mut errors);
+    Ok(errors.into_result(minutes)?)
 }
 
 /// A bookable slot.
@@ -129,22 +121,14 @@ async fn create_event(
     Json(body): Json<CreateEvent>,
 ) -> ApiResult<(StatusCode, axum::Json<EventView>)> {
     caller.organiser()?;
-    let reminder_minutes = check_reminder_minutes(body.reminder_minutes)?;
-    let spec = EventSpec::new(&body.name, &body.timezone, body.slot_minutes, body.days)?;
-    let event = Event {
-        id: new_id("evt"),
-        name: spec.name.clone(),
-        timezone: spec.timezone.name().to_string(),
-        slot_minutes: spec.slot_minutes,
-        days: spec.days.clone(),
-        timetable_version: None,
-        meetings_revision: 0,
-        request_expiry_hours: crate::domain::request::DEFAULT_EXPIRY_HOURS,
-        created_at: Utc::now(),
-        reminder_minutes,
+    let new = setup::NewEvent {
+        name: body.name,
+        timezone: body.timezone,
+        slot_minutes: body.slot_minutes,
+        days: body.days,
+        reminder_minutes: body.reminder_minutes,
     };
-    state.store.create_event(&event).await?;
-    tracing::info!(event = event.id, slots = spec.slots().len(), "event created");
+    let (event, spec) = setup::create_event(state.store.as_ref(), new).await?;
     Ok((StatusCode::CREATED, axum::Json(EventView::new(&event, &spec))))
 }
 

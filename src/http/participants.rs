@@ -19,6 +19,7 @@ use crate::domain::ids::{hash_token, new_id, new_participant_token};
 use crate::domain::participant::{CreateParticipant, UpdateParticipant};
 use crate::domain::{Invalid, Language, NotificationSettings, ParticipantKind};
 use crate::profiles;
+use crate::setup;
 use crate::state::AppState;
 use crate::store::Participant;
 
@@ -194,30 +195,14 @@ async fn import_participants(
             "expected Content-Type: text/csv".into(),
         ));
     }
-    let spec = state.store.event(&event).await?.spec()?;
-    let profiles = crate::domain::registrations_csv::parse(&body, &spec)?;
-    let with_tokens: Vec<(usize, Participant, String)> = profiles
+    let imported = setup::import_participants(state.store.as_ref(), &event, &body).await?;
+    let rows: Vec<ImportedRow> = imported
         .into_iter()
-        .map(|(row, profile)| {
-            (
-                row,
-                Participant::new(new_id("p"), &event, profile),
-                new_participant_token(),
-            )
-        })
-        .collect();
-    let to_store: Vec<(Participant, String)> = with_tokens
-        .iter()
-        .map(|(_, p, t)| (p.clone(), hash_token(t)))
-        .collect();
-    state.store.create_participants(&to_store).await?;
-    let rows: Vec<ImportedRow> = with_tokens
-        .into_iter()
-        .map(|(row, p, token)| ImportedRow {
-            row,
-            id: p.id,
-            name: p.name,
-            token,
+        .map(|i| ImportedRow {
+            row: i.row,
+            id: i.participant.id,
+            name: i.participant.name,
+            token: i.token,
         })
         .collect();
     let shown_once = ShownOnce::participants(rows.iter().map(|r| r.id.as_str()));

@@ -11,13 +11,9 @@ use utoipa_axum::routes;
 use super::auth::Caller;
 use super::error::{ApiResult, Problem};
 use super::json::Json;
-use crate::domain::ids::new_id;
-use crate::domain::{Invalid, labels, text};
+use crate::setup;
 use crate::state::AppState;
 use crate::store::Room;
-
-/// Most seats in one room.
-const MAX_CAPACITY: u32 = 1000;
 
 /// `POST /events/{event}/rooms`.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -31,6 +27,17 @@ pub struct CreateRoom {
     /// Slot ids in which the room cannot be used.
     #[serde(default)]
     pub unavailable: Vec<String>,
+}
+
+impl CreateRoom {
+    fn input(self) -> setup::RoomInput {
+        setup::RoomInput {
+            name: self.name,
+            capacity: self.capacity,
+            features: self.features,
+            unavailable: self.unavailable,
+        }
+    }
 }
 
 /// A room.
@@ -56,7 +63,9 @@ impl From<Room> for RoomView {
 }
 
 pub(super) fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(create_room, list_rooms))
+    OpenApiRouter::new()
+        .routes(routes!(create_room, list_rooms))
+        .routes(routes!(update_room))
 }
 
 /// Adds a room (organiser).
@@ -71,23 +80,7 @@ async fn create_room(
     Json(body): Json<CreateRoom>,
 ) -> ApiResult<(StatusCode, axum::Json<RoomView>)> {
     caller.organiser()?;
-    let spec = state.store.event(&event).await?.spec()?;
-    let mut errors = Invalid::default();
-    let name = text(&body.name, 200, "/name", &mut errors);
-    if !(1..=MAX_CAPACITY).contains(&body.capacity) {
-        errors.push("/capacity", format!("must be between 1 and {MAX_CAPACITY}"));
-    }
-    let features = labels(&body.features, "/features", &mut errors);
-    let unavailable = spec.slot_ids(&body.unavailable, "/unavailable", &mut errors);
-    let room = errors.into_result(Room {
-        id: new_id("room"),
-        event_id: event,
-        name,
-        capacity: body.capacity,
-        features,
-        unavailable,
-    })?;
-    state.store.create_room(&room).await?;
+    let room = setup::create_room(state.store.as_ref(), &event, &body.input()).await?;
     Ok((StatusCode::CREATED, axum::Json(room.into())))
 }
 
@@ -104,4 +97,21 @@ async fn list_rooms(
     state.store.event(&event).await?;
     let rooms = state.store.rooms(&event).await?;
     Ok(axum::Json(rooms.into_iter().map(RoomView::from).collect()))
+}
+
+/// Replaces a room's name, seats, features and unavailable slots (organiser). Meetings
+/// already placed in it keep their place: the next solve sees the change.
+#[utoipa::path(put, path = "/events/{event}/rooms/{id}", tag = "rooms",
+    params(("event" = String, Path), ("id" = String, Path)), request_body = CreateRoom,
+    responses((status = 200, body = RoomView), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn update_room(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((event, id)): Path<(String, String)>,
+    Json(body): Json<CreateRoom>,
+) -> ApiResult<axum::Json<RoomView>> {
+    caller.organiser()?;
+    let room = setup::update_room(state.store.as_ref(), &event, &id, &body.input()).await?;
+    Ok(axum::Json(room.into()))
 }

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use axum::extract::State;
 
 use super::extract::Path;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use utoipa::openapi::schema::{ObjectBuilder, Schema};
@@ -21,14 +21,16 @@ use futures::StreamExt as _;
 use super::auth::Caller;
 use super::error::{ApiError, ApiResult, Problem};
 use super::json::Json;
+use super::preconditions::IfMatch;
 use super::sse;
-use crate::cluster::{SolveJob, channels};
+use super::timetable::TIMETABLE_PART;
+use crate::cluster::{SolveJob, agenda_etag, channels};
 use crate::domain::RequestStatus;
 use crate::domain::ids::new_id;
 use crate::jobs::publish::{Placements, PublishError, placements};
 use crate::jobs::{RunNews, RunSummary, problem_doc};
 use crate::state::AppState;
-use crate::store::{RunStatus, ScheduleRun};
+use crate::store::{RunStatus, ScheduleRun, StoreError};
 
 /// Longest solve a request may ask for, in seconds.
 const MAX_TIME_LIMIT: u32 = 3600;
@@ -301,16 +303,26 @@ async fn get_solution(
 /// Publishes a done run as the next timetable version, atomically (organiser): its
 /// placements replace the solver's previous ones in the live timetable, around the meetings
 /// booked meanwhile, which stay where they are (a run that clashes with one is a 409).
+/// Everything is checked again in the publish's transaction: requests withdrawn since are
+/// left out (`skipped`), a run older than the published one is a 409 naming it (it would
+/// revert the timetable), and with `If-Match` the timetable must still be the one read.
 #[utoipa::path(post, path = "/events/{event}/schedules/{id}/publish", tag = "schedules",
-    params(("event" = String, Path), ("id" = String, Path)),
+    params(("event" = String, Path), ("id" = String, Path),
+           ("If-Match" = Option<String>, Header, nullable = false, description = "The `ETag` of the organiser's `GET …/timetable` this publish was decided on (or `*`): a timetable changed since (a publish, a booking, a move) is not replaced (412)")),
     responses((status = 200, body = Published), (status = 401, body = Problem), (status = 403, body = Problem),
-              (status = 404, body = Problem), (status = 409, body = Problem)))]
+              (status = 404, body = Problem),
+              (status = 409, body = Problem, description = "The run is not done, clashes with a meeting booked since, or is older than the published run"),
+              (status = 412, body = Problem, description = "The timetable changed since the `If-Match` copy was read; nothing was published")))]
 async fn publish(
     State(state): State<AppState>,
     caller: Caller,
     Path((event, id)): Path<(String, String)>,
+    headers: HeaderMap,
 ) -> ApiResult<axum::Json<Published>> {
     caller.organiser()?;
+    let if_match = IfMatch::from_headers(&headers)?;
+    // One publish of an event at a time in this node, waiting without a connection.
+    let _turn = state.publishes.lock(&event).await;
     let run = state.store.run(&event, &id).await?;
     let (RunStatus::Done, Some(problem), Some(solution)) = (run.status, run.problem, run.solution) else {
         return Err(ApiError::Conflict(format!(
@@ -326,24 +338,38 @@ async fn publish(
         .filter(|r| r.status == RequestStatus::Accepted)
         .map(|r| r.id)
         .collect();
-    let Placements { meetings, skipped } =
-        placements(&problem, &solution, &accepted).map_err(|e| match e {
-            PublishError::Mismatch(reason) => ApiError::Conflict(reason),
-            corrupt @ PublishError::Corrupt(..) => ApiError::Internal(anyhow::anyhow!("run {id}: {corrupt}")),
-        })?;
-    let version = state.store.publish(&event, &id, &meetings).await?;
+    let Placements {
+        meetings,
+        mut skipped,
+    } = placements(&problem, &solution, &accepted).map_err(|e| match e {
+        PublishError::Mismatch(reason) => ApiError::Conflict(reason),
+        corrupt @ PublishError::Corrupt(..) => ApiError::Internal(anyhow::anyhow!("run {id}: {corrupt}")),
+    })?;
+    let timetable_etag =
+        |revision: i64| agenda_etag(&event, u64::try_from(revision).unwrap_or(0), TIMETABLE_PART);
+    let current_ok = |revision: i64| if_match.allows(&timetable_etag(revision));
+    let published = match state.store.publish(&event, &id, &meetings, &current_ok).await {
+        Err(StoreError::Stale(revision)) => {
+            return Err(ApiError::PreconditionFailed(format!(
+                "If-Match: the timetable changed since it was read; its ETag is now {}",
+                timetable_etag(revision)
+            )));
+        }
+        other => other?,
+    };
+    skipped.extend(published.skipped);
     let revision = state.store.event(&event).await?.meetings_revision;
     state.changed(&event, Some(revision)).await;
     tracing::info!(
         event,
         run = id,
-        version,
-        meetings = meetings.len(),
+        version = published.version,
+        meetings = published.meetings,
         "timetable published"
     );
     Ok(axum::Json(Published {
-        version,
-        meetings: meetings.len(),
+        version: published.version,
+        meetings: published.meetings,
         skipped,
     }))
 }

@@ -64,6 +64,10 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(updates))
 }
 
+/// The organiser's whole timetable as the cache and its `ETag` name it (what a publish's
+/// `If-Match` is compared with).
+pub(super) const TIMETABLE_PART: &str = "timetable";
+
 /// A live revision as the cache numbers it.
 fn cache_version(revision: i64) -> u64 {
     u64::try_from(revision).unwrap_or(0)
@@ -161,7 +165,7 @@ async fn timetable(
 ) -> ApiResult<Response> {
     reader.identity().in_event(&event)?;
     let part = match &reader {
-        Reader::Organiser => "timetable".to_owned(),
+        Reader::Organiser => TIMETABLE_PART.to_owned(),
         Reader::Participant { id, .. } => format!("timetable:{id}"),
     };
     cached_read(&state, &headers, &event, &part, JSON, || async {

@@ -38,7 +38,9 @@ pub use rooms::{Room, RoomStore};
 pub use runs::{RunResult, RunStatus, RunStore, ScheduleRun};
 pub use sessions::{Principal, SessionStore, WebSession};
 pub use settings::SettingsStore;
-pub use timetables::{PlacedMeeting, Timetable, TimetableMeeting, TimetableStore, find_double_booking};
+pub use timetables::{
+    PlacedMeeting, Publication, Timetable, TimetableMeeting, TimetableStore, find_double_booking,
+};
 
 /// The store's traits, for code that calls them on a concrete store (`&dyn Store` and
 /// `S: Store` need no import): `use crate::store::prelude::*;`.
@@ -72,6 +74,10 @@ pub enum StoreError {
     /// The object is not in a state that allows this change; the message says why.
     #[error("{0}")]
     Conflict(String),
+    /// The object is not at the revision the caller's copy is of (`If-Match`); its
+    /// revision now.
+    #[error("changed since it was read; its revision is now {0}")]
+    Stale(i64),
     /// The database failed.
     #[error(transparent)]
     Database(#[from] sqlx::Error),

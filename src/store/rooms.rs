@@ -5,8 +5,8 @@ use std::collections::BTreeSet;
 use async_trait::async_trait;
 use chrono::Utc;
 
-use crate::store::backend::{Backend, Param, Record, SqlStore};
-use crate::store::{StoreResult, from_json, to_json, to_u32};
+use crate::store::backend::{Backend, Param, Record, RowsAffected, SqlStore};
+use crate::store::{StoreError, StoreResult, from_json, to_json, to_u32};
 
 /// A table or meeting room.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,6 +24,10 @@ pub struct Room {
 pub trait RoomStore: Send + Sync + 'static {
     /// Adds a room to its event.
     async fn create_room(&self, room: &Room) -> StoreResult<()>;
+    /// The room `id` of the event.
+    async fn room(&self, event: &str, id: &str) -> StoreResult<Room>;
+    /// Replaces a room's name, seats, features and unavailable slots.
+    async fn update_room(&self, room: &Room) -> StoreResult<()>;
     /// The rooms of an event, in the order they were added.
     async fn rooms(&self, event: &str) -> StoreResult<Vec<Room>>;
     /// Every feature some room of the event has, in order: what a request may ask for.
@@ -57,6 +61,35 @@ impl<DB: Backend> RoomStore for SqlStore<DB> {
         .param(Utc::now())
         .execute(self.db())
         .await?;
+        Ok(())
+    }
+
+    async fn room(&self, event: &str, id: &str) -> StoreResult<Room> {
+        let row = sqlx::query("SELECT * FROM rooms WHERE event_id = $1 AND id = $2")
+            .param(event)
+            .param(id)
+            .fetch_optional(self.db())
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        room_from(&row)
+    }
+
+    async fn update_room(&self, room: &Room) -> StoreResult<()> {
+        let done = sqlx::query(
+            "UPDATE rooms SET name = $1, capacity = $2, features = $3, unavailable = $4 \
+             WHERE event_id = $5 AND id = $6",
+        )
+        .param(&room.name)
+        .param(i64::from(room.capacity))
+        .param(to_json(&room.features)?)
+        .param(to_json(&room.unavailable)?)
+        .param(&room.event_id)
+        .param(&room.id)
+        .execute(self.db())
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
         Ok(())
     }
 

@@ -44,12 +44,33 @@ pub struct TimetableMeeting {
     pub sequence: i64,
 }
 
+/// What a publish stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Publication {
+    /// The new timetable version.
+    pub version: i64,
+    /// The run's meetings it placed (the booked ones stay besides).
+    pub meetings: usize,
+    /// Meetings of the run left out: no longer accepted when the publish committed.
+    pub skipped: Vec<String>,
+}
+
 /// The published timetables of each event.
 #[async_trait]
 pub trait TimetableStore: Send + Sync + 'static {
     /// Publishes a finished run's meetings as the next timetable version, in one
-    /// transaction. A double-booking is refused by the database (`Conflict`).
-    async fn publish(&self, event: &str, run: &str, meetings: &[PlacedMeeting]) -> StoreResult<i64>;
+    /// transaction that re-checks everything under the event's lock: the run is done and
+    /// not older than the run of the published version (`Conflict` naming it: it would
+    /// revert the timetable), `current_ok` accepts the live revision (`Stale` otherwise: the
+    /// caller's `If-Match`), and meetings whose request is no longer accepted are left out.
+    /// A double-booking is refused by the database (`Conflict`).
+    async fn publish(
+        &self,
+        event: &str,
+        run: &str,
+        meetings: &[PlacedMeeting],
+        current_ok: &(dyn Fn(i64) -> bool + Send + Sync),
+    ) -> StoreResult<Publication>;
     /// The published timetable, if any.
     async fn timetable(&self, event: &str) -> StoreResult<Option<Timetable>>;
 }
@@ -128,30 +149,62 @@ pub(super) fn double_booking(err: sqlx::Error) -> StoreError {
 
 #[async_trait]
 impl<DB: Backend> TimetableStore for SqlStore<DB> {
-    async fn publish(&self, event: &str, run: &str, meetings: &[PlacedMeeting]) -> StoreResult<i64> {
+    async fn publish(
+        &self,
+        event: &str,
+        run: &str,
+        meetings: &[PlacedMeeting],
+        current_ok: &(dyn Fn(i64) -> bool + Send + Sync),
+    ) -> StoreResult<Publication> {
         let mut tx = self.begin_write().await?;
         // Bumping the version first takes the event's row: publishes of one event queue up,
         // and so do they with every change of its live timetable (bookings take it too).
-        let version: i64 = sqlx::query(
+        // Everything checked below holds until the commit.
+        let head = sqlx::query(
             "UPDATE events SET timetable_version = COALESCE(timetable_version, 0) + 1 \
-             WHERE id = $1 RETURNING timetable_version",
+             WHERE id = $1 RETURNING timetable_version, meetings_revision",
         )
         .param(event)
         .fetch_optional(DB::on(&mut tx))
         .await?
-        .ok_or(StoreError::NotFound)?
-        .read("timetable_version")?;
-        let status: String = sqlx::query("SELECT status FROM schedules WHERE event_id = $1 AND id = $2")
-            .param(event)
-            .param(run)
-            .fetch_optional(DB::on(&mut tx))
-            .await?
-            .ok_or(StoreError::NotFound)?
-            .read("status")?;
+        .ok_or(StoreError::NotFound)?;
+        let version: i64 = head.read("timetable_version")?;
+        let revision: i64 = head.read("meetings_revision")?;
+        let schedule =
+            sqlx::query("SELECT status, created_at FROM schedules WHERE event_id = $1 AND id = $2")
+                .param(event)
+                .param(run)
+                .fetch_optional(DB::on(&mut tx))
+                .await?
+                .ok_or(StoreError::NotFound)?;
+        let status: String = schedule.read("status")?;
         if status != "done" {
             return Err(StoreError::Conflict(format!(
                 "the run is {status}; only a done run can be published"
             )));
+        }
+        let created_at: DateTime<Utc> = schedule.read("created_at")?;
+        if let Some(current) = sqlx::query(
+            "SELECT s.id, s.created_at FROM timetable_versions v JOIN schedules s ON s.id = v.schedule_id \
+             WHERE v.event_id = $1 AND v.version = $2",
+        )
+        .param(event)
+        .param(version - 1)
+        .fetch_optional(DB::on(&mut tx))
+        .await?
+        {
+            let (current_run, current_created): (String, DateTime<Utc>) =
+                (current.read("id")?, current.read("created_at")?);
+            if current_created > created_at {
+                return Err(StoreError::Conflict(format!(
+                    "run {run} is older than run {current_run}, whose schedule is published \
+                     (version {}): publishing it would revert the timetable; solve again",
+                    version - 1
+                )));
+            }
+        }
+        if !current_ok(revision) {
+            return Err(StoreError::Stale(revision));
         }
         let now = Utc::now();
         sqlx::query(
@@ -165,6 +218,12 @@ impl<DB: Backend> TimetableStore for SqlStore<DB> {
         .execute(DB::on(&mut tx))
         .await?;
         let live = publish::live_now::<DB>(&mut tx, event).await?;
+        // Requests withdrawn, declined or cancelled since the caller read them stay out.
+        let (meetings, skipped): (Vec<PlacedMeeting>, Vec<PlacedMeeting>) = meetings
+            .iter()
+            .cloned()
+            .partition(|m| live.accepted.contains_key(&m.request_id));
+        let meetings = meetings.as_slice();
         let snapshot = publish::around_bookings(meetings, &live);
         // Every clash is found here, with its names (the run's own, then those with meetings
         // booked since it was solved); the unique constraints stay as the guard of last resort.
@@ -297,7 +356,11 @@ impl<DB: Backend> TimetableStore for SqlStore<DB> {
             .await?;
         bump_revision::<DB>(&mut tx, event).await?;
         tx.commit().await?;
-        Ok(version)
+        Ok(Publication {
+            version,
+            meetings: meetings.len(),
+            skipped: skipped.into_iter().map(|m| m.request_id).collect(),
+        })
     }
 
     async fn timetable(&self, event: &str) -> StoreResult<Option<Timetable>> {

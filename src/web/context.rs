@@ -166,6 +166,28 @@ impl Ctx {
         Ok(session)
     }
 
+    /// The organiser's session, or a redirect to sign in; a participant's session is
+    /// refused (403), as the API refuses a participant's token on organiser operations.
+    pub fn organiser(&self) -> Result<&Session, PageError> {
+        let session = self.session.as_ref().ok_or(PageError::SignIn)?;
+        match session.row.principal {
+            Principal::Organiser => Ok(session),
+            Principal::Participant { .. } => Err(PageError::Forbidden),
+        }
+    }
+
+    /// The organiser's session, when the form's CSRF token is its own and the post comes
+    /// from this site.
+    pub fn organiser_checked(&self, form: &super::form::Form) -> Result<&Session, PageError> {
+        self.organiser()?;
+        self.session_checked(form)
+    }
+
+    /// Whether the session is the organiser's.
+    pub fn is_organiser(&self) -> bool {
+        self.organiser().is_ok()
+    }
+
     pub fn t(&self, key: &str) -> String {
         self.lang.t(key)
     }

@@ -57,6 +57,46 @@ impl<'a> FieldErrors<'a> {
         }
     }
 
+    /// The paragraph beside a field the organiser's forms name themselves (a day's date,
+    /// its sessions): the errors at `pointer` or under it, the field called `name`.
+    pub fn beside_named(&self, pointer: &str, id: &str, name: String) -> Markup {
+        self.paragraph(id, |p| under(p, pointer), &name)
+    }
+
+    /// The same, for the errors at `pointer` itself only (a whole list, not its items).
+    pub fn beside_exact(&self, pointer: &str, id: &str, name: String) -> Markup {
+        self.paragraph(id, |p| p == pointer, &name)
+    }
+
+    /// Whether anything is broken at `pointer` or under it.
+    pub fn has_under(&self, pointer: &str) -> bool {
+        self.errors.0.iter().any(|e| under(&e.pointer, pointer))
+    }
+
+    fn paragraph(&self, id: &str, matches: impl Fn(&str) -> bool, name: &str) -> Markup {
+        let messages: Vec<String> = self
+            .errors
+            .0
+            .iter()
+            .filter(|e| matches(&e.pointer))
+            .map(|e| {
+                let mut args = e.rule.args();
+                args.push(("field", name.to_string()));
+                self.lang.ta(&format!("err-{}", e.rule.code()), &args)
+            })
+            .collect();
+        html! {
+            @if !messages.is_empty() {
+                p id=(id) class="error" {
+                    @for (i, message) in messages.iter().enumerate() {
+                        @if i > 0 { br; }
+                        (message)
+                    }
+                }
+            }
+        }
+    }
+
     fn message(&self, field: &str, error: &FieldError) -> String {
         let lang = self.lang;
         let mut name = lang.t(&format!("field-{field}"));
@@ -76,6 +116,13 @@ impl<'a> FieldErrors<'a> {
         args.push(("field", name));
         lang.ta(&format!("err-{}", error.rule.code()), &args)
     }
+}
+
+/// Whether `pointer` is `prefix` or one of its items.
+fn under(pointer: &str, prefix: &str) -> bool {
+    pointer
+        .strip_prefix(prefix)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 
 #[cfg(test)]

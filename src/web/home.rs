@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use axum::extract::State;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use maud::html;
 
 use super::context::{Ctx, PageResult, ok};
@@ -18,6 +18,9 @@ pub async fn home(ctx: Ctx, State(state): State<AppState>) -> Response {
 }
 
 async fn render(ctx: &Ctx, state: &AppState) -> PageResult {
+    if ctx.is_organiser() {
+        return Ok(axum::response::Redirect::to("/organiser").into_response());
+    }
     let me = &ctx.me()?.participant;
     let lang = ctx.lang;
     let timetable = state.timetables.get(&state.store, &me.event_id).await?;

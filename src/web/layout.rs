@@ -41,6 +41,14 @@ pub fn page_with(ctx: &Ctx, title: &str, body: Markup, class: &str) -> Html<Stri
                             input type="hidden" name="csrf" value=(me.csrf);
                             button type="submit" { (lang.t("sign-out")) }
                         }
+                    } @else if let Ok(session) = ctx.organiser() {
+                        nav aria-label=(lang.t("nav-label")) {
+                            a href="/organiser" { (lang.t("org-nav-events")) }
+                        }
+                        form method="post" action="/logout" class="inline" {
+                            input type="hidden" name="csrf" value=(session.csrf());
+                            button type="submit" { (lang.t("sign-out")) }
+                        }
                     }
                     nav class="langs" aria-label=(lang.t("language-label")) {
                         @for other in Lang::ALL {

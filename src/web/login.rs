@@ -53,30 +53,28 @@ async fn sign_in(ctx: &Ctx, state: &AppState, token: &str) -> PageResult {
         ));
     }
     let hash = hash_token(token);
-    if hash == *state.organiser_token_hash {
-        return Ok(login_page(
-            ctx,
-            Some("login-organiser"),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        ));
-    }
-    let Some(participant) = state.store.participant_by_token_hash(&hash).await? else {
-        return Ok(login_page(
-            ctx,
-            Some("login-unknown"),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        ));
+    let (principal, home) = if hash == *state.organiser_token_hash {
+        (Principal::Organiser, "/organiser")
+    } else {
+        let Some(participant) = state.store.participant_by_token_hash(&hash).await? else {
+            return Ok(login_page(
+                ctx,
+                Some("login-unknown"),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ));
+        };
+        crate::profiles::note_sign_in(state.store.as_ref(), &participant).await;
+        let principal = Principal::Participant {
+            event: participant.event_id,
+            id: participant.id,
+        };
+        (principal, "/")
     };
-    crate::profiles::note_sign_in(state.store.as_ref(), &participant).await;
     let store = state.store.as_ref();
     // A new session for every sign-in: one left in the browser ends (no fixation).
     if let Some(old) = &ctx.session {
         session::end(store, old).await?;
     }
-    let principal = Principal::Participant {
-        event: participant.event_id,
-        id: participant.id,
-    };
     let opened = session::start(store, principal, chrono::Utc::now()).await?;
     let cookie = session::set_cookie(
         &ctx.headers,
@@ -85,7 +83,7 @@ async fn sign_in(ctx: &Ctx, state: &AppState, token: &str) -> PageResult {
         SESSION_SECONDS,
     );
     // 303 to a URL without the token.
-    Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response())
+    Ok(([(header::SET_COOKIE, cookie)], Redirect::to(home)).into_response())
 }
 
 fn login_page(ctx: &Ctx, error: Option<&str>, status: StatusCode) -> Response {

@@ -1,4 +1,4 @@
-//! The participant web app: server-rendered HTML pages (maud), plain forms that work
+//! The participant and organiser web app: server-rendered HTML pages (maud), plain forms that work
 //! without JavaScript, one embedded stylesheet. Pages call the same operations as the JSON
 //! API (`crate::requests`, the store, the published timetable); no rule is written here.
 
@@ -11,6 +11,7 @@ mod home;
 mod layout;
 mod login;
 mod meeting;
+mod organiser;
 mod profile;
 mod reasons;
 mod recommendations;
@@ -65,6 +66,7 @@ pub fn router() -> Router<AppState> {
         .route("/agenda/print", get(agenda::print))
         .route("/agenda.ics", get(agenda::ics))
         .route("/assets/app.css", get(stylesheet))
+        .merge(organiser::router())
         // A sign-in link carries a token: never hand the URL to another site.
         .layer(SetResponseHeaderLayer::overriding(
             header::REFERRER_POLICY,

@@ -285,11 +285,12 @@ async fn runs_and_publishing(backend: Backend) {
             .await
             .unwrap();
     }
+    // Accepted requests: a publish places only those.
     for (id, from, to) in [("r1", "p_a", "p_b"), ("r2", "p_b", "p_c"), ("r3", "p_a", "p_c")] {
-        store
-            .create_request(&request(&e.id, id, from, &[to]))
-            .await
-            .unwrap();
+        let mut accepted = request(&e.id, id, from, &[to]);
+        accepted.status = RequestStatus::Accepted;
+        accepted.invitees[0].response = Response::Accepted;
+        store.create_request(&accepted).await.unwrap();
     }
 
     // One run at a time per event.
@@ -299,7 +300,7 @@ async fn runs_and_publishing(backend: Backend) {
         Err(StoreError::Conflict(_))
     ));
     assert!(matches!(
-        store.publish(&e.id, "s1", &[]).await,
+        store.publish(&e.id, "s1", &[], &|_| true).await,
         Err(StoreError::Conflict(_))
     ));
     // Fencing: each start needs a token above every earlier one; only the latest holder
@@ -370,7 +371,10 @@ async fn runs_and_publishing(backend: Backend) {
         placed("r1", "d1-1000", "room_1", &["p_a", "p_b"], &["d1-1000"]),
         placed("r2", "d1-1000", "room_2", &["p_b", "p_c"], &["d1-1000"]),
     ];
-    let err = store.publish(&e.id, "s1", &participant_clash).await.unwrap_err();
+    let err = store
+        .publish(&e.id, "s1", &participant_clash, &|_| true)
+        .await
+        .unwrap_err();
     assert!(
         matches!(&err, StoreError::Conflict(m) if m.contains("p_b")),
         "{err}"
@@ -386,7 +390,7 @@ async fn runs_and_publishing(backend: Backend) {
         placed("r2", "d1-1020", "room_1", &["p_b", "p_c"], &["d1-1020"]),
     ];
     assert!(matches!(
-        store.publish(&e.id, "s1", &room_clash).await,
+        store.publish(&e.id, "s1", &room_clash, &|_| true).await,
         Err(StoreError::Conflict(_))
     ));
     assert!(store.timetable(&e.id).await.unwrap().is_none());
@@ -424,13 +428,19 @@ async fn runs_and_publishing(backend: Backend) {
         placed("r1", "d1-1000", "room_1", &["p_a", "p_b"], &["d1-1000"]),
         placed("r2", "d1-1020", "room_1", &["p_b", "p_c"], &["d1-1020"]),
     ];
-    assert_eq!(store.publish(&e.id, "s1", &v1).await.unwrap(), 1);
+    assert_eq!(
+        store.publish(&e.id, "s1", &v1, &|_| true).await.unwrap().version,
+        1
+    );
     let v2 = [
         placed("r1", "d1-1000", "room_1", &["p_a", "p_b"], &["d1-1000"]),
         placed("r2", "d1-1100", "room_2", &["p_b", "p_c"], &["d1-1100"]),
         placed("r3", "d1-1020", "room_1", &["p_a", "p_c"], &["d1-1020"]),
     ];
-    assert_eq!(store.publish(&e.id, "s1", &v2).await.unwrap(), 2);
+    assert_eq!(
+        store.publish(&e.id, "s1", &v2, &|_| true).await.unwrap().version,
+        2
+    );
     let timetable = store.timetable(&e.id).await.unwrap().unwrap();
     assert_eq!((timetable.version, timetable.schedule_id.as_str()), (2, "s1"));
     let sequence = |id: &str| {

@@ -14,7 +14,6 @@ login-token = رمز الدخول
 login-submit = دخول
 login-empty = أدخل رمز الدخول.
 login-unknown = رمز الدخول هذا غير معروف.
-login-organiser = صفحات المنظم غير متاحة بعد: استخدم واجهة البرمجة.
 
 error-not-found = الصفحة غير موجودة
 error-forbidden = الإجراء مرفوض
@@ -172,6 +171,9 @@ err-past-session-end = { $field }: إذا بدأ في { $value } فسيتجاو�
 err-slot-refused = { $field }: رُفضت الفترة { $value } لهذا الموعد.
 err-slot-not-free = { $field }: الفترة { $value } ليست متاحة لجميع المشاركين.
 err-no-room = { $field }: لا توجد قاعة مناسبة متاحة في { $value }.
+err-time-zone = { $field }: «{ $value }» ليست منطقة زمنية معروفة (مثل Africa/Casablanca).
+err-date = { $field }: تاريخ مثل 2027-04-17.
+err-time-of-day = { $field }: أوقات مثل 09:00-12:30.
 err-control-character = { $field }: حرف التحكم { $value } غير مسموح به هنا.
 err-invalid = { $field }: هذه القيمة غير مقبولة.
 

@@ -14,7 +14,6 @@ login-token = Access code
 login-submit = Sign in
 login-empty = Enter your access code.
 login-unknown = This access code is not recognised.
-login-organiser = The organiser's pages are not available yet: use the API.
 
 error-not-found = Page not found
 error-forbidden = Action refused
@@ -172,6 +171,9 @@ err-past-session-end = { $field }: starting at { $value }, the meeting would run
 err-slot-refused = { $field }: slot { $value } was refused for this meeting.
 err-slot-not-free = { $field }: slot { $value } is not free for every participant.
 err-no-room = { $field }: no suitable room is free at { $value }.
+err-time-zone = { $field }: “{ $value }” is not a known time zone (as Africa/Casablanca).
+err-date = { $field }: a date, as 2027-04-17.
+err-time-of-day = { $field }: times as 09:00-12:30.
 err-control-character = { $field }: control character { $value } is not allowed here.
 err-invalid = { $field }: this value is not accepted.
 

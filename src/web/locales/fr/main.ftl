@@ -14,7 +14,6 @@ login-token = Code d’accès
 login-submit = Se connecter
 login-empty = Saisissez votre code d’accès.
 login-unknown = Ce code d’accès n’est pas reconnu.
-login-organiser = Les pages de l’organisateur ne sont pas encore disponibles : utilisez l’API.
 
 error-not-found = Page introuvable
 error-forbidden = Action refusée
@@ -172,6 +171,9 @@ err-past-session-end = { $field } : commencé à { $value }, le rendez-vous dép
 err-slot-refused = { $field } : le créneau { $value } a été refusé pour ce rendez-vous.
 err-slot-not-free = { $field } : le créneau { $value } n’est pas libre pour tous les participants.
 err-no-room = { $field } : aucune salle adaptée n’est libre à { $value }.
+err-time-zone = { $field } : « { $value } » n’est pas un fuseau horaire connu (comme Africa/Casablanca).
+err-date = { $field } : une date comme 2027-04-17.
+err-time-of-day = { $field } : des heures comme 09:00-12:30.
 err-control-character = { $field } : caractère de contrôle { $value } non admis ici.
 err-invalid = { $field } : cette valeur n’est pas acceptée.
 
