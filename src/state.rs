@@ -65,8 +65,11 @@ impl AppState {
 /// read again after [`TOKEN_RECHECK`] (the node that rotates a token forgets it at once).
 #[derive(Default)]
 pub struct TokenIdentities {
-    known: std::sync::RwLock<std::collections::HashMap<String, ((String, String), std::time::Instant)>>,
+    known: std::sync::RwLock<std::collections::HashMap<String, Remembered>>,
 }
+
+/// A participant's (event, id), and when it was read from the store.
+type Remembered = ((String, String), std::time::Instant);
 
 /// How long a node trusts a remembered token: the longest an old token still reads agendas
 /// on another node after a rotation.

@@ -405,7 +405,7 @@ async fn runs_and_publishing(backend: Backend) {
     );
     raw_without_foreign_keys(backend, &db.url, &ghost).await;
     let only = [placed("r1", "d1-1000", "room_1", &["p_a", "p_b"], &["d1-1000"])];
-    let err = store.publish(&e.id, "s1", &only).await.unwrap_err();
+    let err = store.publish(&e.id, "s1", &only, &|_| true).await.unwrap_err();
     let StoreError::Conflict(message) = &err else {
         panic!("{err:?}")
     };
