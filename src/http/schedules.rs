@@ -24,16 +24,24 @@ use super::json::Json;
 use super::preconditions::IfMatch;
 use super::sse;
 use super::timetable::TIMETABLE_PART;
-use crate::cluster::{SolveJob, agenda_etag, channels};
+use crate::cluster::{agenda_etag, channels};
 use crate::domain::RequestStatus;
-use crate::domain::ids::new_id;
+use crate::jobs::control::{self, RunControlError};
 use crate::jobs::publish::{Placements, PublishError, placements};
 use crate::jobs::{RunNews, RunSummary, problem_doc};
 use crate::state::AppState;
-use crate::store::{RunStatus, ScheduleRun, StoreError};
 
-/// Longest solve a request may ask for, in seconds.
-const MAX_TIME_LIMIT: u32 = 3600;
+impl From<RunControlError> for ApiError {
+    fn from(e: RunControlError) -> Self {
+        match e {
+            RunControlError::Invalid(invalid) => Self::Invalid(invalid),
+            RunControlError::Conflict(m) => Self::Conflict(m),
+            RunControlError::Unavailable(m) => Self::Unavailable(m),
+            RunControlError::Store(e) => e.into(),
+        }
+    }
+}
+use crate::store::{RunStatus, StoreError};
 
 /// `POST /events/{event}/schedules`.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -83,27 +91,13 @@ async fn create_schedule(
     Json(body): Json<CreateSchedule>,
 ) -> ApiResult<(StatusCode, axum::Json<RunSummary>)> {
     caller.organiser()?;
-    if !(1..=MAX_TIME_LIMIT).contains(&body.time_limit_seconds) {
-        return Err(ApiError::field(
-            "/time_limit_seconds",
-            format!("must be between 1 and {MAX_TIME_LIMIT}"),
-        ));
-    }
-    state.store.event(&event).await?;
-    let run = ScheduleRun::queued(new_id("sch"), &event, body.time_limit_seconds);
-    state.store.create_run(&run).await?;
-    let job = SolveJob::new(&event, &run.id, body.time_limit_seconds);
-    if let Err(err) = state.cluster.queue.enqueue(&job).await {
-        tracing::error!(event, run = run.id, error = %err, "could not queue a schedule run");
-        state
-            .store
-            .fail_run(&run.id, "the solve queue was unreachable")
-            .await?;
-        return Err(ApiError::Unavailable(
-            "the solve queue is unreachable; try again shortly".into(),
-        ));
-    }
-    tracing::info!(event, run = run.id, "schedule run queued");
+    let run = control::start_run(
+        state.store.as_ref(),
+        &state.cluster,
+        &event,
+        body.time_limit_seconds,
+    )
+    .await?;
     Ok((StatusCode::ACCEPTED, axum::Json(run.into())))
 }
 
@@ -133,55 +127,8 @@ async fn cancel_schedule(
     Path((event, id)): Path<(String, String)>,
 ) -> ApiResult<(StatusCode, axum::Json<RunSummary>)> {
     caller.organiser()?;
-    let run = state.store.run(&event, &id).await?;
-    match run.status {
-        RunStatus::Done | RunStatus::Failed => {
-            return Err(ApiError::Conflict(format!(
-                "the run is {}; only a queued or running run can be cancelled",
-                run.status.as_str()
-            )));
-        }
-        RunStatus::Queued => {
-            // No worker has it yet: end it here; a worker that takes it later skips it.
-            if state.store.fail_run(&id, CANCELLED).await? {
-                announce_run(&state, &event, &id).await;
-            }
-        }
-        RunStatus::Running => {}
-    }
-    if let Err(err) = state.cluster.queue.request_cancel(&id).await {
-        if run.status == RunStatus::Running {
-            tracing::error!(run = id, error = %err, "could not ask the worker to cancel");
-            return Err(ApiError::Unavailable(
-                "the solve queue is unreachable; try again shortly".into(),
-            ));
-        }
-        tracing::warn!(run = id, error = %err, "could not flag the cancelled run in the queue");
-    }
-    tracing::info!(event, run = id, "schedule run cancellation requested");
-    Ok((
-        StatusCode::ACCEPTED,
-        axum::Json(state.store.run(&event, &id).await?.into()),
-    ))
-}
-
-/// The reason a cancelled run failed.
-pub const CANCELLED: &str = "cancelled by the organiser";
-
-async fn announce_run(state: &AppState, event: &str, id: &str) {
-    let Ok(run) = state.store.run(event, id).await else {
-        return;
-    };
-    let news = RunNews::Status(run.into());
-    if let Ok(payload) = serde_json::to_string(&news)
-        && let Err(err) = state
-            .cluster
-            .bus
-            .publish(&channels::progress(event, id), &payload)
-            .await
-    {
-        tracing::debug!(error = %err, "could not announce the run");
-    }
+    let run = control::cancel_run(state.store.as_ref(), &state.cluster, &event, &id).await?;
+    Ok((StatusCode::ACCEPTED, axum::Json(run.into())))
 }
 
 /// A run's live progress as Server-Sent Events (organiser), from whichever node runs it:
@@ -198,17 +145,23 @@ async fn schedule_events(
     Path((event, id)): Path<(String, String)>,
 ) -> ApiResult<Response> {
     caller.organiser()?;
+    run_events(&state, &event, &id).await
+}
+
+/// A run's progress stream, for whoever was let in (the API's organiser token, the
+/// organiser's web session).
+pub async fn run_events(state: &AppState, event: &str, id: &str) -> ApiResult<Response> {
     // Subscribe before reading the state, so that nothing happens unseen in between.
     let messages = state
         .cluster
         .bus
-        .subscribe(&channels::progress(&event, &id))
+        .subscribe(&channels::progress(event, id))
         .await
         .map_err(|err| {
             tracing::warn!(error = %err, "cannot follow run progress");
             ApiError::Unavailable("live progress is unavailable right now".into())
         })?;
-    let current = RunSummary::from(state.store.run(&event, &id).await?);
+    let current = RunSummary::from(state.store.run(event, id).await?);
     let first_is_last = is_final(&current);
     let first = futures::stream::once(async move { RunNews::Status(current) });
     let news =

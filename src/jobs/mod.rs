@@ -3,6 +3,7 @@
 //! process without Redis, in `rendezvous worker` processes with it) and solves on a blocking
 //! thread through the `solver` crate.
 
+pub mod control;
 pub mod expiry;
 mod problem;
 pub mod publish;

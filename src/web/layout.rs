@@ -15,6 +15,16 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Html<String> {
 
 /// A page whose `<body>` carries a class (the printable agenda).
 pub fn page_with(ctx: &Ctx, title: &str, body: Markup, class: &str) -> Html<String> {
+    page_full(ctx, title, body, class, None)
+}
+
+/// A page that follows something live: without JavaScript it reloads itself every
+/// `seconds`; with it, its own script follows the live stream instead.
+pub fn page_live(ctx: &Ctx, title: &str, body: Markup, seconds: u32) -> Html<String> {
+    page_full(ctx, title, body, "", Some(seconds))
+}
+
+fn page_full(ctx: &Ctx, title: &str, body: Markup, class: &str, refresh: Option<u32>) -> Html<String> {
     let lang = ctx.lang;
     let markup = html! {
         (DOCTYPE)
@@ -24,6 +34,9 @@ pub fn page_with(ctx: &Ctx, title: &str, body: Markup, class: &str) -> Html<Stri
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " — rendezvous" }
                 link rel="stylesheet" href="/assets/app.css";
+                @if let Some(seconds) = refresh {
+                    noscript { meta http-equiv="refresh" content=(seconds); }
+                }
             }
             body class=(class) {
                 a class="skip" href="#main" { (lang.t("skip-to-content")) }

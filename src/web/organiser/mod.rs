@@ -6,6 +6,7 @@ mod events;
 mod participants;
 mod requests;
 mod rooms;
+mod solve;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -36,6 +37,14 @@ pub fn router() -> Router<AppState> {
             post(participants::new_link),
         )
         .route("/organiser/events/{event}/requests", get(requests::list))
+        .route(
+            "/organiser/events/{event}/solve",
+            get(solve::form).post(solve::start),
+        )
+        .route("/organiser/events/{event}/runs/{id}", get(solve::run))
+        .route("/organiser/events/{event}/runs/{id}/cancel", post(solve::cancel))
+        .route("/organiser/events/{event}/runs/{id}/events", get(solve::events))
+        .route("/assets/organiser.js", get(solve::script))
 }
 
 /// The event's own navigation, on each of its pages.
@@ -48,6 +57,7 @@ fn event_nav(ctx: &Ctx, event: &Event) -> Markup {
             a href=(format!("{base}/rooms")) { (lang.t("org-nav-rooms")) }
             a href=(format!("{base}/participants")) { (lang.t("org-nav-participants")) }
             a href=(format!("{base}/requests")) { (lang.t("org-nav-requests")) }
+            a href=(format!("{base}/solve")) { (lang.t("org-nav-solve")) }
         }
     }
 }
