@@ -27,6 +27,7 @@ mod generate_cli;
 mod idempotency;
 mod journey;
 mod matchmaking;
+mod matchmaking_privacy;
 mod notifications;
 mod ops;
 mod participant_preconditions;
