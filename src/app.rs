@@ -15,7 +15,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use tokio::sync::watch;
 
 use crate::cluster::{Cluster, RateLimit, WriteLimits};
-use crate::config::Config;
+use crate::config::{Config, MAX_REQUEST_TIMEOUT_SECONDS};
 use crate::domain::{Clock, ids};
 use crate::http::{self, error, idempotency, ops};
 use crate::jobs::spawn_workers;
@@ -24,8 +24,6 @@ use crate::state::AppState;
 use crate::store;
 use crate::timetable::PublishedTimetables;
 
-/// Longest a request may take.
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 /// The setting that keeps a generated organiser token's hash.
 pub const ORGANISER_TOKEN_SETTING: &str = "organiser_token_hash";
 
@@ -131,7 +129,14 @@ pub async fn build(config: &Config) -> anyhow::Result<App> {
         publishes: Default::default(),
     };
     Ok(App {
-        router: router(state.clone()),
+        router: router(
+            state.clone(),
+            Duration::from_secs(
+                config
+                    .request_timeout_seconds
+                    .clamp(1, MAX_REQUEST_TIMEOUT_SECONDS),
+            ),
+        ),
         state,
         generated_organiser_token,
         workers,
@@ -139,8 +144,9 @@ pub async fn build(config: &Config) -> anyhow::Result<App> {
     })
 }
 
-/// The router with its middleware.
-pub fn router(state: AppState) -> Router {
+/// The router with its middleware. The timeout is outside the idempotency layer: a request
+/// that runs out of time is dropped there, which releases its key.
+pub fn router(state: AppState, request_timeout: Duration) -> Router {
     let (routes, openapi) = http::routes();
     routes
         .route_layer(middleware::from_fn(ops::track))
@@ -158,7 +164,7 @@ pub fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(http::BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
-            REQUEST_TIMEOUT,
+            request_timeout,
         ))
         .layer(middleware::from_fn(error::shape_errors))
         // Spans carry the path only: a sign-in link's token must never reach the logs.

@@ -5,6 +5,9 @@ use std::path::PathBuf;
 
 /// Where `serve` listens unless told otherwise.
 pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
+/// The longest request timeout that may be set: below an idempotency reservation's age limit.
+pub const MAX_REQUEST_TIMEOUT_SECONDS: u64 = 240;
+const _: () = assert!(MAX_REQUEST_TIMEOUT_SECONDS < crate::store::idempotency::RESERVATION_MAX_AGE.as_secs());
 
 /// How the service runs. Every setting comes from the environment, or the flag of the
 /// same name.
@@ -41,6 +44,16 @@ pub struct Config {
         default_value_t = 30
     )]
     pub job_lease_seconds: u64,
+    /// Longest a request may take, in seconds, before it is answered 408 (its idempotency
+    /// key, if any, is then released). At most 240: an abandoned key's reservation is
+    /// taken over after five minutes, which must outlast any request.
+    #[arg(
+        long = "request-timeout-seconds",
+        env = "RENDEZVOUS_REQUEST_TIMEOUT_SECONDS",
+        default_value_t = 60,
+        value_parser = clap::value_parser!(u64).range(1..=MAX_REQUEST_TIMEOUT_SECONDS)
+    )]
+    pub request_timeout_seconds: u64,
     /// Writes (POST, PUT, PATCH, DELETE) one participant token may make per minute.
     #[arg(
         long = "writes-per-minute",
@@ -249,6 +262,7 @@ impl Config {
             redis_prefix: "rendezvous".into(),
             workers: None,
             job_lease_seconds: 30,
+            request_timeout_seconds: 60,
             writes_per_minute: 120,
             requests_per_hour: 60,
             organiser_token,

@@ -2,6 +2,9 @@
 //! with the same key and the same request gets that response back, creating nothing new.
 //! A response that carries a secret shown once (a participant's token) is never kept: its
 //! key keeps a 409 problem saying what was created, and that is what a retry gets.
+//! A reservation whose request ends without an answer (a 5xx, the timeout, a lost client, a
+//! panic) is released; one left by a process that died is taken over once past its age
+//! limit; kept answers are replayed for their retention period, then purged.
 
 use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State};
@@ -13,7 +16,7 @@ use sha2::{Digest, Sha256};
 use super::auth::{Caller, bearer, resolve};
 use super::error::ApiError;
 use crate::state::AppState;
-use crate::store::{IdempotencyStart, StoredResponse};
+use crate::store::{DynStore, IdempotencyClock, IdempotencyStart, Reservation, StoredResponse};
 
 /// The request header.
 pub const HEADER: &str = "idempotency-key";
@@ -90,7 +93,12 @@ pub async fn middleware(State(state): State<AppState>, request: Request, next: N
     hasher.update(&bytes);
     let fingerprint = hex::encode(hasher.finalize());
     let scope = caller.idempotency_scope();
-    match state.store.idempotency_start(&scope, &key, &fingerprint).await {
+    let clock = IdempotencyClock::at(state.clock.now());
+    match state
+        .store
+        .idempotency_start(&scope, &key, &fingerprint, clock)
+        .await
+    {
         Err(err) => ApiError::from(err).into_response(),
         Ok(IdempotencyStart::Replay(stored)) => replay(stored),
         Ok(IdempotencyStart::InProgress) => {
@@ -102,22 +110,25 @@ pub async fn middleware(State(state): State<AppState>, request: Request, next: N
             "this key was already used for a different request",
         )
         .into_response(),
-        Ok(IdempotencyStart::Fresh) => {
+        Ok(IdempotencyStart::Fresh(reservation)) => {
+            let held = Held {
+                store: state.store.clone(),
+                scope,
+                key,
+                reservation,
+                settled: false,
+            };
             let response = next.run(Request::from_parts(parts, Body::from(bytes))).await;
-            if response.status().is_server_error() {
-                if let Err(err) = state.store.idempotency_abandon(&scope, &key).await {
-                    tracing::warn!(error = %err, "could not release an idempotency key");
-                }
+            let status = response.status();
+            if status.is_server_error() || status == StatusCode::REQUEST_TIMEOUT {
+                held.abandon().await;
                 return response;
             }
             if let Some(ShownOnce(detail)) = response.extensions().get::<ShownOnce>().cloned() {
                 let redacted = ApiError::Conflict(detail).into_response();
-                let stored = match stored(redacted).await {
-                    Ok((stored, _)) => stored,
+                match stored(redacted).await {
+                    Ok((stored, _)) => held.finish(&stored).await,
                     Err(err) => return err.into_response(),
-                };
-                if let Err(err) = state.store.idempotency_finish(&scope, &key, &stored).await {
-                    tracing::warn!(error = %err, "could not store an idempotent response");
                 }
                 return response;
             }
@@ -125,11 +136,63 @@ pub async fn middleware(State(state): State<AppState>, request: Request, next: N
                 Ok(both) => both,
                 Err(err) => return err.into_response(),
             };
-            if let Err(err) = state.store.idempotency_finish(&scope, &key, &stored).await {
-                tracing::warn!(error = %err, "could not store an idempotent response");
-            }
+            held.finish(&stored).await;
             response
         }
+    }
+}
+
+/// A key reserved by the request being handled. Dropped unsettled — the request timed out
+/// (the timeout around this layer drops it), its client went away, or its handler panicked
+/// — it releases the reservation, so that a retry runs instead of a 409 until the
+/// reservation's age limit.
+struct Held {
+    store: DynStore,
+    scope: String,
+    key: String,
+    reservation: Reservation,
+    settled: bool,
+}
+
+impl Held {
+    async fn finish(mut self, response: &StoredResponse) {
+        self.settled = true;
+        let kept = self
+            .store
+            .idempotency_finish(&self.scope, &self.key, self.reservation, response)
+            .await;
+        if let Err(err) = kept {
+            tracing::warn!(error = %err, "could not store an idempotent response");
+        }
+    }
+
+    async fn abandon(mut self) {
+        self.settled = true;
+        release(&self.store, &self.scope, &self.key, self.reservation).await;
+    }
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        if self.settled {
+            return;
+        }
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        let (store, scope, key, reservation) = (
+            self.store.clone(),
+            std::mem::take(&mut self.scope),
+            std::mem::take(&mut self.key),
+            self.reservation,
+        );
+        runtime.spawn(async move { release(&store, &scope, &key, reservation).await });
+    }
+}
+
+async fn release(store: &DynStore, scope: &str, key: &str, reservation: Reservation) {
+    if let Err(err) = store.idempotency_abandon(scope, key, reservation).await {
+        tracing::warn!(error = %err, "could not release an idempotency key; it expires by itself");
     }
 }
 

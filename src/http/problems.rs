@@ -206,7 +206,10 @@ fn add_idempotency_key(operation: &mut Operation) {
              instead of acting twice. The same key with another request is a 422. An answer \
              that carries a token (a registration, a CSV import) is never kept: tokens are \
              shown once, so its retry gets a 409 problem naming the participants the first \
-             request registered, without their tokens.",
+             request registered, without their tokens. A request that fails (5xx), times out \
+             or loses its client releases its key; a key still reserved after 5 minutes (its \
+             request died with its server) is taken over by the next request. Answers are \
+             kept for 24 hours, then forgotten.",
         ))
         .schema(Some(
             ObjectBuilder::new()

@@ -1,6 +1,7 @@
 //! Pending requests expire: every node looks now and then, and the one that takes the cluster
 //! lock expires, for every event, the requests asked longer ago than the event's expiry time
-//! (a compare-and-set in the store, so a second pass changes nothing).
+//! (a compare-and-set in the store, so a second pass changes nothing). The same pass purges
+//! idempotency keys past their age (abandoned reservations, answers past their retention).
 
 use std::time::Duration;
 
@@ -8,7 +9,7 @@ use tokio::sync::watch;
 
 use crate::cluster::Cluster;
 use crate::domain::Clock;
-use crate::store::DynStore;
+use crate::store::{DynStore, IdempotencyClock};
 
 /// The lock's name: not an event id (those start with `evt`).
 const LOCK: &str = "~request-expiry";
@@ -58,6 +59,11 @@ pub async fn expire_once(
                 tracing::info!(event = event.id, expired = ids.len(), "pending requests expired");
             }
             expired += ids.len();
+        }
+        // The same pass forgets idempotency keys past their age.
+        let purged = store.idempotency_purge(IdempotencyClock::at(clock.now())).await?;
+        if purged > 0 {
+            tracing::info!(purged, "idempotency keys past their age purged");
         }
         anyhow::Ok(())
     }

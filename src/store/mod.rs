@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 pub mod backend;
 mod events;
-mod idempotency;
+pub mod idempotency;
 mod matchmaking;
 mod meetings;
 mod outbox;
@@ -27,7 +27,7 @@ pub mod sqlite;
 mod timetables;
 
 pub use events::{Event, EventStore};
-pub use idempotency::{IdempotencyStart, IdempotencyStore, StoredResponse};
+pub use idempotency::{IdempotencyClock, IdempotencyStart, IdempotencyStore, Reservation, StoredResponse};
 pub use matchmaking::{Interest, Marked, MatchmakingStore, ProfileChanges};
 pub use meetings::{Feedback, LiveTimetable, MeetingStore, Transition};
 pub use outbox::{Claim, ClaimedMessage, MessageFilter, MessageStatus, OutboxMessage, OutboxStore, Settle};

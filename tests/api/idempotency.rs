@@ -3,8 +3,10 @@
 use crate::common;
 
 use crate::booking_support::scalar;
+use chrono::{TimeDelta, Utc};
 use common::{Backend, ORGANISER, TestApp, expo_body, id};
 use futures::future::join_all;
+use rendezvous::store::{IdempotencyClock, IdempotencyStart, StoredResponse};
 use reqwest::Method;
 use serde_json::json;
 
@@ -253,4 +255,174 @@ async fn replayed_registrations_show_no_token(backend: Backend) {
     assert_eq!(directory.expect(200).json.as_array().unwrap().len(), 3);
 }
 
-on_both_backends!(retried_posts, replayed_registrations_show_no_token);
+/// A reservation left by a request that can never answer (its process died) does not hold
+/// its key forever: past its age limit, the retry runs.
+async fn abandoned_reservations_are_taken_over(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let body = expo_body().to_string();
+    let post = |key: &'static str| {
+        let (app, body) = (&app, body.clone());
+        async move {
+            app.raw(
+                Method::POST,
+                "/api/v1/events",
+                Some(ORGANISER),
+                "application/json",
+                body,
+                &[("Idempotency-Key", key)],
+            )
+            .await
+        }
+    };
+    let reserve = |key: &'static str, at| {
+        let store = app.store.clone();
+        async move {
+            let reserved = store
+                .idempotency_start(
+                    "organiser",
+                    key,
+                    "a request that never answered",
+                    IdempotencyClock::at(at),
+                )
+                .await
+                .unwrap();
+            assert!(matches!(reserved, IdempotencyStart::Fresh(_)));
+        }
+    };
+    reserve("just-now", Utc::now()).await;
+    // Within its age the reservation holds: another request with the key is refused.
+    let busy = post("just-now").await;
+    busy.expect(422);
+    assert_eq!(busy.pointers(), vec!["/headers/Idempotency-Key"]);
+
+    reserve("crashed", Utc::now() - TimeDelta::minutes(6)).await;
+    let taken = post("crashed").await;
+    taken.expect(201);
+    let again = post("crashed").await;
+    again.expect(201);
+    assert_eq!(
+        again.json, taken.json,
+        "the new answer is kept for the key's retries"
+    );
+}
+
+/// A request that runs out of time releases its key: the retry runs instead of a 409.
+async fn a_timed_out_request_releases_its_key(backend: Backend) {
+    let app = TestApp::start_with(backend, |config| config.request_timeout_seconds = 1).await;
+    let post = || {
+        app.raw(
+            Method::POST,
+            "/api/v1/events",
+            Some(ORGANISER),
+            "application/json",
+            expo_body().to_string(),
+            &[("Idempotency-Key", "slow-one")],
+        )
+    };
+    // Another session holds what creating an event needs, so the request waits past its time.
+    let held = hold_event_writes(&app).await;
+    let timed_out = post().await;
+    timed_out.expect(408);
+    assert_eq!(timed_out.content_type(), "application/problem+json");
+    drop(held);
+    // The release runs as the timed-out request is dropped: a retry may still find it, for
+    // a moment, in progress.
+    let mut retry = post().await;
+    for _ in 0..100 {
+        if retry.status != 409 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        retry = post().await;
+    }
+    retry.expect(201);
+}
+
+/// A connection that holds the lock an event's creation needs, until dropped (kept only to
+/// be dropped).
+#[allow(dead_code)]
+enum HeldLock {
+    Sqlite(sqlx::SqliteConnection),
+    Postgres(sqlx::PgConnection),
+}
+
+async fn hold_event_writes(app: &TestApp) -> HeldLock {
+    use sqlx::Connection as _;
+    match app.backend {
+        Backend::Sqlite => {
+            let mut conn = sqlx::SqliteConnection::connect(&app.database_url).await.unwrap();
+            sqlx::raw_sql("BEGIN IMMEDIATE").execute(&mut conn).await.unwrap();
+            HeldLock::Sqlite(conn)
+        }
+        Backend::Postgres => {
+            let mut conn = sqlx::PgConnection::connect(&app.database_url).await.unwrap();
+            sqlx::raw_sql("BEGIN; LOCK TABLE events IN SHARE ROW EXCLUSIVE MODE")
+                .execute(&mut conn)
+                .await
+                .unwrap();
+            HeldLock::Postgres(conn)
+        }
+    }
+}
+
+/// The service purges, in its periodic pass, reservations past their age and answers past
+/// their retention.
+async fn old_keys_are_purged(backend: Backend) {
+    let app = TestApp::start_with(backend, |config| config.expiry_check_ms = 20).await;
+    let day_ago = IdempotencyClock::at(Utc::now() - TimeDelta::hours(25));
+    let IdempotencyStart::Fresh(old) = app
+        .store
+        .idempotency_start("organiser", "yesterday", "f", day_ago)
+        .await
+        .unwrap()
+    else {
+        panic!("fresh");
+    };
+    let answer = StoredResponse {
+        status: 201,
+        content_type: Some("application/json".into()),
+        body: b"{}".to_vec(),
+    };
+    app.store
+        .idempotency_finish("organiser", "yesterday", old, &answer)
+        .await
+        .unwrap();
+    app.store
+        .idempotency_start(
+            "organiser",
+            "abandoned",
+            "f",
+            IdempotencyClock::at(Utc::now() - TimeDelta::minutes(6)),
+        )
+        .await
+        .unwrap();
+    app.store
+        .idempotency_start("organiser", "current", "f", IdempotencyClock::at(Utc::now()))
+        .await
+        .unwrap();
+    let mut left = scalar(&app, "SELECT COUNT(*) FROM idempotency_keys").await;
+    for _ in 0..200 {
+        if left == 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        left = scalar(&app, "SELECT COUNT(*) FROM idempotency_keys").await;
+    }
+    assert_eq!(left, 1, "only the current reservation stays");
+    assert_eq!(
+        scalar(
+            &app,
+            "SELECT COUNT(*) FROM idempotency_keys WHERE key = 'current'"
+        )
+        .await,
+        1
+    );
+}
+
+on_both_backends!(
+    retried_posts,
+    replayed_registrations_show_no_token,
+    abandoned_reservations_are_taken_over,
+    a_timed_out_request_releases_its_key,
+    old_keys_are_purged
+);

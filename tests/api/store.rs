@@ -2,12 +2,12 @@
 
 use crate::common;
 
-use chrono::Utc;
+use chrono::{TimeDelta, Utc};
 use common::{Backend, FreshDatabase, expo_body};
 use rendezvous::domain::{DaySpec, ParticipantKind, RequestStatus, Response};
 use rendezvous::store::{
-    self, DynStore, Event, IdempotencyStart, Invitee, MeetingRequest, Participant, PlacedMeeting, Room,
-    RunResult, RunStatus, ScheduleRun, StoreError, StoredResponse,
+    self, DynStore, Event, IdempotencyClock, IdempotencyStart, Invitee, MeetingRequest, Participant,
+    PlacedMeeting, Room, RunResult, RunStatus, ScheduleRun, StoreError, StoredResponse,
 };
 
 async fn fresh(backend: Backend) -> (DynStore, FreshDatabase) {
@@ -456,36 +456,87 @@ async fn runs_and_publishing(backend: Backend) {
 
 async fn idempotency_records(backend: Backend) {
     let (store, _db) = fresh(backend).await;
-    assert_eq!(
-        store.idempotency_start("org", "k1", "f1").await.unwrap(),
-        IdempotencyStart::Fresh
-    );
-    assert_eq!(
-        store.idempotency_start("org", "k1", "f1").await.unwrap(),
-        IdempotencyStart::InProgress
-    );
-    assert_eq!(
-        store.idempotency_start("org", "k1", "f2").await.unwrap(),
-        IdempotencyStart::Mismatch
-    );
+    let now = IdempotencyClock::at(Utc::now());
+    let start = |caller: &'static str, key: &'static str, fingerprint: &'static str, clock| {
+        let store = &store;
+        async move {
+            store
+                .idempotency_start(caller, key, fingerprint, clock)
+                .await
+                .unwrap()
+        }
+    };
+    let IdempotencyStart::Fresh(k1) = start("org", "k1", "f1", now).await else {
+        panic!("a new key is fresh");
+    };
+    assert_eq!(start("org", "k1", "f1", now).await, IdempotencyStart::InProgress);
+    assert_eq!(start("org", "k1", "f2", now).await, IdempotencyStart::Mismatch);
     let response = StoredResponse {
         status: 201,
         content_type: Some("application/json".into()),
         body: b"{\"id\":1}".to_vec(),
     };
-    store.idempotency_finish("org", "k1", &response).await.unwrap();
+    store
+        .idempotency_finish("org", "k1", k1, &response)
+        .await
+        .unwrap();
     assert_eq!(
-        store.idempotency_start("org", "k1", "f1").await.unwrap(),
-        IdempotencyStart::Replay(response)
+        start("org", "k1", "f1", now).await,
+        IdempotencyStart::Replay(response.clone())
     );
+    let IdempotencyStart::Fresh(p1) = start("p_1", "k1", "f1", now).await else {
+        panic!("keys are per caller");
+    };
+    store.idempotency_abandon("p_1", "k1", p1).await.unwrap();
+    let IdempotencyStart::Fresh(p1) = start("p_1", "k1", "f1", now).await else {
+        panic!("an abandoned key is fresh again");
+    };
+
+    // Six minutes on, the reservation of a request that never answered is taken over, by
+    // whatever request comes with the key, and the old request can no longer settle it.
+    let later = IdempotencyClock::at(Utc::now() + TimeDelta::minutes(6));
+    let IdempotencyStart::Fresh(taken) = start("p_1", "k1", "f2", later).await else {
+        panic!("a stale reservation is taken over");
+    };
     assert_eq!(
-        store.idempotency_start("p_1", "k1", "f1").await.unwrap(),
-        IdempotencyStart::Fresh
+        start("p_1", "k1", "f2", later).await,
+        IdempotencyStart::InProgress
     );
-    store.idempotency_abandon("p_1", "k1").await.unwrap();
+    store
+        .idempotency_finish("p_1", "k1", p1, &response)
+        .await
+        .unwrap();
+    store.idempotency_abandon("p_1", "k1", p1).await.unwrap();
     assert_eq!(
-        store.idempotency_start("p_1", "k1", "f1").await.unwrap(),
-        IdempotencyStart::Fresh
+        start("p_1", "k1", "f2", later).await,
+        IdempotencyStart::InProgress
+    );
+    store
+        .idempotency_finish("p_1", "k1", taken, &response)
+        .await
+        .unwrap();
+    // A kept answer is replayed within its retention, not after.
+    assert_eq!(
+        start("org", "k1", "f1", later).await,
+        IdempotencyStart::Replay(response.clone())
+    );
+    let next_day = IdempotencyClock::at(Utc::now() + TimeDelta::hours(25));
+    assert!(matches!(
+        start("org", "k1", "f1", next_day).await,
+        IdempotencyStart::Fresh(_)
+    ));
+
+    // The purge forgets abandoned reservations and answers past their retention only.
+    let IdempotencyStart::Fresh(_) = start("org", "left", "f1", now).await else {
+        panic!("fresh");
+    };
+    assert_eq!(store.idempotency_purge(now).await.unwrap(), 0);
+    // At +25 h: org/k1 was just reserved at +25 h (kept); p_1/k1 (answered at +6 min) and
+    // org/left (reserved now, never answered) go.
+    assert_eq!(store.idempotency_purge(next_day).await.unwrap(), 2);
+    assert_eq!(
+        start("org", "k1", "f1", next_day).await,
+        IdempotencyStart::InProgress
     );
 }
 
