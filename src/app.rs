@@ -124,6 +124,7 @@ pub async fn build(config: &Config) -> anyhow::Result<App> {
         timetables,
         token_identities: Default::default(),
         matchmaking: Default::default(),
+        streams: Arc::new(crate::state::StreamSlots::new(config.streams_per_token as usize)),
         mailer,
         clock,
         publishes: Default::default(),

@@ -54,6 +54,15 @@ pub struct Config {
         value_parser = clap::value_parser!(u64).range(1..=MAX_REQUEST_TIMEOUT_SECONDS)
     )]
     pub request_timeout_seconds: u64,
+    /// Live streams (timetable updates, run progress) one token may hold open at once on a
+    /// node; one more is a 429.
+    #[arg(
+        long = "streams-per-token",
+        env = "RENDEZVOUS_STREAMS_PER_TOKEN",
+        default_value_t = 4,
+        value_parser = clap::value_parser!(u32).range(1..=1000)
+    )]
+    pub streams_per_token: u32,
     /// Writes (POST, PUT, PATCH, DELETE) one participant token may make per minute.
     #[arg(
         long = "writes-per-minute",
@@ -263,6 +272,7 @@ impl Config {
             workers: None,
             job_lease_seconds: 30,
             request_timeout_seconds: 60,
+            streams_per_token: 4,
             writes_per_minute: 120,
             requests_per_hour: 60,
             organiser_token,

@@ -34,6 +34,8 @@ pub struct AppState {
     pub token_identities: Arc<TokenIdentities>,
     /// This instance's per-event suggestion indexes.
     pub matchmaking: Arc<Matchmaking>,
+    /// Live streams open per caller on this node.
+    pub streams: Arc<StreamSlots>,
     /// This node's mail sender: its transport and sender address.
     pub mailer: Mailer,
     /// What time it is for the service.
@@ -106,5 +108,58 @@ impl TokenIdentities {
             known.clear();
         }
         known.insert(hash, (identity, std::time::Instant::now()));
+    }
+}
+
+/// The live streams each caller holds open on this node, at most `per_caller` each: a
+/// stream holds a connection, a subscription and a task for as long as the client wants, so
+/// one token must not be able to open them without end. Counted per node (N nodes: at most
+/// N times the cap), which bounds what each node spends.
+pub struct StreamSlots {
+    per_caller: usize,
+    open: std::sync::Mutex<std::collections::HashMap<String, usize>>,
+}
+
+/// One open stream's place; given back when dropped (the stream ended or its client left).
+pub struct StreamSlot {
+    slots: Arc<StreamSlots>,
+    caller: String,
+}
+
+impl StreamSlots {
+    pub fn new(per_caller: usize) -> Self {
+        Self {
+            per_caller: per_caller.max(1),
+            open: Default::default(),
+        }
+    }
+
+    /// A place for one more stream of `caller`, if it has fewer than the cap open.
+    pub fn take(self: &Arc<Self>, caller: &str) -> Option<StreamSlot> {
+        let mut open = self
+            .open
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let count = open.entry(caller.to_string()).or_default();
+        if *count >= self.per_caller {
+            return None;
+        }
+        *count += 1;
+        Some(StreamSlot {
+            slots: self.clone(),
+            caller: caller.to_string(),
+        })
+    }
+}
+
+impl Drop for StreamSlot {
+    fn drop(&mut self) {
+        let mut open = (self.slots.open.lock()).unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(count) = open.get_mut(&self.caller) {
+            *count -= 1;
+            if *count == 0 {
+                open.remove(&self.caller);
+            }
+        }
     }
 }

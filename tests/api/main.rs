@@ -37,6 +37,7 @@ mod publish_guards;
 mod races;
 mod scale_out;
 mod store;
+mod stream_limits;
 mod token_rotation;
 mod validation;
 mod web_interest;
