@@ -54,7 +54,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 }
 
 /// One request through the router: its status and JSON body.
-async fn send(
+pub(crate) async fn send(
     app: &App,
     method: &str,
     path: &str,
@@ -73,12 +73,12 @@ async fn send(
     Ok((status, serde_json::from_slice(&bytes).unwrap_or(Value::Null)))
 }
 
-fn ms(d: Duration) -> f64 {
+pub(crate) fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
 /// The p-th percentile (0–100) of `samples`, in ms.
-fn percentile(samples: &[Duration], p: usize) -> f64 {
+pub(crate) fn percentile(samples: &[Duration], p: usize) -> f64 {
     let mut sorted: Vec<Duration> = samples.to_vec();
     sorted.sort();
     let index = ((sorted.len().saturating_sub(1)) * p).div_ceil(100);

@@ -11,6 +11,7 @@ mod child;
 mod greedy;
 mod load;
 mod mail;
+mod pages;
 mod recommendations;
 mod references;
 mod report;
@@ -38,6 +39,8 @@ enum Command {
     Recommendations(recommendations::Args),
     /// Queue and send the published-timetable messages of a generated expo to a local SMTP server.
     Mail(mail::Args),
+    /// Server time of the participant web pages (home, agenda, requests, ...) on a published expo.
+    Pages(pages::Args),
 }
 
 fn main() -> ExitCode {
@@ -48,6 +51,7 @@ fn main() -> ExitCode {
         Command::Booking(args) => booking::run(args),
         Command::Recommendations(args) => recommendations::run(args),
         Command::Mail(args) => mail::run(args),
+        Command::Pages(args) => pages::run(args),
     };
     match result {
         Ok(code) => code,
