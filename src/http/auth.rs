@@ -110,8 +110,13 @@ pub fn bearer(parts: &Parts) -> Option<&str> {
 /// The bearer token of `Authorization: Bearer <token>`; the scheme is case-insensitive
 /// (RFC 9110 §11.1). The one parser for authentication and rate limits alike.
 pub fn bearer_token(headers: &HeaderMap) -> Option<&str> {
-    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, token) = value.split_once(' ')?;
+    parse_bearer(headers.get(header::AUTHORIZATION)?.to_str().ok()?)
+}
+
+/// The token of one `Authorization` header value, `Bearer <token>` in any case; `None` for
+/// another scheme or an empty token. Pure, so that it can be fuzzed (`fuzz/`).
+pub fn parse_bearer(authorization: &str) -> Option<&str> {
+    let (scheme, token) = authorization.split_once(' ')?;
     let token = token.trim();
     (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
 }

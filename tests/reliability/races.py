@@ -10,6 +10,14 @@ round judged by SQL over the stored rows afterwards, not by the answers alone.
              participant or room in two meetings of one slot
   interest   25 marks by each of two participants on the other at once: one mutual-interest
              request for the pair, accepted by both, whatever the interleaving
+  booking-participant
+             50 invitees accepting, at one slot, 50 requests of one participant (a new one
+             each round): one 200 and 49 409; stored one live meeting of that participant,
+             at that slot, the winner's; 49 requests still pending; no one double-booked
+  booking-table
+             50 pairs accepting their requests at one slot of an event with one table: one
+             200 and 49 409; stored one live meeting at the table and slot, the winner's;
+             no table or participant double-booked
 
 Every answer of every round must be below 500. Prints one line per race with the counts.
 """
@@ -38,17 +46,21 @@ class Racer:
         self.sessions = [requests.Session() for _ in range(WAYS)]
         self.statuses: collections.Counter[int] = collections.Counter()
 
-    def burst(self, calls: list[tuple[str, str, str]]) -> list[int]:
-        """All `calls` (method, path, token) at once; their statuses, in order."""
+    def burst(self, calls: list[tuple]) -> list[int]:
+        """All `calls` (method, path, token[, JSON body]) at once; their statuses, in order."""
+        return [r.status_code for r in self.replies(calls)]
 
-        def one(i: int) -> int:
-            method, path, token = calls[i]
-            r = self.sessions[i].request(method, self.base + path, headers={"Authorization": f"Bearer {token}"}, timeout=60)
-            return r.status_code
+    def replies(self, calls: list[tuple]) -> list[requests.Response]:
+        """All `calls` (method, path, token[, JSON body]) at once; their responses, in order."""
 
-        statuses = list(self.pool.map(one, range(len(calls))))
-        self.statuses.update(statuses)
-        return statuses
+        def one(i: int) -> requests.Response:
+            method, path, token, *body = calls[i]
+            return self.sessions[i].request(method, self.base + path, json=body[0] if body else None,
+                                            headers={"Authorization": f"Bearer {token}"}, timeout=60)
+
+        replies = list(self.pool.map(one, range(len(calls))))
+        self.statuses.update(r.status_code for r in replies)
+        return replies
 
 
 def check(condition: bool, what: str, failures: list[str]) -> None:
@@ -117,6 +129,94 @@ def race_interest(api: Api, racer: Racer, db: Database, e: str, pair, failures: 
     check(len(between) == 1 and between[0][1] == "accepted", f"interest {a}/{b}: requests {between}", failures)
 
 
+# The booking races' events: one slot a round, and 3 days of 08:00-20:00 in 20-minute
+# slots are 108 of them.
+BOOKING_EXPO = {
+    "name": "Booking race expo",
+    "timezone": "Europe/Paris",
+    "slot_minutes": 20,
+    "days": [{"date": f"2027-05-{d}", "sessions": [["08:00", "20:00"]]} for d in (11, 12, 13)],
+}
+BOOKING_SLOTS = [f"d{d}-{h:02d}{m:02d}" for d in (1, 2, 3) for h in range(8, 20) for m in (0, 20, 40)]
+
+
+def double_booked_people(e: str) -> str:
+    """(participant, slot) pairs of event `e` held by two live meetings or more, counted
+    from the meetings and their requests' parties, not from the occupancy cells."""
+    return (
+        "SELECT p.participant_id, m.slot_id, COUNT(*) FROM meetings m"
+        " JOIN (SELECT id AS request_id, requester_id AS participant_id FROM requests"
+        "       UNION ALL SELECT request_id, participant_id FROM request_invitees) p ON p.request_id = m.request_id"
+        f" WHERE m.event_id = '{e}' AND m.state <> 'cancelled' GROUP BY p.participant_id, m.slot_id HAVING COUNT(*) > 1"
+    )
+
+
+def double_booked_rooms(e: str) -> str:
+    return (
+        f"SELECT room_id, slot_id, COUNT(*) FROM meetings WHERE event_id = '{e}' AND state <> 'cancelled'"
+        " GROUP BY room_id, slot_id HAVING COUNT(*) > 1"
+    )
+
+
+def import_people(api: Api, e: str, n: int, prefix: str) -> list[tuple[str, str]]:
+    """`n` companies in one CSV import: (id, token) each."""
+    csv = "name,kind\n" + "".join(f"{prefix}{i},company\n" for i in range(n))
+    r = requests.post(f"{api.base}/events/{e}/participants/import", data=csv.encode(), timeout=120,
+                      headers={"Authorization": f"Bearer {ORGANISER}", "Content-Type": "text/csv"})
+    if r.status_code != 201:
+        raise RuntimeError(f"import: {r.status_code} {r.text[:300]}")
+    return [(row["id"], row["token"]) for row in r.json()["rows"]]
+
+
+def ask_all(racer: Racer, e: str, asks: list[tuple[str, str]]) -> list[str]:
+    """Each (requester token, invitee id) asks for a 20-minute meeting, all at once: the ids."""
+    made = racer.replies([("POST", f"/events/{e}/requests", token, {"with": [who], "duration_minutes": 20, "priority": 3})
+                          for token, who in asks])
+    bad = [f"{r.status_code} {r.text[:200]}" for r in made if r.status_code != 201]
+    if bad:
+        raise RuntimeError(f"requests: {bad[:3]}")
+    return [r.json()["id"] for r in made]
+
+
+def stored_statuses(db: Database, ids: list[str]) -> dict[str, int]:
+    listed = ",".join(f"'{r}'" for r in ids)
+    return {s: int(n) for s, n in db.query(f"SELECT status, COUNT(*) FROM requests WHERE id IN ({listed}) GROUP BY status")}
+
+
+def race_booking_participant(api: Api, racer: Racer, db: Database, e: str, slot: str, failures: list[str]) -> None:
+    (hub, hub_token), *others = import_people(api, e, WAYS + 1, f"Hub {slot} ")
+    ids = ask_all(racer, e, [(hub_token, other) for other, _ in others])
+    got = racer.burst([("POST", f"/events/{e}/requests/{r}/accept", token, {"slot": slot}) for r, (_, token) in zip(ids, others)])
+    check(got.count(200) == 1 and got.count(409) == WAYS - 1, f"booking-participant {slot}: {collections.Counter(got)}", failures)
+    winner = ids[got.index(200)] if 200 in got else None
+    live = db.query(
+        f"SELECT m.request_id, m.slot_id FROM meetings m JOIN requests r ON r.id = m.request_id"
+        f" WHERE r.requester_id = '{hub}' AND m.state <> 'cancelled'"
+    )
+    check(live == [(winner, slot)], f"booking-participant {slot}: stored {live}, winner {winner}", failures)
+    statuses = stored_statuses(db, ids)
+    check(statuses == {"accepted": 1, "pending": WAYS - 1}, f"booking-participant {slot}: requests {statuses}", failures)
+    doubles = db.query(double_booked_people(e))
+    check(not doubles, f"booking-participant {slot}: double-booked {doubles}", failures)
+
+
+def race_booking_table(api: Api, racer: Racer, db: Database, e: str, table: str, slot: str, failures: list[str]) -> None:
+    people = import_people(api, e, 2 * WAYS, f"Pair {slot} ")
+    pairs = list(zip(people[0::2], people[1::2]))
+    ids = ask_all(racer, e, [(a_token, b) for (_, a_token), (b, _) in pairs])
+    got = racer.burst([("POST", f"/events/{e}/requests/{r}/accept", b_token, {"slot": slot}) for r, (_, (_, b_token)) in zip(ids, pairs)])
+    check(got.count(200) == 1 and got.count(409) == WAYS - 1, f"booking-table {slot}: {collections.Counter(got)}", failures)
+    winner = ids[got.index(200)] if 200 in got else None
+    live = db.query(f"SELECT request_id FROM meetings WHERE event_id = '{e}' AND slot_id = '{slot}' AND state <> 'cancelled'")
+    check(live == [(winner,)], f"booking-table {slot}: stored {live}, winner {winner}", failures)
+    at_table = db.query(f"SELECT room_id FROM meetings WHERE request_id = '{winner}'")
+    check(at_table == [(table,)], f"booking-table {slot}: room {at_table}", failures)
+    statuses = stored_statuses(db, ids)
+    check(statuses == {"accepted": 1, "pending": WAYS - 1}, f"booking-table {slot}: requests {statuses}", failures)
+    doubles = db.query(double_booked_rooms(e)) + db.query(double_booked_people(e))
+    check(not doubles, f"booking-table {slot}: double-booked {doubles}", failures)
+
+
 def register(api: Api, e: str, n: int, prefix: str) -> list[tuple[str, str]]:
     out = []
     for i in range(n):
@@ -133,6 +233,8 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=100)
     parser.add_argument("--log-dir", default="/tmp")
     args = parser.parse_args()
+    if args.rounds > len(BOOKING_SLOTS):
+        parser.error(f"at most {len(BOOKING_SLOTS)} rounds (one booking slot each)")
 
     db = Database(args.backend, args.postgres_url)
     server = None
@@ -154,6 +256,13 @@ def main() -> int:
         while api.call("GET", f"/events/{e}/schedules/{run}", ORGANISER)["status"] not in ("done", "failed"):
             time.sleep(0.2)
         pairs = register(api, e, 2 * args.rounds, "Pair")
+        # Booking: a hub's event with two tables (a table is never what a hub's invitees
+        # lack), and an event with one table.
+        hub_event = api.call("POST", "/events", ORGANISER, BOOKING_EXPO)["id"]
+        for t in (1, 2):
+            api.call("POST", f"/events/{hub_event}/rooms", ORGANISER, {"name": f"Table {t}", "capacity": 2})
+        table_event = api.call("POST", "/events", ORGANISER, BOOKING_EXPO)["id"]
+        table = api.call("POST", f"/events/{table_event}/rooms", ORGANISER, {"name": "The last table", "capacity": 2})["id"]
 
         timings = {}
         for name, race in [
@@ -161,6 +270,8 @@ def main() -> int:
             ("withdraw", lambda i: race_withdraw(api, racer, db, e, people, failures)),
             ("publish", lambda i: race_publish(api, racer, db, e, run, failures)),
             ("interest", lambda i: race_interest(api, racer, db, e, (pairs[2 * i], pairs[2 * i + 1]), failures)),
+            ("booking-participant", lambda i: race_booking_participant(api, racer, db, hub_event, BOOKING_SLOTS[i], failures)),
+            ("booking-table", lambda i: race_booking_table(api, racer, db, table_event, table, BOOKING_SLOTS[i], failures)),
         ]:
             started = time.monotonic()
             before = len(failures)
@@ -179,7 +290,8 @@ def main() -> int:
         db.drop()
     for f in failures[:20]:
         print(f"races: FAILED {f}")
-    print(f"{args.rounds * 4 - min(len(failures), args.rounds * 4)} passed, {len(failures)} failed")
+    rounds = args.rounds * 6
+    print(f"{rounds - min(len(failures), rounds)} passed, {len(failures)} failed")
     return 1 if failures else 0
 
 
