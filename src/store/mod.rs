@@ -39,7 +39,8 @@ pub use runs::{RunResult, RunStatus, RunStore, ScheduleRun};
 pub use sessions::{Principal, SessionStore, WebSession};
 pub use settings::SettingsStore;
 pub use timetables::{
-    PlacedMeeting, Publication, Timetable, TimetableMeeting, TimetableStore, find_double_booking,
+    PlacedMeeting, Publication, Timetable, TimetableMeeting, TimetableStore, VersionRecord,
+    find_double_booking,
 };
 
 /// The store's traits, for code that calls them on a concrete store (`&dyn Store` and
@@ -78,6 +79,17 @@ pub enum StoreError {
     /// revision now.
     #[error("changed since it was read; its revision is now {0}")]
     Stale(i64),
+    /// The run is older than the one whose schedule is published (`version`): publishing it
+    /// would revert the timetable.
+    #[error(
+        "run {run} is older than run {published_run}, whose schedule is published (version {version}): \
+         publishing it would revert the timetable; solve again"
+    )]
+    OlderRun {
+        run: String,
+        published_run: String,
+        version: i64,
+    },
     /// The database failed.
     #[error(transparent)]
     Database(#[from] sqlx::Error),

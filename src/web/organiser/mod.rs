@@ -2,8 +2,11 @@
 //! links), see every request. Only the organiser's session opens them (a participant's gets
 //! 403); every change calls the same operations as the JSON API (`crate::setup`, the store).
 
+mod charts;
+mod dashboard;
 mod events;
 mod participants;
+mod publish;
 mod requests;
 mod rooms;
 mod solve;
@@ -44,6 +47,12 @@ pub fn router() -> Router<AppState> {
         .route("/organiser/events/{event}/runs/{id}", get(solve::run))
         .route("/organiser/events/{event}/runs/{id}/cancel", post(solve::cancel))
         .route("/organiser/events/{event}/runs/{id}/events", get(solve::events))
+        .route(
+            "/organiser/events/{event}/runs/{id}/publish",
+            get(publish::review).post(publish::publish),
+        )
+        .route("/organiser/events/{event}/versions", get(publish::versions))
+        .route("/organiser/events/{event}/dashboard", get(dashboard::show))
         .route("/assets/organiser.js", get(solve::script))
 }
 
@@ -58,6 +67,8 @@ fn event_nav(ctx: &Ctx, event: &Event) -> Markup {
             a href=(format!("{base}/participants")) { (lang.t("org-nav-participants")) }
             a href=(format!("{base}/requests")) { (lang.t("org-nav-requests")) }
             a href=(format!("{base}/solve")) { (lang.t("org-nav-solve")) }
+            a href=(format!("{base}/versions")) { (lang.t("org-nav-versions")) }
+            a href=(format!("{base}/dashboard")) { (lang.t("org-nav-dashboard")) }
         }
     }
 }
