@@ -30,6 +30,7 @@ mod matchmaking;
 mod matchmaking_privacy;
 mod notifications;
 mod ops;
+mod pagination;
 mod participant_preconditions;
 mod pins;
 mod privacy;
