@@ -5,7 +5,7 @@
 
 use axum::extract::State;
 
-use super::extract::Path;
+use super::extract::{Path, Query};
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -15,6 +15,7 @@ use utoipa_axum::routes;
 use super::auth::Caller;
 use super::error::{ApiResult, Problem};
 use super::json::{Json, MaybeJson};
+use super::page::paged;
 use crate::domain::{MeetingState, Outcome, RequestStatus, Response};
 use crate::requests::{self, NewRequest};
 use crate::state::AppState;
@@ -216,13 +217,17 @@ async fn create_request(
 }
 
 /// The caller's requests, asked and received (organiser: all of the event's).
-#[utoipa::path(get, path = "/events/{event}/requests", tag = "requests", params(("event" = String, Path)),
-    responses((status = 200, body = Vec<RequestView>), (status = 401, body = Problem), (status = 404, body = Problem)))]
+#[utoipa::path(get, path = "/events/{event}/requests", tag = "requests", params(("event" = String, Path),
+           ("limit" = Option<usize>, Query, description = "items per page, 1–1000, default 1000"),
+           ("cursor" = Option<String>, Query, description = "the next page's cursor, from the previous page's `Link: rel=\"next\"`")),
+    responses((status = 200, body = Vec<RequestView>, headers(("Link" = String, description = "`<…?cursor=…&limit=…>; rel=\"next\"` when more items follow"))), (status = 401, body = Problem), (status = 404, body = Problem),
+              (status = 422, body = Problem)))]
 async fn list_requests(
     State(state): State<AppState>,
     caller: Caller,
     Path(event): Path<String>,
-) -> ApiResult<axum::Json<Vec<RequestView>>> {
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> ApiResult<axum::response::Response> {
     caller.in_event(&event)?;
     state.store.event(&event).await?;
     let mine = match &caller {
@@ -230,7 +235,8 @@ async fn list_requests(
         Caller::Participant(p) => Some(p.id.as_str()),
     };
     let requests = state.store.requests(&event, mine).await?;
-    Ok(axum::Json(requests.into_iter().map(RequestView::from).collect()))
+    let path = format!("/api/v1/events/{event}/requests");
+    paged(&path, &pairs, requests, |r| r.id.as_str(), RequestView::from)
 }
 
 /// Loads a request the caller may see: its parties and the organiser; to anyone else it

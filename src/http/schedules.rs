@@ -131,23 +131,28 @@ async fn cancel_schedule(
 /// A run's live progress as Server-Sent Events (organiser), from whichever node runs it:
 /// `status` events carry the run (first its current state, then every change), `progress`
 /// events the incumbent, bound, gap, elapsed_seconds and phase. The stream ends after the
-/// run is done or failed, or when the node shuts down.
+/// run is done or failed, or when the node shuts down. A token holds at most
+/// `RENDEZVOUS_STREAMS_PER_TOKEN` streams open at once on a node.
 #[utoipa::path(get, path = "/events/{event}/schedules/{id}/events", tag = "schedules",
     params(("event" = String, Path), ("id" = String, Path)),
     responses((status = 200, body = RunEvent, content_type = "text/event-stream"),
-              (status = 403, body = Problem), (status = 503, body = Problem)))]
+              (status = 403, body = Problem),
+              (status = 429, body = Problem, description = "this token holds its most streams open (`RENDEZVOUS_STREAMS_PER_TOKEN`, default 4, per node)",
+               headers(("Retry-After" = u64, description = "seconds"))),
+              (status = 503, body = Problem)))]
 async fn schedule_events(
     State(state): State<AppState>,
     caller: Caller,
     Path((event, id)): Path<(String, String)>,
 ) -> ApiResult<Response> {
     caller.organiser()?;
-    run_events(&state, &event, &id).await
+    run_events(&state, &event, &id, &caller.idempotency_scope()).await
 }
 
 /// A run's progress stream, for whoever was let in (the API's organiser token, the
-/// organiser's web session).
-pub async fn run_events(state: &AppState, event: &str, id: &str) -> ApiResult<Response> {
+/// organiser's web session), `caller` counted against its stream cap.
+pub async fn run_events(state: &AppState, event: &str, id: &str, caller: &str) -> ApiResult<Response> {
+    let slot = sse::slot(state, caller)?;
     // Subscribe before reading the state, so that nothing happens unseen in between.
     let messages = state
         .cluster
@@ -177,7 +182,7 @@ pub async fn run_events(state: &AppState, event: &str, id: &str) -> ApiResult<Re
         let ended = matches!(&item, RunNews::Status(view) if is_final(view));
         Some((Ok::<_, std::convert::Infallible>(sse_event(&item)), (news, ended)))
     });
-    Ok(sse::live(stream, state.shutdown.clone()))
+    Ok(sse::live(stream, state.shutdown.clone(), slot))
 }
 
 /// One event of a run's progress stream: `status` with the run, or `progress`.

@@ -275,14 +275,31 @@ pub(super) async fn requests_on<DB: Backend>(
             .await?
         }
     };
-    let invitee_rows = sqlx::query(
-        "SELECT i.request_id, i.participant_id, i.response, i.slot_id FROM request_invitees i \
-         JOIN requests r ON r.id = i.request_id WHERE r.event_id = $1 \
-         ORDER BY i.request_id, i.position",
-    )
-    .param(event)
-    .fetch_all(DB::on(conn))
-    .await?;
+    // The invitees of these requests only: a participant's list must not read the event's.
+    let invitee_rows = match participant {
+        None => {
+            sqlx::query(
+                "SELECT i.request_id, i.participant_id, i.response, i.slot_id FROM request_invitees i \
+                 JOIN requests r ON r.id = i.request_id WHERE r.event_id = $1 \
+                 ORDER BY i.request_id, i.position",
+            )
+            .param(event)
+            .fetch_all(DB::on(conn))
+            .await?
+        }
+        Some(p) => {
+            sqlx::query(
+                "SELECT i.request_id, i.participant_id, i.response, i.slot_id FROM request_invitees i \
+                 WHERE i.request_id IN (SELECT id FROM requests WHERE event_id = $1 AND requester_id = $2 \
+                 UNION SELECT request_id FROM request_invitees WHERE participant_id = $2) \
+                 ORDER BY i.request_id, i.position",
+            )
+            .param(event)
+            .param(p)
+            .fetch_all(DB::on(conn))
+            .await?
+        }
+    };
     assemble(&rows, &invitee_rows)
 }
 

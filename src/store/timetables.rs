@@ -146,10 +146,15 @@ pub(super) fn cells(meetings: &[PlacedMeeting]) -> (Vec<Cell<'_>>, Vec<Cell<'_>>
     (rooms, participants)
 }
 
-/// A unique violation while publishing: the database refused a double-booking.
+/// A unique violation while publishing: the database refused a double-booking. The 409 says
+/// so in the store's words; the database's own (constraint and table names, values) goes to
+/// the log only.
 pub(super) fn double_booking(err: sqlx::Error) -> StoreError {
     if unique_violation(&err) {
-        StoreError::Conflict(format!("the timetable double-books: {err}"))
+        tracing::warn!(error = %err, "publish refused by a unique constraint");
+        StoreError::Conflict(
+            "the timetable double-books a meeting, a room or a participant: the database refused it".into(),
+        )
     } else {
         err.into()
     }

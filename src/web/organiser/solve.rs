@@ -208,7 +208,7 @@ pub async fn events(
     if let Err(e) = ctx.organiser() {
         return ctx.finish(Err(e));
     }
-    match crate::http::schedules::run_events(&state, &event, &id).await {
+    match crate::http::schedules::run_events(&state, &event, &id, "organiser").await {
         Ok(stream) => stream,
         Err(e) => e.into_response(),
     }
