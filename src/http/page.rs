@@ -5,6 +5,11 @@
 //! the last item of its page: the next page starts after it, wherever it now stands, so
 //! items added meanwhile are not skipped; a cursor whose item is gone (a pin removed) is a
 //! 422 saying to start again.
+//!
+//! The lists that grow with the expo — the directory and the requests — are read a page at a
+//! time by the store (an index range: [`PageQuery::finish`]); the others, a few dozen items
+//! an event (rooms, events, pins, one participant's marks), are read whole and cut here
+//! ([`paged`]).
 
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
@@ -77,6 +82,30 @@ impl PageQuery {
         let page: Vec<T> = items.into_iter().skip(start).take(limit).collect();
         let next = more.then(|| page.last().map(|last| encode(id(last)))).flatten();
         Ok((page, next))
+    }
+
+    /// Items per page.
+    pub fn limit(&self) -> usize {
+        self.limit.unwrap_or(MAX_LIMIT)
+    }
+
+    /// The id of the item the page starts after, if any.
+    pub fn after(&self) -> Option<&str> {
+        self.cursor.as_deref()
+    }
+
+    /// A page a store read with [`limit`](Self::limit)` + 1` items after [`after`](Self::after)
+    /// (the extra one only says that more follow), and the cursor of the next page.
+    pub fn finish<T>(&self, mut items: Vec<T>, id: impl Fn(&T) -> &str) -> (Vec<T>, Option<String>) {
+        let more = items.len() > self.limit();
+        items.truncate(self.limit());
+        let next = more.then(|| items.last().map(|last| encode(id(last)))).flatten();
+        (items, next)
+    }
+
+    /// A store's `NotFound` for the cursor's item: the 422 of a cursor pointing at nothing.
+    pub fn stale(&self) -> ApiError {
+        Invalid::one("/cursor", "not a cursor this list gave").into()
     }
 
     /// The page as the response: the JSON array, and the `Link` to the next page.

@@ -14,7 +14,7 @@ use super::auth::Caller;
 use super::error::{ApiError, ApiResult, Problem};
 use super::idempotency::ShownOnce;
 use super::json::Json;
-use super::page::paged;
+use super::page::PageQuery;
 use super::preconditions::{IfMatch, etag_header, revision_etag};
 use crate::domain::ids::{hash_token, new_id, new_participant_token};
 use crate::domain::participant::{CreateParticipant, UpdateParticipant};
@@ -23,6 +23,7 @@ use crate::profiles;
 use crate::setup;
 use crate::state::AppState;
 use crate::store::Participant;
+use crate::store::StoreError;
 
 /// What everyone in the event may see of a participant.
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
@@ -232,15 +233,18 @@ async fn directory(
 ) -> ApiResult<axum::response::Response> {
     caller.in_event(&event)?;
     state.store.event(&event).await?;
-    let all = state.store.participants(&event).await?;
+    let page = PageQuery::parse(&pairs)?;
+    let read = state
+        .store
+        .participants_page(&event, page.after(), page.limit() + 1)
+        .await;
+    let read = match read {
+        Err(StoreError::NotFound) => return Err(page.stale()),
+        other => other?,
+    };
+    let (entries, next) = page.finish(read, |p| p.id.as_str());
     let path = format!("/api/v1/events/{event}/participants");
-    paged(
-        &path,
-        &pairs,
-        all,
-        |p| p.id.as_str(),
-        |p| DirectoryEntry::from(&p),
-    )
+    Ok(page.respond(&path, entries.iter().map(DirectoryEntry::from).collect(), next))
 }
 
 /// A participant's whole profile (the participant itself, or the organiser), with its

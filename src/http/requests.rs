@@ -15,10 +15,11 @@ use utoipa_axum::routes;
 use super::auth::Caller;
 use super::error::{ApiResult, Problem};
 use super::json::{Json, MaybeJson};
-use super::page::paged;
+use super::page::PageQuery;
 use crate::domain::{MeetingState, Outcome, RequestStatus, Response};
 use crate::requests::{self, NewRequest};
 use crate::state::AppState;
+use crate::store::StoreError;
 use crate::store::{MeetingRequest, Transition};
 
 /// `POST /events/{event}/requests`.
@@ -234,9 +235,17 @@ async fn list_requests(
         Caller::Organiser => None,
         Caller::Participant(p) => Some(p.id.as_str()),
     };
-    let requests = state.store.requests(&event, mine).await?;
+    let page = PageQuery::parse(&pairs)?;
+    let read = (state.store)
+        .requests_page(&event, mine, page.after(), page.limit() + 1)
+        .await;
+    let read = match read {
+        Err(StoreError::NotFound) => return Err(page.stale()),
+        other => other?,
+    };
+    let (requests, next) = page.finish(read, |r| r.id.as_str());
     let path = format!("/api/v1/events/{event}/requests");
-    paged(&path, &pairs, requests, |r| r.id.as_str(), RequestView::from)
+    Ok(page.respond(&path, requests.into_iter().map(RequestView::from).collect(), next))
 }
 
 /// Loads a request the caller may see: its parties and the organiser; to anyone else it

@@ -125,10 +125,11 @@ async fn lists_page(backend: Backend) {
         .await;
     let cursor = next_link(&first).expect("a next page");
     let cursor = cursor.split("cursor=").nth(1).unwrap().split('&').next().unwrap();
-    let reply = app
-        .get(&format!("{rooms}?cursor={cursor}"), Some(ORGANISER))
-        .await;
-    assert_eq!(reply.status.as_u16(), 422, "{}", reply.text);
+    for list in [rooms.clone(), format!("/api/v1/events/{e}/requests")] {
+        let reply = app.get(&format!("{list}?cursor={cursor}"), Some(ORGANISER)).await;
+        assert_eq!(reply.status.as_u16(), 422, "{list}: {}", reply.text);
+        assert!(reply.pointers().iter().any(|p| p == "/cursor"), "{}", reply.text);
+    }
 }
 
 on_both_backends!(lists_page);
