@@ -92,13 +92,27 @@ pub enum StoreError {
     },
     /// The database failed.
     #[error(transparent)]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
     /// A stored value could not be read back.
     #[error("corrupt stored value: {0}")]
     Corrupt(String),
     /// The meeting cannot be booked at that slot now; the nearest free ones are given.
     #[error("{}", .0.why.detail(&.0.slot))]
     Unbookable(Box<crate::domain::booking::Refused>),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(err: sqlx::Error) -> Self {
+        // PostgreSQL cannot hold a NUL in text (SQLSTATE 22021, "invalid byte sequence"): a
+        // lookup by an id holding one matches nothing, as on SQLite, instead of failing. No
+        // write gets here with one: every text field refuses control characters first.
+        if let sqlx::Error::Database(db) = &err
+            && db.code().as_deref() == Some("22021")
+        {
+            return StoreError::NotFound;
+        }
+        StoreError::Database(err)
+    }
 }
 
 impl StoreError {
