@@ -115,12 +115,16 @@ pub async fn build(config: &Config) -> anyhow::Result<App> {
         store,
         cluster,
         organiser_token_hash: organiser_token_hash.into(),
+        metrics_token_hash: (config.metrics_token.as_deref().map(str::trim))
+            .filter(|t| !t.is_empty())
+            .map(|t| ids::hash_token(t).into()),
         metrics: ops::prometheus(),
         write_limits,
         shutdown: shutdown_rx,
         timetables,
         token_identities: Default::default(),
         matchmaking: Default::default(),
+        streams: Arc::new(crate::state::StreamSlots::new(config.streams_per_token as usize)),
         mailer,
         clock,
         publishes: Default::default(),

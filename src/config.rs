@@ -54,6 +54,15 @@ pub struct Config {
         value_parser = clap::value_parser!(u64).range(1..=MAX_REQUEST_TIMEOUT_SECONDS)
     )]
     pub request_timeout_seconds: u64,
+    /// Live streams (timetable updates, run progress) one token may hold open at once on a
+    /// node; one more is a 429.
+    #[arg(
+        long = "streams-per-token",
+        env = "RENDEZVOUS_STREAMS_PER_TOKEN",
+        default_value_t = 4,
+        value_parser = clap::value_parser!(u32).range(1..=1000)
+    )]
+    pub streams_per_token: u32,
     /// Writes (POST, PUT, PATCH, DELETE) one participant token may make per minute.
     #[arg(
         long = "writes-per-minute",
@@ -75,6 +84,14 @@ pub struct Config {
         hide_env_values = true
     )]
     pub organiser_token: Option<String>,
+    /// A bearer token that reads `/metrics` and nothing else, for a Prometheus scraper (the
+    /// organiser's token reads them too); unset, only the organiser's does.
+    #[arg(
+        long = "metrics-token",
+        env = "RENDEZVOUS_METRICS_TOKEN",
+        hide_env_values = true
+    )]
+    pub metrics_token: Option<String>,
     /// Write logs as JSON lines.
     #[arg(long = "log-json", env = "RENDEZVOUS_LOG_JSON")]
     pub log_json: bool,
@@ -238,6 +255,7 @@ impl std::fmt::Debug for Config {
             .field("redis_prefix", &self.redis_prefix)
             .field("workers", &self.workers)
             .field("organiser_token", &self.organiser_token.as_ref().map(|_| "<set>"))
+            .field("metrics_token", &self.metrics_token.as_ref().map(|_| "<set>"))
             .field("mail", &self.mail)
             .finish()
     }
@@ -254,9 +272,11 @@ impl Config {
             workers: None,
             job_lease_seconds: 30,
             request_timeout_seconds: 60,
+            streams_per_token: 4,
             writes_per_minute: 120,
             requests_per_hour: 60,
             organiser_token,
+            metrics_token: None,
             log_json: false,
             mail: MailConfig::default(),
             expiry_check_ms: 60_000,

@@ -2,6 +2,14 @@
 //! from the store, and the exclusions the engine leaves to its caller (already requested,
 //! declined, full quota, no common free slot).
 //!
+//! Availability and quotas are private: a participant's own list must not let it infer
+//! another's. Excluding those with no free slot in common would make the list change with
+//! the caller's own unavailable slots (mark every slot but one unavailable, and who is left
+//! is free at that one), and excluding full quotas would make someone vanish from every list
+//! when its quota fills. So a participant's list is shaped by public profiles and by what it
+//! knows itself — its requests, its own availability and quota (never free or quota full:
+//! nobody to suggest) — and the organiser's (who reads every private field) by everyone's.
+//!
 //! Every API instance keeps its own indexes. Each call first reads the profiles written
 //! since the index's revision watermark (one indexed query, usually empty) and upserts them,
 //! so a profile update made through any instance shows in the very next suggestion.
@@ -62,6 +70,15 @@ pub struct Indexed {
     all_slots: Vec<u64>,
     /// Those with no free slot at all.
     never_free: HashSet<String>,
+}
+
+/// Whose private facts (unavailable slots, quota) may shape a list of suggestions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sees {
+    /// The organiser reads every private field: others' availability and quotas exclude.
+    Everyone,
+    /// A participant asking for itself: only its own do.
+    OwnOnly,
 }
 
 /// One recommended participant.
@@ -260,8 +277,8 @@ pub fn request_exclusions<'r>(
     excluded
 }
 
-/// The ranked recommendations for `me`: index refresh, exclusions, suggest. Quotas are
-/// checked for the candidates the engine returns (one small query per round) rather than
+/// The ranked recommendations for `me`: index refresh, exclusions, suggest; others' private
+/// facts exclude only for the organiser ([`Sees`]). Quotas are checked for the candidates the engine returns (one small query per round) rather than
 /// for the whole event: the engine is asked for more than `limit`, the full ones dropped,
 /// and asked again with them excluded only when too few are left.
 pub async fn recommend(
@@ -270,16 +287,33 @@ pub async fn recommend(
     event: &str,
     me: &str,
     limit: usize,
+    sees: Sees,
 ) -> Result<Vec<Recommendation>, MatchmakingError> {
     let entry = matchmaking.refreshed(store, event).await?;
-    if entry.read().participant(me).is_none() {
+    let Some(my_quota) = entry.read().participant(me).map(|p| p.max_meetings) else {
         return Err(MatchmakingError::UnknownParticipant(me.to_string()));
+    };
+    if sees == Sees::OwnOnly {
+        // The caller's own constraints, which say nothing of anyone else.
+        let never_free = entry.read().never_free.contains(me);
+        let quota_full = match my_quota {
+            Some(max) => {
+                let accepted = store.accepted_meetings(event, &[me.to_string()]).await?;
+                engine::availability::quota_full(Some(max), accepted.get(me).copied().unwrap_or(0))
+            }
+            None => false,
+        };
+        if never_free || quota_full {
+            return Ok(Vec::new());
+        }
     }
     let boosts = store.boosts(event).await?;
     let mut query = SuggestQuery::new(limit);
     query.boosts = boosts.iter().map(engine::Boost::from).collect();
     query.exclude = request_exclusions(me, &store.requests_of(event, me).await?);
-    query.exclude.extend(entry.read().without_common_slot(me));
+    if sees == Sees::Everyone {
+        query.exclude.extend(entry.read().without_common_slot(me));
+    }
 
     // Quotas are checked on an over-fetched list, one query per round: usually one round.
     let mut quota_checked: HashSet<String> = HashSet::new();
@@ -291,6 +325,7 @@ pub async fn recommend(
             let found = state.index.suggest(me, &query).context("suggest")?;
             let with_quota: Vec<String> = found
                 .iter()
+                .filter(|_| sees == Sees::Everyone)
                 .filter(|s| !quota_checked.contains(&s.id))
                 .filter(|s| state.participant(&s.id).is_some_and(|p| p.max_meetings.is_some()))
                 .map(|s| s.id.clone())

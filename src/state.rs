@@ -8,9 +8,10 @@ use tokio::sync::watch;
 
 use crate::cluster::{Cluster, EventLocks, WriteLimits};
 use crate::domain::Clock;
+use crate::jobs::publish::{PublishRunError, publish_run};
 use crate::matchmaking::Matchmaking;
 use crate::notify::Mailer;
-use crate::store::DynStore;
+use crate::store::{DynStore, Publication};
 use crate::timetable::PublishedTimetables;
 
 /// What every handler can reach.
@@ -21,6 +22,8 @@ pub struct AppState {
     pub cluster: Cluster,
     /// SHA-256 (hex) of the organiser's token.
     pub organiser_token_hash: Arc<str>,
+    /// SHA-256 (hex) of the token that reads `/metrics` only, if one is set.
+    pub metrics_token_hash: Option<Arc<str>>,
     pub metrics: PrometheusHandle,
     /// Per-token write limits.
     pub write_limits: WriteLimits,
@@ -32,6 +35,8 @@ pub struct AppState {
     pub token_identities: Arc<TokenIdentities>,
     /// This instance's per-event suggestion indexes.
     pub matchmaking: Arc<Matchmaking>,
+    /// Live streams open per caller on this node.
+    pub streams: Arc<StreamSlots>,
     /// This node's mail sender: its transport and sender address.
     pub mailer: Mailer,
     /// What time it is for the service.
@@ -56,13 +61,46 @@ impl AppState {
         };
         crate::timetable::announce(&self.cluster, event, version, revision).await;
     }
+
+    /// Publishes a done run (`jobs::publish::publish_run`), for the JSON API and the pages
+    /// alike: one publish of an event at a time in this node, then every node hears of the
+    /// new revision.
+    pub async fn publish_run(
+        &self,
+        event: &str,
+        run: &str,
+        current_ok: &(dyn Fn(i64) -> bool + Send + Sync),
+    ) -> Result<Publication, PublishRunError> {
+        // Waiting here holds no database connection.
+        let _turn = self.publishes.lock(event).await;
+        let published = publish_run(self.store.as_ref(), event, run, current_ok).await?;
+        let revision = self.store.event(event).await?.meetings_revision;
+        self.changed(event, Some(revision)).await;
+        tracing::info!(
+            event,
+            run,
+            version = published.version,
+            meetings = published.meetings,
+            "timetable published"
+        );
+        Ok(published)
+    }
 }
 
-/// Participant identities by token hash, remembered by this node.
+/// Participant identities by token hash, remembered by this node for a few seconds: a
+/// token is rotated or replaced by an invitation now and then, so a remembered identity is
+/// read again after [`TOKEN_RECHECK`] (the node that rotates a token forgets it at once).
 #[derive(Default)]
 pub struct TokenIdentities {
-    known: std::sync::RwLock<std::collections::HashMap<String, (String, String)>>,
+    known: std::sync::RwLock<std::collections::HashMap<String, Remembered>>,
 }
+
+/// A participant's (event, id), and when it was read from the store.
+type Remembered = ((String, String), std::time::Instant);
+
+/// How long a node trusts a remembered token: the longest an old token still reads agendas
+/// on another node after a rotation.
+pub const TOKEN_RECHECK: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Identities remembered before the memory starts over (bounds it to some tens of MB).
 const MAX_REMEMBERED_TOKENS: usize = 200_000;
@@ -73,7 +111,17 @@ impl TokenIdentities {
             .read()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .get(hash)
-            .cloned()
+            .filter(|(_, at)| at.elapsed() < TOKEN_RECHECK)
+            .map(|(identity, _)| identity.clone())
+    }
+
+    /// Forgets every token remembered for a participant (its token changed). A scan, for an
+    /// organiser's rare operation.
+    pub fn forget(&self, event: &str, participant: &str) {
+        self.known
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .retain(|_, ((e, p), _)| !(e == event && p == participant));
     }
 
     pub fn remember(&self, hash: String, identity: (String, String)) {
@@ -84,6 +132,59 @@ impl TokenIdentities {
         if known.len() >= MAX_REMEMBERED_TOKENS {
             known.clear();
         }
-        known.insert(hash, identity);
+        known.insert(hash, (identity, std::time::Instant::now()));
+    }
+}
+
+/// The live streams each caller holds open on this node, at most `per_caller` each: a
+/// stream holds a connection, a subscription and a task for as long as the client wants, so
+/// one token must not be able to open them without end. Counted per node (N nodes: at most
+/// N times the cap), which bounds what each node spends.
+pub struct StreamSlots {
+    per_caller: usize,
+    open: std::sync::Mutex<std::collections::HashMap<String, usize>>,
+}
+
+/// One open stream's place; given back when dropped (the stream ended or its client left).
+pub struct StreamSlot {
+    slots: Arc<StreamSlots>,
+    caller: String,
+}
+
+impl StreamSlots {
+    pub fn new(per_caller: usize) -> Self {
+        Self {
+            per_caller: per_caller.max(1),
+            open: Default::default(),
+        }
+    }
+
+    /// A place for one more stream of `caller`, if it has fewer than the cap open.
+    pub fn take(self: &Arc<Self>, caller: &str) -> Option<StreamSlot> {
+        let mut open = self
+            .open
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let count = open.entry(caller.to_string()).or_default();
+        if *count >= self.per_caller {
+            return None;
+        }
+        *count += 1;
+        Some(StreamSlot {
+            slots: self.clone(),
+            caller: caller.to_string(),
+        })
+    }
+}
+
+impl Drop for StreamSlot {
+    fn drop(&mut self) {
+        let mut open = (self.slots.open.lock()).unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(count) = open.get_mut(&self.caller) {
+            *count -= 1;
+            if *count == 0 {
+                open.remove(&self.caller);
+            }
+        }
     }
 }

@@ -12,7 +12,7 @@ use rand::{RngCore as _, SeedableRng as _};
 use rand_chacha::ChaCha8Rng;
 
 use rendezvous::cli::BadInput;
-use rendezvous::matchmaking::{Matchmaking, recommend};
+use rendezvous::matchmaking::{Matchmaking, Sees, recommend};
 use rendezvous::sample::{Expo, SampleSpec};
 use rendezvous::store;
 
@@ -107,7 +107,15 @@ async fn bench_on(args: &Args, spec: SampleSpec, url: &str) -> anyhow::Result<Ex
     let mut rng = ChaCha8Rng::seed_from_u64(spec.seed);
     let ids: Vec<&str> = expo.participants.iter().map(|p| p.id.as_str()).collect();
     let started = Instant::now();
-    recommend(store.as_ref(), &matchmaking, &event, ids[0], args.limit).await?;
+    recommend(
+        store.as_ref(),
+        &matchmaking,
+        &event,
+        ids[0],
+        args.limit,
+        Sees::OwnOnly,
+    )
+    .await?;
     let first = started.elapsed();
 
     let mut times = Vec::with_capacity(args.calls);
@@ -130,9 +138,16 @@ async fn bench_on(args: &Args, spec: SampleSpec, url: &str) -> anyhow::Result<Ex
         let me = ids.choose(&mut rng).context("participants")?;
         let cpu_before = thread_cpu_time();
         let started = Instant::now();
-        returned += recommend(store.as_ref(), &matchmaking, &event, me, args.limit)
-            .await?
-            .len();
+        returned += recommend(
+            store.as_ref(),
+            &matchmaking,
+            &event,
+            me,
+            args.limit,
+            Sees::OwnOnly,
+        )
+        .await?
+        .len();
         times.push(started.elapsed());
         if let (Some(before), Some(after)) = (cpu_before, thread_cpu_time()) {
             cpu += after - before;

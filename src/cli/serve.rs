@@ -12,7 +12,22 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    check_organiser_token(&args.config)?;
     run_service(args.config, serve)
+}
+
+/// A chosen organiser token must be strong (`demo` makes its own and skips this); unset, one
+/// is generated. A metrics token too, when set.
+pub(super) fn check_organiser_token(config: &Config) -> anyhow::Result<()> {
+    for (token, variable) in [
+        (&config.organiser_token, "RENDEZVOUS_ORGANISER_TOKEN"),
+        (&config.metrics_token, "RENDEZVOUS_METRICS_TOKEN"),
+    ] {
+        if let Some(token) = token.as_deref().filter(|t| !t.trim().is_empty()) {
+            crate::domain::ids::check_token_strength(token, variable).map_err(super::BadInput)?;
+        }
+    }
+    Ok(())
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {

@@ -75,7 +75,9 @@ impl Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    run_service(args.config(), work)
+    let config = args.config();
+    super::serve::check_organiser_token(&config)?;
+    run_service(config, work)
 }
 
 async fn work(config: Config) -> anyhow::Result<()> {

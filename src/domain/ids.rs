@@ -52,6 +52,36 @@ pub fn new_session_id() -> String {
     new_token(SESSION_PREFIX)
 }
 
+/// Shortest organiser token a deployment may choose, in characters.
+pub const MIN_ORGANISER_TOKEN: usize = 32;
+/// Fewest different characters in it: `aaaa…` or `1234…` repeated are not secrets.
+const MIN_DISTINCT: usize = 10;
+
+/// Whether a chosen organiser token (`RENDEZVOUS_ORGANISER_TOKEN`) is strong enough to guard
+/// every event: at least 32 characters, 10 of them different, no whitespace or control
+/// character inside. A generated one (`rdvo_` and 256 random bits) always is. The refusal
+/// is one line, saying what to do.
+pub fn check_organiser_token(token: &str) -> Result<(), String> {
+    check_token_strength(token, "RENDEZVOUS_ORGANISER_TOKEN")
+}
+
+/// [`check_organiser_token`] for any chosen token, its refusal naming `variable`.
+pub fn check_token_strength(token: &str, variable: &str) -> Result<(), String> {
+    let token = token.trim();
+    let distinct = token.chars().collect::<std::collections::HashSet<_>>().len();
+    if token.chars().count() < MIN_ORGANISER_TOKEN
+        || distinct < MIN_DISTINCT
+        || token.chars().any(|c| c.is_whitespace() || c.is_control())
+    {
+        return Err(format!(
+            "{variable} is too weak: use at least {MIN_ORGANISER_TOKEN} characters, \
+             {MIN_DISTINCT} of them different, no spaces (as `openssl rand -base64 32` prints), \
+             or leave it unset to have one generated"
+        ));
+    }
+    Ok(())
+}
+
 /// The stored form of a token: hex SHA-256.
 pub fn hash_token(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
@@ -71,6 +101,23 @@ mod tests {
         assert_eq!(bytes.len(), 32);
         assert_ne!(token, new_participant_token());
         assert!(new_organiser_token().starts_with(ORGANISER_PREFIX));
+    }
+
+    #[test]
+    fn weak_organiser_tokens_are_refused() {
+        for weak in [
+            "",
+            "secret",
+            "test-organiser-token",
+            &"a".repeat(64),
+            "0123456701234567012345670123456701234567",
+            "correct horse battery staple and more words",
+        ] {
+            let err = check_organiser_token(weak).unwrap_err();
+            assert!(!err.contains('\n'), "one line: {err}");
+        }
+        check_organiser_token(&new_organiser_token()).unwrap();
+        check_organiser_token("Zx8Qp2Lw9Rt5Vb3Nm7Kj4Hg6Fd1Sa0Ye").unwrap();
     }
 
     #[test]

@@ -45,7 +45,7 @@ impl ShownOnce {
         Self(format!(
             "the first request with this Idempotency-Key registered {} ({named}); a token is \
              shown once, in that first response, and never kept or repeated: to give a \
-             participant a new token, send it an invitation",
+             participant a new token, rotate it (POST …/participants/{{id}}/token) or send it an invitation",
             if ids.len() == 1 {
                 "one participant"
             } else {

@@ -1,10 +1,14 @@
-//! Operations: liveness, readiness, Prometheus metrics.
+//! Operations: liveness, readiness, Prometheus metrics. Liveness and readiness are open (a
+//! load balancer asks them); metrics are not: per-route counts and latencies say who uses
+//! the service how much, so `/metrics` wants the organiser's token or the metrics token
+//! (`RENDEZVOUS_METRICS_TOKEN`, for a scraper that should hold nothing else). The route
+//! stays on the one router: a deployment need not bind a second port for it.
 
 use std::sync::OnceLock;
 use std::time::Instant;
 
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
@@ -12,7 +16,9 @@ use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::auth::{Caller, bearer_token, resolve};
 use super::error::{ApiError, ApiResult, Problem};
+use crate::domain::ids::hash_token;
 use crate::state::AppState;
 
 /// The process-wide Prometheus recorder (metrics macros write to one global recorder, so
@@ -86,15 +92,32 @@ async fn readyz(State(state): State<AppState>) -> ApiResult<axum::Json<Health>> 
     }
 }
 
-/// Prometheus metrics.
-#[utoipa::path(get, path = "/metrics", tag = "operations", security(()),
-    responses((status = 200, body = String, content_type = "text/plain")))]
-async fn metrics_text(State(state): State<AppState>) -> Response {
+/// Prometheus metrics: with the organiser's token or the metrics token
+/// (`RENDEZVOUS_METRICS_TOKEN`), which reads nothing else.
+#[utoipa::path(get, path = "/metrics", tag = "operations",
+    responses((status = 200, body = String, content_type = "text/plain"), (status = 401, body = Problem),
+              (status = 403, body = Problem)))]
+async fn metrics_text(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<Response> {
+    let token = bearer_token(&headers).ok_or(ApiError::Unauthorized)?;
+    let is_scraper = state
+        .metrics_token_hash
+        .as_deref()
+        .is_some_and(|hash| hash == hash_token(token));
+    if !is_scraper {
+        match resolve(&state, token).await? {
+            Caller::Organiser => {}
+            Caller::Participant(_) => {
+                return Err(ApiError::forbidden(
+                    "metrics are the organiser's (or the metrics token's)",
+                ));
+            }
+        }
+    }
     state.metrics.run_upkeep();
     let mut response = (StatusCode::OK, state.metrics.render()).into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/plain; version=0.0.4"),
     );
-    response
+    Ok(response)
 }

@@ -4,7 +4,7 @@ use axum::Extension;
 use axum::body::Bytes;
 use axum::extract::State;
 
-use super::extract::Path;
+use super::extract::{Path, Query};
 use axum::http::{HeaderMap, StatusCode, header};
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
@@ -14,6 +14,7 @@ use super::auth::Caller;
 use super::error::{ApiError, ApiResult, Problem};
 use super::idempotency::ShownOnce;
 use super::json::Json;
+use super::page::PageQuery;
 use super::preconditions::{IfMatch, etag_header, revision_etag};
 use crate::domain::ids::{hash_token, new_id, new_participant_token};
 use crate::domain::participant::{CreateParticipant, UpdateParticipant};
@@ -22,6 +23,7 @@ use crate::profiles;
 use crate::setup;
 use crate::state::AppState;
 use crate::store::Participant;
+use crate::store::StoreError;
 
 /// What everyone in the event may see of a participant.
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
@@ -218,17 +220,31 @@ async fn import_participants(
 
 /// The directory: every participant's public profile (organiser, or a participant of the
 /// event).
-#[utoipa::path(get, path = "/events/{event}/participants", tag = "participants", params(("event" = String, Path)),
-    responses((status = 200, body = Vec<DirectoryEntry>), (status = 401, body = Problem), (status = 404, body = Problem)))]
+#[utoipa::path(get, path = "/events/{event}/participants", tag = "participants", params(("event" = String, Path),
+           ("limit" = Option<usize>, Query, description = "items per page, 1–1000, default 1000"),
+           ("cursor" = Option<String>, Query, description = "the next page's cursor, from the previous page's `Link: rel=\"next\"`")),
+    responses((status = 200, body = Vec<DirectoryEntry>, headers(("Link" = String, description = "`<…?cursor=…&limit=…>; rel=\"next\"` when more items follow"))), (status = 401, body = Problem), (status = 404, body = Problem),
+              (status = 422, body = Problem)))]
 async fn directory(
     State(state): State<AppState>,
     caller: Caller,
     Path(event): Path<String>,
-) -> ApiResult<axum::Json<Vec<DirectoryEntry>>> {
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> ApiResult<axum::response::Response> {
     caller.in_event(&event)?;
     state.store.event(&event).await?;
-    let all = state.store.participants(&event).await?;
-    Ok(axum::Json(all.iter().map(DirectoryEntry::from).collect()))
+    let page = PageQuery::parse(&pairs)?;
+    let read = state
+        .store
+        .participants_page(&event, page.after(), page.limit() + 1)
+        .await;
+    let read = match read {
+        Err(StoreError::NotFound) => return Err(page.stale()),
+        other => other?,
+    };
+    let (entries, next) = page.finish(read, |p| p.id.as_str());
+    let path = format!("/api/v1/events/{event}/participants");
+    Ok(page.respond(&path, entries.iter().map(DirectoryEntry::from).collect(), next))
 }
 
 /// A participant's whole profile (the participant itself, or the organiser), with its

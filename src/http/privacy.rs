@@ -1,6 +1,8 @@
 //! A participant's data as a whole: everything stored about it, in one document (for the
-//! participant itself or the organiser), and its erasure (the organiser).
+//! participant itself or the organiser), its erasure, and a new token in place of one leaked
+//! or lost (the organiser).
 
+use axum::Extension;
 use axum::extract::{Path, State};
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
@@ -8,6 +10,7 @@ use utoipa_axum::routes;
 
 use super::auth::Caller;
 use super::error::{ApiResult, Problem};
+use super::idempotency::ShownOnce;
 use super::interests::InterestView;
 use super::messages::{MessageView, view};
 use super::participants::ParticipantView;
@@ -36,6 +39,55 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(export_participant))
         .routes(routes!(erase_participant))
+        .routes(routes!(rotate_token))
+}
+
+/// A participant's new token, shown this once.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct RotatedToken {
+    pub id: String,
+    /// The participant's bearer token from now on; the old one no longer works.
+    pub token: String,
+}
+
+/// Gives a participant a new token (organiser): the old one stops working at once, and every
+/// web session signed in with it ends. The store's token replacement is the one the mail
+/// sender uses when an invitation carrying a new sign-in link is delivered; an invitation
+/// keeps the participant's open sessions (it gives access), a rotation revokes them (the old
+/// token may be in someone else's hands). No body.
+#[utoipa::path(post, path = "/events/{event}/participants/{id}/token", tag = "participants",
+    params(("event" = String, Path), ("id" = String, Path)),
+    responses((status = 200, body = RotatedToken), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 404, body = Problem)))]
+async fn rotate_token(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((event, id)): Path<(String, String)>,
+) -> ApiResult<(Extension<ShownOnce>, axum::Json<RotatedToken>)> {
+    caller.organiser()?;
+    let token = new_participant_token();
+    state
+        .store
+        .replace_token(&event, &id, &hash_token(&token))
+        .await?;
+    // Agenda reads on this node remember tokens: forget it now (other nodes read it again
+    // within `TOKEN_RECHECK`).
+    state.token_identities.forget(&event, &id);
+    let ended = state.store.delete_participant_sessions(&event, &id).await?;
+    tracing::info!(
+        event,
+        participant = id,
+        sessions_ended = ended,
+        "participant token rotated"
+    );
+    Ok((
+        Extension(ShownOnce(format!(
+            "the first request with this Idempotency-Key gave participant {id} a new token; a \
+             token is shown once, in that first response, and never kept or repeated: rotate \
+             again for another"
+        ))),
+        axum::Json(RotatedToken { id, token }),
+    ))
 }
 
 /// Every datum kept about a participant (the participant itself, or the organiser).

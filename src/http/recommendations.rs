@@ -11,7 +11,7 @@ use super::auth::Caller;
 use super::error::{ApiError, ApiResult, Problem};
 use super::participants::DirectoryEntry;
 use crate::domain::Invalid;
-use crate::matchmaking::recommend;
+use crate::matchmaking::{Sees, recommend};
 use crate::state::AppState;
 use crate::store::StoreError;
 
@@ -78,9 +78,10 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
 /// Whom to meet: participants ranked by how well their offers answer the caller's seeks
 /// (and the other way round), shared topics and languages, and the organiser's boosts.
 /// Never suggested: the caller, anyone with a pending or accepted request with it, anyone
-/// who declined it, anyone with no free slot in common with it, anyone whose
-/// `max_meetings` are taken by accepted meetings. A participant gets its own; the organiser
-/// passes `for`.
+/// who declined it; nobody when the participant has no free slot or its own `max_meetings`
+/// are taken. Others' availability and quotas are private: they shape only the organiser's
+/// lists (passing `for`), which also leave out anyone with no free slot in common with the
+/// participant and anyone whose `max_meetings` are taken. A participant gets its own.
 #[utoipa::path(get, path = "/events/{event}/recommendations", tag = "matchmaking",
     params(("event" = String, Path),
            ("limit" = Option<usize>, Query, description = "1–100, default 20"),
@@ -118,7 +119,19 @@ async fn recommendations(
             Err(e) => return Err(e.into()),
         }
     }
-    let found = recommend(state.store.as_ref(), &state.matchmaking, &event, &me, query.limit).await?;
+    let sees = match caller {
+        Caller::Organiser => Sees::Everyone,
+        Caller::Participant(_) => Sees::OwnOnly,
+    };
+    let found = recommend(
+        state.store.as_ref(),
+        &state.matchmaking,
+        &event,
+        &me,
+        query.limit,
+        sees,
+    )
+    .await?;
     Ok(axum::Json(Recommendations {
         for_: me,
         recommendations: found

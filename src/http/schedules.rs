@@ -1,8 +1,6 @@
 //! Schedule runs (organiser): solve in the background, watch progress, inspect the
 //! solution, publish it as the next timetable version. And the problem document itself.
 
-use std::collections::HashSet;
-
 use axum::extract::State;
 
 use super::extract::Path;
@@ -25,9 +23,8 @@ use super::preconditions::IfMatch;
 use super::sse;
 use super::timetable::TIMETABLE_PART;
 use crate::cluster::{agenda_etag, channels};
-use crate::domain::RequestStatus;
 use crate::jobs::control::{self, RunControlError};
-use crate::jobs::publish::{Placements, PublishError, placements};
+use crate::jobs::publish::PublishRunError;
 use crate::jobs::{RunNews, RunSummary, problem_doc};
 use crate::state::AppState;
 
@@ -41,7 +38,7 @@ impl From<RunControlError> for ApiError {
         }
     }
 }
-use crate::store::{RunStatus, StoreError};
+use crate::store::RunStatus;
 
 /// `POST /events/{event}/schedules`.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -134,23 +131,28 @@ async fn cancel_schedule(
 /// A run's live progress as Server-Sent Events (organiser), from whichever node runs it:
 /// `status` events carry the run (first its current state, then every change), `progress`
 /// events the incumbent, bound, gap, elapsed_seconds and phase. The stream ends after the
-/// run is done or failed, or when the node shuts down.
+/// run is done or failed, or when the node shuts down. A token holds at most
+/// `RENDEZVOUS_STREAMS_PER_TOKEN` streams open at once on a node.
 #[utoipa::path(get, path = "/events/{event}/schedules/{id}/events", tag = "schedules",
     params(("event" = String, Path), ("id" = String, Path)),
     responses((status = 200, body = RunEvent, content_type = "text/event-stream"),
-              (status = 403, body = Problem), (status = 503, body = Problem)))]
+              (status = 403, body = Problem),
+              (status = 429, body = Problem, description = "this token holds its most streams open (`RENDEZVOUS_STREAMS_PER_TOKEN`, default 4, per node)",
+               headers(("Retry-After" = u64, description = "seconds"))),
+              (status = 503, body = Problem)))]
 async fn schedule_events(
     State(state): State<AppState>,
     caller: Caller,
     Path((event, id)): Path<(String, String)>,
 ) -> ApiResult<Response> {
     caller.organiser()?;
-    run_events(&state, &event, &id).await
+    run_events(&state, &event, &id, &caller.idempotency_scope()).await
 }
 
 /// A run's progress stream, for whoever was let in (the API's organiser token, the
-/// organiser's web session).
-pub async fn run_events(state: &AppState, event: &str, id: &str) -> ApiResult<Response> {
+/// organiser's web session), `caller` counted against its stream cap.
+pub async fn run_events(state: &AppState, event: &str, id: &str, caller: &str) -> ApiResult<Response> {
+    let slot = sse::slot(state, caller)?;
     // Subscribe before reading the state, so that nothing happens unseen in between.
     let messages = state
         .cluster
@@ -180,7 +182,7 @@ pub async fn run_events(state: &AppState, event: &str, id: &str) -> ApiResult<Re
         let ended = matches!(&item, RunNews::Status(view) if is_final(view));
         Some((Ok::<_, std::convert::Infallible>(sse_event(&item)), (news, ended)))
     });
-    Ok(sse::live(stream, state.shutdown.clone()))
+    Ok(sse::live(stream, state.shutdown.clone(), slot))
 }
 
 /// One event of a run's progress stream: `status` with the run, or `progress`.
@@ -274,56 +276,25 @@ async fn publish(
 ) -> ApiResult<axum::Json<Published>> {
     caller.organiser()?;
     let if_match = IfMatch::from_headers(&headers)?;
-    // One publish of an event at a time in this node, waiting without a connection.
-    let _turn = state.publishes.lock(&event).await;
-    let run = state.store.run(&event, &id).await?;
-    let (RunStatus::Done, Some(problem), Some(solution)) = (run.status, run.problem, run.solution) else {
-        return Err(ApiError::Conflict(format!(
-            "the run is {}; only a done run can be published",
-            run.status.as_str()
-        )));
-    };
-    let accepted: HashSet<String> = state
-        .store
-        .requests(&event, None)
-        .await?
-        .into_iter()
-        .filter(|r| r.status == RequestStatus::Accepted)
-        .map(|r| r.id)
-        .collect();
-    let Placements {
-        meetings,
-        mut skipped,
-    } = placements(&problem, &solution, &accepted).map_err(|e| match e {
-        PublishError::Mismatch(reason) => ApiError::Conflict(reason),
-        corrupt @ PublishError::Corrupt(..) => ApiError::Internal(anyhow::anyhow!("run {id}: {corrupt}")),
-    })?;
     let timetable_etag =
         |revision: i64| agenda_etag(&event, u64::try_from(revision).unwrap_or(0), TIMETABLE_PART);
     let current_ok = |revision: i64| if_match.allows(&timetable_etag(revision));
-    let published = match state.store.publish(&event, &id, &meetings, &current_ok).await {
-        Err(StoreError::Stale(revision)) => {
-            return Err(ApiError::PreconditionFailed(format!(
+    let published = state
+        .publish_run(&event, &id, &current_ok)
+        .await
+        .map_err(|e| match e {
+            PublishRunError::Stale(revision) => ApiError::PreconditionFailed(format!(
                 "If-Match: the timetable changed since it was read; its ETag is now {}",
                 timetable_etag(revision)
-            )));
-        }
-        other => other?,
-    };
-    skipped.extend(published.skipped);
-    let revision = state.store.event(&event).await?.meetings_revision;
-    state.changed(&event, Some(revision)).await;
-    tracing::info!(
-        event,
-        run = id,
-        version = published.version,
-        meetings = published.meetings,
-        "timetable published"
-    );
+            )),
+            not_done @ PublishRunError::NotDone(_) => ApiError::Conflict(not_done.to_string()),
+            PublishRunError::Mismatch(reason) => ApiError::Conflict(reason),
+            PublishRunError::Store(e) => e.into(),
+        })?;
     Ok(axum::Json(Published {
         version: published.version,
         meetings: published.meetings,
-        skipped,
+        skipped: published.skipped,
     }))
 }
 

@@ -11,18 +11,38 @@ use tokio::sync::watch;
 use utoipa::openapi::RefOr;
 use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Schema, Type};
 
+use super::error::ApiError;
+use crate::state::{AppState, StreamSlot};
+
 /// Comment lines every this often keep proxies from closing a quiet stream.
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
 
+/// When a caller over its stream cap is told to try again: streams last minutes.
+const STREAM_RETRY_AFTER: Duration = Duration::from_secs(30);
+
+/// A place for one more stream of `caller` (its idempotency scope: one per token), or the
+/// 429 saying when to try again. Take it before subscribing to anything.
+pub fn slot(state: &AppState, caller: &str) -> Result<StreamSlot, ApiError> {
+    state
+        .streams
+        .take(caller)
+        .ok_or(ApiError::TooManyRequests(STREAM_RETRY_AFTER))
+}
+
 /// An SSE response of `events`, ended when `shutdown` says true (graceful shutdown waits
-/// for open responses, so a stream must not outlive it).
-pub fn live<S>(events: S, mut shutdown: watch::Receiver<bool>) -> Response
+/// for open responses, so a stream must not outlive it); it holds `slot` until it ends or
+/// its client leaves.
+pub fn live<S>(events: S, mut shutdown: watch::Receiver<bool>, slot: StreamSlot) -> Response
 where
     S: Stream<Item = Result<Event, Infallible>> + Send + 'static,
 {
     let stopping = async move {
         let _ = shutdown.wait_for(|stop| *stop).await;
     };
+    let events = events.map(move |event| {
+        let _held = &slot;
+        event
+    });
     let mut response = Sse::new(events.take_until(stopping))
         .keep_alive(KeepAlive::new().interval(KEEP_ALIVE))
         .into_response();

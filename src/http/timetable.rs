@@ -346,9 +346,12 @@ impl utoipa::ToSchema for VersionEvent {}
 /// whichever node makes them: a `version` event with `{"version": N, "revision": R}` first for
 /// the current state (version null while nothing is published), then one per publish and per
 /// change of the live timetable (a booking, a move, a cancellation: the revision rises). Ends
-/// when the node shuts down.
+/// when the node shuts down. A token holds at most `RENDEZVOUS_STREAMS_PER_TOKEN` streams
+/// open at once on a node.
 #[utoipa::path(get, path = "/events/{event}/updates", tag = "timetable", params(("event" = String, Path)),
     responses((status = 200, body = VersionEvent, content_type = "text/event-stream"),
+              (status = 429, body = Problem, description = "this token holds its most streams open (`RENDEZVOUS_STREAMS_PER_TOKEN`, default 4, per node)",
+               headers(("Retry-After" = u64, description = "seconds"))),
               (status = 503, body = Problem)))]
 async fn updates(
     State(state): State<AppState>,
@@ -356,6 +359,7 @@ async fn updates(
     Path(event): Path<String>,
 ) -> ApiResult<Response> {
     caller.in_event(&event)?;
+    let slot = sse::slot(&state, &caller.idempotency_scope())?;
     let announcements = state
         .cluster
         .bus
@@ -372,5 +376,5 @@ async fn updates(
     let events = futures::stream::once(async move { first })
         .chain(announcements.map(|message| message.payload))
         .map(|data| Ok::<_, Infallible>(SseEvent::default().event("version").data(data)));
-    Ok(sse::live(events, state.shutdown.clone()))
+    Ok(sse::live(events, state.shutdown.clone(), slot))
 }

@@ -119,6 +119,15 @@ pub trait ParticipantStore: Send + Sync + 'static {
     async fn create_participants(&self, participants: &[(Participant, String)]) -> StoreResult<()>;
     /// The participants of an event, in the order they registered.
     async fn participants(&self, event: &str) -> StoreResult<Vec<Participant>>;
+    /// Up to `limit` participants of an event in the order they registered, after the one
+    /// with id `after` (a page of the directory: an index range, never the whole event).
+    /// `NotFound` when `after` is not a participant of the event.
+    async fn participants_page(
+        &self,
+        event: &str,
+        after: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Vec<Participant>>;
     /// The participant `id` of `event`.
     async fn participant(&self, event: &str, id: &str) -> StoreResult<Participant>;
     /// The names of those of `ids` who are participants of `event`, by id (others absent):
@@ -255,6 +264,41 @@ impl<DB: Backend> ParticipantStore for SqlStore<DB> {
             .param(event)
             .fetch_all(self.db())
             .await?;
+        rows.iter().map(participant_from).collect()
+    }
+
+    async fn participants_page(
+        &self,
+        event: &str,
+        after: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Vec<Participant>> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = match after {
+            None => {
+                sqlx::query(
+                    "SELECT * FROM participants WHERE event_id = $1 ORDER BY created_at, seq, id LIMIT $2",
+                )
+                .param(event)
+                .param(limit)
+                .fetch_all(self.db())
+                .await?
+            }
+            Some(after) => {
+                // The cursor's own row gives the place to start after.
+                self.participant(event, after).await?;
+                sqlx::query(
+                    "SELECT * FROM participants p WHERE p.event_id = $1 AND (p.created_at, p.seq, p.id) > \
+                     (SELECT c.created_at, c.seq, c.id FROM participants c WHERE c.event_id = $1 AND c.id = $2) \
+                     ORDER BY p.created_at, p.seq, p.id LIMIT $3",
+                )
+                .param(event)
+                .param(after)
+                .param(limit)
+                .fetch_all(self.db())
+                .await?
+            }
+        };
         rows.iter().map(participant_from).collect()
     }
 

@@ -22,6 +22,7 @@ pub async fn recommendations(ctx: Ctx, State(state): State<AppState>) -> Respons
             &me.event_id,
             &me.id,
             LIMIT,
+            crate::matchmaking::Sees::OwnOnly,
         )
         .await?;
         let body = html! {

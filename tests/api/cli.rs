@@ -307,3 +307,32 @@ fn worker_takes_only_its_own_options() {
         text(&no_redis.stderr)
     );
 }
+
+/// A weak chosen organiser token stops `serve` and `worker` before they touch anything,
+/// with one line saying what to do (exit status 2, bad input).
+#[test]
+fn a_weak_organiser_token_is_refused_at_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}?mode=rwc", dir.path().join("weak.db").display());
+    for weak in ["secret", "test-organiser-token", &"x".repeat(40)] {
+        for args in [
+            vec!["serve", "--addr", "127.0.0.1:0"],
+            vec!["worker", "--redis-url", "redis://127.0.0.1:1"],
+        ] {
+            let out = Command::new(BIN)
+                .args(&args)
+                .env("DATABASE_URL", &db)
+                .env("RENDEZVOUS_ORGANISER_TOKEN", weak)
+                .output()
+                .expect("run rendezvous");
+            let stderr = text(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{args:?} {weak}: {stderr}");
+            assert_eq!(stderr.lines().count(), 1, "{stderr}");
+            assert!(
+                stderr.starts_with("error: RENDEZVOUS_ORGANISER_TOKEN is too weak"),
+                "{stderr}"
+            );
+        }
+    }
+    assert!(!dir.path().join("weak.db").exists(), "nothing created");
+}

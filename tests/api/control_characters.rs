@@ -204,6 +204,10 @@ async fn control_characters_in_forms(backend: Backend) {
         ("Rabat", None),
         "nothing written"
     );
+    // A page for an id no one can have is not found, not a database error.
+    for path in ["/people/p%00", "/requests/r%00"] {
+        assert_eq!(browser.get(path).await.status, StatusCode::NOT_FOUND, "{path}");
+    }
 }
 
 on_both_backends!(control_characters, control_characters_in_forms);

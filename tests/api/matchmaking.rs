@@ -93,13 +93,15 @@ async fn recommendations_rank_explain_and_exclude(backend: Backend) {
         .await;
     let (unrelated, _) = app.participant(&e, company("Bakery", &["croissants"], &[])).await;
 
-    // Before any request, everyone offering flood sensors and free when I am is suggested.
+    // Before any request, everyone offering flood sensors is suggested: others' availability
+    // is private (`matchmaking_privacy`), so the never-free one too; not to the organiser.
     let before = recommend(&app, &e, &me_token, "").await;
     let all: HashSet<String> = ids(&before).into_iter().collect();
-    for candidate in [&hydro, &asked, &asking, &decliner, &withdrawn, &full] {
+    for candidate in [&hydro, &asked, &asking, &decliner, &withdrawn, &full, &busy] {
         assert!(all.contains(candidate.as_str()), "{candidate} missing: {before}");
     }
-    assert!(!all.contains(&busy), "no common free slot: {before}");
+    let for_me = recommend(&app, &e, ORGANISER, &format!("?for={me}")).await;
+    assert!(!ids(&for_me).contains(&busy), "no common free slot: {for_me}");
     assert!(!all.contains(&me), "never oneself");
     assert!(!all.contains(&unrelated), "nothing in common: {before}");
 
@@ -117,9 +119,13 @@ async fn recommendations_rank_explain_and_exclude(backend: Backend) {
     let after = recommend(&app, &e, &me_token, "?limit=50").await;
     let now: Vec<String> = ids(&after);
     assert_eq!(after["for"], me.as_str());
-    for excluded in [&asked, &asking, &decliner, &full, &busy, &me] {
+    for excluded in [&asked, &asking, &decliner, &me] {
         assert!(!now.contains(excluded), "{excluded} must be excluded: {after}");
     }
+    assert!(
+        now.contains(&full) && now.contains(&busy),
+        "others' quota and availability are private"
+    );
     assert!(
         now.contains(&withdrawn),
         "a withdrawn request excludes nobody: {after}"
@@ -145,16 +151,22 @@ async fn recommendations_rank_explain_and_exclude(backend: Backend) {
         .collect();
     assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
 
-    // The organiser sees the same list for the participant.
+    // The organiser sees the same list for the participant, less those its private facts
+    // rule out: a full quota, no common free slot.
     let as_organiser = recommend(&app, &e, ORGANISER, &format!("?for={me}&limit=50")).await;
-    assert_eq!(ids(&as_organiser), now);
+    let expected: Vec<String> = now
+        .iter()
+        .filter(|p| **p != full && **p != busy)
+        .cloned()
+        .collect();
+    assert_eq!(ids(&as_organiser), expected);
 
     // Quotas count accepted meetings only: a pending request leaves a quota open.
     let mut open = flood("OpenQuota");
     open["max_meetings"] = json!(1);
     let (open, open_token) = app.participant(&e, open).await;
     app.request(&e, &open_token, &[&other], 20, 3).await;
-    let with_open = ids(&recommend(&app, &e, &me_token, "?limit=50").await);
+    let with_open = ids(&recommend(&app, &e, ORGANISER, &format!("?for={me}&limit=50")).await);
     assert!(with_open.contains(&open), "{with_open:?}");
 }
 
@@ -221,9 +233,16 @@ async fn a_profile_update_is_reflected_at_once(backend: Backend) {
         .as_str()
         .unwrap()
         .to_string();
-    let elsewhere = rendezvous::matchmaking::recommend(app.store.as_ref(), &other_instance, &e, &me_id, 10)
-        .await
-        .unwrap();
+    let elsewhere = rendezvous::matchmaking::recommend(
+        app.store.as_ref(),
+        &other_instance,
+        &e,
+        &me_id,
+        10,
+        rendezvous::matchmaking::Sees::OwnOnly,
+    )
+    .await
+    .unwrap();
     assert!(elsewhere.iter().all(|r| r.participant.id != maker));
 
     app.call(
@@ -242,9 +261,16 @@ async fn a_profile_update_is_reflected_at_once(backend: Backend) {
         ),
         "{after}"
     );
-    let elsewhere = rendezvous::matchmaking::recommend(app.store.as_ref(), &other_instance, &e, &me_id, 10)
-        .await
-        .unwrap();
+    let elsewhere = rendezvous::matchmaking::recommend(
+        app.store.as_ref(),
+        &other_instance,
+        &e,
+        &me_id,
+        10,
+        rendezvous::matchmaking::Sees::OwnOnly,
+    )
+    .await
+    .unwrap();
     assert_eq!(elsewhere.len(), 1);
     assert_eq!(elsewhere[0].participant.id, maker);
 

@@ -4,13 +4,40 @@ use crate::common;
 
 use common::{Backend, ORGANISER, TestApp};
 
+/// A scraper gets its own token, so that Prometheus never holds the organiser's; the
+/// organiser's still reads the metrics, nothing else reads them.
+#[tokio::test]
+async fn a_metrics_token_reads_metrics_and_nothing_else() {
+    const SCRAPER: &str = "metrics-Zx8Qp2Lw9Rt5Vb3Nm7Kj4Hg6Fd1Sa0Ye";
+    let app = TestApp::start_with(Backend::Sqlite, |c| c.metrics_token = Some(SCRAPER.into())).await;
+    let (_, participant) = {
+        let e = common::id(&app.expo().await);
+        app.simple_participant(&e, "Acme").await
+    };
+    assert!(
+        app.get("/metrics", Some(SCRAPER))
+            .await
+            .expect(200)
+            .text
+            .contains("http_requests_total")
+    );
+    app.get("/metrics", Some(ORGANISER)).await.expect(200);
+    app.get("/metrics", Some(&participant)).await.expect(403);
+    app.get("/metrics", Some("metrics-wrong")).await.expect(401);
+    app.get("/metrics", None).await.expect(401);
+    app.get("/api/v1/events", Some(SCRAPER)).await.expect(401);
+}
+
 #[tokio::test]
 async fn health_readiness_metrics_and_docs() {
     let app = TestApp::start(Backend::Sqlite).await;
     assert_eq!(app.get("/healthz", None).await.expect(200).json["status"], "ok");
     assert_eq!(app.get("/readyz", None).await.expect(200).json["status"], "ready");
     app.get("/api/v1/events", Some(ORGANISER)).await.expect(200);
-    let metrics = app.get("/metrics", None).await;
+    let open = app.get("/metrics", None).await;
+    open.expect(401);
+    assert_eq!(open.content_type(), "application/problem+json");
+    let metrics = app.get("/metrics", Some(ORGANISER)).await;
     metrics.expect(200);
     assert!(metrics.text.contains("http_requests_total"), "{}", metrics.text);
     assert!(

@@ -3,8 +3,11 @@
 //! 403); every change calls the same operations as the JSON API (`crate::setup`, the store).
 
 mod board;
+mod charts;
+mod dashboard;
 mod events;
 mod participants;
+mod publish;
 mod requests;
 mod rooms;
 mod solve;
@@ -49,6 +52,12 @@ pub fn router() -> Router<AppState> {
         .route("/organiser/events/{event}/board", get(board::show))
         .route("/organiser/events/{event}/board/pin", post(board::pin))
         .route("/organiser/events/{event}/board/unpin", post(board::unpin))
+        .route(
+            "/organiser/events/{event}/runs/{id}/publish",
+            get(publish::review).post(publish::publish),
+        )
+        .route("/organiser/events/{event}/versions", get(publish::versions))
+        .route("/organiser/events/{event}/dashboard", get(dashboard::show))
         .route("/assets/organiser.js", get(solve::script))
 }
 
@@ -64,6 +73,8 @@ fn event_nav(ctx: &Ctx, event: &Event) -> Markup {
             a href=(format!("{base}/requests")) { (lang.t("org-nav-requests")) }
             a href=(format!("{base}/solve")) { (lang.t("org-nav-solve")) }
             a href=(format!("{base}/board")) { (lang.t("org-nav-board")) }
+            a href=(format!("{base}/versions")) { (lang.t("org-nav-versions")) }
+            a href=(format!("{base}/dashboard")) { (lang.t("org-nav-dashboard")) }
         }
     }
 }

@@ -160,6 +160,9 @@ pub async fn run(
                     button type="submit" class="decline" { (lang.t("org-run-cancel")) }
                 }
             } @else {
+                @if run.status == RunStatus::Done {
+                    p { a href=(format!("{base}/publish")) { (lang.t("org-run-review")) } }
+                }
                 p { a href=(format!("/organiser/events/{}/solve", event.id)) { (lang.t("org-run-again")) } }
             }
             script src="/assets/organiser.js" defer {}
@@ -205,7 +208,7 @@ pub async fn events(
     if let Err(e) = ctx.organiser() {
         return ctx.finish(Err(e));
     }
-    match crate::http::schedules::run_events(&state, &event, &id).await {
+    match crate::http::schedules::run_events(&state, &event, &id, "organiser").await {
         Ok(stream) => stream,
         Err(e) => e.into_response(),
     }
