@@ -92,7 +92,8 @@ pub async fn show(ctx: Ctx, State(state): State<AppState>, Path(event): Path<Str
                     dt { (lang.t("org-dash-wait-worst")) }
                     dd data-figure="wait-worst" {
                         @match &d.wait_worst {
-                            Some(w) => (lang.ta("org-dash-wait-of", &[("minutes", w.minutes.to_string()), ("name", w.name.clone())])),
+                            Some(w) if w.minutes > 0 => (lang.ta("org-dash-wait-of", &[("minutes", w.minutes.to_string()), ("name", w.name.clone())])),
+                            Some(_) => "0",
                             None => "—",
                         }
                     }
