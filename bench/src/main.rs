@@ -13,6 +13,7 @@ mod greedy;
 mod load;
 mod mail;
 mod pages;
+mod published;
 mod recommendations;
 mod references;
 mod report;
