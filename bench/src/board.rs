@@ -13,15 +13,12 @@ use axum::body::Body;
 use axum::http::{Request, header};
 use tower::ServiceExt as _;
 
-use rendezvous::app::{self, App};
+use rendezvous::app::App;
 use rendezvous::cli::BadInput;
-use rendezvous::config::Config;
-use rendezvous::sample::{Expo, SampleSpec};
-use rendezvous::store;
+use rendezvous::sample::SampleSpec;
 
-use crate::agenda::schedule;
-use crate::booking::{ms, percentile, send};
-use crate::load::load;
+use crate::booking::{ms, percentile};
+use crate::published::PublishedExpo;
 
 /// Rooms on one page of the board (the page's own constant).
 const ROOMS_PER_PAGE: usize = 20;
@@ -96,35 +93,12 @@ async fn render(node: &App, path: &str, cookie: &str) -> anyhow::Result<(Duratio
 }
 
 async fn bench(args: Args, spec: SampleSpec) -> anyhow::Result<ExitCode> {
-    let expo = Expo::generate(&spec).map_err(|e| BadInput(format!("sample: {e}")))?;
-    let scratch = std::env::temp_dir().join(rendezvous::domain::ids::new_id("rendezvous-bench-board"));
-    std::fs::create_dir_all(&scratch)?;
-    let database_url = args
-        .database_url
-        .clone()
-        .unwrap_or_else(|| format!("sqlite://{}?mode=rwc", scratch.join("board.db").display()));
-    let store = store::connect(&database_url).await?;
-    let (event, _) = load(store.as_ref(), &expo).await?;
-    let run = schedule(store.as_ref(), &event, args.solve_seconds).await?;
-    let organiser = rendezvous::domain::ids::new_organiser_token();
-    let mut config = Config::new(database_url.clone(), Some(organiser.clone()));
-    config.workers = Some(0);
-    config.writes_per_minute = u32::MAX;
-    config.requests_per_hour = u32::MAX;
-    let node = app::build(&config).await?;
-    let (status, _) = send(
-        &node,
-        "POST",
-        &format!("/api/v1/events/{event}/schedules/{run}/publish"),
-        &organiser,
-        Some(serde_json::Value::Object(Default::default())),
-    )
-    .await?;
-    anyhow::ensure!(status == 200, "publish: {status}");
-    let cookie = sign_in(&node, &organiser).await?;
+    let published = PublishedExpo::new(&spec, "board", args.database_url.clone(), args.solve_seconds).await?;
+    let (store, event, node) = (&published.store, &published.event, &published.node);
+    let cookie = sign_in(node, &published.organiser).await?;
 
-    let days = store.event(&event).await?.days.len();
-    let rooms = store.rooms(&event).await?.len();
+    let days = store.event(event).await?.days.len();
+    let rooms = store.rooms(event).await?.len();
     let mut windows = Vec::new();
     for view in ["draft", "live"] {
         for day in 0..days {
@@ -142,18 +116,15 @@ async fn bench(args: Args, spec: SampleSpec) -> anyhow::Result<ExitCode> {
     let mut cards = [0usize; 2];
     for (view, path) in &windows {
         let i = usize::from(*view == "live");
-        let (took, size, shown) = render(&node, path, &cookie).await?;
+        let (took, size, shown) = render(node, path, &cookie).await?;
         first[i].push(took);
         largest[i] = largest[i].max(size);
         cards[i] += shown;
-        again[i].push(render(&node, path, &cookie).await?.0);
+        again[i].push(render(node, path, &cookie).await?.0);
     }
 
-    let backend = if database_url.starts_with("postgres") {
-        "PostgreSQL"
-    } else {
-        "SQLite"
-    };
+    let backend = published.backend();
+    let expo = &published.expo;
     println!(
         "Organiser's board on a generated expo ({} participants, {} accepted meetings, {rooms} rooms, {days} days), \
          {backend}, one node, solved {}s and published; every window (day × {ROOMS_PER_PAGE} rooms) of the draft and \
@@ -177,7 +148,5 @@ async fn bench(args: Args, spec: SampleSpec) -> anyhow::Result<ExitCode> {
             largest[i].div_ceil(1024)
         );
     }
-    drop(node);
-    let _ = std::fs::remove_dir_all(&scratch);
     Ok(ExitCode::SUCCESS)
 }

@@ -25,6 +25,8 @@ pub(crate) struct PublishedExpo {
     /// Each participant's id and bearer token, in the sample's order.
     pub tokens: Vec<(String, String)>,
     pub node: App,
+    /// The node's organiser token.
+    pub organiser: String,
     pub database_url: String,
     /// Holds the SQLite file when no database was named; removed on drop.
     scratch: PathBuf,
@@ -75,6 +77,7 @@ impl PublishedExpo {
             event,
             tokens,
             node,
+            organiser,
             database_url,
             scratch,
         })
