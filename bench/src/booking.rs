@@ -70,7 +70,7 @@ async fn bench(args: Args, spec: SampleSpec) -> anyhow::Result<ExitCode> {
     let token_of = |id: &str| tokens.iter().find(|(p, _)| p == id).map(|(_, t)| t.clone());
     // Pending requests, each with its first invitee's token.
     let pending: Vec<(String, String)> = store
-        .requests(&event, None)
+        .requests(event, None)
         .await?
         .into_iter()
         .filter(|r| r.status == RequestStatus::Pending && r.invitees.len() == 1)
@@ -85,7 +85,7 @@ async fn bench(args: Args, spec: SampleSpec) -> anyhow::Result<ExitCode> {
     let agenda = format!("/api/v1/events/{event}/participants/{reader}/agenda");
 
     let started = Instant::now();
-    let (status, _) = send(&node, "GET", &agenda, &reader_token, None).await?;
+    let (status, _) = send(node, "GET", &agenda, &reader_token, None).await?;
     anyhow::ensure!(status == 200, "agenda: {status}");
     let first_build = started.elapsed();
 
@@ -94,7 +94,7 @@ async fn bench(args: Args, spec: SampleSpec) -> anyhow::Result<ExitCode> {
     for (request, token) in pending.iter().take(args.rounds) {
         let at = Instant::now();
         let (_, free) = send(
-            &node,
+            node,
             "GET",
             &format!("/api/v1/events/{event}/requests/{request}/slots"),
             token,
@@ -111,7 +111,7 @@ async fn bench(args: Args, spec: SampleSpec) -> anyhow::Result<ExitCode> {
         };
         let at = Instant::now();
         let (status, _) = send(
-            &node,
+            node,
             "POST",
             &format!("/api/v1/events/{event}/requests/{request}/accept"),
             token,
@@ -121,12 +121,12 @@ async fn bench(args: Args, spec: SampleSpec) -> anyhow::Result<ExitCode> {
         booking.push(at.elapsed());
         booked += usize::from(status == 200);
         let at = Instant::now();
-        let (status, _) = send(&node, "GET", &agenda, &reader_token, None).await?;
+        let (status, _) = send(node, "GET", &agenda, &reader_token, None).await?;
         anyhow::ensure!(status == 200, "agenda: {status}");
         reading.push(at.elapsed());
     }
     let at = Instant::now();
-    let (status, _) = send(&node, "GET", &agenda, &reader_token, None).await?;
+    let (status, _) = send(node, "GET", &agenda, &reader_token, None).await?;
     anyhow::ensure!(status == 200);
     let cached = at.elapsed();
 
@@ -134,7 +134,7 @@ async fn bench(args: Args, spec: SampleSpec) -> anyhow::Result<ExitCode> {
     let mut racers = Vec::new();
     for (request, token) in pending.iter().skip(args.rounds).take(50) {
         let (_, free) = send(
-            &node,
+            node,
             "GET",
             &format!("/api/v1/events/{event}/requests/{request}/slots"),
             token,
@@ -155,13 +155,7 @@ async fn bench(args: Args, spec: SampleSpec) -> anyhow::Result<ExitCode> {
         .collect();
     let at = Instant::now();
     let outcomes = futures::future::join_all(racers.iter().zip(&paths).map(|((_, token, slot), path)| {
-        send(
-            &node,
-            "POST",
-            path,
-            token,
-            Some(serde_json::json!({"slot": slot})),
-        )
+        send(node, "POST", path, token, Some(serde_json::json!({"slot": slot})))
     }))
     .await;
     let burst = at.elapsed();

@@ -101,14 +101,14 @@ async fn bench(args: Args, spec: SampleSpec) -> anyhow::Result<ExitCode> {
     let mut again = vec![Vec::new(); PAGES.len()];
     let mut sizes = vec![0usize; PAGES.len()];
     for (_, token) in &visitors {
-        let cookie = sign_in(&node, token).await?;
+        let cookie = sign_in(node, token).await?;
         for (i, page) in PAGES.iter().enumerate() {
-            let (took, size) = render(&node, page, &cookie).await?;
+            let (took, size) = render(node, page, &cookie).await?;
             first[i].push(took);
             sizes[i] = sizes[i].max(size);
         }
         for (i, page) in PAGES.iter().enumerate() {
-            again[i].push(render(&node, page, &cookie).await?.0);
+            again[i].push(render(node, page, &cookie).await?.0);
         }
     }
 
