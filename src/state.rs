@@ -8,9 +8,10 @@ use tokio::sync::watch;
 
 use crate::cluster::{Cluster, EventLocks, WriteLimits};
 use crate::domain::Clock;
+use crate::jobs::publish::{PublishRunError, publish_run};
 use crate::matchmaking::Matchmaking;
 use crate::notify::Mailer;
-use crate::store::DynStore;
+use crate::store::{DynStore, Publication};
 use crate::timetable::PublishedTimetables;
 
 /// What every handler can reach.
@@ -59,6 +60,30 @@ impl AppState {
             }
         };
         crate::timetable::announce(&self.cluster, event, version, revision).await;
+    }
+
+    /// Publishes a done run (`jobs::publish::publish_run`), for the JSON API and the pages
+    /// alike: one publish of an event at a time in this node, then every node hears of the
+    /// new revision.
+    pub async fn publish_run(
+        &self,
+        event: &str,
+        run: &str,
+        current_ok: &(dyn Fn(i64) -> bool + Send + Sync),
+    ) -> Result<Publication, PublishRunError> {
+        // Waiting here holds no database connection.
+        let _turn = self.publishes.lock(event).await;
+        let published = publish_run(self.store.as_ref(), event, run, current_ok).await?;
+        let revision = self.store.event(event).await?.meetings_revision;
+        self.changed(event, Some(revision)).await;
+        tracing::info!(
+            event,
+            run,
+            version = published.version,
+            meetings = published.meetings,
+            "timetable published"
+        );
+        Ok(published)
     }
 }
 

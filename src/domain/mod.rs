@@ -16,6 +16,7 @@ pub mod registrations_csv;
 pub mod request;
 mod rule;
 pub mod text;
+pub mod timetable_diff;
 
 pub use clock::Clock;
 pub use contact::{Language, NotificationSettings};

@@ -126,6 +126,7 @@ impl From<StoreError> for ApiError {
         match e {
             StoreError::NotFound => Self::NotFound,
             StoreError::Conflict(message) => Self::Conflict(message),
+            older @ StoreError::OlderRun { .. } => Self::Conflict(older.to_string()),
             StoreError::Stale(revision) => Self::PreconditionFailed(format!(
                 "If-Match: changed since it was read (its revision is now {revision})"
             )),

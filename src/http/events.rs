@@ -2,7 +2,7 @@
 
 use axum::extract::State;
 
-use super::extract::Path;
+use super::extract::{Path, Query};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
@@ -11,6 +11,7 @@ use utoipa_axum::routes;
 use super::auth::Caller;
 use super::error::{ApiError, ApiResult, Problem};
 use super::json::Json;
+use super::page::paged;
 use crate::domain::request::EXPIRY_HOURS;
 use crate::domain::{DaySpec, EventSpec};
 use crate::setup;
@@ -134,15 +135,22 @@ async fn create_event(
 
 /// Every event (organiser).
 #[utoipa::path(get, path = "/events", tag = "events",
-    responses((status = 200, body = Vec<EventView>), (status = 401, body = Problem), (status = 403, body = Problem)))]
-async fn list_events(State(state): State<AppState>, caller: Caller) -> ApiResult<axum::Json<Vec<EventView>>> {
+    params(("limit" = Option<usize>, Query, description = "items per page, 1–1000, default 1000"),
+           ("cursor" = Option<String>, Query, description = "the next page's cursor, from the previous page's `Link: rel=\"next\"`")),
+    responses((status = 200, body = Vec<EventView>, headers(("Link" = String, description = "`<…?cursor=…&limit=…>; rel=\"next\"` when more items follow"))), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 422, body = Problem)))]
+async fn list_events(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> ApiResult<axum::response::Response> {
     caller.organiser()?;
     let mut out = Vec::new();
     for event in state.store.events().await? {
         let spec = event.spec()?;
         out.push(EventView::new(&event, &spec));
     }
-    Ok(axum::Json(out))
+    paged("/api/v1/events", &pairs, out, |e| e.id.as_str(), |e| e)
 }
 
 /// An event and its slots (organiser, or a participant of the event).

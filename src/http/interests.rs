@@ -4,7 +4,7 @@
 
 use axum::extract::State;
 
-use super::extract::Path;
+use super::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
@@ -14,6 +14,7 @@ use utoipa_axum::routes;
 
 use super::auth::Caller;
 use super::error::{ApiResult, Problem, empty};
+use super::page::paged;
 use super::requests::RequestView;
 use crate::interests;
 use crate::state::AppState;
@@ -92,15 +93,19 @@ async fn unmark(
 }
 
 /// The caller's own want-to-meet marks, oldest first (a participant).
-#[utoipa::path(get, path = "/events/{event}/interests", tag = "matchmaking", params(("event" = String, Path)),
-    responses((status = 200, body = Vec<InterestView>), (status = 401, body = Problem), (status = 403, body = Problem),
-              (status = 404, body = Problem)))]
+#[utoipa::path(get, path = "/events/{event}/interests", tag = "matchmaking", params(("event" = String, Path),
+           ("limit" = Option<usize>, Query, description = "items per page, 1–1000, default 1000"),
+           ("cursor" = Option<String>, Query, description = "the next page's cursor, from the previous page's `Link: rel=\"next\"`")),
+    responses((status = 200, body = Vec<InterestView>, headers(("Link" = String, description = "`<…?cursor=…&limit=…>; rel=\"next\"` when more items follow"))), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn my_interests(
     State(state): State<AppState>,
     caller: Caller,
     Path(event): Path<String>,
-) -> ApiResult<axum::Json<Vec<InterestView>>> {
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> ApiResult<Response> {
     let me = caller.participant_in(&event)?;
     let marks = state.store.interests(&event, &me.id).await?;
-    Ok(axum::Json(marks.into_iter().map(InterestView::from).collect()))
+    let path = format!("/api/v1/events/{event}/interests");
+    paged(&path, &pairs, marks, |m| m.target.as_str(), InterestView::from)
 }

@@ -12,6 +12,7 @@ pub mod limits;
 pub mod meetings;
 pub mod messages;
 pub mod ops;
+pub mod page;
 pub mod participants;
 pub mod pins;
 pub mod preconditions;

@@ -4,7 +4,7 @@ use axum::Extension;
 use axum::body::Bytes;
 use axum::extract::State;
 
-use super::extract::Path;
+use super::extract::{Path, Query};
 use axum::http::{HeaderMap, StatusCode, header};
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
@@ -14,6 +14,7 @@ use super::auth::Caller;
 use super::error::{ApiError, ApiResult, Problem};
 use super::idempotency::ShownOnce;
 use super::json::Json;
+use super::page::PageQuery;
 use super::preconditions::{IfMatch, etag_header, revision_etag};
 use crate::domain::ids::{hash_token, new_id, new_participant_token};
 use crate::domain::participant::{CreateParticipant, UpdateParticipant};
@@ -22,6 +23,7 @@ use crate::profiles;
 use crate::setup;
 use crate::state::AppState;
 use crate::store::Participant;
+use crate::store::StoreError;
 
 /// What everyone in the event may see of a participant.
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
@@ -84,16 +86,16 @@ impl From<&Participant> for DirectoryEntry {
     fn from(p: &Participant) -> Self {
         Self {
             id: p.id.clone(),
-            name: p.name.clone(),
-            kind: p.kind,
-            organization: p.organization.clone(),
-            city: p.city.clone(),
-            country: p.country.clone(),
-            size: p.size,
-            languages: p.languages.clone(),
-            topics: p.topics.clone(),
-            offers: p.offers.clone(),
-            seeks: p.seeks.clone(),
+            name: p.profile.name.clone(),
+            kind: p.profile.kind,
+            organization: p.profile.organization.clone(),
+            city: p.profile.city.clone(),
+            country: p.profile.country.clone(),
+            size: p.profile.size,
+            languages: p.profile.languages.clone(),
+            topics: p.profile.topics.clone(),
+            offers: p.profile.offers.clone(),
+            seeks: p.profile.seeks.clone(),
         }
     }
 }
@@ -102,11 +104,11 @@ impl From<&Participant> for ParticipantView {
     fn from(p: &Participant) -> Self {
         Self {
             public: p.into(),
-            max_meetings: p.max_meetings,
-            unavailable: p.unavailable.clone(),
-            email: p.email.clone(),
-            language: p.language,
-            notifications: p.notifications,
+            max_meetings: p.profile.max_meetings,
+            unavailable: p.profile.unavailable.clone(),
+            email: p.profile.email.clone(),
+            language: p.profile.language,
+            notifications: p.profile.notifications,
         }
     }
 }
@@ -201,7 +203,7 @@ async fn import_participants(
         .map(|i| ImportedRow {
             row: i.row,
             id: i.participant.id,
-            name: i.participant.name,
+            name: i.participant.profile.name,
             token: i.token,
         })
         .collect();
@@ -218,17 +220,31 @@ async fn import_participants(
 
 /// The directory: every participant's public profile (organiser, or a participant of the
 /// event).
-#[utoipa::path(get, path = "/events/{event}/participants", tag = "participants", params(("event" = String, Path)),
-    responses((status = 200, body = Vec<DirectoryEntry>), (status = 401, body = Problem), (status = 404, body = Problem)))]
+#[utoipa::path(get, path = "/events/{event}/participants", tag = "participants", params(("event" = String, Path),
+           ("limit" = Option<usize>, Query, description = "items per page, 1–1000, default 1000"),
+           ("cursor" = Option<String>, Query, description = "the next page's cursor, from the previous page's `Link: rel=\"next\"`")),
+    responses((status = 200, body = Vec<DirectoryEntry>, headers(("Link" = String, description = "`<…?cursor=…&limit=…>; rel=\"next\"` when more items follow"))), (status = 401, body = Problem), (status = 404, body = Problem),
+              (status = 422, body = Problem)))]
 async fn directory(
     State(state): State<AppState>,
     caller: Caller,
     Path(event): Path<String>,
-) -> ApiResult<axum::Json<Vec<DirectoryEntry>>> {
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> ApiResult<axum::response::Response> {
     caller.in_event(&event)?;
     state.store.event(&event).await?;
-    let all = state.store.participants(&event).await?;
-    Ok(axum::Json(all.iter().map(DirectoryEntry::from).collect()))
+    let page = PageQuery::parse(&pairs)?;
+    let read = state
+        .store
+        .participants_page(&event, page.after(), page.limit() + 1)
+        .await;
+    let read = match read {
+        Err(StoreError::NotFound) => return Err(page.stale()),
+        other => other?,
+    };
+    let (entries, next) = page.finish(read, |p| p.id.as_str());
+    let path = format!("/api/v1/events/{event}/participants");
+    Ok(page.respond(&path, entries.iter().map(DirectoryEntry::from).collect(), next))
 }
 
 /// A participant's whole profile (the participant itself, or the organiser), with its

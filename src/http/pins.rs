@@ -12,6 +12,7 @@ use utoipa_axum::routes;
 use super::auth::Caller;
 use super::error::{ApiError, ApiResult, Problem, empty};
 use super::json::Json;
+use super::page::paged;
 use crate::pins::{self, PinAt, PinError};
 use crate::state::AppState;
 use crate::store::Pin;
@@ -105,15 +106,19 @@ async fn delete_pin(
 }
 
 /// The event's pins of accepted requests (organiser), oldest first.
-#[utoipa::path(get, path = "/events/{event}/pins", tag = "schedules", params(("event" = String, Path)),
-    responses((status = 200, body = Vec<PinView>), (status = 401, body = Problem), (status = 403, body = Problem),
-              (status = 404, body = Problem)))]
+#[utoipa::path(get, path = "/events/{event}/pins", tag = "schedules", params(("event" = String, Path),
+           ("limit" = Option<usize>, Query, description = "items per page, 1–1000, default 1000"),
+           ("cursor" = Option<String>, Query, description = "the next page's cursor, from the previous page's `Link: rel=\"next\"`")),
+    responses((status = 200, body = Vec<PinView>, headers(("Link" = String, description = "`<…?cursor=…&limit=…>; rel=\"next\"` when more items follow"))), (status = 401, body = Problem), (status = 403, body = Problem),
+              (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn list_pins(
     State(state): State<AppState>,
     caller: Caller,
     Path(event): Path<String>,
-) -> ApiResult<axum::Json<Vec<PinView>>> {
+    super::extract::Query(pairs): super::extract::Query<Vec<(String, String)>>,
+) -> ApiResult<Response> {
     caller.organiser()?;
     let all = pins::pins(state.store.as_ref(), &event).await?;
-    Ok(axum::Json(all.into_iter().map(PinView::from).collect()))
+    let path = format!("/api/v1/events/{event}/pins");
+    paged(&path, &pairs, all, |p| p.request_id.as_str(), PinView::from)
 }

@@ -5,7 +5,7 @@
 
 use axum::extract::State;
 
-use super::extract::Path;
+use super::extract::{Path, Query};
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -15,9 +15,11 @@ use utoipa_axum::routes;
 use super::auth::Caller;
 use super::error::{ApiResult, Problem};
 use super::json::{Json, MaybeJson};
+use super::page::PageQuery;
 use crate::domain::{MeetingState, Outcome, RequestStatus, Response};
 use crate::requests::{self, NewRequest};
 use crate::state::AppState;
+use crate::store::StoreError;
 use crate::store::{MeetingRequest, Transition};
 
 /// `POST /events/{event}/requests`.
@@ -216,21 +218,34 @@ async fn create_request(
 }
 
 /// The caller's requests, asked and received (organiser: all of the event's).
-#[utoipa::path(get, path = "/events/{event}/requests", tag = "requests", params(("event" = String, Path)),
-    responses((status = 200, body = Vec<RequestView>), (status = 401, body = Problem), (status = 404, body = Problem)))]
+#[utoipa::path(get, path = "/events/{event}/requests", tag = "requests", params(("event" = String, Path),
+           ("limit" = Option<usize>, Query, description = "items per page, 1–1000, default 1000"),
+           ("cursor" = Option<String>, Query, description = "the next page's cursor, from the previous page's `Link: rel=\"next\"`")),
+    responses((status = 200, body = Vec<RequestView>, headers(("Link" = String, description = "`<…?cursor=…&limit=…>; rel=\"next\"` when more items follow"))), (status = 401, body = Problem), (status = 404, body = Problem),
+              (status = 422, body = Problem)))]
 async fn list_requests(
     State(state): State<AppState>,
     caller: Caller,
     Path(event): Path<String>,
-) -> ApiResult<axum::Json<Vec<RequestView>>> {
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> ApiResult<axum::response::Response> {
     caller.in_event(&event)?;
     state.store.event(&event).await?;
     let mine = match &caller {
         Caller::Organiser => None,
         Caller::Participant(p) => Some(p.id.as_str()),
     };
-    let requests = state.store.requests(&event, mine).await?;
-    Ok(axum::Json(requests.into_iter().map(RequestView::from).collect()))
+    let page = PageQuery::parse(&pairs)?;
+    let read = (state.store)
+        .requests_page(&event, mine, page.after(), page.limit() + 1)
+        .await;
+    let read = match read {
+        Err(StoreError::NotFound) => return Err(page.stale()),
+        other => other?,
+    };
+    let (requests, next) = page.finish(read, |r| r.id.as_str());
+    let path = format!("/api/v1/events/{event}/requests");
+    Ok(page.respond(&path, requests.into_iter().map(RequestView::from).collect(), next))
 }
 
 /// Loads a request the caller may see: its parties and the organiser; to anyone else it

@@ -2,7 +2,7 @@
 
 use axum::extract::State;
 
-use super::extract::Path;
+use super::extract::{Path, Query};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
@@ -11,6 +11,7 @@ use utoipa_axum::routes;
 use super::auth::Caller;
 use super::error::{ApiResult, Problem};
 use super::json::Json;
+use super::page::paged;
 use crate::setup;
 use crate::state::AppState;
 use crate::store::Room;
@@ -86,17 +87,22 @@ async fn create_room(
 
 /// The event's rooms (organiser, or a participant of the event: rooms' features are what
 /// requests may ask for).
-#[utoipa::path(get, path = "/events/{event}/rooms", tag = "rooms", params(("event" = String, Path)),
-    responses((status = 200, body = Vec<RoomView>), (status = 401, body = Problem), (status = 404, body = Problem)))]
+#[utoipa::path(get, path = "/events/{event}/rooms", tag = "rooms", params(("event" = String, Path),
+           ("limit" = Option<usize>, Query, description = "items per page, 1–1000, default 1000"),
+           ("cursor" = Option<String>, Query, description = "the next page's cursor, from the previous page's `Link: rel=\"next\"`")),
+    responses((status = 200, body = Vec<RoomView>, headers(("Link" = String, description = "`<…?cursor=…&limit=…>; rel=\"next\"` when more items follow"))), (status = 401, body = Problem), (status = 404, body = Problem),
+              (status = 422, body = Problem)))]
 async fn list_rooms(
     State(state): State<AppState>,
     caller: Caller,
     Path(event): Path<String>,
-) -> ApiResult<axum::Json<Vec<RoomView>>> {
+    Query(pairs): Query<Vec<(String, String)>>,
+) -> ApiResult<axum::response::Response> {
     caller.in_event(&event)?;
     state.store.event(&event).await?;
     let rooms = state.store.rooms(&event).await?;
-    Ok(axum::Json(rooms.into_iter().map(RoomView::from).collect()))
+    let path = format!("/api/v1/events/{event}/rooms");
+    paged(&path, &pairs, rooms, |r| r.id.as_str(), RoomView::from)
 }
 
 /// Replaces a room's name, seats, features and unavailable slots (organiser). Meetings

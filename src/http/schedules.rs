@@ -1,8 +1,6 @@
 //! Schedule runs (organiser): solve in the background, watch progress, inspect the
 //! solution, publish it as the next timetable version. And the problem document itself.
 
-use std::collections::HashSet;
-
 use axum::extract::State;
 
 use super::extract::Path;
@@ -25,9 +23,8 @@ use super::preconditions::IfMatch;
 use super::sse;
 use super::timetable::TIMETABLE_PART;
 use crate::cluster::{agenda_etag, channels};
-use crate::domain::RequestStatus;
 use crate::jobs::control::{self, RunControlError};
-use crate::jobs::publish::{Placements, PublishError, placements};
+use crate::jobs::publish::PublishRunError;
 use crate::jobs::{RunNews, RunSummary, problem_doc};
 use crate::state::AppState;
 
@@ -41,7 +38,7 @@ impl From<RunControlError> for ApiError {
         }
     }
 }
-use crate::store::{RunStatus, StoreError};
+use crate::store::RunStatus;
 
 /// `POST /events/{event}/schedules`.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -279,56 +276,25 @@ async fn publish(
 ) -> ApiResult<axum::Json<Published>> {
     caller.organiser()?;
     let if_match = IfMatch::from_headers(&headers)?;
-    // One publish of an event at a time in this node, waiting without a connection.
-    let _turn = state.publishes.lock(&event).await;
-    let run = state.store.run(&event, &id).await?;
-    let (RunStatus::Done, Some(problem), Some(solution)) = (run.status, run.problem, run.solution) else {
-        return Err(ApiError::Conflict(format!(
-            "the run is {}; only a done run can be published",
-            run.status.as_str()
-        )));
-    };
-    let accepted: HashSet<String> = state
-        .store
-        .requests(&event, None)
-        .await?
-        .into_iter()
-        .filter(|r| r.status == RequestStatus::Accepted)
-        .map(|r| r.id)
-        .collect();
-    let Placements {
-        meetings,
-        mut skipped,
-    } = placements(&problem, &solution, &accepted).map_err(|e| match e {
-        PublishError::Mismatch(reason) => ApiError::Conflict(reason),
-        corrupt @ PublishError::Corrupt(..) => ApiError::Internal(anyhow::anyhow!("run {id}: {corrupt}")),
-    })?;
     let timetable_etag =
         |revision: i64| agenda_etag(&event, u64::try_from(revision).unwrap_or(0), TIMETABLE_PART);
     let current_ok = |revision: i64| if_match.allows(&timetable_etag(revision));
-    let published = match state.store.publish(&event, &id, &meetings, &current_ok).await {
-        Err(StoreError::Stale(revision)) => {
-            return Err(ApiError::PreconditionFailed(format!(
+    let published = state
+        .publish_run(&event, &id, &current_ok)
+        .await
+        .map_err(|e| match e {
+            PublishRunError::Stale(revision) => ApiError::PreconditionFailed(format!(
                 "If-Match: the timetable changed since it was read; its ETag is now {}",
                 timetable_etag(revision)
-            )));
-        }
-        other => other?,
-    };
-    skipped.extend(published.skipped);
-    let revision = state.store.event(&event).await?.meetings_revision;
-    state.changed(&event, Some(revision)).await;
-    tracing::info!(
-        event,
-        run = id,
-        version = published.version,
-        meetings = published.meetings,
-        "timetable published"
-    );
+            )),
+            not_done @ PublishRunError::NotDone(_) => ApiError::Conflict(not_done.to_string()),
+            PublishRunError::Mismatch(reason) => ApiError::Conflict(reason),
+            PublishRunError::Store(e) => e.into(),
+        })?;
     Ok(axum::Json(Published {
         version: published.version,
         meetings: published.meetings,
-        skipped,
+        skipped: published.skipped,
     }))
 }
 

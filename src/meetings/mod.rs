@@ -4,10 +4,14 @@
 //! here; whether the meeting's state allows it is the domain's rule, applied by the store
 //! inside the transaction that makes the change.
 
+mod dashboard;
 mod report;
 
 use chrono::{DateTime, Utc};
 
+pub use dashboard::{
+    ASEAN_COUNTRIES, Coverage, Dashboard, GUEST_OF_HONOUR_CITY, RequestCounts, SlotUse, WorstWait, dashboard,
+};
 pub use report::{MeetingReport, ParticipantReport, report};
 
 use crate::domain::booking::{self, FreeStart};

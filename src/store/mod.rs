@@ -39,7 +39,8 @@ pub use runs::{RunResult, RunStatus, RunStore, ScheduleRun};
 pub use sessions::{Principal, SessionStore, WebSession};
 pub use settings::SettingsStore;
 pub use timetables::{
-    PlacedMeeting, Publication, Timetable, TimetableMeeting, TimetableStore, find_double_booking,
+    PlacedMeeting, Publication, Timetable, TimetableMeeting, TimetableStore, VersionRecord,
+    find_double_booking,
 };
 
 /// The store's traits, for code that calls them on a concrete store (`&dyn Store` and
@@ -78,15 +79,40 @@ pub enum StoreError {
     /// revision now.
     #[error("changed since it was read; its revision is now {0}")]
     Stale(i64),
+    /// The run is older than the one whose schedule is published (`version`): publishing it
+    /// would revert the timetable.
+    #[error(
+        "run {run} is older than run {published_run}, whose schedule is published (version {version}): \
+         publishing it would revert the timetable; solve again"
+    )]
+    OlderRun {
+        run: String,
+        published_run: String,
+        version: i64,
+    },
     /// The database failed.
     #[error(transparent)]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
     /// A stored value could not be read back.
     #[error("corrupt stored value: {0}")]
     Corrupt(String),
     /// The meeting cannot be booked at that slot now; the nearest free ones are given.
     #[error("{}", .0.why.detail(&.0.slot))]
     Unbookable(Box<crate::domain::booking::Refused>),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(err: sqlx::Error) -> Self {
+        // PostgreSQL cannot hold a NUL in text (SQLSTATE 22021, "invalid byte sequence"): a
+        // lookup by an id holding one matches nothing, as on SQLite, instead of failing. No
+        // write gets here with one: every text field refuses control characters first.
+        if let sqlx::Error::Database(db) = &err
+            && db.code().as_deref() == Some("22021")
+        {
+            return StoreError::NotFound;
+        }
+        StoreError::Database(err)
+    }
 }
 
 impl StoreError {

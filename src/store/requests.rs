@@ -92,6 +92,16 @@ pub trait RequestStore: Send + Sync + 'static {
     async fn request(&self, event: &str, id: &str) -> StoreResult<MeetingRequest>;
     /// All requests of an event, or only those `participant` asked or was asked.
     async fn requests(&self, event: &str, participant: Option<&str>) -> StoreResult<Vec<MeetingRequest>>;
+    /// Up to `limit` of [`requests`](Self::requests)' list, after the request `after`: a page,
+    /// read with the invitees of its own requests only. `NotFound` when `after` is not one of
+    /// the event's requests.
+    async fn requests_page(
+        &self,
+        event: &str,
+        participant: Option<&str>,
+        after: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Vec<MeetingRequest>>;
     /// The requests `participant` asked or was asked, with their invitees.
     async fn requests_of(&self, event: &str, participant: &str) -> StoreResult<Vec<MeetingRequest>>;
     /// How many accepted requests each of `participants` is part of (absent: none).
@@ -275,14 +285,31 @@ pub(super) async fn requests_on<DB: Backend>(
             .await?
         }
     };
-    let invitee_rows = sqlx::query(
-        "SELECT i.request_id, i.participant_id, i.response, i.slot_id FROM request_invitees i \
-         JOIN requests r ON r.id = i.request_id WHERE r.event_id = $1 \
-         ORDER BY i.request_id, i.position",
-    )
-    .param(event)
-    .fetch_all(DB::on(conn))
-    .await?;
+    // The invitees of these requests only: a participant's list must not read the event's.
+    let invitee_rows = match participant {
+        None => {
+            sqlx::query(
+                "SELECT i.request_id, i.participant_id, i.response, i.slot_id FROM request_invitees i \
+                 JOIN requests r ON r.id = i.request_id WHERE r.event_id = $1 \
+                 ORDER BY i.request_id, i.position",
+            )
+            .param(event)
+            .fetch_all(DB::on(conn))
+            .await?
+        }
+        Some(p) => {
+            sqlx::query(
+                "SELECT i.request_id, i.participant_id, i.response, i.slot_id FROM request_invitees i \
+                 WHERE i.request_id IN (SELECT id FROM requests WHERE event_id = $1 AND requester_id = $2 \
+                 UNION SELECT request_id FROM request_invitees WHERE participant_id = $2) \
+                 ORDER BY i.request_id, i.position",
+            )
+            .param(event)
+            .param(p)
+            .fetch_all(DB::on(conn))
+            .await?
+        }
+    };
     assemble(&rows, &invitee_rows)
 }
 
@@ -359,6 +386,49 @@ impl<DB: Backend> RequestStore for SqlStore<DB> {
     async fn requests(&self, event: &str, participant: Option<&str>) -> StoreResult<Vec<MeetingRequest>> {
         let mut conn = self.pool.acquire().await?;
         requests_on::<DB>(&mut conn, event, participant).await
+    }
+
+    async fn requests_page(
+        &self,
+        event: &str,
+        participant: Option<&str>,
+        after: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Vec<MeetingRequest>> {
+        let mut conn = self.pool.acquire().await?;
+        if let Some(after) = after {
+            // The cursor's own row gives the place to start after.
+            request_on::<DB>(&mut conn, event, after).await?;
+        }
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let (participant, after) = (participant.map(str::to_owned), after.map(str::to_owned));
+        // Requests are listed by (created_at, id); a page starts after the cursor's row.
+        let rows = sqlx::query(concat!(
+            select_requests!(),
+            "WHERE r.event_id = $1 AND ($2 IS NULL OR r.requester_id = $2 OR r.id IN \
+             (SELECT request_id FROM request_invitees WHERE participant_id = $2)) \
+             AND ($3 IS NULL OR (r.created_at, r.id) > (SELECT c.created_at, c.id FROM requests c WHERE c.id = $3)) \
+             ORDER BY r.created_at, r.id LIMIT $4"
+        ))
+        .param(event)
+        .param(&participant)
+        .param(&after)
+        .param(limit)
+        .fetch_all(DB::on(&mut conn))
+        .await?;
+        let mut invitee_rows = Vec::new();
+        if !rows.is_empty() {
+            let mut query = sqlx::QueryBuilder::<DB>::new(
+                "SELECT request_id, participant_id, response, slot_id FROM request_invitees WHERE request_id IN (",
+            );
+            let mut ids = query.separated(", ");
+            for row in &rows {
+                ids.push_param(row.read::<String>("id")?);
+            }
+            query.push(") ORDER BY request_id, position");
+            invitee_rows = query.build().fetch_all(DB::on(&mut conn)).await?;
+        }
+        assemble(&rows, &invitee_rows)
     }
 
     async fn requests_of(&self, event: &str, participant: &str) -> StoreResult<Vec<MeetingRequest>> {

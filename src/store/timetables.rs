@@ -55,6 +55,17 @@ pub struct Publication {
     pub skipped: Vec<String>,
 }
 
+/// One published version, for the history.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VersionRecord {
+    pub version: i64,
+    /// The run whose schedule it published.
+    pub schedule_id: String,
+    pub published_at: DateTime<Utc>,
+    /// Meetings it placed (the run's and the booked ones kept).
+    pub meetings: i64,
+}
+
 /// The published timetables of each event.
 #[async_trait]
 pub trait TimetableStore: Send + Sync + 'static {
@@ -73,6 +84,8 @@ pub trait TimetableStore: Send + Sync + 'static {
     ) -> StoreResult<Publication>;
     /// The published timetable, if any.
     async fn timetable(&self, event: &str) -> StoreResult<Option<Timetable>>;
+    /// Every published version of the event, the latest first.
+    async fn versions(&self, event: &str) -> StoreResult<Vec<VersionRecord>>;
 }
 
 /// The first double-booking among meetings to publish, as a `Conflict` naming it: a meeting
@@ -196,11 +209,11 @@ impl<DB: Backend> TimetableStore for SqlStore<DB> {
             let (current_run, current_created): (String, DateTime<Utc>) =
                 (current.read("id")?, current.read("created_at")?);
             if current_created > created_at {
-                return Err(StoreError::Conflict(format!(
-                    "run {run} is older than run {current_run}, whose schedule is published \
-                     (version {}): publishing it would revert the timetable; solve again",
-                    version - 1
-                )));
+                return Err(StoreError::OlderRun {
+                    run: run.to_owned(),
+                    published_run: current_run,
+                    version: version - 1,
+                });
             }
         }
         if !current_ok(revision) {
@@ -401,5 +414,27 @@ impl<DB: Backend> TimetableStore for SqlStore<DB> {
             published_at: head.read("published_at")?,
             meetings,
         }))
+    }
+
+    async fn versions(&self, event: &str) -> StoreResult<Vec<VersionRecord>> {
+        self.event(event).await?;
+        sqlx::query(
+            "SELECT v.version, v.schedule_id, v.published_at, \
+             (SELECT COUNT(*) FROM timetable_meetings m WHERE m.event_id = v.event_id AND m.version = v.version) AS meetings \
+             FROM timetable_versions v WHERE v.event_id = $1 ORDER BY v.version DESC",
+        )
+        .param(event)
+        .fetch_all(self.db())
+        .await?
+        .iter()
+        .map(|row| {
+            Ok(VersionRecord {
+                version: row.read("version")?,
+                schedule_id: row.read("schedule_id")?,
+                published_at: row.read("published_at")?,
+                meetings: row.read("meetings")?,
+            })
+        })
+        .collect()
     }
 }

@@ -141,7 +141,7 @@ async fn control_characters(backend: Backend) {
     );
     assert_eq!(before, after, "nothing written");
     let unchanged = app.store.participant(&e, &a).await.unwrap();
-    assert_eq!(unchanged.name, "P0");
+    assert_eq!(unchanged.profile.name, "P0");
 
     // Multi-line texts keep \n and \t; CRLF (what forms send) is one line break.
     app.room(&e, "Table 1", 4, &[]).await;
@@ -200,10 +200,14 @@ async fn control_characters_in_forms(backend: Backend) {
     );
     let stored = app.store.participant(&e, &a).await.unwrap();
     assert_eq!(
-        (stored.name.as_str(), stored.city),
+        (stored.profile.name.as_str(), stored.profile.city),
         ("Rabat", None),
         "nothing written"
     );
+    // A page for an id no one can have is not found, not a database error.
+    for path in ["/people/p%00", "/requests/r%00"] {
+        assert_eq!(browser.get(path).await.status, StatusCode::NOT_FOUND, "{path}");
+    }
 }
 
 on_both_backends!(control_characters, control_characters_in_forms);

@@ -160,6 +160,9 @@ pub async fn run(
                     button type="submit" class="decline" { (lang.t("org-run-cancel")) }
                 }
             } @else {
+                @if run.status == RunStatus::Done {
+                    p { a href=(format!("{base}/publish")) { (lang.t("org-run-review")) } }
+                }
                 p { a href=(format!("/organiser/events/{}/solve", event.id)) { (lang.t("org-run-again")) } }
             }
             script src="/assets/organiser.js" defer {}
