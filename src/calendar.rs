@@ -37,9 +37,12 @@ pub struct CalendarEntry {
     pub status: Status,
 }
 
-/// The UID of a meeting: stable across versions because a meeting is its request.
+/// The UID of a meeting: stable across versions because a meeting is its request. Request
+/// ids are the service's own, but a UID is TEXT too (§3.8.4.7): no control character, so a
+/// CR or LF can never break the line (found by `fuzz/fuzz_targets/calendar.rs`).
 pub fn uid(request_id: &str) -> String {
-    format!("{request_id}@rendezvous")
+    let id: String = request_id.chars().filter(|c| !c.is_control()).collect();
+    format!("{id}@rendezvous")
 }
 
 /// A text value as RFC 5545 allows it, line breaks as `\n` (which the writer escapes).
@@ -101,7 +104,30 @@ pub fn render(name: &str, entries: &[CalendarEntry]) -> String {
         }
         calendar.push(event.done());
     }
-    calendar.done().to_string()
+    fold(&calendar.done().to_string())
+}
+
+/// Folds every content line at 75 octets, a continuation line's leading space included
+/// (§3.1), on character boundaries. The `icalendar` crate folds without counting that
+/// space, so its continuation lines reach 76 octets (found by the calendar fuzz target).
+fn fold(text: &str) -> String {
+    let unfolded = text.replace("\r\n ", "").replace("\r\n\t", "");
+    let mut out = String::with_capacity(unfolded.len() + unfolded.len() / 70 * 3);
+    for line in unfolded.split_terminator("\r\n") {
+        let mut room = 75;
+        let mut used = 0;
+        for c in line.chars() {
+            if used + c.len_utf8() > room {
+                out.push_str("\r\n ");
+                used = 1;
+                room = 75;
+            }
+            out.push(c);
+            used += c.len_utf8();
+        }
+        out.push_str("\r\n");
+    }
+    out
 }
 
 /// What an e-mailed invitation asks of the recipient's calendar (iTIP, RFC 5546).
@@ -170,7 +196,7 @@ pub fn invite(method: Method, entry: &CalendarEntry, organizer: &Party, attendee
     calendar
         .append_property(Property::new("METHOD", method.as_str()))
         .push(event.done());
-    calendar.done().to_string()
+    fold(&calendar.done().to_string())
 }
 
 #[cfg(test)]
@@ -295,6 +321,69 @@ mod tests {
                 event.find_prop("SUMMARY").unwrap().val.as_ref(),
                 "Acme\nX-INJECTED:1; Bravo, \\ Co",
                 "read back as written, the CR as the line break it meant"
+            );
+        }
+    }
+
+    /// Found by the calendar fuzz target: a request id holding a CR wrote a bare CR into
+    /// the UID line.
+    #[test]
+    fn a_control_character_in_a_request_id_cannot_break_the_uid_line() {
+        let start = Utc.with_ymd_and_hms(2027, 4, 17, 9, 0, 0).unwrap();
+        let entry = CalendarEntry {
+            request_id: "req\r\nX-EVIL:1\rB".into(),
+            start,
+            end: start + chrono::Duration::minutes(20),
+            summary: String::new(),
+            location: String::new(),
+            description: String::new(),
+            sequence: 0,
+            stamp: start,
+            status: Status::Scheduled,
+        };
+        let text = render("Agenda", &[entry]);
+        let unfolded = text.replace("\r\n ", "");
+        for line in unfolded.split_terminator("\r\n") {
+            assert!(!line.contains(['\r', '\n']), "{line:?}");
+        }
+        assert!(unfolded.contains("\r\nUID:reqX-EVIL:1B@rendezvous\r\n"), "{text}");
+    }
+
+    /// Found by the calendar fuzz target: a continuation line of 76 octets.
+    #[test]
+    fn every_line_is_75_octets_at_most_continuations_included() {
+        let start = Utc.with_ymd_and_hms(2027, 4, 17, 9, 0, 0).unwrap();
+        let entry = CalendarEntry {
+            request_id: "req_1".into(),
+            start,
+            end: start + chrono::Duration::minutes(20),
+            summary: "é".repeat(120),
+            location: "x".repeat(300),
+            description: "😀 ".repeat(90),
+            sequence: 0,
+            stamp: start,
+            status: Status::Scheduled,
+        };
+        let attendee = Party {
+            name: "Very Long Attendee Name, Of A Delegation; With Colons: And More".repeat(3),
+            address: "mailto:someone@example.org".into(),
+        };
+        for text in [
+            render(&"Agenda ".repeat(40), std::slice::from_ref(&entry)),
+            invite(
+                Method::Request,
+                &entry,
+                &attendee,
+                std::slice::from_ref(&attendee),
+            ),
+        ] {
+            for line in text.split_terminator("\r\n") {
+                assert!(line.len() <= 75, "{} octets: {line:?}", line.len());
+            }
+            let unfolded = text.replace("\r\n ", "");
+            assert!(
+                unfolded.contains(&format!("SUMMARY:{}\r\n", "é".repeat(120))),
+                "{text}"
             );
         }
     }

@@ -17,13 +17,20 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     if let Some(token) = from_headers {
-        assert_eq!(Some(token), parse_bearer(text), "the header path and the pure parser differ");
+        assert_eq!(
+            Some(token),
+            parse_bearer(text),
+            "the header path and the pure parser differ"
+        );
     }
     let Some(token) = parse_bearer(text) else {
         return;
     };
     let (scheme, rest) = text.split_once(' ').expect("a token follows a space");
-    assert!(scheme.eq_ignore_ascii_case("bearer"), "scheme {scheme:?} accepted");
+    assert!(
+        scheme.eq_ignore_ascii_case("bearer"),
+        "scheme {scheme:?} accepted"
+    );
     assert!(!token.is_empty());
     assert_eq!(token, token.trim());
     assert!(rest.contains(token));

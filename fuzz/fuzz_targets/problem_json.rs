@@ -13,7 +13,12 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     for (m, meeting) in problem.meetings.iter().enumerate() {
-        assert!(meeting.participants.iter().all(|&p| p < problem.participants.len()));
+        assert!(
+            meeting
+                .participants
+                .iter()
+                .all(|&p| p < problem.participants.len())
+        );
         for first in [0, problem.slots.len().saturating_sub(1)] {
             if let Some(slots) = problem.occupied_slots(m, first) {
                 assert!(slots.end <= problem.slots.len());
@@ -28,7 +33,11 @@ fuzz_target!(|data: &[u8]| {
     // and the pins' own feasibility test.
     let report = evaluate(&problem, &Schedule::empty(&problem));
     if problem.meetings.iter().all(|m| m.fixed.is_none()) {
-        assert!(report.is_valid(), "the empty schedule breaks {:?}", report.violations);
+        assert!(
+            report.is_valid(),
+            "the empty schedule breaks {:?}",
+            report.violations
+        );
     }
     pin_conflicts(&problem);
 });

@@ -14,10 +14,7 @@ fn spec() -> &'static EventSpec {
     SPEC.get_or_init(|| {
         let day = DaySpec {
             date: "2026-06-10".into(),
-            sessions: vec![
-                ["09:00".into(), "12:00".into()],
-                ["14:00".into(), "17:00".into()],
-            ],
+            sessions: vec![["09:00".into(), "12:00".into()], ["14:00".into(), "17:00".into()]],
         };
         EventSpec::new("Fuzz expo", "Europe/Paris", 30, vec![day]).expect("a valid event")
     })
@@ -30,7 +27,10 @@ fuzz_target!(|data: &[u8]| {
             assert!(rows.windows(2).all(|w| w[0].0 < w[1].0), "rows out of order");
             for (_, profile) in &rows {
                 assert!(!profile.name.trim().is_empty(), "a blank name was accepted");
-                assert!(!profile.name.chars().any(char::is_control), "a control character was accepted");
+                assert!(
+                    !profile.name.chars().any(char::is_control),
+                    "a control character was accepted"
+                );
             }
         }
         Err(invalid) => {
