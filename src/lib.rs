@@ -1,6 +1,7 @@
 //! The rendezvous service: HTTP API, storage, solve runs and command-line tools.
 
 pub mod app;
+pub mod board;
 pub mod calendar;
 pub mod cli;
 pub mod cluster;

@@ -176,7 +176,7 @@ impl Indexed {
             .upsert(profile(&participant))
             .with_context(|| format!("indexing participant {}", participant.id))?;
         let mut free = self.all_slots.clone();
-        for slot in &participant.unavailable {
+        for slot in &participant.profile.unavailable {
             if let Some(&bit) = self.slot_bits.get(slot) {
                 free[bit / 64] &= !(1 << (bit % 64));
             }
@@ -227,15 +227,15 @@ impl Indexed {
 pub fn profile(p: &Participant) -> Profile {
     Profile {
         id: p.id.clone(),
-        name: p.name.clone(),
-        kind: p.kind.as_str().to_string(),
-        organization: p.organization.clone().unwrap_or_default(),
-        city: p.city.clone().unwrap_or_default(),
-        country: p.country.clone().unwrap_or_default(),
-        languages: p.languages.clone(),
-        topics: p.topics.clone(),
-        offers: p.offers.clone(),
-        seeks: p.seeks.clone(),
+        name: p.profile.name.clone(),
+        kind: p.profile.kind.as_str().to_string(),
+        organization: p.profile.organization.clone().unwrap_or_default(),
+        city: p.profile.city.clone().unwrap_or_default(),
+        country: p.profile.country.clone().unwrap_or_default(),
+        languages: p.profile.languages.clone(),
+        topics: p.profile.topics.clone(),
+        offers: p.profile.offers.clone(),
+        seeks: p.profile.seeks.clone(),
         sector: None,
         groups: Vec::new(),
     }
@@ -290,7 +290,7 @@ pub async fn recommend(
     sees: Sees,
 ) -> Result<Vec<Recommendation>, MatchmakingError> {
     let entry = matchmaking.refreshed(store, event).await?;
-    let Some(my_quota) = entry.read().participant(me).map(|p| p.max_meetings) else {
+    let Some(my_quota) = entry.read().participant(me).map(|p| p.profile.max_meetings) else {
         return Err(MatchmakingError::UnknownParticipant(me.to_string()));
     };
     if sees == Sees::OwnOnly {
@@ -327,7 +327,11 @@ pub async fn recommend(
                 .iter()
                 .filter(|_| sees == Sees::Everyone)
                 .filter(|s| !quota_checked.contains(&s.id))
-                .filter(|s| state.participant(&s.id).is_some_and(|p| p.max_meetings.is_some()))
+                .filter(|s| {
+                    state
+                        .participant(&s.id)
+                        .is_some_and(|p| p.profile.max_meetings.is_some())
+                })
                 .map(|s| s.id.clone())
                 .collect();
             (found, with_quota)
@@ -341,7 +345,7 @@ pub async fn recommend(
                 with_quota
                     .iter()
                     .filter(|id| {
-                        let max = state.participant(id).and_then(|p| p.max_meetings);
+                        let max = state.participant(id).and_then(|p| p.profile.max_meetings);
                         engine::availability::quota_full(max, accepted.get(*id).copied().unwrap_or(0))
                     })
                     .cloned(),
@@ -407,7 +411,7 @@ pub async fn propose(
         .participants()
         .filter(|p| {
             engine::availability::quota_full(
-                p.max_meetings,
+                p.profile.max_meetings,
                 accepted.get(p.id.as_str()).copied().unwrap_or(0),
             )
         })

@@ -47,8 +47,8 @@ pub async fn update(
             return Err(ProfileError::Stale(revision));
         }
         let mut errors = Invalid::default();
-        let profile = change.apply(participant.profile(), &spec, &mut errors);
-        participant.set_profile(errors.into_result(profile).map_err(ProfileError::Invalid)?);
+        let profile = change.apply(participant.profile, &spec, &mut errors);
+        participant.profile = errors.into_result(profile).map_err(ProfileError::Invalid)?;
         if let Some(revision) = store.update_participant(&participant, revision).await? {
             return Ok((participant, revision));
         }

@@ -208,7 +208,7 @@ async fn build(store: &DynStore, event_id: &str) -> StoreResult<PublishedTimetab
         .participants(event_id)
         .await?
         .into_iter()
-        .map(|p| (p.id, p.name))
+        .map(|p| (p.id, p.profile.name))
         .collect();
     let mut meetings = Vec::with_capacity(requests.len());
     for r in &requests {

@@ -85,7 +85,7 @@ async fn bench(args: Args, spec: SampleSpec) -> anyhow::Result<ExitCode> {
         let (event, _) = load(store.as_ref(), &expo).await?;
         for p in store.participants(&event).await? {
             let (mut p, read_at) = store.participant_at(&event, &p.id).await?;
-            p.email = Some(format!("{}@bench.rendezvous.test", p.id));
+            p.profile.email = Some(format!("{}@bench.rendezvous.test", p.id));
             store
                 .update_participant(&p, read_at)
                 .await?

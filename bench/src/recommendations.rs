@@ -126,9 +126,10 @@ async fn bench_on(args: &Args, spec: SampleSpec, url: &str) -> anyhow::Result<Ex
         if args.update_every > 0 && call % args.update_every == 0 {
             let who = ids.choose(&mut rng).context("participants")?;
             let (mut p, read_at) = store.participant_at(&event, who).await?;
-            p.offers
+            p.profile
+                .offers
                 .push(format!("pilot programme {}", rng.next_u32() % 1000));
-            p.offers.truncate(50);
+            p.profile.offers.truncate(50);
             store
                 .update_participant(&p, read_at)
                 .await?

@@ -146,4 +146,8 @@ pub struct AssignmentDoc {
 pub struct UnscheduledDoc {
     pub meeting: String,
     pub reason: String,
+    /// The reason, typed (`code` and its values), for readers that say it in their own
+    /// words and language; absent in documents written before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cause: Option<crate::solution::Unplaced>,
 }

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::format::{AssignmentDoc, SOLUTION_FORMAT, SolutionDoc, Status, UnscheduledDoc};
 use crate::problem::{MeetingIx, Placement, Problem};
@@ -65,6 +65,7 @@ impl Solution {
             .map(|(m, reason)| UnscheduledDoc {
                 meeting: problem.meetings[*m].id.clone(),
                 reason: reason.to_string(),
+                cause: Some(reason.clone()),
             })
             .collect();
         // Every meeting appears exactly once: give any unplaced meeting without a reason one.
@@ -73,6 +74,7 @@ impl Solution {
                 unscheduled.push(UnscheduledDoc {
                     meeting: problem.meetings[m].id.clone(),
                     reason: Unplaced::Unproved.to_string(),
+                    cause: Some(Unplaced::Unproved),
                 });
             }
         }
@@ -89,8 +91,10 @@ impl Solution {
 }
 
 /// Why a meeting is not in the schedule. `Display` gives the `reason` string of the
-/// solution document (the format leaves its wording free; these name the ids involved).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// solution document (the format leaves its wording free; these name the ids involved);
+/// the document's `cause` is this, typed (`{"code": "no_room", "seats": 4, ...}`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "code", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Unplaced {
     /// No room has the seats and features it needs.
     NoRoom { seats: u64, features: Vec<String> },
@@ -216,4 +220,41 @@ pub struct Stats {
     /// Infeasible problems: the pinned meetings that contradict each other.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub conflicting_pins: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_typed_reason_reads_back_as_written() {
+        let reasons = [
+            Unplaced::NoRoom {
+                seats: 4,
+                features: vec!["screen".into()],
+            },
+            Unplaced::ParticipantFull {
+                participant: "p1".into(),
+                max_meetings: 6,
+            },
+            Unplaced::Unproved,
+        ];
+        for reason in reasons {
+            let text = serde_json::to_string(&reason).unwrap();
+            assert_eq!(serde_json::from_str::<Unplaced>(&text).unwrap(), reason, "{text}");
+        }
+        let written = serde_json::to_value(Unplaced::NoRoom {
+            seats: 4,
+            features: vec![],
+        })
+        .unwrap();
+        assert_eq!(
+            written,
+            serde_json::json!({"code": "no_room", "seats": 4, "features": []})
+        );
+        // A document written before reasons were typed still reads.
+        let old: UnscheduledDoc =
+            serde_json::from_str(r#"{"meeting": "m1", "reason": "no room seats 4"}"#).unwrap();
+        assert_eq!(old.cause, None);
+    }
 }

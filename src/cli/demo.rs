@@ -16,6 +16,7 @@ use tower::ServiceExt as _;
 
 use crate::app;
 use crate::config::{Config, MailConfig, init_tracing};
+use crate::domain::{Language, participant::Profile};
 use crate::sample::{Expo, RequestStatus, SampleSpec};
 
 #[derive(clap::Args, Debug)]
@@ -54,11 +55,11 @@ fn clear_mail_folder(dir: &std::path::Path) -> anyhow::Result<()> {
 
 /// A sample participant's address (a reserved domain: nothing can be delivered there) and
 /// language: French and Arabic for Morocco, English for the others.
-fn contact(index: usize, id: &str, country: &str) -> (String, &'static str) {
+fn contact(index: usize, id: &str, country: Option<&str>) -> (String, Language) {
     let language = match (country, index % 2) {
-        ("MA", 0) => "fr",
-        ("MA", _) => "ar",
-        _ => "en",
+        (Some("MA"), 0) => Language::Fr,
+        (Some("MA"), _) => Language::Ar,
+        _ => Language::En,
     };
     (format!("{id}@demo.rendezvous.test"), language)
 }
@@ -187,16 +188,19 @@ async fn demo(args: Args) -> anyhow::Result<()> {
     // Sample ids → (service id, token).
     let mut people: HashMap<&str, (String, String, &str)> = HashMap::new();
     for (index, p) in expo.participants.iter().enumerate() {
-        let (email, language) = contact(index, &p.id, &p.country);
+        let (email, language) = contact(index, &p.id, p.profile.country.as_deref());
+        // The registration is the sample's profile with an address and a language.
+        let registration = Profile {
+            email: Some(email),
+            language,
+            ..p.profile.clone()
+        };
         let registered = call(
             &router,
             Method::POST,
             &api("/participants"),
             &organiser,
-            Some(json!({"name": p.name, "kind": p.kind.as_str(), "organization": p.organization, "city": p.city,
-                        "country": p.country, "size": p.size, "languages": p.languages, "topics": p.topics,
-                        "offers": p.offers, "seeks": p.seeks, "max_meetings": p.max_meetings,
-                        "unavailable": p.unavailable, "email": email, "language": language})),
+            Some(serde_json::to_value(&registration)?),
         )
         .await?;
         people.insert(
@@ -204,7 +208,7 @@ async fn demo(args: Args) -> anyhow::Result<()> {
             (
                 field(&registered, "id")?,
                 field(&registered, "token")?,
-                p.name.as_str(),
+                p.profile.name.as_str(),
             ),
         );
     }
@@ -326,7 +330,7 @@ async fn demo(args: Args) -> anyhow::Result<()> {
     let company = expo
         .participants
         .iter()
-        .find(|p| p.kind.as_str() == "company")
+        .find(|p| p.profile.kind.as_str() == "company")
         .context("no company in the sample")?;
     let (company_id, company_token, company_name) = who(&company.id)?.clone();
     println!();

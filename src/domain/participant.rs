@@ -150,8 +150,9 @@ fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Optio
     Option::<T>::deserialize(d).map(Some)
 }
 
-/// A participant's profile, every field checked.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A participant's profile, every field checked. Serialised only by the sample generator
+/// (`generate --expo`); the API's views choose their fields themselves.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Profile {
     pub name: String,
     pub kind: ParticipantKind,

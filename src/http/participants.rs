@@ -86,16 +86,16 @@ impl From<&Participant> for DirectoryEntry {
     fn from(p: &Participant) -> Self {
         Self {
             id: p.id.clone(),
-            name: p.name.clone(),
-            kind: p.kind,
-            organization: p.organization.clone(),
-            city: p.city.clone(),
-            country: p.country.clone(),
-            size: p.size,
-            languages: p.languages.clone(),
-            topics: p.topics.clone(),
-            offers: p.offers.clone(),
-            seeks: p.seeks.clone(),
+            name: p.profile.name.clone(),
+            kind: p.profile.kind,
+            organization: p.profile.organization.clone(),
+            city: p.profile.city.clone(),
+            country: p.profile.country.clone(),
+            size: p.profile.size,
+            languages: p.profile.languages.clone(),
+            topics: p.profile.topics.clone(),
+            offers: p.profile.offers.clone(),
+            seeks: p.profile.seeks.clone(),
         }
     }
 }
@@ -104,11 +104,11 @@ impl From<&Participant> for ParticipantView {
     fn from(p: &Participant) -> Self {
         Self {
             public: p.into(),
-            max_meetings: p.max_meetings,
-            unavailable: p.unavailable.clone(),
-            email: p.email.clone(),
-            language: p.language,
-            notifications: p.notifications,
+            max_meetings: p.profile.max_meetings,
+            unavailable: p.profile.unavailable.clone(),
+            email: p.profile.email.clone(),
+            language: p.profile.language,
+            notifications: p.profile.notifications,
         }
     }
 }
@@ -203,7 +203,7 @@ async fn import_participants(
         .map(|i| ImportedRow {
             row: i.row,
             id: i.participant.id,
-            name: i.participant.name,
+            name: i.participant.profile.name,
             token: i.token,
         })
         .collect();

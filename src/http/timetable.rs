@@ -188,7 +188,7 @@ async fn timetable(
 /// already; an unknown participant is a 404).
 async fn agenda_of(state: &AppState, event: &str, id: &str) -> ApiResult<(Arc<PublishedTimetable>, String)> {
     let participant = state.store.participant(event, id).await?;
-    Ok((resolve(state, event).await?, participant.name))
+    Ok((resolve(state, event).await?, participant.profile.name))
 }
 
 /// A participant's agenda (the participant itself, or the organiser).

@@ -120,10 +120,10 @@ pub fn build_problem_doc(
     let participants: Vec<ParticipantDoc> = participants
         .into_iter()
         .map(|p| ParticipantDoc {
-            unavailable: available(&people_held, &p.id, p.unavailable),
+            unavailable: available(&people_held, &p.id, p.profile.unavailable),
             id: p.id,
-            size: p.size,
-            max_meetings: p.max_meetings,
+            size: p.profile.size,
+            max_meetings: p.profile.max_meetings,
         })
         .collect();
     let meetings = requests

@@ -205,7 +205,7 @@ fn figures(
         .collect();
     let names: HashMap<&str, &str> = participants
         .iter()
-        .map(|p| (p.id.as_str(), p.name.as_str()))
+        .map(|p| (p.id.as_str(), p.profile.name.as_str()))
         .collect();
     let mut waits: Vec<(&str, u32)> = per_participant
         .iter()
@@ -259,19 +259,24 @@ fn figures(
         c
     };
     let guest_of_honour = coverage(GUEST_OF_HONOUR_CITY, &|p| {
-        p.city
+        p.profile
+            .city
             .as_deref()
             .is_some_and(|c| c.eq_ignore_ascii_case(GUEST_OF_HONOUR_CITY))
     });
     let mut present: Vec<&str> = ASEAN_COUNTRIES
         .iter()
         .copied()
-        .filter(|code| participants.iter().any(|p| p.country.as_deref() == Some(code)))
+        .filter(|code| {
+            participants
+                .iter()
+                .any(|p| p.profile.country.as_deref() == Some(code))
+        })
         .collect();
     present.sort_unstable();
     let asean = present
         .into_iter()
-        .map(|code| coverage(code, &|p| p.country.as_deref() == Some(code)))
+        .map(|code| coverage(code, &|p| p.profile.country.as_deref() == Some(code)))
         .collect();
 
     Dashboard {

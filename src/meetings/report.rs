@@ -57,7 +57,7 @@ pub async fn report(store: &dyn Store, event: &str) -> Result<MeetingReport, Req
         .participants(event)
         .await?
         .into_iter()
-        .map(|p| (p.id, p.name))
+        .map(|p| (p.id, p.profile.name))
         .collect();
     let requests = store.requests(event, None).await?;
     let feedback = store.feedback(event).await?;

@@ -71,7 +71,7 @@ impl Writer<'_> {
     /// Greeting, the blocks, small print, signature.
     fn letter(&self, recipient: &Participant, subject: String, body: Vec<Block>, optional: bool) -> Letter {
         let mut blocks = vec![Block::Paragraph(
-            self.t("mail-greeting", &[("name", &recipient.name)]),
+            self.t("mail-greeting", &[("name", &recipient.profile.name)]),
         )];
         blocks.extend(body);
         if optional {
@@ -130,13 +130,13 @@ pub(super) async fn prepare(
 ) -> anyhow::Result<Prepared> {
     let (message, me) = (&claimed.message, &claimed.recipient);
     let kind = message.topic.kind();
-    let Some(email) = &me.email else {
+    let Some(email) = &me.profile.email else {
         return Ok(Prepared::Skip("the participant has no e-mail address".into()));
     };
     let turned_off = match kind.category() {
         Category::Always => false,
-        Category::Requests => !me.notifications.requests,
-        Category::Reminders => !me.notifications.reminders,
+        Category::Requests => !me.profile.notifications.requests,
+        Category::Reminders => !me.profile.notifications.reminders,
     };
     if turned_off {
         return Ok(Prepared::Skip(format!(
@@ -144,10 +144,10 @@ pub(super) async fn prepare(
             kind.as_str()
         )));
     }
-    let to = Mailbox::new(Some(me.name.clone()), email.parse()?);
+    let to = Mailbox::new(Some(me.profile.name.clone()), email.parse()?);
     let event = mailer.store.event(&message.event_id).await?;
     let writer = Writer {
-        lang: me.language.into(),
+        lang: me.profile.language.into(),
         zone: event.timezone.parse().unwrap_or(Tz::UTC),
         event: &event,
         public_url: &mailer.settings.public_url,
@@ -222,7 +222,7 @@ pub(super) async fn prepare(
                 agenda_letter(mailer, &writer, me, *version, [added, moved, removed], &published).await?;
             let feed = CalendarPart {
                 method: None,
-                ics: published.calendar_of(&me.id, &me.name, writer.lang)?,
+                ics: published.calendar_of(&me.id, &me.profile.name, writer.lang)?,
                 filename: "agenda.ics",
             };
             (letter, Some(feed))
@@ -265,7 +265,7 @@ pub(super) async fn prepare(
 async fn names(mailer: &Mailer, event: &str, ids: &[String], me: &str) -> anyhow::Result<String> {
     let mut names = Vec::new();
     for id in ids.iter().filter(|id| *id != me) {
-        names.push(mailer.store.participant(event, id).await?.name);
+        names.push(mailer.store.participant(event, id).await?.profile.name);
     }
     Ok(names.join(", "))
 }
@@ -290,6 +290,7 @@ async fn request_letter(
                 .store
                 .participant(&writer.event.id, &r.requester)
                 .await?
+                .profile
                 .name;
             let minutes = r.duration_minutes.to_string();
             let mut body = vec![Block::Paragraph(writer.t(

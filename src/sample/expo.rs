@@ -6,7 +6,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
-pub use crate::domain::participant::ParticipantKind;
+pub use crate::domain::participant::{ParticipantKind, Profile};
 
 use super::calendar::{SLOT_MINUTES, SlotLayout, TIMEZONE, expo_days, expo_slots};
 use super::participants::generate_participants;
@@ -31,29 +31,16 @@ pub struct SampleSlot {
     pub day: usize,
 }
 
-/// A participant with its public profile; field names follow the API's participant resource.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A participant and its profile, as the domain checks it: organisation, city and country
+/// always given, no address, messages in the default language and every notice on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SampleParticipant {
     /// Stable id used in the problem: `del-bangkok`, `com-00012`, `res-00013`, `ins-00038`.
     pub id: String,
-    pub name: String,
-    pub kind: ParticipantKind,
-    pub organization: String,
-    pub city: String,
-    /// ISO 3166-1 alpha-2.
-    pub country: String,
-    /// Seats taken at a meeting (a delegation takes several).
-    pub size: u32,
-    /// ISO 639 codes, most used first.
-    pub languages: Vec<String>,
-    pub topics: Vec<String>,
-    /// Short phrases in English or French: what it brings.
-    pub offers: Vec<String>,
-    /// Short phrases in English or French: what it looks for.
-    pub seeks: Vec<String>,
-    pub max_meetings: Option<u32>,
-    /// Ids of [`Expo::slots`] it cannot meet in (a talk, a day away), in time order.
-    pub unavailable: Vec<String>,
+    /// Its `unavailable` are ids of [`Expo::slots`], in time order; its `languages` ISO 639
+    /// codes, most used first; its `offers` and `seeks` short phrases in English or French.
+    #[serde(flatten)]
+    pub profile: Profile,
 }
 
 /// A table or an equipped meeting room.
@@ -100,7 +87,7 @@ pub struct SampleRequest {
 }
 
 /// A generated B2B programme.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Expo {
     pub name: String,
     /// IANA time zone of the venue.

@@ -7,7 +7,7 @@ use rand_chacha::ChaCha8Rng;
 
 use super::calendar::SlotLayout;
 use super::catalog::{self, CITIES, City, Region, TOPICS};
-use super::expo::{ParticipantKind, SampleParticipant};
+use super::expo::{ParticipantKind, Profile, SampleParticipant};
 
 fn pick<'a>(rng: &mut ChaCha8Rng, items: &'a [&'a str]) -> &'a str {
     items.choose(rng).copied().unwrap_or_default()
@@ -227,18 +227,23 @@ pub(super) fn generate_participants(
         }
         participants.push(SampleParticipant {
             id,
-            name,
-            kind,
-            organization,
-            city: city.name.into(),
-            country: city.country.into(),
-            size,
-            languages,
-            topics,
-            offers,
-            seeks,
-            max_meetings,
-            unavailable: layout.to_ids(unavailable),
+            profile: Profile {
+                name,
+                kind,
+                organization: Some(organization),
+                city: Some(city.name.into()),
+                country: Some(city.country.into()),
+                size,
+                languages,
+                topics,
+                offers,
+                seeks,
+                max_meetings,
+                unavailable: layout.to_ids(unavailable),
+                email: None,
+                language: Default::default(),
+                notifications: Default::default(),
+            },
         });
     }
     participants
@@ -249,19 +254,24 @@ mod tests {
     use std::collections::HashSet;
 
     use super::*;
+    use crate::domain::Invalid;
+    use crate::domain::participant::CreateParticipant;
     use crate::sample::{Expo, SampleSpec};
 
     #[test]
     fn bangkok_delegation_has_six_seats() {
         let expo = Expo::generate(&SampleSpec::preset("tiny").unwrap()).unwrap();
         let bangkok = expo.participants.iter().find(|p| p.id == "del-bangkok").unwrap();
-        assert_eq!(bangkok.size, 6);
-        assert_eq!(bangkok.kind, ParticipantKind::Delegation);
+        assert_eq!(bangkok.profile.size, 6);
+        assert_eq!(bangkok.profile.kind, ParticipantKind::Delegation);
         assert_eq!(
-            (bangkok.city.as_str(), bangkok.country.as_str()),
-            ("Bangkok", "TH")
+            (
+                bangkok.profile.city.as_deref(),
+                bangkok.profile.country.as_deref()
+            ),
+            (Some("Bangkok"), Some("TH"))
         );
-        assert!(bangkok.languages.contains(&"th".to_string()));
+        assert!(bangkok.profile.languages.contains(&"th".to_string()));
     }
 
     #[test]
@@ -270,8 +280,8 @@ mod tests {
         let cities: Vec<&str> = expo
             .participants
             .iter()
-            .filter(|p| p.kind == ParticipantKind::Delegation)
-            .map(|p| p.city.as_str())
+            .filter(|p| p.profile.kind == ParticipantKind::Delegation)
+            .filter_map(|p| p.profile.city.as_deref())
             .collect();
         assert_eq!(cities.len(), 12);
         assert_eq!(cities[0], "Bangkok");
@@ -288,29 +298,55 @@ mod tests {
         let expo = Expo::generate(&SampleSpec::preset("demo").unwrap()).unwrap();
         let mut kinds = HashSet::new();
         for p in &expo.participants {
-            kinds.insert(p.kind);
+            kinds.insert(p.profile.kind);
             assert!(
-                !p.name.is_empty() && !p.organization.is_empty() && !p.city.is_empty(),
+                !p.profile.name.is_empty()
+                    && p.profile.organization.as_ref().is_some_and(|o| !o.is_empty())
+                    && p.profile.city.as_ref().is_some_and(|c| !c.is_empty()),
                 "{p:?}"
             );
-            assert_eq!(p.country.len(), 2, "{p:?}");
-            assert!(!p.languages.is_empty() && !p.topics.is_empty(), "{p:?}");
-            assert!(!p.offers.is_empty() && !p.seeks.is_empty(), "{p:?}");
+            assert_eq!(p.profile.country.as_ref().map(String::len), Some(2), "{p:?}");
+            assert!(
+                !p.profile.languages.is_empty() && !p.profile.topics.is_empty(),
+                "{p:?}"
+            );
+            assert!(
+                !p.profile.offers.is_empty() && !p.profile.seeks.is_empty(),
+                "{p:?}"
+            );
         }
         assert_eq!(kinds.len(), 4);
         let french = expo
             .participants
             .iter()
-            .flat_map(|p| &p.offers)
+            .flat_map(|p| &p.profile.offers)
             .any(|o| o == "capteurs d'inondation");
         let english = expo
             .participants
             .iter()
-            .flat_map(|p| &p.offers)
+            .flat_map(|p| &p.profile.offers)
             .any(|o| o == "flood sensors");
         assert!(french || english);
         // The API's spelling of the kind.
         let json = serde_json::to_value(&expo.participants[0]).unwrap();
         assert_eq!(json["kind"], "delegation");
+    }
+
+    #[test]
+    fn sample_profiles_register_as_they_are() {
+        // `demo` posts each sample profile as its registration: the domain must take it
+        // unchanged, with no broken rule.
+        let expo = Expo::generate(&SampleSpec::preset("demo").unwrap()).unwrap();
+        let spec = expo
+            .event_record("sample", chrono::DateTime::UNIX_EPOCH)
+            .spec()
+            .unwrap();
+        for p in &expo.participants {
+            let body = serde_json::to_value(&p.profile).unwrap();
+            let registration: CreateParticipant = serde_json::from_value(body).unwrap();
+            let mut errors = Invalid::default();
+            let parsed = registration.parse(&spec, "", &mut errors);
+            assert_eq!(errors.into_result(parsed).as_ref(), Ok(&p.profile), "{}", p.id);
+        }
     }
 }

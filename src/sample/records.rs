@@ -47,26 +47,7 @@ impl Expo {
     pub fn participant_records(&self, event: &str) -> Vec<Participant> {
         self.participants
             .iter()
-            .map(|p| Participant {
-                id: p.id.clone(),
-                event_id: event.to_string(),
-                name: p.name.clone(),
-                kind: p.kind,
-                organization: Some(p.organization.clone()),
-                city: Some(p.city.clone()),
-                country: Some(p.country.clone()),
-                size: p.size,
-                languages: p.languages.clone(),
-                topics: p.topics.clone(),
-                offers: p.offers.clone(),
-                seeks: p.seeks.clone(),
-                max_meetings: p.max_meetings,
-                unavailable: p.unavailable.clone(),
-                email: None,
-                language: Default::default(),
-                notifications: Default::default(),
-                signed_in_at: None,
-            })
+            .map(|p| Participant::new(p.id.clone(), event, p.profile.clone()))
             .collect()
     }
 

@@ -27,7 +27,7 @@ fn popularity(rng: &mut ChaCha8Rng, participants: &[SampleParticipant]) -> Vec<f
         .iter()
         .zip(ranks)
         .map(|(p, rank)| {
-            let kind_factor = match p.kind {
+            let kind_factor = match p.profile.kind {
                 ParticipantKind::Delegation => 2.0,
                 ParticipantKind::Company => 1.3,
                 ParticipantKind::Institution => 1.0,
@@ -56,7 +56,7 @@ pub(super) fn generate_requests(
     let invitee_weights = popularity(rng, participants);
     let requester_weights: Vec<f64> = participants
         .iter()
-        .map(|p| match p.kind {
+        .map(|p| match p.profile.kind {
             ParticipantKind::Delegation => 4.0,
             ParticipantKind::Company => 1.2,
             ParticipantKind::Institution | ParticipantKind::Researcher => 1.0,
@@ -100,7 +100,7 @@ pub(super) fn generate_requests(
                 members.push(third);
             }
         }
-        let seats = |members: &[usize]| members.iter().map(|&m| participants[m].size).sum::<u32>();
+        let seats = |members: &[usize]| members.iter().map(|&m| participants[m].profile.size).sum::<u32>();
         while seats(&members) > MAX_MEETING_SEATS && members.len() > 2 {
             members.pop();
         }
@@ -109,7 +109,9 @@ pub(super) fn generate_requests(
             members[1] = (0..n)
                 .map(|k| (invitee + k) % n)
                 .find(|&m| {
-                    m != requester && participants[m].size + participants[requester].size <= MAX_MEETING_SEATS
+                    m != requester
+                        && participants[m].profile.size + participants[requester].profile.size
+                            <= MAX_MEETING_SEATS
                 })
                 .unwrap_or(invitee);
         }
@@ -117,7 +119,7 @@ pub(super) fn generate_requests(
         let priority = priorities[priority_dist.sample(rng)];
         let with_delegation = members
             .iter()
-            .any(|&m| participants[m].kind == ParticipantKind::Delegation);
+            .any(|&m| participants[m].profile.kind == ParticipantKind::Delegation);
         let mut features = Vec::new();
         if with_delegation && rng.random_bool(0.55) {
             features.push("interpretation".to_string());
@@ -146,17 +148,22 @@ fn request_message(
     invitee: &SampleParticipant,
 ) -> String {
     let subject = invitee
+        .profile
         .offers
         .choose(rng)
-        .or(invitee.topics.first())
+        .or(invitee.profile.topics.first())
         .map(String::as_str)
         .unwrap_or("smart city");
-    if requester.languages.iter().any(|l| l == "fr") && rng.random_bool(0.5) {
+    if requester.profile.languages.iter().any(|l| l == "fr") && rng.random_bool(0.5) {
         format!("Bonjour, nous aimerions échanger sur : {subject}.")
     } else {
         format!(
             "Hello, we would like to discuss {subject} with {}.",
-            invitee.organization
+            invitee
+                .profile
+                .organization
+                .as_deref()
+                .unwrap_or(&invitee.profile.name)
         )
     }
 }

@@ -5,33 +5,20 @@ use std::collections::HashMap;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::Transaction;
+use sqlx::query::Query;
 
 use crate::domain::participant::Profile;
 use crate::domain::{Language, NotificationSettings, ParticipantKind};
 use crate::store::backend::{Backend, Param, PushParam, Record, RowsAffected, SqlStore};
 use crate::store::{StoreError, StoreResult, from_json, to_json, to_u32};
 
-/// A participant with its whole profile, public and private.
+/// A participant of an event: its checked profile (public and private fields) and what
+/// only the store knows of it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Participant {
     pub id: String,
     pub event_id: String,
-    pub name: String,
-    pub kind: ParticipantKind,
-    pub organization: Option<String>,
-    pub city: Option<String>,
-    pub country: Option<String>,
-    pub size: u32,
-    pub languages: Vec<String>,
-    pub topics: Vec<String>,
-    pub offers: Vec<String>,
-    pub seeks: Vec<String>,
-    pub max_meetings: Option<u32>,
-    pub unavailable: Vec<String>,
-    /// Private contact address; `None`: messages cannot be delivered.
-    pub email: Option<String>,
-    pub language: Language,
-    pub notifications: NotificationSettings,
+    pub profile: Profile,
     /// When the participant first used its token; `None`: never.
     pub signed_in_at: Option<DateTime<Utc>>,
 }
@@ -39,75 +26,12 @@ pub struct Participant {
 impl Participant {
     /// A new participant of `event_id` with a checked profile.
     pub fn new(id: String, event_id: &str, profile: Profile) -> Self {
-        let Profile {
-            name,
-            kind,
-            organization,
-            city,
-            country,
-            size,
-            languages,
-            topics,
-            offers,
-            seeks,
-            max_meetings,
-            unavailable,
-            email,
-            language,
-            notifications,
-        } = profile;
         Self {
             id,
             event_id: event_id.to_owned(),
-            name,
-            kind,
-            organization,
-            city,
-            country,
-            size,
-            languages,
-            topics,
-            offers,
-            seeks,
-            max_meetings,
-            unavailable,
-            email,
-            language,
-            notifications,
+            profile,
             signed_in_at: None,
         }
-    }
-
-    /// The profile, to be changed through the domain's rules.
-    pub fn profile(&self) -> Profile {
-        Profile {
-            name: self.name.clone(),
-            kind: self.kind,
-            organization: self.organization.clone(),
-            city: self.city.clone(),
-            country: self.country.clone(),
-            size: self.size,
-            languages: self.languages.clone(),
-            topics: self.topics.clone(),
-            offers: self.offers.clone(),
-            seeks: self.seeks.clone(),
-            max_meetings: self.max_meetings,
-            unavailable: self.unavailable.clone(),
-            email: self.email.clone(),
-            language: self.language,
-            notifications: self.notifications,
-        }
-    }
-
-    /// Takes every field of a checked profile.
-    pub fn set_profile(&mut self, profile: Profile) {
-        let id = std::mem::take(&mut self.id);
-        let event_id = std::mem::take(&mut self.event_id);
-        let signed_in_at = self.signed_in_at;
-        *self = Self {
-            signed_in_at,
-            ..Self::new(id, &event_id, profile)
-        };
     }
 }
 
@@ -162,10 +86,17 @@ fn kind_from(text: &str) -> StoreResult<ParticipantKind> {
 }
 
 pub(super) fn participant_from(row: &impl Record) -> StoreResult<Participant> {
-    let list = |col: &str| -> StoreResult<Vec<String>> { from_json(&row.read::<String>(col)?) };
     Ok(Participant {
         id: row.read("id")?,
         event_id: row.read("event_id")?,
+        profile: profile_from(row)?,
+        signed_in_at: row.read("signed_in_at")?,
+    })
+}
+
+fn profile_from(row: &impl Record) -> StoreResult<Profile> {
+    let list = |col: &str| -> StoreResult<Vec<String>> { from_json(&row.read::<String>(col)?) };
+    Ok(Profile {
         name: row.read("name")?,
         kind: kind_from(&row.read::<String>("kind")?)?,
         organization: row.read("organization")?,
@@ -188,8 +119,33 @@ pub(super) fn participant_from(row: &impl Record) -> StoreResult<Participant> {
             reminders: row.read::<i64>("notify_reminders")? != 0,
             requests: row.read::<i64>("notify_requests")? != 0,
         },
-        signed_in_at: row.read("signed_in_at")?,
     })
+}
+
+/// Binds a profile's sixteen columns as `$1`…`$16`, in the order the insert and the update
+/// name them: name, kind, organization, city, country, size, languages, topics, offers,
+/// seeks, max_meetings, unavailable, email, language, notify_reminders, notify_requests.
+fn bind_profile<'q, DB: Backend>(
+    query: Query<'q, DB, DB::Arguments>,
+    profile: &Profile,
+) -> StoreResult<Query<'q, DB, DB::Arguments>> {
+    Ok(query
+        .param(profile.name.as_str())
+        .param(profile.kind.as_str())
+        .param(&profile.organization)
+        .param(&profile.city)
+        .param(&profile.country)
+        .param(i64::from(profile.size))
+        .param(to_json(&profile.languages)?)
+        .param(to_json(&profile.topics)?)
+        .param(to_json(&profile.offers)?)
+        .param(to_json(&profile.seeks)?)
+        .param(profile.max_meetings.map(i64::from))
+        .param(to_json(&profile.unavailable)?)
+        .param(&profile.email)
+        .param(profile.language.code())
+        .param(i64::from(profile.notifications.reminders))
+        .param(i64::from(profile.notifications.requests)))
 }
 
 /// Raises the event's profile revision and returns it. Taking the event's row serialises
@@ -223,37 +179,22 @@ impl<DB: Backend> ParticipantStore for SqlStore<DB> {
                     revision
                 }
             };
-            sqlx::query(
-                "INSERT INTO participants (id, event_id, token_hash, name, kind, organization, city, \
-                 country, size, languages, topics, offers, seeks, max_meetings, unavailable, created_at, seq, \
-                 revision, email, language, notify_reminders, notify_requests) \
+            let insert = sqlx::query(
+                "INSERT INTO participants (name, kind, organization, city, country, size, languages, topics, \
+                 offers, seeks, max_meetings, unavailable, email, language, notify_reminders, notify_requests, \
+                 id, event_id, token_hash, created_at, seq, revision) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, \
                  $19, $20, $21, $22)",
-            )
-            .param(&p.id)
-            .param(&p.event_id)
-            .param(token_hash)
-            .param(&p.name)
-            .param(p.kind.as_str())
-            .param(&p.organization)
-            .param(&p.city)
-            .param(&p.country)
-            .param(i64::from(p.size))
-            .param(to_json(&p.languages)?)
-            .param(to_json(&p.topics)?)
-            .param(to_json(&p.offers)?)
-            .param(to_json(&p.seeks)?)
-            .param(p.max_meetings.map(i64::from))
-            .param(to_json(&p.unavailable)?)
-            .param(now)
-            .param(seq as i64)
-            .param(revision)
-            .param(&p.email)
-            .param(p.language.code())
-            .param(i64::from(p.notifications.reminders))
-            .param(i64::from(p.notifications.requests))
-            .execute(DB::on(&mut tx))
-            .await?;
+            );
+            bind_profile(insert, &p.profile)?
+                .param(&p.id)
+                .param(&p.event_id)
+                .param(token_hash)
+                .param(now)
+                .param(seq as i64)
+                .param(revision)
+                .execute(DB::on(&mut tx))
+                .await?;
         }
         tx.commit().await?;
         Ok(())
@@ -354,34 +295,19 @@ impl<DB: Backend> ParticipantStore for SqlStore<DB> {
     async fn update_participant(&self, p: &Participant, read_at: i64) -> StoreResult<Option<i64>> {
         let mut tx = self.begin_write().await?;
         let revision = bump_profile_revision(&mut tx, &p.event_id).await?;
-        let done = sqlx::query(
+        let update = sqlx::query(
             "UPDATE participants SET name = $1, kind = $2, organization = $3, city = $4, country = $5, \
              size = $6, languages = $7, topics = $8, offers = $9, seeks = $10, max_meetings = $11, \
-             unavailable = $12, revision = $15, email = $16, language = $17, notify_reminders = $18, \
-             notify_requests = $19 WHERE event_id = $13 AND id = $14 AND revision = $20",
-        )
-        .param(&p.name)
-        .param(p.kind.as_str())
-        .param(&p.organization)
-        .param(&p.city)
-        .param(&p.country)
-        .param(i64::from(p.size))
-        .param(to_json(&p.languages)?)
-        .param(to_json(&p.topics)?)
-        .param(to_json(&p.offers)?)
-        .param(to_json(&p.seeks)?)
-        .param(p.max_meetings.map(i64::from))
-        .param(to_json(&p.unavailable)?)
-        .param(&p.event_id)
-        .param(&p.id)
-        .param(revision)
-        .param(&p.email)
-        .param(p.language.code())
-        .param(i64::from(p.notifications.reminders))
-        .param(i64::from(p.notifications.requests))
-        .param(read_at)
-        .execute(DB::on(&mut tx))
-        .await?;
+             unavailable = $12, email = $13, language = $14, notify_reminders = $15, notify_requests = $16, \
+             revision = $17 WHERE event_id = $18 AND id = $19 AND revision = $20",
+        );
+        let done = bind_profile(update, &p.profile)?
+            .param(revision)
+            .param(&p.event_id)
+            .param(&p.id)
+            .param(read_at)
+            .execute(DB::on(&mut tx))
+            .await?;
         // The event's row taken by the bump serialises profile writes, so this check holds
         // until the commit. Gone or changed since the read: nothing is written.
         if done.rows_affected() == 0 {

@@ -101,6 +101,8 @@ pub trait RunStore: Send + Sync + 'static {
     async fn create_run(&self, run: &ScheduleRun) -> StoreResult<()>;
     /// The run `id` of `event`.
     async fn run(&self, event: &str, id: &str) -> StoreResult<ScheduleRun>;
+    /// The event's run that finished last with a solution (the draft), if any.
+    async fn latest_done_run(&self, event: &str) -> StoreResult<Option<ScheduleRun>>;
     /// The highest fencing token that started a run of the event (0 if none): a lock
     /// service that lost its counter must hand out tokens above it.
     async fn run_fence(&self, event: &str) -> StoreResult<i64>;
@@ -182,6 +184,17 @@ impl<DB: Backend> RunStore for SqlStore<DB> {
             .await?
             .ok_or(StoreError::NotFound)?;
         run_from(&row)
+    }
+
+    async fn latest_done_run(&self, event: &str) -> StoreResult<Option<ScheduleRun>> {
+        let row = sqlx::query(
+            "SELECT * FROM schedules WHERE event_id = $1 AND status = 'done' \
+             ORDER BY updated_at DESC, id DESC LIMIT 1",
+        )
+        .param(event)
+        .fetch_optional(self.db())
+        .await?;
+        row.as_ref().map(run_from).transpose()
     }
 
     async fn run_fence(&self, event: &str) -> StoreResult<i64> {

@@ -97,7 +97,7 @@ pub async fn print(ctx: Ctx, State(state): State<AppState>) -> Response {
         let lang = ctx.lang;
         let t = state.timetables.get(&state.store, &me.event_id).await?;
         let body = html! {
-            p { (me.name) " — " (t.event.name) }
+            p { (me.profile.name) " — " (t.event.name) }
             @if let Some(published) = &t.published {
                 p { (lang.ta("agenda-version", &[
                     ("version", published.version.to_string()),
@@ -124,7 +124,7 @@ pub async fn ics(ctx: Ctx, State(state): State<AppState>) -> Response {
         let me = &ctx.me()?.participant;
         let t = state.timetables.get(&state.store, &me.event_id).await?;
         let text = t
-            .calendar_of(&me.id, &me.name, ctx.lang)
+            .calendar_of(&me.id, &me.profile.name, ctx.lang)
             .map_err(PageError::Internal)?;
         Ok((
             [

@@ -43,13 +43,14 @@ pub struct Search {
 
 fn matches(p: &Participant, search: &Search, q: &str) -> bool {
     let text_ok = q.is_empty()
-        || std::iter::once(&p.name)
-            .chain(p.organization.iter())
-            .chain(p.city.iter())
-            .chain(p.topics.iter())
+        || std::iter::once(&p.profile.name)
+            .chain(p.profile.organization.iter())
+            .chain(p.profile.city.iter())
+            .chain(p.profile.topics.iter())
             .any(|field| field.to_lowercase().contains(q));
-    let kind_ok = search.kind.is_empty() || p.kind.as_str() == search.kind;
-    let country_ok = search.country.is_empty() || p.country.as_deref() == Some(search.country.as_str());
+    let kind_ok = search.kind.is_empty() || p.profile.kind.as_str() == search.kind;
+    let country_ok =
+        search.country.is_empty() || p.profile.country.as_deref() == Some(search.country.as_str());
     text_ok && kind_ok && country_ok
 }
 
@@ -82,7 +83,7 @@ pub async fn search(
     let total = found.len();
     // Only what is shown is ordered.
     let by_name = |a: &&Participant, b: &&Participant| {
-        (a.name.to_lowercase(), &a.id).cmp(&(b.name.to_lowercase(), &b.id))
+        (a.profile.name.to_lowercase(), &a.id).cmp(&(b.profile.name.to_lowercase(), &b.id))
     };
     if found.len() > limit {
         found.select_nth_unstable_by(limit, by_name);
@@ -91,7 +92,7 @@ pub async fn search(
     found.sort_by(by_name);
     let countries: BTreeSet<&str> = index
         .participants()
-        .filter_map(|p| p.country.as_deref())
+        .filter_map(|p| p.profile.country.as_deref())
         .collect();
     Ok(Found {
         shown: found.into_iter().cloned().collect(),
@@ -103,10 +104,10 @@ pub async fn search(
 /// Kind, organisation, city and country of a participant, as one line.
 pub fn summary(lang: Lang, p: &Participant) -> Markup {
     html! {
-        (lang.t(&format!("kind-{}", p.kind.as_str())))
-        @if let Some(o) = &p.organization { " · " (o) }
-        @if let Some(c) = &p.city { " · " (c) }
-        @if let Some(c) = &p.country { " (" (c) ")" }
+        (lang.t(&format!("kind-{}", p.profile.kind.as_str())))
+        @if let Some(o) = &p.profile.organization { " · " (o) }
+        @if let Some(c) = &p.profile.city { " · " (c) }
+        @if let Some(c) = &p.profile.country { " (" (c) ")" }
     }
 }
 
@@ -146,7 +147,7 @@ pub async fn directory(ctx: Ctx, State(state): State<AppState>, Query(q): Query<
             ul class="cards" {
                 @for p in &found.shown {
                     li class="card" {
-                        a href=(format!("/people/{}", p.id)) { (p.name) }
+                        a href=(format!("/people/{}", p.id)) { (p.profile.name) }
                         p class="meta" { (summary(lang, p)) }
                     }
                 }
@@ -187,14 +188,14 @@ pub async fn profile(ctx: Ctx, State(state): State<AppState>, Path(id): Path<Str
                 }
             }
         };
-        let name = || vec![("name", p.name.clone())];
+        let name = || vec![("name", p.profile.name.clone())];
         let body = html! {
             p class="meta" { (summary(lang, &p)) }
             dl {
-                (list("profile-topics", &p.topics))
-                (list("profile-offers", &p.offers))
-                (list("profile-seeks", &p.seeks))
-                (list("profile-languages", &p.languages))
+                (list("profile-topics", &p.profile.topics))
+                (list("profile-offers", &p.profile.offers))
+                (list("profile-seeks", &p.profile.seeks))
+                (list("profile-languages", &p.profile.languages))
             }
             @if p.id != *my_id {
                 @match &mark {
@@ -216,7 +217,7 @@ pub async fn profile(ctx: Ctx, State(state): State<AppState>, Path(id): Path<Str
             }
             p { a href="/directory" { (lang.t("nav-directory")) } }
         };
-        ok(layout::page(&ctx, &p.name, body))
+        ok(layout::page(&ctx, &p.profile.name, body))
     }
     .await;
     ctx.finish(result)

@@ -41,7 +41,7 @@ async fn render(ctx: &Ctx, state: &AppState) -> PageResult {
     let names: HashMap<String, String> = names_in(state, &me.event_id, waiting.iter().copied()).await?;
     let zone = &timetable.event.timezone;
     let body = html! {
-        p { (lang.ta("home-welcome", &[("name", me.name.clone()), ("event", timetable.event.name.clone())])) }
+        p { (lang.ta("home-welcome", &[("name", me.profile.name.clone()), ("event", timetable.event.name.clone())])) }
         section aria-labelledby="next" {
             h2 id="next" { (lang.t("home-next")) }
             @if let Some(m) = next {

@@ -31,14 +31,14 @@ const LISTS: [(&str, &str); 4] = [
 
 fn value(p: &Participant, field: &str) -> String {
     match field {
-        "name" => p.name.clone(),
-        "organization" => p.organization.clone().unwrap_or_default(),
-        "city" => p.city.clone().unwrap_or_default(),
-        "country" => p.country.clone().unwrap_or_default(),
-        "languages" => p.languages.join("\n"),
-        "topics" => p.topics.join("\n"),
-        "offers" => p.offers.join("\n"),
-        "seeks" => p.seeks.join("\n"),
+        "name" => p.profile.name.clone(),
+        "organization" => p.profile.organization.clone().unwrap_or_default(),
+        "city" => p.profile.city.clone().unwrap_or_default(),
+        "country" => p.profile.country.clone().unwrap_or_default(),
+        "languages" => p.profile.languages.join("\n"),
+        "topics" => p.profile.topics.join("\n"),
+        "offers" => p.profile.offers.join("\n"),
+        "seeks" => p.profile.seeks.join("\n"),
         _ => String::new(),
     }
 }
@@ -100,7 +100,7 @@ async fn render(
                         @for slot in slots {
                             div class="check" {
                                 input type="checkbox" id=(format!("slot-{}", slot.id)) name="unavailable" value=(slot.id)
-                                    checked[shown.unavailable.contains(&slot.id)];
+                                    checked[shown.profile.unavailable.contains(&slot.id)];
                                 label for=(format!("slot-{}", slot.id)) { (slot.start.format("%H:%M")) }
                             }
                         }
@@ -156,15 +156,15 @@ pub async fn save(ctx: Ctx, State(state): State<AppState>, body: Bytes) -> Respo
             Err(ProfileError::Invalid(errors)) => {
                 // Show what was typed, beside its errors.
                 let mut typed = p.clone();
-                typed.name = form.get("name").to_string();
-                typed.organization = Some(form.get("organization").to_string());
-                typed.city = Some(form.get("city").to_string());
-                typed.country = Some(form.get("country").to_string());
-                typed.languages = lines(form.get("languages"));
-                typed.topics = lines(form.get("topics"));
-                typed.offers = lines(form.get("offers"));
-                typed.seeks = lines(form.get("seeks"));
-                typed.unavailable = form.all("unavailable");
+                typed.profile.name = form.get("name").to_string();
+                typed.profile.organization = Some(form.get("organization").to_string());
+                typed.profile.city = Some(form.get("city").to_string());
+                typed.profile.country = Some(form.get("country").to_string());
+                typed.profile.languages = lines(form.get("languages"));
+                typed.profile.topics = lines(form.get("topics"));
+                typed.profile.offers = lines(form.get("offers"));
+                typed.profile.seeks = lines(form.get("seeks"));
+                typed.profile.unavailable = form.all("unavailable");
                 render(&ctx, &state, &typed, &errors, StatusCode::UNPROCESSABLE_ENTITY).await
             }
             Err(ProfileError::Store(e)) => Err(PageError::from(e)),

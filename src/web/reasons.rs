@@ -6,7 +6,7 @@ use rendezvous_matchmaking::{BoostTarget, Reason};
 use crate::i18n::Lang;
 
 /// A list as the language writes it: "a, b and c".
-fn list(lang: Lang, items: &[String]) -> String {
+pub(crate) fn list(lang: Lang, items: &[String]) -> String {
     match items {
         [] => String::new(),
         [one] => one.clone(),

@@ -30,18 +30,18 @@ pub async fn recommendations(ctx: Ctx, State(state): State<AppState>) -> Respons
             ul class="cards" {
                 @for r in &found {
                     li class="card" {
-                        a href=(format!("/people/{}", r.participant.id)) { (r.participant.name) }
+                        a href=(format!("/people/{}", r.participant.id)) { (r.participant.profile.name) }
                         p class="meta" {
-                            (lang.t(&format!("kind-{}", r.participant.kind.as_str())))
-                            @if let Some(o) = &r.participant.organization { " · " (o) }
-                            @if let Some(c) = &r.participant.city { " · " (c) }
+                            (lang.t(&format!("kind-{}", r.participant.profile.kind.as_str())))
+                            @if let Some(o) = &r.participant.profile.organization { " · " (o) }
+                            @if let Some(c) = &r.participant.profile.city { " · " (c) }
                         }
                         @if !r.reasons.is_empty() {
                             p { (lang.t("recommendations-why")) }
                             ul { @for reason in &r.reasons { li { (reasons::say(lang, reason)) } } }
                         }
                         p { a class="button" href=(format!("/requests/new?with={}", r.participant.id)) {
-                            (lang.ta("recommendations-request", &[("name", r.participant.name.clone())]))
+                            (lang.ta("recommendations-request", &[("name", r.participant.profile.name.clone())]))
                         } }
                     }
                 }

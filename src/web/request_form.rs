@@ -75,7 +75,7 @@ pub async fn find(ctx: Ctx, State(state): State<AppState>, body: Bytes) -> Respo
                 ..Search::default()
             };
             let found = directory::search(&state, &me.event_id, &me.id, &draft.with, &search, FOUND).await?;
-            draft.found = found.shown.into_iter().map(|p| (p.id, p.name)).collect();
+            draft.found = found.shown.into_iter().map(|p| (p.id, p.profile.name)).collect();
         }
         render(&ctx, &state, draft, StatusCode::OK).await
     }

@@ -141,7 +141,7 @@ async fn control_characters(backend: Backend) {
     );
     assert_eq!(before, after, "nothing written");
     let unchanged = app.store.participant(&e, &a).await.unwrap();
-    assert_eq!(unchanged.name, "P0");
+    assert_eq!(unchanged.profile.name, "P0");
 
     // Multi-line texts keep \n and \t; CRLF (what forms send) is one line break.
     app.room(&e, "Table 1", 4, &[]).await;
@@ -200,7 +200,7 @@ async fn control_characters_in_forms(backend: Backend) {
     );
     let stored = app.store.participant(&e, &a).await.unwrap();
     assert_eq!(
-        (stored.name.as_str(), stored.city),
+        (stored.profile.name.as_str(), stored.profile.city),
         ("Rabat", None),
         "nothing written"
     );

@@ -563,7 +563,7 @@ async fn profile_revisions_tell_what_changed(backend: Backend) {
     );
 
     let (mut changed, read_at) = app.store.participant_at(&e, &a).await.unwrap();
-    changed.offers = vec!["tide gauges".into()];
+    changed.profile.offers = vec!["tide gauges".into()];
     assert!(
         app.store
             .update_participant(&changed, read_at)

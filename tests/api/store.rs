@@ -4,6 +4,7 @@ use crate::common;
 
 use chrono::{TimeDelta, Utc};
 use common::{Backend, FreshDatabase, expo_body};
+use rendezvous::domain::participant::Profile;
 use rendezvous::domain::{DaySpec, ParticipantKind, RequestStatus, Response};
 use rendezvous::store::{
     self, DynStore, Event, IdempotencyClock, IdempotencyStart, Invitee, MeetingRequest, Participant,
@@ -57,9 +58,7 @@ async fn event(store: &DynStore) -> Event {
 }
 
 fn participant(event: &str, id: &str) -> Participant {
-    Participant {
-        id: id.into(),
-        event_id: event.into(),
+    let profile = Profile {
         name: id.to_uppercase(),
         kind: ParticipantKind::Company,
         organization: None,
@@ -75,8 +74,8 @@ fn participant(event: &str, id: &str) -> Participant {
         email: Some(format!("{id}@example.org")),
         language: Default::default(),
         notifications: Default::default(),
-        signed_in_at: None,
-    }
+    };
+    Participant::new(id.into(), event, profile)
 }
 
 fn request(event: &str, id: &str, from: &str, to: &[&str]) -> MeetingRequest {
@@ -166,14 +165,14 @@ async fn round_trips(backend: Backend) {
 
     let (mut changed, read_at) = store.participant_at(&e.id, "p_a").await.unwrap();
     assert_eq!(changed, a);
-    changed.max_meetings = None;
-    changed.topics = vec!["mobility".into()];
+    changed.profile.max_meetings = None;
+    changed.profile.topics = vec!["mobility".into()];
     let written = store.update_participant(&changed, read_at).await.unwrap();
     assert!(written.is_some_and(|revision| revision > read_at));
     assert_eq!(store.participant(&e.id, "p_a").await.unwrap(), changed);
     // A write against the old revision is refused and changes nothing.
     let mut stale = changed.clone();
-    stale.city = Some("Rabat".into());
+    stale.profile.city = Some("Rabat".into());
     assert_eq!(store.update_participant(&stale, read_at).await.unwrap(), None);
     assert_eq!(store.participant(&e.id, "p_a").await.unwrap(), changed);
 

@@ -184,7 +184,7 @@ async fn organiser_sets_up_an_event_from_the_pages(backend: Backend) {
         .await
         .unwrap()
         .into_iter()
-        .find(|p| p.name == "Acme")
+        .find(|p| p.profile.name == "Acme")
         .unwrap()
         .id;
     let token = fresh.text.split("/login?token=").nth(1).unwrap();

@@ -348,7 +348,7 @@ async fn profile_edits_and_unavailable_slots(backend: Backend) {
     );
     assert!(bad.text.contains("value=\"Morocco\""), "what was typed stays");
     let unchanged = x.app.store.participant(&x.event, &x.rabat.0).await.unwrap();
-    assert_eq!(unchanged.city, None, "nothing written");
+    assert_eq!(unchanged.profile.city, None, "nothing written");
     let saved = browser
         .post(
             "/profile",
@@ -365,9 +365,9 @@ async fn profile_edits_and_unavailable_slots(backend: Backend) {
         .await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text);
     let stored = x.app.store.participant(&x.event, &x.rabat.0).await.unwrap();
-    assert_eq!(stored.city.as_deref(), Some("Rabat"));
-    assert_eq!(stored.topics, ["open data", "mobility"]);
-    assert_eq!(stored.unavailable, ["d1-1000", "d2-1430"]);
+    assert_eq!(stored.profile.city.as_deref(), Some("Rabat"));
+    assert_eq!(stored.profile.topics, ["open data", "mobility"]);
+    assert_eq!(stored.profile.unavailable, ["d1-1000", "d2-1430"]);
     // The JSON API reads the same profile.
     let api = x
         .app

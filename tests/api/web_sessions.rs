@@ -38,7 +38,7 @@ async fn a_copied_cookie_fails_after_sign_out(backend: Backend) {
         .await;
     assert_eq!(posted.location(), "/login");
     let unchanged = x.app.store.participant(&x.event, &x.bangkok.0).await.unwrap();
-    assert_eq!(unchanged.name, "Bangkok Metropolitan Administration");
+    assert_eq!(unchanged.profile.name, "Bangkok Metropolitan Administration");
 }
 
 async fn every_sign_in_is_a_new_session(backend: Backend) {

@@ -24,4 +24,46 @@
       }
     });
   }
+
+  // The board: drag a card to a cell to pin it there. The drop fills in the card's own pin
+  // form (slot and room) and submits it, so the server's answer is the same as the form's.
+  var board = document.querySelector('[data-board]');
+  if (board) {
+    var dragged = null;
+    var cards = board.querySelectorAll('[data-request]');
+    for (var i = 0; i < cards.length; i++) cards[i].setAttribute('draggable', 'true');
+    var cellOf = function (e) {
+      return e.target.closest ? e.target.closest('td[data-slot]') : null;
+    };
+    board.addEventListener('dragstart', function (e) {
+      dragged = e.target.closest ? e.target.closest('[data-request]') : null;
+      if (!dragged) return;
+      e.dataTransfer.effectAllowed = 'move';
+      e.dataTransfer.setData('text/plain', dragged.getAttribute('data-request'));
+    });
+    board.addEventListener('dragend', function () { dragged = null; });
+    board.addEventListener('dragover', function (e) {
+      var cell = cellOf(e);
+      if (!cell || !dragged) return;
+      e.preventDefault();
+      e.dataTransfer.dropEffect = 'move';
+      cell.classList.add('drop');
+    });
+    board.addEventListener('dragleave', function (e) {
+      var cell = cellOf(e);
+      if (cell) cell.classList.remove('drop');
+    });
+    board.addEventListener('drop', function (e) {
+      var cell = cellOf(e);
+      if (!cell || !dragged) return;
+      e.preventDefault();
+      cell.classList.remove('drop');
+      var form = dragged.querySelector('form[data-pin]');
+      if (!form) return;
+      form.elements.slot.value = cell.getAttribute('data-slot');
+      form.elements.room.value = cell.getAttribute('data-room');
+      dragged = null;
+      if (form.requestSubmit) form.requestSubmit(); else form.submit();
+    });
+  }
 })();

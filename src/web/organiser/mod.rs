@@ -2,6 +2,7 @@
 //! links), see every request. Only the organiser's session opens them (a participant's gets
 //! 403); every change calls the same operations as the JSON API (`crate::setup`, the store).
 
+mod board;
 mod charts;
 mod dashboard;
 mod events;
@@ -10,6 +11,7 @@ mod publish;
 mod requests;
 mod rooms;
 mod solve;
+mod unplaced;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -47,6 +49,9 @@ pub fn router() -> Router<AppState> {
         .route("/organiser/events/{event}/runs/{id}", get(solve::run))
         .route("/organiser/events/{event}/runs/{id}/cancel", post(solve::cancel))
         .route("/organiser/events/{event}/runs/{id}/events", get(solve::events))
+        .route("/organiser/events/{event}/board", get(board::show))
+        .route("/organiser/events/{event}/board/pin", post(board::pin))
+        .route("/organiser/events/{event}/board/unpin", post(board::unpin))
         .route(
             "/organiser/events/{event}/runs/{id}/publish",
             get(publish::review).post(publish::publish),
@@ -67,6 +72,7 @@ fn event_nav(ctx: &Ctx, event: &Event) -> Markup {
             a href=(format!("{base}/participants")) { (lang.t("org-nav-participants")) }
             a href=(format!("{base}/requests")) { (lang.t("org-nav-requests")) }
             a href=(format!("{base}/solve")) { (lang.t("org-nav-solve")) }
+            a href=(format!("{base}/board")) { (lang.t("org-nav-board")) }
             a href=(format!("{base}/versions")) { (lang.t("org-nav-versions")) }
             a href=(format!("{base}/dashboard")) { (lang.t("org-nav-dashboard")) }
         }

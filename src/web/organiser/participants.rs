@@ -123,15 +123,15 @@ async fn render_directory(
                 tbody {
                     @for p in shown {
                         tr {
-                            td { (p.name) @if let Some(o) = &p.organization { br; span class="meta" { (o) } } }
-                            td { (lang.t(&format!("kind-{}", p.kind.as_str()))) }
-                            td { (p.city.clone().unwrap_or_default()) " " (p.country.clone().unwrap_or_default()) }
+                            td { (p.profile.name) @if let Some(o) = &p.profile.organization { br; span class="meta" { (o) } } }
+                            td { (lang.t(&format!("kind-{}", p.profile.kind.as_str()))) }
+                            td { (p.profile.city.clone().unwrap_or_default()) " " (p.profile.country.clone().unwrap_or_default()) }
                             td { (if p.signed_in_at.is_some() { lang.t("org-yes") } else { lang.t("org-no") }) }
                             td {
                                 form method="post" action=(format!("{base}/{}/link", p.id)) class="inline" {
                                     input type="hidden" name="csrf" value=(session.csrf());
                                     button type="submit" class="secondary"
-                                        aria-label=(lang.ta("org-new-link-for", &[("name", p.name.clone())])) { (lang.t("org-new-link")) }
+                                        aria-label=(lang.ta("org-new-link-for", &[("name", p.profile.name.clone())])) { (lang.t("org-new-link")) }
                                 }
                             }
                         }
@@ -212,7 +212,7 @@ pub async fn import(
                     .iter()
                     .map(|i| {
                         (
-                            i.participant.name.clone(),
+                            i.participant.profile.name.clone(),
                             sign_in_link(&ctx, &i.token),
                             Some(i.row),
                         )
@@ -264,14 +264,14 @@ pub async fn new_link(
             Err(SetupError::Invalid(_)) => return Err(PageError::Unprocessable),
         };
         let lang = ctx.lang;
-        let links = [(participant.name.clone(), sign_in_link(&ctx, &token), None)];
+        let links = [(participant.profile.name.clone(), sign_in_link(&ctx, &token), None)];
         let body = html! {
             (event_nav(&ctx, &event))
             (link_sheet(&ctx, &links))
         };
         ok(layout::page(
             &ctx,
-            &lang.ta("org-link-title", &[("name", participant.name)]),
+            &lang.ta("org-link-title", &[("name", participant.profile.name)]),
             body,
         ))
     }

@@ -51,7 +51,7 @@ impl Names {
                 .participants(&event.id)
                 .await?
                 .into_iter()
-                .map(|p| (p.id, p.name))
+                .map(|p| (p.id, p.profile.name))
                 .collect(),
         })
     }

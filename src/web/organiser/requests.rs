@@ -57,7 +57,7 @@ pub async fn list(
                 .await?
                 .into_iter()
                 .filter(|p| {
-                    [Some(&p.name), p.organization.as_ref(), p.city.as_ref()]
+                    [Some(&p.profile.name), p.profile.organization.as_ref(), p.profile.city.as_ref()]
                         .into_iter()
                         .flatten()
                         .any(|t| t.to_lowercase().contains(&who))

@@ -30,6 +30,7 @@ fn doc(
             None => doc.unscheduled.push(UnscheduledDoc {
                 meeting,
                 reason: "no room".into(),
+                cause: None,
             }),
         }
     }
@@ -81,6 +82,7 @@ fn the_document_shape_is_checked_by_id() {
     d.unscheduled.push(UnscheduledDoc {
         meeting: "phantom".into(),
         reason: String::new(),
+        cause: None,
     });
     let report = check(&p, &d);
     let lines = lines(&report);

@@ -1,0 +1,562 @@
+//! The timetable board (organiser): one day, rooms × slots, twenty rooms a page, each
+//! placed meeting a card with its pin form (slot and room, "pin") and, when pinned, "unpin";
+//! the meetings left out beside it with their reasons; "solve again" keeping the pins. A pin
+//! that cannot hold is said beside its meeting, naming the meetings involved, and nothing
+//! is stored. The board's script lets a card be dragged to a cell: it fills in and submits
+//! the same form. The rules are `crate::pins`' and `crate::board`'s.
+
+use std::collections::{HashMap, HashSet};
+
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{Markup, html};
+use serde::Deserialize;
+
+use super::event_nav;
+use super::events::event_of;
+use super::unplaced;
+use crate::board::{self, Board, Card, Left, Source, Window};
+use crate::pins::{self, PinAt, PinError};
+use crate::state::AppState;
+use crate::store::{Event, Pin, StoreError};
+use crate::web::context::{Ctx, PageError, PageResult};
+use crate::web::form::Form;
+use crate::web::layout;
+use crate::web::reasons::list;
+
+/// Rooms on one page of the board.
+pub const ROOMS_PER_PAGE: usize = 20;
+
+/// Meetings left out listed at most (each with its pin form).
+const LEFT_SHOWN: usize = 100;
+
+/// Which window of the board: `view` (draft or live), `day` (from 0), `from` (first room).
+#[derive(Deserialize, Default, Clone)]
+pub struct Where {
+    #[serde(default)]
+    view: String,
+    #[serde(default)]
+    day: usize,
+    #[serde(default)]
+    from: usize,
+}
+
+impl Where {
+    fn of_form(form: &Form) -> Self {
+        Self {
+            view: form.get("view").to_string(),
+            day: form.get("day").parse().unwrap_or(0),
+            from: form.get("from").parse().unwrap_or(0),
+        }
+    }
+
+    fn source(&self) -> Source {
+        Source::parse(&self.view).unwrap_or(Source::Draft)
+    }
+
+    fn url(&self, event: &str, view: Source, day: usize, from: usize) -> String {
+        let query: String = form_urlencoded::Serializer::new(String::new())
+            .append_pair("view", view.as_str())
+            .append_pair("day", &day.to_string())
+            .append_pair("from", &from.to_string())
+            .finish();
+        format!("/organiser/events/{event}/board?{query}")
+    }
+}
+
+/// A pin or unpin that was refused, said beside its meeting.
+struct Failure {
+    request: String,
+    message: String,
+}
+
+async fn load(state: &AppState, event: &Event, at: &Where) -> Result<Board, PageError> {
+    let window = Window {
+        day: at.day,
+        rooms_from: at.from,
+        rooms: ROOMS_PER_PAGE,
+    };
+    Ok(board::board(state.store.as_ref(), &event.id, at.source(), window).await?)
+}
+
+/// `GET /organiser/events/{event}/board?view=&day=&from=`.
+pub async fn show(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    Path(event): Path<String>,
+    Query(at): Query<Where>,
+) -> Response {
+    let result = async {
+        let event = event_of(&ctx, &state, &event).await?;
+        let board = load(&state, &event, &at).await?;
+        render(&ctx, &event, &board, None, StatusCode::OK)
+    }
+    .await;
+    ctx.finish(result)
+}
+
+/// `POST /organiser/events/{event}/board/pin`: pinned and back to the card, or the board
+/// again with the reason beside the meeting (422: the pins cannot hold, or a bad slot or
+/// room; 409: the request is no longer accepted).
+pub async fn pin(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    Path(event): Path<String>,
+    body: Bytes,
+) -> Response {
+    let form = Form::parse(&body);
+    let result = async {
+        ctx.organiser_checked(&form)?;
+        let event = event_of(&ctx, &state, &event).await?;
+        let at = Where::of_form(&form);
+        let request = form.get("request").to_string();
+        let room = form.get("room").trim();
+        let place = PinAt {
+            slot: form.get("slot").trim().to_string(),
+            room: (!room.is_empty()).then(|| room.to_string()),
+        };
+        let (status, message) = match pins::pin(state.store.as_ref(), &event.id, &request, place).await {
+            Ok(_) => return Ok(back(&event, &at, &request)),
+            Err(PinError::Infeasible(conflicts)) => {
+                let ids: Vec<String> = conflicts.into_iter().map(|c| c.meeting).collect();
+                let meetings = meetings_named(&ctx, &state, &event, &ids).await?;
+                (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    ctx.lang.ta("org-board-pin-impossible", &[("meetings", meetings)]),
+                )
+            }
+            Err(PinError::Invalid(invalid)) => {
+                let lang = ctx.lang;
+                let said: Vec<String> = invalid
+                    .0
+                    .iter()
+                    .map(|e| {
+                        let field = if e.pointer.starts_with("/room") {
+                            lang.t("org-board-pin-room")
+                        } else {
+                            lang.t("org-board-pin-slot")
+                        };
+                        let mut args = e.rule.args();
+                        args.push(("field", field));
+                        lang.ta(&format!("err-{}", e.rule.code()), &args)
+                    })
+                    .collect();
+                (StatusCode::UNPROCESSABLE_ENTITY, said.join(" "))
+            }
+            Err(PinError::Store(StoreError::Conflict(_))) => (
+                StatusCode::CONFLICT,
+                refused(&ctx, &state, &event, &request).await?,
+            ),
+            Err(PinError::Store(e)) => return Err(e.into()),
+        };
+        let board = load(&state, &event, &at).await?;
+        render(&ctx, &event, &board, Some(Failure { request, message }), status)
+    }
+    .await;
+    ctx.finish(result)
+}
+
+/// `POST /organiser/events/{event}/board/unpin`: the solver places the meeting freely again.
+pub async fn unpin(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    Path(event): Path<String>,
+    body: Bytes,
+) -> Response {
+    let form = Form::parse(&body);
+    let result = async {
+        ctx.organiser_checked(&form)?;
+        let event = event_of(&ctx, &state, &event).await?;
+        let request = form.get("request");
+        pins::unpin(state.store.as_ref(), &event.id, request).await?;
+        Ok(back(&event, &Where::of_form(&form), request))
+    }
+    .await;
+    ctx.finish(result)
+}
+
+fn back(event: &Event, at: &Where, request: &str) -> Response {
+    let url = at.url(&event.id, at.source(), at.day, at.from);
+    Redirect::to(&format!("{url}#m-{request}")).into_response()
+}
+
+/// Meetings by the names of their participants ("A – B, C – D").
+async fn meetings_named(
+    ctx: &Ctx,
+    state: &AppState,
+    event: &Event,
+    ids: &[String],
+) -> Result<String, PageError> {
+    let mut named = Vec::new();
+    for id in ids {
+        let request = state.store.request(&event.id, id).await?;
+        let names = state
+            .store
+            .participant_names(&event.id, &request.participants())
+            .await?;
+        let who: Vec<String> = request
+            .participants()
+            .iter()
+            .map(|p| names.get(p).cloned().unwrap_or_else(|| p.clone()))
+            .collect();
+        named.push(who.join(" – "));
+    }
+    Ok(list(ctx.lang, &named))
+}
+
+/// Why a request could not be pinned now: its status, when it is no longer accepted.
+async fn refused(ctx: &Ctx, state: &AppState, event: &Event, request: &str) -> Result<String, PageError> {
+    let found = state.store.request(&event.id, request).await?;
+    let lang = ctx.lang;
+    Ok(if found.status == crate::domain::RequestStatus::Accepted {
+        lang.t("org-board-pin-busy")
+    } else {
+        let status = lang.t(&format!("status-{}", found.status.as_str()));
+        lang.ta("org-board-pin-not-accepted", &[("status", status)])
+    })
+}
+
+fn render(
+    ctx: &Ctx,
+    event: &Event,
+    board: &Board,
+    failure: Option<Failure>,
+    status: StatusCode,
+) -> PageResult {
+    let session = ctx.organiser()?;
+    let lang = ctx.lang;
+    let at = Where {
+        view: board.source.as_str().to_string(),
+        day: board.day,
+        from: board.rooms_from,
+    };
+    let view = Page {
+        ctx,
+        event,
+        board,
+        at: &at,
+        csrf: session.csrf(),
+        failure: failure.as_ref(),
+    };
+    let to = (board.rooms_from + board.rooms.len()).min(board.rooms_total);
+    let rooms_label = lang.ta(
+        "org-board-rooms",
+        &[
+            ("from", (board.rooms_from + 1).min(to).to_string()),
+            ("to", to.to_string()),
+            ("total", board.rooms_total.to_string()),
+        ],
+    );
+    let day_label = |i: usize| {
+        board.days.get(i).map_or_else(String::new, |d| {
+            lang.ta(
+                "org-board-day",
+                &[
+                    ("number", (i + 1).to_string()),
+                    (
+                        "date",
+                        layout::day(lang, &event.timezone, d.slots[0].start.to_utc()),
+                    ),
+                ],
+            )
+        })
+    };
+    let url = |view: Source, day: usize, from: usize| at.url(&event.id, view, day, from);
+    let body = html! {
+        (event_nav(ctx, event))
+        nav class="pages" aria-label=(lang.t("org-board-view")) {
+            @for source in [Source::Draft, Source::Live] {
+                @if source == board.source {
+                    span aria-current="page" { (lang.t(&format!("org-board-{}", source.as_str()))) }
+                } @else {
+                    a href=(url(source, board.day, board.rooms_from)) { (lang.t(&format!("org-board-{}", source.as_str()))) }
+                }
+            }
+        }
+        p role="status" {
+            @match (board.source, &board.run) {
+                (Source::Draft, Some(run)) => (lang.ta("org-board-run", &[
+                    ("placed", board.placed.to_string()),
+                    ("left", board.left.len().to_string()),
+                    ("when", layout::when(lang, &event.timezone, run.updated_at)),
+                ])),
+                (Source::Draft, None) => (lang.t("org-board-no-run")),
+                (Source::Live, _) => @match board.version {
+                    Some(version) => (lang.ta("org-board-live-version", &[
+                        ("version", version.to_string()),
+                        ("placed", board.placed.to_string()),
+                    ])),
+                    None => (lang.ta("org-board-live-none", &[("placed", board.placed.to_string())])),
+                },
+            }
+        }
+        @if board.days.len() > 1 {
+            nav class="pages" aria-label=(lang.t("org-board-days")) {
+                @for i in 0..board.days.len() {
+                    @if i == board.day {
+                        span aria-current="page" { (day_label(i)) }
+                    } @else {
+                        a href=(url(board.source, i, board.rooms_from)) { (day_label(i)) }
+                    }
+                }
+            }
+        }
+        @if board.rooms_total > ROOMS_PER_PAGE {
+            nav class="pages" aria-label=(lang.t("org-board-room-pages")) {
+                @if board.rooms_from > 0 {
+                    a href=(url(board.source, board.day, board.rooms_from.saturating_sub(ROOMS_PER_PAGE))) { (lang.t("org-board-previous-rooms")) }
+                }
+                span { (rooms_label) }
+                @if to < board.rooms_total {
+                    a href=(url(board.source, board.day, to)) { (lang.t("org-board-next-rooms")) }
+                }
+            }
+        }
+        @if let Some(f) = &failure {
+            p class="error" role="alert" { (f.message) " " a href=(format!("#m-{}", f.request)) { (lang.t("org-board-to-meeting")) } }
+        }
+        div class="board" data-board {
+            @if board.rooms.is_empty() {
+                p { (lang.t("org-board-no-rooms")) }
+            } @else {
+                (view.grid(&day_label(board.day), &rooms_label))
+            }
+            (view.left())
+        }
+        section aria-labelledby="resolve-title" {
+            h2 id="resolve-title" { (lang.t("org-board-resolve")) }
+            form method="post" action=(format!("/organiser/events/{}/solve", event.id)) {
+                input type="hidden" name="csrf" value=(view.csrf);
+                div class="field" {
+                    label for="time_limit_seconds" { (lang.t("org-solve-time-limit")) }
+                    input id="time_limit_seconds" name="time_limit_seconds" type="number" min="1" max="3600" value="30";
+                }
+                button type="submit" { (lang.t("org-board-resolve-start")) }
+            }
+        }
+        script src="/assets/organiser.js" defer {}
+    };
+    let title = lang.ta("org-board-title", &[("event", event.name.clone())]);
+    Ok((status, layout::page_with(ctx, &title, body, "wide")).into_response())
+}
+
+/// What every card of one rendering needs.
+struct Page<'a> {
+    ctx: &'a Ctx,
+    event: &'a Event,
+    board: &'a Board,
+    at: &'a Where,
+    csrf: String,
+    failure: Option<&'a Failure>,
+}
+
+impl Page<'_> {
+    /// The day's grid: a row per slot, a column per room of the page.
+    fn grid(&self, day: &str, rooms: &str) -> Markup {
+        let lang = self.ctx.lang;
+        let board = self.board;
+        let Some(today) = board.today() else {
+            return html! {};
+        };
+        let mut starting: HashMap<(&str, &str), Vec<&Card>> = HashMap::new();
+        let mut covered: HashSet<(&str, &str)> = HashSet::new();
+        for card in &board.cards {
+            starting
+                .entry((card.slot.as_str(), card.room.as_str()))
+                .or_default()
+                .push(card);
+            if let Some(first) = today.slots.iter().position(|s| s.id == card.slot) {
+                for slot in today.slots.iter().skip(first + 1).take(card.span - 1) {
+                    covered.insert((slot.id.as_str(), card.room.as_str()));
+                }
+            }
+        }
+        let caption = lang.ta(
+            "org-board-grid",
+            &[("day", day.to_string()), ("rooms", rooms.to_string())],
+        );
+        html! {
+            div class="board-scroll" role="region" tabindex="0" aria-label=(caption) {
+                table class="board-grid" {
+                    caption { (caption) }
+                    thead { tr {
+                        th scope="col" { (lang.t("org-board-time")) }
+                        @for room in &board.rooms { th scope="col" { (room.name) } }
+                    } }
+                    tbody {
+                        @for slot in &today.slots {
+                            tr {
+                                th scope="row" { (slot.start.format("%H:%M").to_string()) }
+                                @for room in &board.rooms {
+                                    @let key = (slot.id.as_str(), room.id.as_str());
+                                    td data-slot=(slot.id) data-room=(room.id) class=[covered.contains(&key).then_some("taken")] {
+                                        @for card in starting.get(&key).into_iter().flatten() {
+                                            (self.card(card))
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn who(&self, participants: &[String]) -> String {
+        participants
+            .iter()
+            .map(|p| self.board.name(p))
+            .collect::<Vec<_>>()
+            .join(" – ")
+    }
+
+    fn card(&self, card: &Card) -> Markup {
+        let lang = self.ctx.lang;
+        let room = self
+            .board
+            .rooms
+            .iter()
+            .find(|r| r.id == card.room)
+            .map_or(card.room.as_str(), |r| r.name.as_str());
+        html! {
+            article class=(if card.pin.is_some() { "card pinned" } else { "card" }) id=(format!("m-{}", card.request)) data-request=(card.request) {
+                p class="who" id=(format!("who-{}", card.request)) { (self.who(&card.participants)) }
+                p class="meta" {
+                    (lang.ta("org-board-minutes", &[("minutes", card.duration_minutes.to_string())])) " · " (room)
+                    @if let Some(state) = card.state { " · " (lang.t(&format!("state-{}", state.as_str()))) }
+                }
+                (self.pin_state(&card.request, card.pin.as_ref(), Some((&card.slot, &card.room))))
+                (self.pin_form(&card.request, card.pin.as_ref(), Some((&card.slot, &card.room))))
+            }
+        }
+    }
+
+    /// "Pinned here" (or where, when the timetable shown does not hold it there yet) and
+    /// the unpin button.
+    fn pin_state(&self, request: &str, pin: Option<&Pin>, at: Option<(&str, &str)>) -> Markup {
+        let lang = self.ctx.lang;
+        let Some(pin) = pin else { return html! {} };
+        let here = at.is_some_and(|(slot, room)| {
+            pin.slot_id == slot && pin.room_id.as_deref().is_none_or(|r| r == room)
+        });
+        let slot = self.board.slot(&pin.slot_id).map_or_else(
+            || pin.slot_id.clone(),
+            |s| layout::when(lang, &self.event.timezone, s.start.to_utc()),
+        );
+        let room = pin
+            .room_id
+            .as_ref()
+            .map(|r| self.room_name(r))
+            .unwrap_or_else(|| lang.t("org-board-any-room"));
+        html! {
+            p class="pin-state" {
+                @if here { (lang.t("org-board-pinned-here")) }
+                @else { (lang.ta("org-board-pinned-at", &[("slot", slot), ("room", room)])) }
+            }
+            form method="post" action=(format!("/organiser/events/{}/board/unpin", self.event.id)) class="inline" {
+                (self.hidden(request))
+                button type="submit" class="secondary" aria-describedby=(format!("who-{request}")) { (lang.t("org-board-unpin")) }
+            }
+        }
+    }
+
+    fn room_name(&self, id: &str) -> String {
+        self.board
+            .rooms
+            .iter()
+            .find(|r| r.id == id)
+            .map_or_else(|| id.to_string(), |r| r.name.clone())
+    }
+
+    fn hidden(&self, request: &str) -> Markup {
+        html! {
+            input type="hidden" name="csrf" value=(self.csrf);
+            input type="hidden" name="request" value=(request);
+            input type="hidden" name="view" value=(self.at.view);
+            input type="hidden" name="day" value=(self.at.day);
+            input type="hidden" name="from" value=(self.at.from);
+        }
+    }
+
+    /// The pin form: a slot of any day, a room of this page (or any room), "pin".
+    fn pin_form(&self, request: &str, pin: Option<&Pin>, at: Option<(&str, &str)>) -> Markup {
+        let lang = self.ctx.lang;
+        let slot = pin.map(|p| p.slot_id.as_str()).or(at.map(|a| a.0));
+        let room = match pin {
+            Some(p) => p.room_id.as_deref(),
+            None => at.map(|a| a.1),
+        };
+        let failed = self.failure.filter(|f| f.request == request);
+        let error_id = format!("pin-error-{request}");
+        html! {
+            form method="post" action=(format!("/organiser/events/{}/board/pin", self.event.id)) class="pin" data-pin {
+                (self.hidden(request))
+                label {
+                    span { (lang.t("org-board-pin-slot")) }
+                    select name="slot" aria-invalid=[failed.map(|_| "true")] aria-describedby=[failed.map(|_| error_id.clone())] {
+                        @for (i, day) in self.board.days.iter().enumerate() {
+                            optgroup label=(lang.ta("org-board-day-short", &[("number", (i + 1).to_string())])) {
+                                @for s in &day.slots {
+                                    option value=(s.id) selected[slot == Some(s.id.as_str())] { (s.start.format("%H:%M").to_string()) }
+                                }
+                            }
+                        }
+                    }
+                }
+                label {
+                    span { (lang.t("org-board-pin-room")) }
+                    select name="room" {
+                        option value="" selected[room.is_none()] { (lang.t("org-board-any-room")) }
+                        @for r in &self.board.rooms {
+                            option value=(r.id) selected[room == Some(r.id.as_str())] { (r.name) }
+                        }
+                    }
+                }
+                button type="submit" aria-describedby=(format!("who-{request}")) { (lang.t("org-board-pin")) }
+                @if let Some(f) = failed {
+                    p class="error" id=(error_id) { (f.message) }
+                }
+            }
+        }
+    }
+
+    /// The meetings left out, with their reasons and pin forms.
+    fn left(&self) -> Markup {
+        let lang = self.ctx.lang;
+        let board = self.board;
+        // A refused pin of a meeting further down the list is shown too.
+        let failed = self.failure.map(|f| f.request.as_str());
+        let shown: Vec<&Left> = board
+            .left
+            .iter()
+            .enumerate()
+            .filter(|(i, l)| *i < LEFT_SHOWN || Some(l.request.as_str()) == failed)
+            .map(|(_, l)| l)
+            .collect();
+        html! {
+            section class="left" aria-labelledby="left-title" {
+                h2 id="left-title" { (lang.ta("org-board-unscheduled", &[("count", board.left.len().to_string())])) }
+                @if board.left.is_empty() {
+                    p { (lang.t("org-board-unscheduled-none")) }
+                }
+                ul class="cards" {
+                    @for l in &shown {
+                        li class=(if l.pin.is_some() { "card pinned" } else { "card" }) id=(format!("m-{}", l.request)) data-request=(l.request) {
+                            p class="who" id=(format!("who-{}", l.request)) { (self.who(&l.participants)) }
+                            p class="meta" { (lang.ta("org-board-minutes", &[("minutes", l.duration_minutes.to_string())])) }
+                            p class="reason" { (unplaced::say(lang, board, l)) }
+                            (self.pin_state(&l.request, l.pin.as_ref(), None))
+                            (self.pin_form(&l.request, l.pin.as_ref(), None))
+                        }
+                    }
+                }
+                @if board.left.len() > shown.len() {
+                    p { (lang.ta("org-board-unscheduled-more", &[("count", (board.left.len() - shown.len()).to_string())])) }
+                }
+            }
+        }
+    }
+}
