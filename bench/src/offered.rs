@@ -100,8 +100,17 @@ pub fn offer(
     timeout: Duration,
     seed: u64,
 ) -> anyhow::Result<Point> {
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-    runtime.block_on(offer_on_this_thread(workload, rate, seconds, max_in_flight, timeout, seed))
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(offer_on_this_thread(
+        workload,
+        rate,
+        seconds,
+        max_in_flight,
+        timeout,
+        seed,
+    ))
 }
 
 async fn offer_on_this_thread(
@@ -166,7 +175,9 @@ async fn offer_on_this_thread(
         statuses: BTreeMap::new(),
     };
     while let Some(outcome) = received.recv().await {
-        let micros = u64::try_from(outcome.latency.as_micros()).unwrap_or(u64::MAX).clamp(1, 600_000_000);
+        let micros = u64::try_from(outcome.latency.as_micros())
+            .unwrap_or(u64::MAX)
+            .clamp(1, 600_000_000);
         point.all.saturating_record(micros);
         if let Some(h) = point.per_op.get_mut(&outcome.op) {
             h.saturating_record(micros);
@@ -233,7 +244,9 @@ fn next_request(workload: &Workload, node: &str, client: &reqwest::Client, rng: 
     }
     let (id, token) = &participants[rng.random_range(0..participants.len())];
     let request = client
-        .get(format!("http://{node}/api/v1/events/{event}/participants/{id}/agenda"))
+        .get(format!(
+            "http://{node}/api/v1/events/{event}/participants/{id}/agenda"
+        ))
         .bearer_auth(token);
     Planned {
         op: Op::Agenda,

@@ -70,7 +70,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let spec = SampleSpec::preset(&args.preset)
         .ok_or_else(|| BadInput(format!("unknown preset {:?}", args.preset)))?;
     if args.create_percent + args.accept_percent > 100 || args.seconds <= 0.0 || args.start_rate <= 0.0 {
-        return Err(BadInput("--create-percent + --accept-percent at most 100; --seconds, --start-rate above 0".into()).into());
+        return Err(BadInput(
+            "--create-percent + --accept-percent at most 100; --seconds, --start-rate above 0".into(),
+        )
+        .into());
     }
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -99,13 +102,19 @@ async fn bench(args: Args, spec: SampleSpec) -> anyhow::Result<ExitCode> {
         args.create_percent,
         args.accept_percent,
         args.seconds,
-        max_in_flight.map_or_else(|| format!("{} (default)", rendezvous::config::DEFAULT_MAX_IN_FLIGHT), |l| l.to_string()),
+        max_in_flight.map_or_else(
+            || format!("{} (default)", rendezvous::config::DEFAULT_MAX_IN_FLIGHT),
+            |l| l.to_string()
+        ),
     )?;
     writeln!(
         report,
         "| configuration | offered | requests/s offered | answered/s | p50 | p99 | max | p99 agenda / create / accept | 2xx | 429 | 503 | other | no answer |"
     )?;
-    writeln!(report, "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | --- | ---: |")?;
+    writeln!(
+        report,
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | --- | ---: |"
+    )?;
 
     let sqlite_url = format!("sqlite://{}?mode=rwc", scratch.join("load.db").display());
     let single = Deployment::start(&sqlite_url, None, 1, &expo, args.solve_seconds, &tune).await?;
@@ -117,7 +126,12 @@ async fn bench(args: Args, spec: SampleSpec) -> anyhow::Result<ExitCode> {
     eprintln!("one node sustains {capacity:.0} requests/s");
     for &multiple in &args.multiples {
         let point = point(&single, capacity * multiple, &args).await?;
-        row(&mut report, "(a) one node, SQLite", &format!("{multiple}×"), &point)?;
+        row(
+            &mut report,
+            "(a) one node, SQLite",
+            &format!("{multiple}×"),
+            &point,
+        )?;
     }
     if let Some(server) = &args.postgres_url {
         let database = FreshPostgres::create(server).await?;
@@ -134,12 +148,20 @@ async fn bench(args: Args, spec: SampleSpec) -> anyhow::Result<ExitCode> {
         let two = workload(&two, &expo, &args).await?;
         for &multiple in &args.multiples {
             let point = point(&two, capacity * multiple, &args).await?;
-            row(&mut report, "(b) two nodes, PostgreSQL + Redis", &format!("{multiple}×"), &point)?;
+            row(
+                &mut report,
+                "(b) two nodes, PostgreSQL + Redis",
+                &format!("{multiple}×"),
+                &point,
+            )?;
         }
         database.drop_database().await;
         remove_prefix(&args.redis_url, &prefix).await;
     }
-    writeln!(report, "\n1× = {capacity:.0} requests/s, the rate one node on SQLite sustained.")?;
+    writeln!(
+        report,
+        "\n1× = {capacity:.0} requests/s, the rate one node on SQLite sustained."
+    )?;
     println!("{report}");
     std::fs::remove_dir_all(&scratch).ok();
     Ok(ExitCode::SUCCESS)
@@ -162,7 +184,10 @@ async fn workload(deployment: &Deployment, expo: &Expo, args: &Args) -> anyhow::
         .filter(|r| r.status == RequestStatus::Pending && r.invitees.len() == 1)
         .filter_map(|r| {
             let token = token_of.get(r.invitees[0].participant.as_str())?;
-            Some((format!("/api/v1/events/{event}/requests/{}/accept", r.id), (*token).to_owned()))
+            Some((
+                format!("/api/v1/events/{event}/requests/{}/accept", r.id),
+                (*token).to_owned(),
+            ))
         })
         .collect();
     Ok(Arc::new(Workload {
@@ -181,7 +206,8 @@ async fn point(workload: &Arc<Workload>, rate: f64, args: &Args) -> anyhow::Resu
     let (workload, seconds, in_flight) = (workload.clone(), args.seconds, args.client_in_flight);
     let timeout = Duration::from_secs(args.timeout_seconds);
     let seed = rate as u64;
-    let point = tokio::task::spawn_blocking(move || offer(workload, rate, seconds, in_flight, timeout, seed)).await??;
+    let point = tokio::task::spawn_blocking(move || offer(workload, rate, seconds, in_flight, timeout, seed))
+        .await??;
     eprintln!(
         "offered {rate:.0}/s: p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms, 2xx {:.1} %",
         Point::ms(&point.all, 0.5),
@@ -205,7 +231,16 @@ async fn find_capacity(workload: &Arc<Workload>, args: &Args, report: &mut Strin
     let mut rate = args.start_rate;
     while bad.is_none() && rate <= 1_000_000.0 {
         let point = point(workload, rate, args).await?;
-        row(report, "(a) search", if sustained(&point, args) { "sustained" } else { "not sustained" }, &point)?;
+        row(
+            report,
+            "(a) search",
+            if sustained(&point, args) {
+                "sustained"
+            } else {
+                "not sustained"
+            },
+            &point,
+        )?;
         if sustained(&point, args) {
             good = rate;
             rate *= 2.0;
@@ -215,10 +250,19 @@ async fn find_capacity(workload: &Arc<Workload>, args: &Args, report: &mut Strin
     }
     let Some(mut bad) = bad else { return Ok(good) };
     for _ in 0..3 {
-        let rate = if good == 0.0 { bad / 2.0 } else { (good + bad) / 2.0 };
+        let rate = if good == 0.0 {
+            bad / 2.0
+        } else {
+            (good + bad) / 2.0
+        };
         let point = point(workload, rate, args).await?;
         let ok = sustained(&point, args);
-        row(report, "(a) search", if ok { "sustained" } else { "not sustained" }, &point)?;
+        row(
+            report,
+            "(a) search",
+            if ok { "sustained" } else { "not sustained" },
+            &point,
+        )?;
         if ok { good = rate } else { bad = rate }
     }
     anyhow::ensure!(good > 0.0, "one node sustains not even {:.0} requests/s", bad);
@@ -252,7 +296,11 @@ fn row(report: &mut String, name: &str, offered: &str, point: &Point) -> anyhow:
         point.share_2xx() * 100.0,
         count(429),
         count(503),
-        if other.is_empty() { "0".into() } else { other.join(", ") },
+        if other.is_empty() {
+            "0".into()
+        } else {
+            other.join(", ")
+        },
         point.count(|s| s.is_none()),
     )?;
     Ok(())
