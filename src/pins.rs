@@ -10,7 +10,7 @@ use chrono::Utc;
 use rendezvous_solver::format::FixedDoc;
 use rendezvous_solver::{Problem, pin_conflicts};
 
-use crate::domain::{Invalid, RequestStatus};
+use crate::domain::{Invalid, RequestStatus, Rule};
 use crate::jobs::problem_doc;
 use crate::store::{Pin, Store, StoreError};
 
@@ -73,14 +73,18 @@ pub async fn pin(store: &dyn Store, event: &str, request: &str, at: PinAt) -> Re
     let mut errors = Invalid::default();
     let slots = (found.duration_minutes / stored.slot_minutes).max(1) as usize;
     if spec.slot(&at.slot).is_none() {
-        errors.push("/slot", format!("unknown slot {:?}", at.slot));
-    } else if spec.run_from(&at.slot, slots).is_none() {
-        errors.push(
+        errors.broke(
             "/slot",
-            format!(
-                "a {}-minute meeting starting there runs past the end of its session",
-                found.duration_minutes
-            ),
+            Rule::UnknownSlot {
+                value: at.slot.clone(),
+            },
+        );
+    } else if spec.run_from(&at.slot, slots).is_none() {
+        errors.broke(
+            "/slot",
+            Rule::PastSessionEnd {
+                value: at.slot.clone(),
+            },
         );
     }
     if let Some(room) = &at.room

@@ -13,20 +13,11 @@
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use axum::body::Body;
-use axum::http::Request;
-use serde_json::Value;
-use tower::ServiceExt as _;
-
-use rendezvous::app::{self, App};
 use rendezvous::cli::BadInput;
-use rendezvous::config::Config;
 use rendezvous::domain::RequestStatus;
-use rendezvous::sample::{Expo, SampleSpec};
-use rendezvous::store;
+use rendezvous::sample::SampleSpec;
 
-use crate::agenda::schedule;
-use crate::load::load;
+use crate::published::{PublishedExpo, send};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -53,26 +44,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .block_on(bench(args, spec))
 }
 
-/// One request through the router: its status and JSON body.
-pub(crate) async fn send(
-    app: &App,
-    method: &str,
-    path: &str,
-    token: &str,
-    body: Option<Value>,
-) -> anyhow::Result<(u16, Value)> {
-    let request = Request::builder()
-        .method(method)
-        .uri(path)
-        .header("authorization", format!("Bearer {token}"))
-        .header("content-type", "application/json")
-        .body(body.map_or_else(Body::empty, |b| Body::from(b.to_string())))?;
-    let response = app.router.clone().oneshot(request).await?;
-    let status = response.status().as_u16();
-    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await?;
-    Ok((status, serde_json::from_slice(&bytes).unwrap_or(Value::Null)))
-}
-
 pub(crate) fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
@@ -86,35 +57,20 @@ pub(crate) fn percentile(samples: &[Duration], p: usize) -> f64 {
 }
 
 async fn bench(args: Args, spec: SampleSpec) -> anyhow::Result<ExitCode> {
-    let expo = Expo::generate(&spec).map_err(|e| BadInput(format!("sample: {e}")))?;
-    let scratch = std::env::temp_dir().join(rendezvous::domain::ids::new_id("rendezvous-bench-booking"));
-    std::fs::create_dir_all(&scratch)?;
-    let database_url = args
-        .database_url
-        .clone()
-        .unwrap_or_else(|| format!("sqlite://{}?mode=rwc", scratch.join("booking.db").display()));
-    let store = store::connect(&database_url).await?;
-    let (event, tokens) = load(store.as_ref(), &expo).await?;
-    let run = schedule(store.as_ref(), &event, args.solve_seconds).await?;
-    let organiser = rendezvous::domain::ids::new_organiser_token();
-    let mut config = Config::new(database_url.clone(), Some(organiser.clone()));
-    config.workers = Some(0);
-    config.writes_per_minute = u32::MAX;
-    config.requests_per_hour = u32::MAX;
-    let node = app::build(&config).await?;
-    let (status, _) = send(
-        &node,
-        "POST",
-        &format!("/api/v1/events/{event}/schedules/{run}/publish"),
-        &organiser,
-        Some(Value::Object(Default::default())),
-    )
-    .await?;
-    anyhow::ensure!(status == 200, "publish: {status}");
+    let published =
+        PublishedExpo::new(&spec, "booking", args.database_url.clone(), args.solve_seconds).await?;
+    let PublishedExpo {
+        expo,
+        store,
+        event,
+        tokens,
+        node,
+        ..
+    } = &published;
     let token_of = |id: &str| tokens.iter().find(|(p, _)| p == id).map(|(_, t)| t.clone());
     // Pending requests, each with its first invitee's token.
     let pending: Vec<(String, String)> = store
-        .requests(&event, None)
+        .requests(event, None)
         .await?
         .into_iter()
         .filter(|r| r.status == RequestStatus::Pending && r.invitees.len() == 1)
@@ -129,7 +85,7 @@ async fn bench(args: Args, spec: SampleSpec) -> anyhow::Result<ExitCode> {
     let agenda = format!("/api/v1/events/{event}/participants/{reader}/agenda");
 
     let started = Instant::now();
-    let (status, _) = send(&node, "GET", &agenda, &reader_token, None).await?;
+    let (status, _) = send(node, "GET", &agenda, &reader_token, None).await?;
     anyhow::ensure!(status == 200, "agenda: {status}");
     let first_build = started.elapsed();
 
@@ -138,7 +94,7 @@ async fn bench(args: Args, spec: SampleSpec) -> anyhow::Result<ExitCode> {
     for (request, token) in pending.iter().take(args.rounds) {
         let at = Instant::now();
         let (_, free) = send(
-            &node,
+            node,
             "GET",
             &format!("/api/v1/events/{event}/requests/{request}/slots"),
             token,
@@ -155,7 +111,7 @@ async fn bench(args: Args, spec: SampleSpec) -> anyhow::Result<ExitCode> {
         };
         let at = Instant::now();
         let (status, _) = send(
-            &node,
+            node,
             "POST",
             &format!("/api/v1/events/{event}/requests/{request}/accept"),
             token,
@@ -165,12 +121,12 @@ async fn bench(args: Args, spec: SampleSpec) -> anyhow::Result<ExitCode> {
         booking.push(at.elapsed());
         booked += usize::from(status == 200);
         let at = Instant::now();
-        let (status, _) = send(&node, "GET", &agenda, &reader_token, None).await?;
+        let (status, _) = send(node, "GET", &agenda, &reader_token, None).await?;
         anyhow::ensure!(status == 200, "agenda: {status}");
         reading.push(at.elapsed());
     }
     let at = Instant::now();
-    let (status, _) = send(&node, "GET", &agenda, &reader_token, None).await?;
+    let (status, _) = send(node, "GET", &agenda, &reader_token, None).await?;
     anyhow::ensure!(status == 200);
     let cached = at.elapsed();
 
@@ -178,7 +134,7 @@ async fn bench(args: Args, spec: SampleSpec) -> anyhow::Result<ExitCode> {
     let mut racers = Vec::new();
     for (request, token) in pending.iter().skip(args.rounds).take(50) {
         let (_, free) = send(
-            &node,
+            node,
             "GET",
             &format!("/api/v1/events/{event}/requests/{request}/slots"),
             token,
@@ -199,13 +155,7 @@ async fn bench(args: Args, spec: SampleSpec) -> anyhow::Result<ExitCode> {
         .collect();
     let at = Instant::now();
     let outcomes = futures::future::join_all(racers.iter().zip(&paths).map(|((_, token, slot), path)| {
-        send(
-            &node,
-            "POST",
-            path,
-            token,
-            Some(serde_json::json!({"slot": slot})),
-        )
+        send(node, "POST", path, token, Some(serde_json::json!({"slot": slot})))
     }))
     .await;
     let burst = at.elapsed();
@@ -218,11 +168,7 @@ async fn bench(args: Args, spec: SampleSpec) -> anyhow::Result<ExitCode> {
         .filter(|o| o.as_ref().is_ok_and(|(s, _)| *s == 409))
         .count();
 
-    let backend = if database_url.starts_with("postgres") {
-        "PostgreSQL"
-    } else {
-        "SQLite"
-    };
+    let backend = published.backend();
     println!(
         "Bookings on the `{}` sample ({} participants, {} accepted meetings, {} pending), {backend}, one node, \
          through the router (no sockets), release build; wall-clock, machine shared.\n",
@@ -265,7 +211,5 @@ async fn bench(args: Args, spec: SampleSpec) -> anyhow::Result<ExitCode> {
         ms(burst),
         racers.len() as f64 / burst.as_secs_f64()
     );
-    drop(node);
-    let _ = std::fs::remove_dir_all(&scratch);
     Ok(ExitCode::SUCCESS)
 }

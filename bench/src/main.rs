@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod agenda;
+mod board;
 mod booking;
 mod child;
 mod greedy;
@@ -14,6 +15,7 @@ mod mail;
 mod offered;
 mod open_loop;
 mod pages;
+mod published;
 mod recommendations;
 mod references;
 mod report;
@@ -45,6 +47,8 @@ enum Command {
     Mail(mail::Args),
     /// Server time of the participant web pages (home, agenda, requests, ...) on a published expo.
     Pages(pages::Args),
+    /// Server time of the organiser's timetable board, every window of the draft and the live timetable.
+    Board(board::Args),
 }
 
 fn main() -> ExitCode {
@@ -57,6 +61,7 @@ fn main() -> ExitCode {
         Command::Recommendations(args) => recommendations::run(args),
         Command::Mail(args) => mail::run(args),
         Command::Pages(args) => pages::run(args),
+        Command::Board(args) => board::run(args),
     };
     match result {
         Ok(code) => code,

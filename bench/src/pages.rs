@@ -14,15 +14,12 @@ use axum::body::Body;
 use axum::http::{Request, header};
 use tower::ServiceExt as _;
 
-use rendezvous::app::{self, App};
+use rendezvous::app::App;
 use rendezvous::cli::BadInput;
-use rendezvous::config::Config;
-use rendezvous::sample::{Expo, SampleSpec};
-use rendezvous::store;
+use rendezvous::sample::SampleSpec;
 
-use crate::agenda::schedule;
-use crate::booking::{ms, percentile, send};
-use crate::load::load;
+use crate::booking::{ms, percentile};
+use crate::published::PublishedExpo;
 
 /// The pages a delegate opens on the morning of day 1, in that order.
 const PAGES: [&str; 5] = ["/", "/agenda", "/requests", "/agenda/print", "/directory"];
@@ -94,54 +91,28 @@ async fn render(node: &App, path: &str, cookie: &str) -> anyhow::Result<(Duratio
 }
 
 async fn bench(args: Args, spec: SampleSpec) -> anyhow::Result<ExitCode> {
-    let expo = Expo::generate(&spec).map_err(|e| BadInput(format!("sample: {e}")))?;
-    let scratch = std::env::temp_dir().join(rendezvous::domain::ids::new_id("rendezvous-bench-pages"));
-    std::fs::create_dir_all(&scratch)?;
-    let database_url = args
-        .database_url
-        .clone()
-        .unwrap_or_else(|| format!("sqlite://{}?mode=rwc", scratch.join("pages.db").display()));
-    let store = store::connect(&database_url).await?;
-    let (event, tokens) = load(store.as_ref(), &expo).await?;
-    let run = schedule(store.as_ref(), &event, args.solve_seconds).await?;
-    let organiser = rendezvous::domain::ids::new_organiser_token();
-    let mut config = Config::new(database_url.clone(), Some(organiser.clone()));
-    config.workers = Some(0);
-    config.writes_per_minute = u32::MAX;
-    config.requests_per_hour = u32::MAX;
-    let node = app::build(&config).await?;
-    let (status, _) = send(
-        &node,
-        "POST",
-        &format!("/api/v1/events/{event}/schedules/{run}/publish"),
-        &organiser,
-        Some(serde_json::Value::Object(Default::default())),
-    )
-    .await?;
-    anyhow::ensure!(status == 200, "publish: {status}");
-
+    let published = PublishedExpo::new(&spec, "pages", args.database_url.clone(), args.solve_seconds).await?;
+    let PublishedExpo {
+        expo, tokens, node, ..
+    } = &published;
     let step = (tokens.len() / args.participants).max(1);
     let visitors: Vec<&(String, String)> = tokens.iter().step_by(step).take(args.participants).collect();
     let mut first = vec![Vec::new(); PAGES.len()];
     let mut again = vec![Vec::new(); PAGES.len()];
     let mut sizes = vec![0usize; PAGES.len()];
     for (_, token) in &visitors {
-        let cookie = sign_in(&node, token).await?;
+        let cookie = sign_in(node, token).await?;
         for (i, page) in PAGES.iter().enumerate() {
-            let (took, size) = render(&node, page, &cookie).await?;
+            let (took, size) = render(node, page, &cookie).await?;
             first[i].push(took);
             sizes[i] = sizes[i].max(size);
         }
         for (i, page) in PAGES.iter().enumerate() {
-            again[i].push(render(&node, page, &cookie).await?.0);
+            again[i].push(render(node, page, &cookie).await?.0);
         }
     }
 
-    let backend = if database_url.starts_with("postgres") {
-        "PostgreSQL"
-    } else {
-        "SQLite"
-    };
+    let backend = published.backend();
     println!(
         "Participant pages on the `{}` sample ({} participants, {} accepted meetings), {backend}, one node, \
          published timetable, {} participants spread over the directory, in French; server time through the \
@@ -164,7 +135,5 @@ async fn bench(args: Args, spec: SampleSpec) -> anyhow::Result<ExitCode> {
             sizes[i].div_ceil(1024)
         );
     }
-    drop(node);
-    let _ = std::fs::remove_dir_all(&scratch);
     Ok(ExitCode::SUCCESS)
 }

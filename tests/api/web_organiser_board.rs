@@ -223,6 +223,33 @@ async fn organiser_steers_the_board(backend: Backend) {
     );
     assert_eq!(pins_of(&x).await.len(), 1, "nothing stored");
 
+    // A slot the event does not have: 422 beside the field, nothing stored.
+    let unknown = browser
+        .post(
+            &pin,
+            &[
+                ("csrf", &csrf),
+                ("request", &with_rabat),
+                ("slot", "d9-0000"),
+                ("room", ""),
+            ],
+        )
+        .await;
+    assert_eq!(
+        unknown.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        unknown.text
+    );
+    assert!(
+        unknown
+            .text
+            .contains("Créneau : ce créneau n’est pas un créneau de l’événement."),
+        "{}",
+        unknown.text
+    );
+    assert_eq!(pins_of(&x).await.len(), 1);
+
     // A declined request: 409, said on the page.
     let refused = browser
         .post(

@@ -7,13 +7,13 @@ use super::cancel::cancel_placed;
 use super::live::{
     self, booked, drop_pending_moves, next_sequence, occupy, put_meeting, try_place, unbookable, vacate,
 };
-use super::{Feedback, LiveTimetable, MeetingStore, Transition, conflict, feedback_from};
-use crate::domain::booking::Facts;
+use super::{Feedback, LiveTimetable, MeetingStore, Open, Transition, conflict, feedback_from};
+use crate::domain::booking::{Facts, Place};
 use crate::domain::meeting::{self, LiveMeeting, MeetingEvent, Refusal};
 use crate::domain::request::{self, Answered};
 use crate::domain::{MeetingState, Outcome, RequestStatus, Response};
 use crate::store::backend::{Backend, Param, Record, SqlStore};
-use crate::store::{StoreError, StoreResult, to_json};
+use crate::store::{MeetingRequest, StoreError, StoreResult, to_json};
 
 /// The live meeting of a request that must have one.
 fn placed_of(meeting: Option<&LiveMeeting>) -> StoreResult<LiveMeeting> {
@@ -22,9 +22,55 @@ fn placed_of(meeting: Option<&LiveMeeting>) -> StoreResult<LiveMeeting> {
         .ok_or_else(|| StoreError::Conflict("the meeting has no slot".into()))
 }
 
-/// Whether the meeting's slot has begun.
-fn started(spec: &crate::domain::EventSpec, m: &LiveMeeting, now: DateTime<Utc>) -> bool {
-    spec.slot(&m.slot_id).is_some_and(|s| s.start.to_utc() <= now)
+/// The request's placed meeting, if any, and whether its slot has begun.
+fn placed_and_begun(
+    spec: &crate::domain::EventSpec,
+    request: &MeetingRequest,
+    now: DateTime<Utc>,
+) -> (Option<LiveMeeting>, bool) {
+    let placed = request.placed().cloned();
+    let begun = placed
+        .as_ref()
+        .and_then(|m| spec.slot(&m.slot_id))
+        .is_some_and(|s| s.start.to_utc() <= now);
+    (placed, begun)
+}
+
+/// Books the request's meeting at `place` under its next calendar sequence, with the
+/// place's cells for everyone in it; the sequence.
+async fn put_at<DB: Backend>(open: &mut Open<DB>, place: &Place, now: DateTime<Utc>) -> StoreResult<i64> {
+    let sequence = next_sequence::<DB>(&mut open.tx, &open.request).await?;
+    let (event, id) = (&open.event.id, &open.request.id);
+    put_meeting::<DB>(&mut open.tx, event, id, &booked(place, sequence, now)).await?;
+    occupy::<DB>(&mut open.tx, event, id, &open.request.participants(), place).await?;
+    Ok(sequence)
+}
+
+/// The news of a meeting booked at `place`.
+fn booked_news(request: &str, place: Place) -> MeetingEvent {
+    MeetingEvent::Booked {
+        request: request.to_owned(),
+        slot: place.slot,
+        room: place.room,
+    }
+}
+
+impl<DB: Backend> SqlStore<DB> {
+    /// Ends a withdrawal or a cancellation: the placed meeting, if any, is cancelled with
+    /// `reason` and its slot offered to standby meetings; `events` and the offers' news go
+    /// out with the commit.
+    async fn close_cancelled(
+        &self,
+        mut open: Open<DB>,
+        mut events: Vec<MeetingEvent>,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Transition> {
+        let offers = cancel_placed(&mut open, reason, now).await?;
+        let live = offers.is_some();
+        events.extend(offers.into_iter().flatten());
+        self.close(open, events, live).await
+    }
 }
 
 #[async_trait]
@@ -102,15 +148,8 @@ impl<DB: Backend> MeetingStore for SqlStore<DB> {
             .await?;
         let mut events = Vec::new();
         if let (Some(place), true) = (place, outcome.book) {
-            let participants = open.request.participants();
-            let sequence = next_sequence::<DB>(&mut open.tx, &open.request).await?;
-            put_meeting::<DB>(&mut open.tx, event, id, &booked(&place, sequence, now)).await?;
-            occupy::<DB>(&mut open.tx, event, id, &participants, &place).await?;
-            events.push(MeetingEvent::Booked {
-                request: id.to_owned(),
-                slot: place.slot,
-                room: place.room,
-            });
+            put_at::<DB>(&mut open, &place, now).await?;
+            events.push(booked_news(id, place));
         }
         let live = !events.is_empty();
         self.close(open, events, live).await
@@ -137,10 +176,7 @@ impl<DB: Backend> MeetingStore for SqlStore<DB> {
                 reason: reason.into(),
             });
         }
-        let offers = cancel_placed(&mut open, reason, now).await?;
-        let live = offers.is_some();
-        events.extend(offers.into_iter().flatten());
-        self.close(open, events, live).await
+        self.close_cancelled(open, events, reason, now).await
     }
 
     async fn cancel(
@@ -154,15 +190,12 @@ impl<DB: Backend> MeetingStore for SqlStore<DB> {
         let mut open = self.open(event, id).await?;
         meeting::may_cancel(open.request.status, open.request.placed()).map_err(conflict)?;
         close_request::<DB>(&mut open, RequestStatus::Cancelled, by, Some(reason), now).await?;
-        let mut events = vec![MeetingEvent::Cancelled {
+        let events = vec![MeetingEvent::Cancelled {
             request: id.to_owned(),
             by: by.to_owned(),
             reason: reason.to_owned(),
         }];
-        let offers = cancel_placed(&mut open, reason, now).await?;
-        let live = offers.is_some();
-        events.extend(offers.into_iter().flatten());
-        self.close(open, events, live).await
+        self.close_cancelled(open, events, reason, now).await
     }
 
     async fn propose_move(
@@ -249,10 +282,8 @@ impl<DB: Backend> MeetingStore for SqlStore<DB> {
         .await?
         .map_err(unbookable)?;
         let was_placed = open.request.placed().is_some();
-        let sequence = next_sequence::<DB>(&mut open.tx, &open.request).await?;
         vacate::<DB>(&mut open.tx, id).await?;
-        put_meeting::<DB>(&mut open.tx, event, id, &booked(&place, sequence, now)).await?;
-        occupy::<DB>(&mut open.tx, event, id, &everyone, &place).await?;
+        let sequence = put_at::<DB>(&mut open, &place, now).await?;
         drop_pending_moves::<DB>(&mut open.tx, id).await?;
         let (request, slot, room) = (id.to_owned(), place.slot, place.room);
         let event = if was_placed {
@@ -302,8 +333,7 @@ impl<DB: Backend> MeetingStore for SqlStore<DB> {
     ) -> StoreResult<Transition> {
         let mut open = self.open(event, id).await?;
         let spec = open.event.spec()?;
-        let placed = open.request.placed().cloned();
-        let begun = placed.as_ref().is_some_and(|m| started(&spec, m, now));
+        let (placed, begun) = placed_and_begun(&spec, &open.request, now);
         meeting::may_refuse_slot(placed.as_ref(), begun).map_err(conflict)?;
         let m = placed_of(placed.as_ref())?;
         let slots = live::need(&open.request, &open.event).slots;
@@ -364,9 +394,7 @@ impl<DB: Backend> MeetingStore for SqlStore<DB> {
         }
         match try_place::<DB>(&mut open.tx, &open.event, &open.request, &slot, now, None).await? {
             Ok(place) => {
-                let sequence = next_sequence::<DB>(&mut open.tx, &open.request).await?;
-                put_meeting::<DB>(&mut open.tx, event, id, &booked(&place, sequence, now)).await?;
-                occupy::<DB>(&mut open.tx, event, id, &open.request.participants(), &place).await?;
+                put_at::<DB>(&mut open, &place, now).await?;
                 // The first to take the freed slot has it: its other offers go.
                 sqlx::query("DELETE FROM standby_offers WHERE event_id = $1 AND slot_id = $2")
                     .param(event)
@@ -374,12 +402,7 @@ impl<DB: Backend> MeetingStore for SqlStore<DB> {
                     .execute(DB::on(&mut open.tx))
                     .await?;
                 drop_pending_moves::<DB>(&mut open.tx, id).await?;
-                let events = vec![MeetingEvent::Booked {
-                    request: id.to_owned(),
-                    slot: place.slot,
-                    room: place.room,
-                }];
-                self.close(open, events, true).await
+                self.close(open, vec![booked_news(id, place)], true).await
             }
             Err(refused) => {
                 // Taken meanwhile: the offer is spent; say so, with what is free instead.
@@ -404,8 +427,7 @@ impl<DB: Backend> MeetingStore for SqlStore<DB> {
     ) -> StoreResult<Transition> {
         let mut open = self.open(event, id).await?;
         let spec = open.event.spec()?;
-        let placed = open.request.placed().cloned();
-        let begun = placed.as_ref().is_some_and(|m| started(&spec, m, now));
+        let (placed, begun) = placed_and_begun(&spec, &open.request, now);
         meeting::may_check_in(placed.as_ref(), begun, by.is_none()).map_err(conflict)?;
         let mut m = placed_of(placed.as_ref())?;
         m.attendance = Some(outcome);
@@ -502,7 +524,7 @@ impl<DB: Backend> MeetingStore for SqlStore<DB> {
 /// Marks the request closed (`status`) by `by`, with the reason, and drops its pending move
 /// and offer.
 async fn close_request<DB: Backend>(
-    open: &mut super::Open<DB>,
+    open: &mut Open<DB>,
     status: RequestStatus,
     by: &str,
     reason: Option<&str>,
@@ -522,7 +544,7 @@ async fn close_request<DB: Backend>(
     drop_pending_moves::<DB>(&mut open.tx, &open.request.id).await
 }
 
-async fn drop_move<DB: Backend>(open: &mut super::Open<DB>, id: &str) -> StoreResult<()> {
+async fn drop_move<DB: Backend>(open: &mut Open<DB>, id: &str) -> StoreResult<()> {
     sqlx::query("DELETE FROM meeting_moves WHERE request_id = $1")
         .param(id)
         .execute(DB::on(&mut open.tx))
