@@ -137,6 +137,7 @@ pub async fn build(config: &Config) -> anyhow::Result<App> {
                     .request_timeout_seconds
                     .clamp(1, MAX_REQUEST_TIMEOUT_SECONDS),
             ),
+            http::shed::InFlight::new(config.max_in_flight),
         ),
         state,
         generated_organiser_token,
@@ -146,8 +147,9 @@ pub async fn build(config: &Config) -> anyhow::Result<App> {
 }
 
 /// The router with its middleware. The timeout is outside the idempotency layer: a request
-/// that runs out of time is dropped there, which releases its key.
-pub fn router(state: AppState, request_timeout: Duration) -> Router {
+/// that runs out of time is dropped there, which releases its key. Shedding is outermost but
+/// for the trace: a refused request costs no work, and its 503 is shaped already.
+pub fn router(state: AppState, request_timeout: Duration, in_flight: http::shed::InFlight) -> Router {
     let (routes, openapi) = http::routes();
     routes
         .route_layer(middleware::from_fn(ops::track))
@@ -168,6 +170,7 @@ pub fn router(state: AppState, request_timeout: Duration) -> Router {
             request_timeout,
         ))
         .layer(middleware::from_fn(error::shape_errors))
+        .layer(middleware::from_fn_with_state(in_flight, http::shed::shed))
         // Spans carry the path only: a sign-in link's token must never reach the logs.
         .layer(TraceLayer::new_for_http().make_span_with(|request: &axum::extract::Request| {
             tracing::info_span!("request", method = %request.method(), path = %request.uri().path())

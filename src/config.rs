@@ -7,6 +7,10 @@ use std::path::PathBuf;
 pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
 /// The longest request timeout that may be set: below an idempotency reservation's age limit.
 pub const MAX_REQUEST_TIMEOUT_SECONDS: u64 = 240;
+/// Requests a node works on at once by default: enough that a cached read never waits on a
+/// busy database's requests, few enough that a node past its capacity answers 503 within
+/// milliseconds rather than after the pool's 10 s acquire timeout.
+pub const DEFAULT_MAX_IN_FLIGHT: u32 = 512;
 const _: () = assert!(MAX_REQUEST_TIMEOUT_SECONDS < crate::store::idempotency::RESERVATION_MAX_AGE.as_secs());
 
 /// How the service runs. Every setting comes from the environment, or the flag of the
@@ -63,6 +67,16 @@ pub struct Config {
         value_parser = clap::value_parser!(u32).range(1..=1000)
     )]
     pub streams_per_token: u32,
+    /// Requests one node works on at once; one more is answered at once with 503
+    /// (problem+json, `Retry-After`) instead of waiting in an unbounded queue (the database
+    /// pool, the runtime). Live streams count only until their first byte.
+    #[arg(
+        long = "max-in-flight",
+        env = "RENDEZVOUS_MAX_IN_FLIGHT",
+        default_value_t = DEFAULT_MAX_IN_FLIGHT,
+        value_parser = clap::value_parser!(u32).range(1..=1_000_000)
+    )]
+    pub max_in_flight: u32,
     /// Writes (POST, PUT, PATCH, DELETE) one participant token may make per minute.
     #[arg(
         long = "writes-per-minute",
@@ -273,6 +287,7 @@ impl Config {
             job_lease_seconds: 30,
             request_timeout_seconds: 60,
             streams_per_token: 4,
+            max_in_flight: DEFAULT_MAX_IN_FLIGHT,
             writes_per_minute: 120,
             requests_per_hour: 60,
             organiser_token,

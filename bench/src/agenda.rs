@@ -104,7 +104,7 @@ async fn bench(args: Args, spec: SampleSpec) -> anyhow::Result<ExitCode> {
 
     let ceiling = bare_endpoint().await?;
     let sqlite_url = format!("sqlite://{}?mode=rwc", scratch.join("agenda.db").display());
-    let single = Deployment::start(&sqlite_url, None, 1, &expo, args.solve_seconds).await?;
+    let single = Deployment::start(&sqlite_url, None, 1, &expo, args.solve_seconds, &|_| {}).await?;
     let mut rows = vec![("bare axum (ceiling)".to_owned(), vec![ceiling.clone()], None)];
     rows.push((
         "(a) one node, SQLite".to_owned(),
@@ -121,6 +121,7 @@ async fn bench(args: Args, spec: SampleSpec) -> anyhow::Result<ExitCode> {
             2,
             &expo,
             args.solve_seconds,
+            &|_| {},
         )
         .await?;
         rows.push((
@@ -163,25 +164,32 @@ async fn bench(args: Args, spec: SampleSpec) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn tempfile_dir() -> anyhow::Result<std::path::PathBuf> {
+pub(crate) fn tempfile_dir() -> anyhow::Result<std::path::PathBuf> {
     let dir = std::env::temp_dir().join(rendezvous::domain::ids::new_id("rendezvous-bench-agenda"));
     std::fs::create_dir_all(&dir)?;
     Ok(dir)
 }
 
 /// One deployment: its nodes' addresses, and every participant's agenda path and token.
-struct Deployment {
-    nodes: Vec<String>,
-    targets: Arc<Vec<(String, String)>>,
+pub(crate) struct Deployment {
+    pub nodes: Vec<String>,
+    pub targets: Arc<Vec<(String, String)>>,
+    pub event: String,
+    /// Every participant's id and token.
+    pub tokens: Vec<(String, String)>,
+    pub store: store::DynStore,
 }
 
 impl Deployment {
-    async fn start(
+    /// Loads, schedules and publishes the expo, then serves it from `node_count` nodes, each
+    /// warmed and with its settings changed by `tune` first.
+    pub(crate) async fn start(
         database_url: &str,
         redis: Option<(String, String)>,
         node_count: usize,
         expo: &Expo,
         solve_seconds: u64,
+        tune: &dyn Fn(&mut Config),
     ) -> anyhow::Result<Self> {
         let organiser = rendezvous::domain::ids::new_organiser_token();
         let config = |redis: &Option<(String, String)>| {
@@ -191,6 +199,7 @@ impl Deployment {
                 config.redis_prefix = prefix.clone();
             }
             config.workers = Some(0);
+            tune(&mut config);
             config
         };
         let store = store::connect(database_url).await?;
@@ -217,7 +226,8 @@ impl Deployment {
         .await?;
         let targets: Arc<Vec<(String, String)>> = Arc::new(
             tokens
-                .into_iter()
+                .iter()
+                .cloned()
                 .map(|(id, token)| (format!("/api/v1/events/{event}/participants/{id}/agenda"), token))
                 .collect(),
         );
@@ -239,7 +249,13 @@ impl Deployment {
             node_count,
             nodes.join(", ")
         );
-        Ok(Self { nodes, targets })
+        Ok(Self {
+            nodes,
+            targets,
+            event,
+            tokens,
+            store,
+        })
     }
 }
 
@@ -422,14 +438,14 @@ fn parse_wrk(text: &str) -> Option<Measured> {
 }
 
 /// A database of its own on a PostgreSQL server.
-struct FreshPostgres {
+pub(crate) struct FreshPostgres {
+    pub url: String,
     server: String,
     name: String,
-    url: String,
 }
 
 impl FreshPostgres {
-    async fn create(server: &str) -> anyhow::Result<Self> {
+    pub(crate) async fn create(server: &str) -> anyhow::Result<Self> {
         use sqlx::Connection as _;
         let name = format!("rdv_bench_{}", uuid::Uuid::new_v4().simple());
         let mut conn = sqlx::PgConnection::connect(server).await?;
@@ -445,7 +461,7 @@ impl FreshPostgres {
         })
     }
 
-    async fn drop_database(self) {
+    pub(crate) async fn drop_database(self) {
         use sqlx::Connection as _;
         if let Ok(mut conn) = sqlx::PgConnection::connect(&self.server).await {
             let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
@@ -458,7 +474,7 @@ impl FreshPostgres {
     }
 }
 
-async fn remove_prefix(redis_url: &str, prefix: &str) {
+pub(crate) async fn remove_prefix(redis_url: &str, prefix: &str) {
     let Ok(client) = redis::Client::open(redis_url) else {
         return;
     };

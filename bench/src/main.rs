@@ -12,6 +12,8 @@ mod child;
 mod greedy;
 mod load;
 mod mail;
+mod offered;
+mod open_loop;
 mod pages;
 mod published;
 mod recommendations;
@@ -35,6 +37,8 @@ enum Command {
     Solve(solve::Args),
     /// Agenda reads under load (wrk): one node on SQLite, two on PostgreSQL + Redis, and a bare ceiling.
     Agenda(agenda::Args),
+    /// Open-loop load at 1×, 2×, 4× the rate one node sustains: agenda reads, meeting requests, accepts.
+    Load(open_loop::Args),
     /// What bookings cost on a published expo: the live timetable's rebuild, booking latency, fifty accepts at once.
     Booking(booking::Args),
     /// Time the recommendations endpoint's core (index refresh, exclusions, suggest) on a generated expo.
@@ -53,6 +57,7 @@ fn main() -> ExitCode {
         Command::Solve(args) => solve::run(args),
         Command::Agenda(args) => agenda::run(args),
         Command::Booking(args) => booking::run(args),
+        Command::Load(args) => open_loop::run(args),
         Command::Recommendations(args) => recommendations::run(args),
         Command::Mail(args) => mail::run(args),
         Command::Pages(args) => pages::run(args),

@@ -23,6 +23,7 @@ pub mod recommendations;
 pub mod requests;
 pub mod rooms;
 pub mod schedules;
+pub mod shed;
 pub mod sse;
 pub mod timetable;
 
