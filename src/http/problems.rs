@@ -134,11 +134,17 @@ fn common_statuses(shape: &Shape) -> Vec<(StatusCode, &'static str)> {
             StatusCode::INTERNAL_SERVER_ERROR,
             "A fault on the server; the details are in its log, never in the answer.",
         ));
-        statuses.push((
-            StatusCode::SERVICE_UNAVAILABLE,
-            "A dependency (the database, the queue) is unreachable or saturated; retry shortly.",
-        ));
     }
+    // Every request can be shed at the edge when the node is at its in-flight limit.
+    statuses.push((
+        StatusCode::SERVICE_UNAVAILABLE,
+        if shape.uses_store {
+            "The node is at its limit of requests in flight, or a dependency (the database, the \
+             queue) is unreachable or saturated; retry after `Retry-After` seconds."
+        } else {
+            "The node is at its limit of requests in flight; retry after `Retry-After` seconds."
+        },
+    ));
     statuses
 }
 
