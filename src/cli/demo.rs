@@ -345,7 +345,8 @@ async fn demo(args: Args) -> anyhow::Result<()> {
     println!("  {bkk_name}: {bkk_token}");
     println!("  {company_name}: {company_token}");
     println!();
-    println!("Web app (participants' personal sign-in links):");
+    println!("Web app (personal sign-in links):");
+    println!("  the organiser: {base}/login?token={organiser}");
     println!("  {bkk_name}: {base}/login?token={bkk_token}");
     println!("  {company_name}: {base}/login?token={company_token}");
     println!();
