@@ -18,7 +18,7 @@ use rendezvous::cli::BadInput;
 use rendezvous::sample::SampleSpec;
 
 use crate::booking::{ms, percentile};
-use crate::published::PublishedExpo;
+use crate::published::{PublishedExpo, sign_in};
 
 /// Rooms on one page of the board (the page's own constant).
 const ROOMS_PER_PAGE: usize = 20;
@@ -49,28 +49,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .enable_all()
         .build()?
         .block_on(bench(args, spec))
-}
-
-/// Signs the organiser in; returns the session cookie (`name=value`).
-async fn sign_in(node: &App, token: &str) -> anyhow::Result<String> {
-    let request = Request::builder()
-        .uri(format!("/login?token={token}"))
-        .body(Body::empty())?;
-    let response = node.router.clone().oneshot(request).await?;
-    anyhow::ensure!(
-        response.status().is_redirection(),
-        "sign-in: {}",
-        response.status()
-    );
-    response
-        .headers()
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .filter_map(|v| v.split(';').next())
-        .find(|c| c.starts_with("rv_session="))
-        .map(str::to_string)
-        .ok_or_else(|| anyhow::anyhow!("sign-in set no session cookie"))
 }
 
 /// One page, rendered: its time, size and cards. Anything but 200 is an error of the run.

@@ -19,7 +19,7 @@ use rendezvous::cli::BadInput;
 use rendezvous::sample::SampleSpec;
 
 use crate::booking::{ms, percentile};
-use crate::published::PublishedExpo;
+use crate::published::{PublishedExpo, sign_in};
 
 /// The pages a delegate opens on the morning of day 1, in that order.
 const PAGES: [&str; 5] = ["/", "/agenda", "/requests", "/agenda/print", "/directory"];
@@ -50,28 +50,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .enable_all()
         .build()?
         .block_on(bench(args, spec))
-}
-
-/// Signs in with the personal link; returns the session cookie (`name=value`).
-async fn sign_in(node: &App, token: &str) -> anyhow::Result<String> {
-    let request = Request::builder()
-        .uri(format!("/login?token={token}"))
-        .body(Body::empty())?;
-    let response = node.router.clone().oneshot(request).await?;
-    anyhow::ensure!(
-        response.status().is_redirection(),
-        "sign-in: {}",
-        response.status()
-    );
-    response
-        .headers()
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .filter_map(|v| v.split(';').next())
-        .find(|c| c.starts_with("rv_session="))
-        .map(str::to_string)
-        .ok_or_else(|| anyhow::anyhow!("sign-in set no session cookie"))
 }
 
 /// One page, rendered: its time and size. Anything but 200 is an error of the run.

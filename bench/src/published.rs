@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use axum::body::Body;
-use axum::http::Request;
+use axum::http::{Request, header};
 use serde_json::Value;
 use tower::ServiceExt as _;
 
@@ -129,4 +129,27 @@ pub(crate) async fn send(
     let status = response.status().as_u16();
     let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await?;
     Ok((status, serde_json::from_slice(&bytes).unwrap_or(Value::Null)))
+}
+
+/// Signs in with a personal link (a participant's or the organiser's token), as a browser
+/// would; returns the session cookie (`name=value`).
+pub(crate) async fn sign_in(node: &App, token: &str) -> anyhow::Result<String> {
+    let request = Request::builder()
+        .uri(format!("/login?token={token}"))
+        .body(Body::empty())?;
+    let response = node.router.clone().oneshot(request).await?;
+    anyhow::ensure!(
+        response.status().is_redirection(),
+        "sign-in: {}",
+        response.status()
+    );
+    response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| v.split(';').next())
+        .find(|c| c.starts_with("rv_session="))
+        .map(str::to_string)
+        .ok_or_else(|| anyhow::anyhow!("sign-in set no session cookie"))
 }
