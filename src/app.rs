@@ -14,7 +14,7 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use tokio::sync::watch;
 
-use crate::cluster::{Cluster, RateLimit, WriteLimits};
+use crate::cluster::{Cluster, RateLimit, ReadLimits, WriteLimits};
 use crate::config::{Config, MAX_REQUEST_TIMEOUT_SECONDS};
 use crate::domain::{Clock, ids};
 use crate::http::{self, error, idempotency, ops};
@@ -81,6 +81,10 @@ pub async fn build(config: &Config) -> anyhow::Result<App> {
         exempt: Some(organiser_token_hash.chars().take(32).collect()),
         ..WriteLimits::new(cluster.rate_limiter.clone())
     };
+    let read_limits = ReadLimits {
+        expensive: RateLimit::new(config.expensive_reads_per_minute.max(1), Duration::from_secs(60)),
+        ..ReadLimits::new(cluster.rate_limiter.clone())
+    };
     let (shutdown, shutdown_rx) = watch::channel(false);
     if config.embedded_workers() == 0 {
         tracing::info!(
@@ -120,6 +124,7 @@ pub async fn build(config: &Config) -> anyhow::Result<App> {
             .map(|t| ids::hash_token(t).into()),
         metrics: ops::prometheus(),
         write_limits,
+        read_limits,
         shutdown: shutdown_rx,
         timetables,
         token_identities: Default::default(),

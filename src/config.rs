@@ -84,6 +84,16 @@ pub struct Config {
         default_value_t = 120
     )]
     pub writes_per_minute: u32,
+    /// Reads that compute per call (recommendations, a meeting's free slots, the data
+    /// export) one participant may make per minute, through the API or the pages; one more
+    /// is a 429 with `Retry-After`. The organiser is not limited.
+    #[arg(
+        long = "expensive-reads-per-minute",
+        env = "RENDEZVOUS_EXPENSIVE_READS_PER_MINUTE",
+        default_value_t = 60,
+        value_parser = clap::value_parser!(u32).range(1..=100_000)
+    )]
+    pub expensive_reads_per_minute: u32,
     /// Meeting requests one participant token may send per hour.
     #[arg(
         long = "requests-per-hour",
@@ -289,6 +299,7 @@ impl Config {
             streams_per_token: 4,
             max_in_flight: DEFAULT_MAX_IN_FLIGHT,
             writes_per_minute: 120,
+            expensive_reads_per_minute: 60,
             requests_per_hour: 60,
             organiser_token,
             metrics_token: None,

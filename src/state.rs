@@ -6,7 +6,7 @@ use std::sync::Arc;
 use metrics_exporter_prometheus::PrometheusHandle;
 use tokio::sync::watch;
 
-use crate::cluster::{Cluster, EventLocks, WriteLimits};
+use crate::cluster::{Cluster, EventLocks, ReadLimits, WriteLimits};
 use crate::domain::Clock;
 use crate::jobs::publish::{PublishRunError, publish_run};
 use crate::matchmaking::Matchmaking;
@@ -27,6 +27,8 @@ pub struct AppState {
     pub metrics: PrometheusHandle,
     /// Per-token write limits.
     pub write_limits: WriteLimits,
+    /// Per-participant limits on reads that compute.
+    pub read_limits: ReadLimits,
     /// Says true when the node shuts down: live streams end.
     pub shutdown: watch::Receiver<bool>,
     /// This node's resolved timetables, one per event.

@@ -28,7 +28,8 @@ pub use keepalive::{RunGuard, StopReason};
 pub use lease::{EventLease, EventLock, FencingToken, InProcessEventLock, RedisEventLock};
 pub use queue::{InProcessQueue, JobLease, JobQueue, RedisQueue, SolveJob};
 pub use ratelimit::{
-    InProcessRateLimiter, RateDecision, RateLimit, RateLimiter, RedisRateLimiter, WriteLimits, token_key,
+    InProcessRateLimiter, RateDecision, RateLimit, RateLimiter, ReadLimits, RedisRateLimiter, WriteLimits,
+    token_key,
 };
 
 use redis_conn::RedisConn;

@@ -1,4 +1,5 @@
-//! Per-token write rate limits, shared by all nodes when Redis is there.
+//! Per-token write limits and per-participant limits on reads that compute, shared by all
+//! nodes when Redis is there.
 //!
 //! Both implementations use GCRA (the generic cell rate algorithm): a limit of `N` requests
 //! per `window` lets a burst of `N` through at once, then one more every `window / N`. One
@@ -196,6 +197,38 @@ impl WriteLimits {
             meeting_requests: RateLimit::new(30, Duration::from_secs(3600)),
             exempt: None,
         }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reads that compute
+// ---------------------------------------------------------------------------------------------
+
+/// The limit on reads that compute per call rather than read a cached copy — recommendations
+/// (the whole directory scored), a meeting's free slots, a participant's data export —, per
+/// participant, whichever client asks (the API with any of its tokens, or the web pages): a
+/// rotated token or a browser session does not start a fresh count.
+#[derive(Clone)]
+pub struct ReadLimits {
+    /// Shared with the rest of the node.
+    pub limiter: Arc<dyn RateLimiter>,
+    /// Such reads one participant may make.
+    pub expensive: RateLimit,
+}
+
+impl ReadLimits {
+    /// 60 such reads per minute per participant.
+    pub fn new(limiter: Arc<dyn RateLimiter>) -> Self {
+        Self {
+            limiter,
+            expensive: RateLimit::new(60, Duration::from_secs(60)),
+        }
+    }
+
+    /// Counts one such read by participant `id` of `event`.
+    pub async fn check_participant(&self, event: &str, id: &str) -> RateDecision {
+        let key = token_key(&format!("{event}\u{0}{id}"));
+        self.limiter.check("expensive_reads", &key, self.expensive).await
     }
 }
 

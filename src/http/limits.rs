@@ -1,4 +1,5 @@
-//! Per-token write limits as middleware: every write, and meeting-request creation on top.
+//! Per-token write limits as middleware: every write, and meeting-request creation on top;
+//! and the per-participant limit on reads that compute, which their handlers ask for.
 //! The counting lives in [`crate::cluster`] (shared by all nodes with Redis); this layer
 //! only finds the token, with the same parser as authentication, and answers 429 through
 //! the one error type.
@@ -8,9 +9,9 @@ use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use super::auth::bearer_token;
+use super::auth::{Caller, bearer_token};
 use super::error::ApiError;
-use crate::cluster::{RateDecision, WriteLimits, token_key};
+use crate::cluster::{RateDecision, ReadLimits, WriteLimits, token_key};
 
 /// Axum middleware: `axum::middleware::from_fn_with_state(limits, limit_writes)`. Reads and
 /// requests without a bearer token pass untouched (authentication answers those).
@@ -40,6 +41,18 @@ pub async fn limit_writes(State(limits): State<WriteLimits>, request: Request, n
         return ApiError::TooManyRequests(retry_after).into_response();
     }
     next.run(request).await
+}
+
+/// Counts a read that computes per call (see [`ReadLimits`]) against the caller: a 429 once
+/// the participant is over its limit. The organiser is not limited.
+pub async fn expensive_read(limits: &ReadLimits, caller: &Caller) -> Result<(), ApiError> {
+    let Caller::Participant(p) = caller else {
+        return Ok(());
+    };
+    match limits.check_participant(&p.event_id, &p.id).await {
+        RateDecision::Allowed => Ok(()),
+        RateDecision::Denied { retry_after } => Err(ApiError::TooManyRequests(retry_after)),
+    }
 }
 
 #[cfg(test)]

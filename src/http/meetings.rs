@@ -138,13 +138,15 @@ fn actor<'c>(caller: &'c Caller, event: &str) -> ApiResult<Actor<'c>> {
 /// that fits (its parties, or the organiser): where it can be accepted at or moved to.
 #[utoipa::path(get, path = "/events/{event}/requests/{id}/slots", tag = "meetings",
     params(("event" = String, Path), ("id" = String, Path)),
-    responses((status = 200, body = Vec<FreeSlotView>), (status = 401, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, body = Vec<FreeSlotView>), (status = 401, body = Problem), (status = 404, body = Problem),
+              (status = 429, body = Problem, description = "over the participant's limit of reads that compute (`RENDEZVOUS_EXPENSIVE_READS_PER_MINUTE`, default 60 a minute, through the API and the pages together); retry after `Retry-After` seconds")))]
 async fn free_slots(
     State(state): State<AppState>,
     caller: Caller,
     Path((event, id)): Path<(String, String)>,
 ) -> ApiResult<axum::Json<Vec<FreeSlotView>>> {
     let who = actor(&caller, &event)?;
+    super::limits::expensive_read(&state.read_limits, &caller).await?;
     let free = meetings::free_slots(state.store.as_ref(), who, &event, &id, state.clock.now()).await?;
     Ok(axum::Json(free.into_iter().map(FreeSlotView::from).collect()))
 }

@@ -93,13 +93,15 @@ async fn rotate_token(
 /// Every datum kept about a participant (the participant itself, or the organiser).
 #[utoipa::path(get, path = "/events/{event}/participants/{id}/export", tag = "participants",
     params(("event" = String, Path), ("id" = String, Path)),
-    responses((status = 200, body = ParticipantExport), (status = 401, body = Problem), (status = 404, body = Problem)))]
+    responses((status = 200, body = ParticipantExport), (status = 401, body = Problem), (status = 404, body = Problem),
+              (status = 429, body = Problem, description = "over the participant's limit of reads that compute (`RENDEZVOUS_EXPENSIVE_READS_PER_MINUTE`, default 60 a minute, through the API and the pages together); retry after `Retry-After` seconds")))]
 async fn export_participant(
     State(state): State<AppState>,
     caller: Caller,
     Path((event, id)): Path<(String, String)>,
 ) -> ApiResult<axum::Json<ParticipantExport>> {
     caller.organiser_or_self(&event, &id)?;
+    super::limits::expensive_read(&state.read_limits, &caller).await?;
     let participant = state.store.participant(&event, &id).await?;
     let requests = state.store.requests_of(&event, &id).await?;
     let interests = state.store.interests(&event, &id).await?;

@@ -87,7 +87,8 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
            ("limit" = Option<usize>, Query, description = "1–100, default 20"),
            ("for" = Option<String>, Query, description = "the participant to recommend for (organiser; a participant may only name itself)")),
     responses((status = 200, body = Recommendations), (status = 401, body = Problem), (status = 403, body = Problem),
-              (status = 404, body = Problem), (status = 422, body = Problem)))]
+              (status = 404, body = Problem), (status = 422, body = Problem),
+              (status = 429, body = Problem, description = "over the participant's limit of reads that compute (`RENDEZVOUS_EXPENSIVE_READS_PER_MINUTE`, default 60 a minute, through the API and the pages together); retry after `Retry-After` seconds")))]
 async fn recommendations(
     State(state): State<AppState>,
     caller: Caller,
@@ -96,6 +97,7 @@ async fn recommendations(
 ) -> ApiResult<axum::Json<Recommendations>> {
     caller.in_event(&event)?;
     let query = RecommendationQuery::try_from(pairs)?;
+    super::limits::expensive_read(&state.read_limits, &caller).await?;
     let me = match (&caller, query.for_) {
         (Caller::Participant(p), None) => p.id.clone(),
         (Caller::Participant(p), Some(id)) if id == p.id => id,

@@ -47,8 +47,25 @@ pub enum PageError {
     /// A post no form of these pages sends (as marking oneself): the forms say their own
     /// errors beside their fields.
     Unprocessable,
+    /// Over a limit (as [`crate::cluster::ReadLimits`]): try again after this long.
+    TooManyRequests(std::time::Duration),
     /// Logged, never shown.
     Internal(anyhow::Error),
+}
+
+impl PageError {
+    /// Counts a read that computes per call by participant `id` of `event` (the same count as
+    /// the API's, [`crate::cluster::ReadLimits`]).
+    pub async fn expensive_read(
+        limits: &crate::cluster::ReadLimits,
+        event: &str,
+        id: &str,
+    ) -> Result<(), Self> {
+        match limits.check_participant(event, id).await {
+            crate::cluster::RateDecision::Allowed => Ok(()),
+            crate::cluster::RateDecision::Denied { retry_after } => Err(Self::TooManyRequests(retry_after)),
+        }
+    }
 }
 
 impl From<StoreError> for PageError {
@@ -201,6 +218,17 @@ impl Ctx {
             Err(PageError::Forbidden) => (StatusCode::FORBIDDEN, "error-forbidden"),
             Err(PageError::Conflict) => (StatusCode::CONFLICT, "error-conflict"),
             Err(PageError::Unprocessable) => (StatusCode::UNPROCESSABLE_ENTITY, "error-unprocessable"),
+            Err(PageError::TooManyRequests(retry_after)) => {
+                let title = self.t("error-too-many");
+                let body = html! { p { a href="/" { (self.t("nav-home")) } } };
+                let seconds = retry_after.as_secs_f64().ceil().max(1.0).to_string();
+                return (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    [(axum::http::header::RETRY_AFTER, seconds)],
+                    layout::page(self, &title, body),
+                )
+                    .into_response();
+            }
             Err(PageError::Internal(err)) => {
                 tracing::error!(error = %err, "page failed");
                 (StatusCode::INTERNAL_SERVER_ERROR, "error-internal")

@@ -44,6 +44,7 @@ impl Panel {
         let now = state.clock.now();
         let open = matches!(r.status, RequestStatus::Pending | RequestStatus::Accepted);
         let free = if open {
+            PageError::expensive_read(&state.read_limits, event, who).await?;
             meetings::free_slots(store, Actor::Participant(who), event, &r.id, now).await?
         } else {
             Vec::new()

@@ -4,7 +4,7 @@ use axum::extract::State;
 use axum::response::Response;
 use maud::html;
 
-use super::context::{Ctx, ok};
+use super::context::{Ctx, PageError, ok};
 use super::{layout, reasons};
 use crate::state::AppState;
 
@@ -16,6 +16,7 @@ pub async fn recommendations(ctx: Ctx, State(state): State<AppState>) -> Respons
     let result = async {
         let me = &ctx.me()?.participant;
         let lang = ctx.lang;
+        PageError::expensive_read(&state.read_limits, &me.event_id, &me.id).await?;
         let found = crate::matchmaking::recommend(
             state.store.as_ref(),
             &state.matchmaking,

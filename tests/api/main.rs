@@ -23,6 +23,7 @@ mod cluster_outage;
 mod cluster_queue;
 mod cluster_ratelimit;
 mod control_characters;
+mod expensive_reads;
 mod generate_cli;
 mod idempotency;
 mod journey;

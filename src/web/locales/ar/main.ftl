@@ -18,6 +18,7 @@ login-unknown = رمز الدخول هذا غير معروف.
 error-not-found = الصفحة غير موجودة
 error-forbidden = الإجراء مرفوض
 error-conflict = لم يعد هذا الإجراء ممكنًا
+error-too-many = طلبات كثيرة جدًا: أعد المحاولة بعد دقيقة
 error-internal = حدث خطأ
 
 home-title = الرئيسية

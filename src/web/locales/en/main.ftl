@@ -18,6 +18,7 @@ login-unknown = This access code is not recognised.
 error-not-found = Page not found
 error-forbidden = Action refused
 error-conflict = This action is no longer possible
+error-too-many = Too many requests: try again in a minute
 error-internal = Something went wrong
 
 home-title = Home

@@ -18,6 +18,7 @@ login-unknown = Ce code d’accès n’est pas reconnu.
 error-not-found = Page introuvable
 error-forbidden = Action refusée
 error-conflict = Cette action n’est plus possible
+error-too-many = Trop de demandes : réessayez dans une minute
 error-internal = Une erreur est survenue
 
 home-title = Accueil
