@@ -107,12 +107,18 @@ pub async fn build(config: &Config) -> anyhow::Result<App> {
         Some(&organiser_token_hash),
     )?;
     workers.extend(mailer.spawn(&shutdown_rx));
+    let token_identities: Arc<crate::state::TokenIdentities> = Default::default();
     let clock = Clock::shifted(config.clock_offset);
     workers.push(tokio::spawn(crate::jobs::expiry::run_expiry(
         store.clone(),
         cluster.clone(),
         clock,
         Duration::from_millis(config.expiry_check_ms),
+        shutdown.subscribe(),
+    )));
+    workers.push(tokio::spawn(crate::state::forget_rotated_tokens(
+        cluster.bus.clone(),
+        token_identities.clone(),
         shutdown.subscribe(),
     )));
     let state = AppState {
@@ -127,7 +133,7 @@ pub async fn build(config: &Config) -> anyhow::Result<App> {
         read_limits,
         shutdown: shutdown_rx,
         timetables,
-        token_identities: Default::default(),
+        token_identities,
         matchmaking: Default::default(),
         streams: Arc::new(crate::state::StreamSlots::new(config.streams_per_token as usize)),
         mailer,

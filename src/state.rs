@@ -89,20 +89,29 @@ impl AppState {
     }
 }
 
-/// Participant identities by token hash, remembered by this node for a few seconds: a
-/// token is rotated or replaced by an invitation now and then, so a remembered identity is
-/// read again after [`TOKEN_RECHECK`] (the node that rotates a token forgets it at once).
+/// Participant identities by token hash, remembered by this node, so that the opening
+/// morning's agenda reads do not ask the database who a token is once per request. A token
+/// changes when the organiser rotates it: the node that rotates it forgets it at once and
+/// announces it on the bus ([`forget_rotated_tokens`] on every node). Announcements are
+/// delivered at most once, so a node also reads a remembered identity again after
+/// [`TOKEN_RECHECK`] (spread over a quarter more, so that tokens first seen together in a
+/// rush are not re-read together).
 #[derive(Default)]
 pub struct TokenIdentities {
-    known: std::sync::RwLock<std::collections::HashMap<String, Remembered>>,
+    known: std::sync::RwLock<Known>,
 }
 
-/// A participant's (event, id), and when it was read from the store.
-type Remembered = ((String, String), std::time::Instant);
+#[derive(Default)]
+struct Known {
+    /// Token hash → the participant's (event, id), and until when it is trusted.
+    by_hash: std::collections::HashMap<String, ((String, String), std::time::Instant)>,
+    /// The participant's remembered token hashes, to forget them without a scan.
+    by_participant: std::collections::HashMap<(String, String), Vec<String>>,
+}
 
-/// How long a node trusts a remembered token: the longest an old token still reads agendas
-/// on another node after a rotation.
-pub const TOKEN_RECHECK: std::time::Duration = std::time::Duration::from_secs(5);
+/// How long a node trusts a remembered token without an announcement: the longest an old
+/// token still reads agendas on a node that missed the announcement of its rotation.
+pub const TOKEN_RECHECK: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// Identities remembered before the memory starts over (bounds it to some tens of MB).
 const MAX_REMEMBERED_TOKENS: usize = 200_000;
@@ -112,18 +121,22 @@ impl TokenIdentities {
         self.known
             .read()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .by_hash
             .get(hash)
-            .filter(|(_, at)| at.elapsed() < TOKEN_RECHECK)
+            .filter(|(_, until)| std::time::Instant::now() < *until)
             .map(|(identity, _)| identity.clone())
     }
 
-    /// Forgets every token remembered for a participant (its token changed). A scan, for an
-    /// organiser's rare operation.
+    /// Forgets every token remembered for a participant (its token changed).
     pub fn forget(&self, event: &str, participant: &str) {
-        self.known
+        let mut known = self
+            .known
             .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .retain(|_, ((e, p), _)| !(e == event && p == participant));
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let key = (event.to_string(), participant.to_string());
+        for hash in known.by_participant.remove(&key).unwrap_or_default() {
+            known.by_hash.remove(&hash);
+        }
     }
 
     pub fn remember(&self, hash: String, identity: (String, String)) {
@@ -131,10 +144,75 @@ impl TokenIdentities {
             .known
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if known.len() >= MAX_REMEMBERED_TOKENS {
-            known.clear();
+        if known.by_hash.len() >= MAX_REMEMBERED_TOKENS {
+            *known = Known::default();
         }
-        known.insert(hash, (identity, std::time::Instant::now()));
+        // The spread comes from the hash itself (hex of SHA-256: evenly spread digits).
+        let spread = u32::from_str_radix(hash.get(..4).unwrap_or("0"), 16).unwrap_or(0);
+        let until = std::time::Instant::now() + TOKEN_RECHECK + TOKEN_RECHECK / 4 * spread / 0xffff;
+        let hashes = known.by_participant.entry(identity.clone()).or_default();
+        if !hashes.contains(&hash) {
+            hashes.push(hash.clone());
+        }
+        known.by_hash.insert(hash, (identity, until));
+    }
+}
+
+/// Forgets on this node the tokens other nodes announce as rotated, until `shutdown` says
+/// true. Subscribes again when the bus drops the subscription (Redis restarted); what was
+/// announced meanwhile is caught by [`TOKEN_RECHECK`]. Spawned once per node by the app.
+pub async fn forget_rotated_tokens(
+    bus: Arc<dyn crate::cluster::Bus>,
+    identities: Arc<TokenIdentities>,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    use futures::StreamExt as _;
+    while !*shutdown.borrow() {
+        let mut announcements = match bus.subscribe(crate::cluster::channels::TOKENS).await {
+            Ok(stream) => stream,
+            Err(err) => {
+                tracing::warn!(error = %err, "no token rotation announcements for now");
+                tokio::select! {
+                    _ = shutdown.changed() => {}
+                    () = tokio::time::sleep(std::time::Duration::from_secs(5)) => {}
+                }
+                continue;
+            }
+        };
+        loop {
+            let message = tokio::select! {
+                _ = shutdown.changed() => return,
+                message = announcements.next() => message,
+            };
+            let Some(message) = message else {
+                tokio::select! {
+                    _ = shutdown.changed() => {}
+                    () = tokio::time::sleep(std::time::Duration::from_secs(1)) => {}
+                }
+                break;
+            };
+            match serde_json::from_str::<crate::cluster::TokenChanged>(&message.payload) {
+                Ok(rotated) => identities.forget(&rotated.event, &rotated.participant),
+                Err(err) => tracing::warn!(error = %err, "a token rotation announcement that does not parse"),
+            }
+        }
+    }
+}
+
+impl AppState {
+    /// Gives participant `id` a new sign-in token (the old one and its sessions stop working
+    /// on every node) and returns it, for the one time it is shown. The API and the
+    /// organiser's pages both rotate through here.
+    pub async fn rotate_token(&self, event: &str, id: &str) -> Result<String, crate::setup::SetupError> {
+        let token = crate::setup::new_sign_in_token(self.store.as_ref(), event, id).await?;
+        self.token_identities.forget(event, id);
+        crate::cluster::TokenChanged {
+            event: event.to_string(),
+            participant: id.to_string(),
+        }
+        .announce(self.cluster.bus.as_ref())
+        .await;
+        Ok(token)
     }
 }
 

@@ -32,6 +32,27 @@ pub mod channels {
     pub fn updates(event_id: &str) -> String {
         format!("updates:{event_id}")
     }
+
+    /// Participants whose sign-in token changed: every node forgets the old one.
+    pub const TOKENS: &str = "tokens";
+}
+
+/// What a node announces on [`channels::TOKENS`] when a participant's sign-in token
+/// changes (a rotation, a delivered invitation): every node forgets the old one.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct TokenChanged {
+    pub event: String,
+    pub participant: String,
+}
+
+impl TokenChanged {
+    /// Announces it; a failure is logged only, as nodes re-read remembered tokens anyway.
+    pub async fn announce(&self, bus: &dyn Bus) {
+        let payload = serde_json::to_string(self).unwrap_or_default();
+        if let Err(err) = bus.publish(channels::TOKENS, &payload).await {
+            tracing::warn!(error = %err, "a token change not announced: other nodes re-read it later");
+        }
+    }
 }
 
 /// One message as received.

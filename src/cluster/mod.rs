@@ -19,7 +19,7 @@ mod throttle;
 use std::sync::Arc;
 use std::time::Duration;
 
-pub use bus::{Bus, BusMessage, InProcessBus, RedisBus, channels};
+pub use bus::{Bus, BusMessage, InProcessBus, RedisBus, TokenChanged, channels};
 pub use cache::{
     Cache, CachedRead, InProcessCache, RedisCache, TieredCache, agenda_etag, if_none_match_matches,
 };

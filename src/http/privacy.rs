@@ -65,21 +65,8 @@ async fn rotate_token(
     Path((event, id)): Path<(String, String)>,
 ) -> ApiResult<(Extension<ShownOnce>, axum::Json<RotatedToken>)> {
     caller.organiser()?;
-    let token = new_participant_token();
-    state
-        .store
-        .replace_token(&event, &id, &hash_token(&token))
-        .await?;
-    // Agenda reads on this node remember tokens: forget it now (other nodes read it again
-    // within `TOKEN_RECHECK`).
-    state.token_identities.forget(&event, &id);
-    let ended = state.store.delete_participant_sessions(&event, &id).await?;
-    tracing::info!(
-        event,
-        participant = id,
-        sessions_ended = ended,
-        "participant token rotated"
-    );
+    let token = state.rotate_token(&event, &id).await?;
+    tracing::info!(event, participant = id, "participant token rotated");
     Ok((
         Extension(ShownOnce(format!(
             "the first request with this Idempotency-Key gave participant {id} a new token; a \

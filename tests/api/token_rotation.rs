@@ -80,3 +80,67 @@ async fn rotation(backend: Backend) {
 }
 
 on_both_backends!(rotation);
+
+/// Two nodes on one PostgreSQL and one Redis: a token rotated through one stops reading on
+/// the other when the rotation is announced, long before that node would re-read it
+/// (`TOKEN_RECHECK`, 60 s); and a rotation from the organiser's pages is forgotten at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_rotation_is_forgotten_on_every_node() {
+    use crate::cluster_support::{eventually, redis_url, unique_prefix};
+    let prefix = unique_prefix("token-rotation");
+    let on_redis = |prefix: String| {
+        move |config: &mut rendezvous::config::Config| {
+            config.redis_url = Some(redis_url());
+            config.redis_prefix = prefix;
+        }
+    };
+    let a = TestApp::start_with(Backend::Postgres, on_redis(prefix.clone())).await;
+    let b = a.another_node(on_redis(prefix.clone())).await;
+    let e = id(&a.expo().await);
+    let (p, old) = a.simple_participant(&e, "Acme").await;
+    let agenda = format!("/api/v1/events/{e}/participants/{p}/agenda");
+    // B reads with the token, so B remembers it.
+    b.get(&agenda, Some(&old)).await.expect(200);
+    b.get(&agenda, Some(&old)).await.expect(200);
+
+    let rotated = a
+        .post(
+            &format!("/api/v1/events/{e}/participants/{p}/token"),
+            Some(ORGANISER),
+            json!({}),
+        )
+        .await;
+    rotated.expect(200);
+    let new = rotated.json["token"].as_str().expect("a new token").to_owned();
+    a.get(&agenda, Some(&old)).await.expect(401);
+    let forgotten = eventually(std::time::Duration::from_secs(10), || async {
+        b.get(&agenda, Some(&old)).await.status == StatusCode::UNAUTHORIZED
+    })
+    .await;
+    assert!(forgotten, "node B still reads with the rotated token");
+    b.get(&agenda, Some(&new)).await.expect(200);
+
+    // The organiser's page gives a new link: the token it replaces stops at once on B too.
+    b.get(&agenda, Some(&new)).await.expect(200);
+    let mut organiser = Browser::new(&a);
+    let signed_in = organiser.get(&format!("/login?token={ORGANISER}")).await;
+    assert_eq!(signed_in.location(), "/organiser");
+    let participants = organiser
+        .get(&format!("/organiser/events/{e}/participants"))
+        .await;
+    assert_eq!(participants.status, StatusCode::OK, "{}", participants.text);
+    let csrf = participants.csrf();
+    let sheet = organiser
+        .post(
+            &format!("/organiser/events/{e}/participants/{p}/link"),
+            &[("csrf", csrf.as_str())],
+        )
+        .await;
+    assert_eq!(sheet.status, StatusCode::OK, "{}", sheet.text);
+    a.get(&agenda, Some(&new)).await.expect(401);
+    let forgotten = eventually(std::time::Duration::from_secs(10), || async {
+        b.get(&agenda, Some(&new)).await.status == StatusCode::UNAUTHORIZED
+    })
+    .await;
+    assert!(forgotten, "node B still reads with the token the page replaced");
+}

@@ -258,7 +258,7 @@ pub async fn new_link(
         ctx.organiser_checked(&form)?;
         let event = event_of(&ctx, &state, &event).await?;
         let participant = state.store.participant(&event.id, &id).await?;
-        let token = match setup::new_sign_in_token(state.store.as_ref(), &event.id, &id).await {
+        let token = match state.rotate_token(&event.id, &id).await {
             Ok(token) => token,
             Err(SetupError::Store(e)) => return Err(PageError::from(e)),
             Err(SetupError::Invalid(_)) => return Err(PageError::Unprocessable),
