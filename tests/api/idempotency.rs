@@ -325,13 +325,13 @@ async fn a_timed_out_request_releases_its_key(backend: Backend) {
     timed_out.expect(408);
     assert_eq!(timed_out.content_type(), "application/problem+json");
     drop(held);
-    // The release runs as the timed-out request is dropped: a retry may still find it, for
-    // a moment, in progress.
+    // The release runs as the timed-out request is dropped, and waits for the database like
+    // any write: a retry may still find the key in progress for a while on a loaded machine
+    // (seen over 5 s at load 15). Released means well before the reservation's 5-minute age
+    // would free it: 30 s at most here.
+    let released_by = std::time::Instant::now() + std::time::Duration::from_secs(30);
     let mut retry = post().await;
-    for _ in 0..100 {
-        if retry.status != 409 {
-            break;
-        }
+    while retry.status == 409 && std::time::Instant::now() < released_by {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         retry = post().await;
     }
