@@ -147,8 +147,9 @@ pub struct MailConfig {
     #[arg(long = "smtp-ca-file", env = "RENDEZVOUS_SMTP_CA_FILE")]
     pub smtp_ca_file: Option<PathBuf>,
     /// Messages handed to the relay per second, by all nodes sharing Redis together (each
-    /// node on its own without Redis).
-    #[arg(long = "smtp-per-second", env = "RENDEZVOUS_SMTP_PER_SECOND", default_value_t = 20,
+    /// node on its own without Redis); set it to the relay's quota.
+    #[arg(long = "smtp-per-second", env = "RENDEZVOUS_SMTP_PER_SECOND",
+          default_value_t = crate::notify::DEFAULT_PER_SECOND,
           value_parser = clap::value_parser!(u32).range(1..))]
     pub smtp_per_second: u32,
     /// Where messages are written without a relay.
@@ -227,7 +228,7 @@ impl Default for MailConfig {
         Self {
             smtp_url: None,
             smtp_ca_file: None,
-            smtp_per_second: 20,
+            smtp_per_second: crate::notify::DEFAULT_PER_SECOND,
             mail_dir: PathBuf::from("rendezvous-mail"),
             mail_from: "rendezvous <rendezvous@localhost.localdomain>".into(),
             public_url: None,

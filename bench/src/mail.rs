@@ -29,9 +29,10 @@ pub struct Args {
     /// Seconds the solver gets before the publish.
     #[arg(long, default_value_t = 10)]
     pub solve_seconds: u64,
-    /// The sender's pace (`RENDEZVOUS_SMTP_PER_SECOND`); the default does not hold it back.
-    #[arg(long, default_value_t = 100_000)]
-    pub per_second: u32,
+    /// Pace the sender at this many messages a second (`RENDEZVOUS_SMTP_PER_SECOND`). Unset:
+    /// no pacing, to measure what the sender and the server take.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub per_second: Option<u32>,
     /// The Python with aiosmtpd (default: the tests' virtualenv).
     #[arg(long)]
     pub python: Option<std::path::PathBuf>,
@@ -48,6 +49,14 @@ fn memory_mib() -> (f64, f64) {
             .map_or(f64::NAN, |kib| kib / 1024.0)
     };
     (field("VmRSS:"), field("VmHWM:"))
+}
+
+/// The machine's one-minute load average (Linux), as text.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|l| l.split_whitespace().next().map(str::to_string))
+        .unwrap_or_else(|| "?".into())
 }
 
 /// Empties the outbox the sample's loading filled (its requests' notices), so that only the
@@ -119,7 +128,8 @@ async fn bench(args: Args, spec: SampleSpec) -> anyhow::Result<ExitCode> {
     let organiser = rendezvous::domain::ids::new_organiser_token();
     let mut config = Config::new(url.clone(), Some(organiser.clone()));
     config.mail.smtp_url = Some(format!("smtp://127.0.0.1:{port}"));
-    config.mail.smtp_per_second = args.per_second;
+    // Unpaced: a pace no sender reaches (the limiter's interval is then its 1 µs floor).
+    config.mail.smtp_per_second = args.per_second.unwrap_or(u32::MAX);
     config.mail.mail_dir = dir.join("unused");
     config.writes_per_minute = 1_000_000;
     let built = app::build(&config).await?;
@@ -128,6 +138,7 @@ async fn bench(args: Args, spec: SampleSpec) -> anyhow::Result<ExitCode> {
     let run = schedule(store.as_ref(), &event, args.solve_seconds).await?;
 
     let (rss_before, _) = memory_mib();
+    let load_before = load_average();
     let started = Instant::now();
     call(
         &built,
@@ -149,6 +160,7 @@ async fn bench(args: Args, spec: SampleSpec) -> anyhow::Result<ExitCode> {
     };
     let send = sending.elapsed();
     let (rss_after, peak) = memory_mib();
+    let load_after = load_average();
     let sent = counts.get(&MessageStatus::Sent).copied().unwrap_or(0);
     let received = std::fs::read_dir(&inbox)?
         .flatten()
@@ -162,12 +174,15 @@ async fn bench(args: Args, spec: SampleSpec) -> anyhow::Result<ExitCode> {
     } else {
         "PostgreSQL"
     };
+    let pacing = args
+        .per_second
+        .map_or_else(|| "off".to_string(), |n| format!("{n}/s"));
     println!(
-        "| participants | backend | messages queued by the publish | publish (with its outbox rows) | sent | received | send time | send rate | RSS before → after send | peak RSS |"
+        "| participants | backend | pacing | messages queued by the publish | publish (with its outbox rows) | sent | received | send time | send rate | RSS before → after send | peak RSS | load average before → after |"
     );
-    println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+    println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
     println!(
-        "| {participants} | {backend} | {queued} | {:.2} s | {sent} | {received} | {:.1} s | {:.0} msg/s | {rss_before:.0} → {rss_after:.0} MiB | {peak:.0} MiB |",
+        "| {participants} | {backend} | {pacing} | {queued} | {:.2} s | {sent} | {received} | {:.1} s | {:.0} msg/s | {rss_before:.0} → {rss_after:.0} MiB | {peak:.0} MiB | {load_before} → {load_after} |",
         publish.as_secs_f64(),
         send.as_secs_f64(),
         sent as f64 / send.as_secs_f64().max(1e-9),

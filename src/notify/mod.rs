@@ -12,6 +12,7 @@ pub mod compose;
 pub mod invitations;
 pub mod letter;
 mod prepare;
+pub mod relay;
 pub mod reminders;
 pub mod sender;
 pub mod transport;
@@ -30,6 +31,12 @@ use crate::store::DynStore;
 use crate::timetable::PublishedTimetables;
 
 pub use transport::{DeliveryError, Transport};
+
+/// Messages a deployment hands to its relay per second unless told otherwise
+/// (`RENDEZVOUS_SMTP_PER_SECOND`): 20,000 published agendas in under 7 minutes, within what a
+/// transactional relay (Postmark, SendGrid, Mailgun, a Postfix of one's own) takes. A relay with
+/// a lower quota (Amazon SES starts accounts at 14 a second) needs the setting lowered to it.
+pub const DEFAULT_PER_SECOND: u32 = 50;
 
 /// How this node sends mail.
 #[derive(Debug, Clone)]
@@ -72,7 +79,7 @@ impl MailSettings {
             folder: folder.into(),
             from: "rendezvous <rendezvous@localhost.localdomain>".into(),
             public_url: public_url.into(),
-            per_second: 20,
+            per_second: DEFAULT_PER_SECOND,
             max_attempts: 8,
             retry_base: Duration::from_secs(30),
             retry_cap: Duration::from_secs(3600),

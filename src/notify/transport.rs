@@ -1,13 +1,14 @@
 //! Where messages go: an SMTP relay (`RENDEZVOUS_SMTP_URL`, through lettre: async on
-//! Tokio, rustls, STARTTLS or implicit TLS, authentication from the URL), or without one a
+//! Tokio, rustls, STARTTLS or implicit TLS, authentication from the URL; see [`Relay`]), or without one a
 //! folder of `.eml` files that the organiser lists and opens.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::Context as _;
-use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
-use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use lettre::Message;
+
+use super::relay::Relay;
 
 /// How one delivery failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,41 +24,15 @@ pub enum DeliveryError {
 
 /// Where this node delivers.
 pub enum Transport {
-    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    /// Boxed: the relay holds its kept connection inline.
+    Smtp(Box<Relay>),
     Folder(PathBuf),
 }
 
 impl Transport {
-    /// The relay at `url` (`smtp://user:pass@host:587?tls=required`, `smtps://…:465`, or
-    /// plain `smtp://host:25`), trusting `ca_file` (PEM) too when given.
+    /// The relay at `url`, trusting `ca_file` (PEM) too when given (see [`Relay::new`]).
     pub fn smtp(url: &str, ca_file: Option<&Path>, timeout: Duration) -> anyhow::Result<Self> {
-        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
-            .context("RENDEZVOUS_SMTP_URL: smtp://[user:password@]host[:port][?tls=required|opportunistic] or smtps://…")?;
-        if let Some(ca_file) = ca_file {
-            let parsed = url::Url::parse(url).context("RENDEZVOUS_SMTP_URL")?;
-            let host = parsed
-                .host_str()
-                .context("RENDEZVOUS_SMTP_URL has no host")?
-                .to_string();
-            let pem = std::fs::read(ca_file).with_context(|| format!("reading {}", ca_file.display()))?;
-            let params = TlsParameters::builder(host)
-                .add_root_certificate(
-                    Certificate::from_pem(&pem).context("RENDEZVOUS_SMTP_CA_FILE is not PEM")?,
-                )
-                .build_rustls()?;
-            let mode = parsed
-                .query_pairs()
-                .find(|(k, _)| k == "tls")
-                .map(|(_, v)| v.into_owned());
-            let tls = match (parsed.scheme(), mode.as_deref()) {
-                ("smtps", _) => Tls::Wrapper(params),
-                (_, Some("required")) => Tls::Required(params),
-                (_, Some("opportunistic")) => Tls::Opportunistic(params),
-                _ => anyhow::bail!("RENDEZVOUS_SMTP_CA_FILE needs TLS: smtps://… or smtp://…?tls=required"),
-            };
-            builder = builder.tls(tls);
-        }
-        Ok(Self::Smtp(builder.timeout(Some(timeout)).build()))
+        Ok(Self::Smtp(Box::new(Relay::new(url, ca_file, timeout)?)))
     }
 
     /// A folder of `.eml` files, created if missing.
@@ -80,12 +55,7 @@ impl Transport {
     /// and a retry overwrites the same file.
     pub async fn deliver(&self, message: Message, outbox_id: &str) -> Result<String, DeliveryError> {
         match self {
-            Transport::Smtp(smtp) => match smtp.send(message).await {
-                Ok(_) => Ok("smtp".to_string()),
-                Err(err) if err.is_permanent() => Err(DeliveryError::Permanent(err.to_string())),
-                Err(err) if err.is_transient() => Err(DeliveryError::Transient(err.to_string())),
-                Err(err) => Err(DeliveryError::Unreachable(err.to_string())),
-            },
+            Transport::Smtp(relay) => relay.send(&message).await.map(|()| "smtp".to_string()),
             Transport::Folder(dir) => {
                 let path = dir.join(format!("{outbox_id}.eml"));
                 let partial = dir.join(format!(".{outbox_id}.eml.partial"));

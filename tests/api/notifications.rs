@@ -893,8 +893,39 @@ async fn refusals_fail_for_good_or_retry_then_fail(backend: Backend) {
     assert_eq!(smtp.received().len(), 1);
 }
 
+/// `smtps://`: TLS from the first byte, then authentication; several messages in a row each
+/// arrive once, over the connection the sender keeps.
+async fn an_implicit_tls_relay_gets_every_message_once(backend: Backend) {
+    let smtp = SmtpServer::start(SmtpOptions {
+        implicit_tls: true,
+        auth: Some(("relay-user".into(), "s3cret-pass".into())),
+        ..SmtpOptions::default()
+    });
+    assert!(smtp.url().starts_with("smtps://"), "{}", smtp.url());
+    let app = TestApp::start_with(backend, mail_config(&smtp)).await;
+    let event = id(&app.expo().await);
+    crowd(&app, &event, 12).await;
+    invite_everyone(&app, &event).await;
+    let c = settled(&app, &event, 12).await;
+    assert_eq!(
+        c,
+        json!({"pending": 0, "sent": 12, "failed": 0, "skipped": 0}),
+        "{c}"
+    );
+    let received = smtp.wait_for(12).await;
+    exactly_once(&received, 12);
+    for m in &received {
+        assert_eq!(m.meta["tls"], true, "TLS from the first byte");
+        assert_eq!(m.meta["auth_user"], "relay-user");
+    }
+    // Messages sent back to back share the connection the sender keeps.
+    let connections: HashSet<String> = received.iter().map(|m| m.meta["peer"].to_string()).collect();
+    assert!(connections.len() < received.len(), "{connections:?}");
+}
+
 on_both_backends!(
     registration_keeps_the_address_private,
+    an_implicit_tls_relay_gets_every_message_once,
     each_message_arrives_once_in_its_language,
     a_reminder_goes_once_before_each_meeting,
     the_relay_down_loses_nothing_and_sends_nothing_twice,

@@ -62,6 +62,8 @@ fn python() -> PathBuf {
 pub struct SmtpOptions {
     /// STARTTLS required, with a certificate for 127.0.0.1.
     pub tls: bool,
+    /// TLS from the first byte instead (`smtps://`), with the same certificate.
+    pub implicit_tls: bool,
     /// AUTH required with this user and password.
     pub auth: Option<(String, String)>,
     /// Recipients containing this are refused for good (550).
@@ -194,7 +196,7 @@ impl SmtpServer {
     pub fn start(options: SmtpOptions) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         std::fs::create_dir(dir.path().join("inbox")).expect("inbox");
-        if options.tls {
+        if options.tls || options.implicit_tls {
             certificates(dir.path());
         }
         let mut server = Self {
@@ -217,12 +219,15 @@ impl SmtpServer {
             .args(["--port", &self.port.to_string()])
             .arg("--dir")
             .arg(self.dir.path().join("inbox"));
-        if self.options.tls {
+        if self.options.tls || self.options.implicit_tls {
             command
                 .arg("--cert")
                 .arg(self.dir.path().join("server.pem"))
                 .arg("--key")
                 .arg(self.dir.path().join("server.key"));
+        }
+        if self.options.implicit_tls {
+            command.arg("--implicit-tls");
         }
         if let Some((user, password)) = &self.options.auth {
             command.args(["--auth", &format!("{user}:{password}")]);
@@ -279,13 +284,17 @@ impl SmtpServer {
             .as_ref()
             .map(|(u, p)| format!("{u}:{p}@"))
             .unwrap_or_default();
-        let tls = if self.options.tls { "?tls=required" } else { "" };
-        format!("smtp://{credentials}127.0.0.1:{}{tls}", self.port)
+        let (scheme, tls) = match (self.options.implicit_tls, self.options.tls) {
+            (true, _) => ("smtps", ""),
+            (false, true) => ("smtp", "?tls=required"),
+            (false, false) => ("smtp", ""),
+        };
+        format!("{scheme}://{credentials}127.0.0.1:{}{tls}", self.port)
     }
 
     /// The authority to trust, with TLS.
     pub fn ca_file(&self) -> Option<PathBuf> {
-        self.options.tls.then(|| self.dir.path().join("ca.pem"))
+        (self.options.tls || self.options.implicit_tls).then(|| self.dir.path().join("ca.pem"))
     }
 
     /// Every message accepted so far, in arrival order.

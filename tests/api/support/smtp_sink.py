@@ -1,10 +1,13 @@
 """A real SMTP server for the tests (aiosmtpd): every accepted message is written to a
-folder, as `<n>.eml` with `<n>.json` beside it (envelope, authenticated user, TLS), each
-under a temporary name first. Options make it ask for STARTTLS and authentication, or
-refuse recipients. It prints `ready` once it listens and stops when its stdin closes.
+folder, as `<n>.eml` with `<n>.json` beside it (envelope, authenticated user, TLS, the
+client's address and port), each under a temporary name first. Options make it ask for
+STARTTLS or TLS from the start and authentication, or refuse recipients. It prints `ready` once it listens and stops when its stdin closes.
 
-    python smtp_sink.py --port P --dir D [--cert C --key K] [--auth user:pass]
-                        [--reject TEXT] [--tempfail TEXT]
+    python smtp_sink.py --port P --dir D [--cert C --key K [--implicit-tls]]
+                        [--auth user:pass] [--reject TEXT] [--tempfail TEXT]
+
+With --cert it asks for STARTTLS; with --implicit-tls too, it speaks TLS from the first byte
+(`smtps://`) instead.
 """
 import argparse
 import asyncio
@@ -45,7 +48,10 @@ class Sink:
             "mail_from": envelope.mail_from,
             "rcpt_tos": envelope.rcpt_tos,
             "auth_user": user,
-            "tls": session.ssl is not None,
+            # The client's address and port: one per connection.
+            "peer": list(session.peer),
+            # After STARTTLS, or from the start with --implicit-tls.
+            "tls": session.ssl is not None or server.transport.get_extra_info("ssl_object") is not None,
         }
         # Nanoseconds and a counter: names sort in arrival order across restarts.
         stem = os.path.join(self.folder, f"{os.getpid()}-{n:06d}")
@@ -73,6 +79,7 @@ def main():
     parser.add_argument("--dir", required=True)
     parser.add_argument("--cert")
     parser.add_argument("--key")
+    parser.add_argument("--implicit-tls", action="store_true")
     parser.add_argument("--auth")
     parser.add_argument("--reject")
     parser.add_argument("--tempfail")
@@ -81,13 +88,16 @@ def main():
     if args.cert:
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(args.cert, args.key)
-        options.update(tls_context=context, require_starttls=True)
+        if args.implicit_tls:
+            options.update(ssl_context=context)
+        else:
+            options.update(tls_context=context, require_starttls=True)
     if args.auth:
         user, password = args.auth.split(":", 1)
         options.update(
             authenticator=authenticator((user, password)),
             auth_required=True,
-            auth_require_tls=bool(args.cert),
+            auth_require_tls=bool(args.cert) and not args.implicit_tls,
         )
     controller = Controller(
         Sink(args.dir, args.reject, args.tempfail),
