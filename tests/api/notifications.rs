@@ -923,8 +923,88 @@ async fn an_implicit_tls_relay_gets_every_message_once(backend: Backend) {
     assert!(connections.len() < received.len(), "{connections:?}");
 }
 
+/// A request accepted at a proposed slot is booked at once: both parties get an invitation
+/// (`METHOD:REQUEST`, the feed's UID and SEQUENCE). Then invitations to those not signed in
+/// yet go to the one participant that never used its token.
+async fn a_booking_invites_both_and_invitations_skip_those_signed_in(backend: Backend) {
+    let smtp = SmtpServer::start(SmtpOptions::default());
+    let app = TestApp::start_with(backend, mail_config(&smtp)).await;
+    let event = id(&app.expo().await);
+    app.room(&event, "Table 7", 2, &[]).await;
+    let p = |name, email, lang| app.participant(&event, person(name, email, lang));
+    let (amina, amina_token) = p("Amina", "amina@casa.test", "fr").await;
+    let (somchai, somchai_token) = p("Somchai", "somchai@bma.test", "en").await;
+    let (_, _never_used) = p("Layla", "layla@rabat.test", "ar").await;
+    let body =
+        json!({"with": [somchai], "duration_minutes": 20, "priority": 3, "proposed_slots": ["d1-1020"]});
+    let request = id(&app
+        .post(
+            &format!("/api/v1/events/{event}/requests"),
+            Some(&amina_token),
+            body,
+        )
+        .await
+        .expect(201)
+        .json);
+    smtp.wait_for(1).await;
+    app.post(
+        &format!("/api/v1/events/{event}/requests/{request}/accept"),
+        Some(&somchai_token),
+        json!({"slot": "d1-1020"}),
+    )
+    .await
+    .expect(200);
+    // The request, its acceptance, and the booking to each party.
+    let c = settled(&app, &event, 4).await;
+    assert_eq!(
+        c,
+        json!({"pending": 0, "sent": 4, "failed": 0, "skipped": 0}),
+        "{c}"
+    );
+    let booked = messages(&app, &event, "kind=meeting_booked").await;
+    assert_eq!(booked.len(), 2, "{booked:?}");
+    let received = smtp.wait_for(4).await;
+    for who in ["amina@casa.test", "somchai@bma.test"] {
+        let invite = received
+            .iter()
+            .find(|m| m.to() == who && parts(m).2.is_some_and(|(method, _)| method == "REQUEST"))
+            .unwrap_or_else(|| panic!("no booking invitation for {who}"));
+        let (_, ics) = parts(invite).2.unwrap();
+        let (me, token) = if who.starts_with("amina") {
+            (&amina, &amina_token)
+        } else {
+            (&somchai, &somchai_token)
+        };
+        let feed = app
+            .get(
+                &format!("/api/v1/events/{event}/participants/{me}/agenda.ics"),
+                Some(token),
+            )
+            .await
+            .text;
+        assert_eq!(vevent(&ics, "UID"), vevent(&feed, "UID"), "{who}");
+        assert_eq!(vevent(&ics, "SEQUENCE"), vevent(&feed, "SEQUENCE"), "{who}");
+        assert_eq!(vevent(&ics, "DTSTART"), vevent(&feed, "DTSTART"), "{who}");
+    }
+
+    // Amina and Somchai used their tokens; Layla never did.
+    let invited = app
+        .post(
+            &format!("/api/v1/events/{event}/invitations"),
+            Some(ORGANISER),
+            json!({"to": "not_signed_in"}),
+        )
+        .await;
+    invited.expect(202);
+    assert_eq!(invited.json["queued"], 1);
+    let received = smtp.wait_for(5).await;
+    assert_eq!(received.len(), 5);
+    assert_eq!(received.last().unwrap().to(), "layla@rabat.test");
+}
+
 on_both_backends!(
     registration_keeps_the_address_private,
+    a_booking_invites_both_and_invitations_skip_those_signed_in,
     an_implicit_tls_relay_gets_every_message_once,
     each_message_arrives_once_in_its_language,
     a_reminder_goes_once_before_each_meeting,
