@@ -1,18 +1,18 @@
 //! The organiser's timetable board: one day of the event and a range of its rooms, each
 //! meeting a card at its first slot and room, in the draft (the run that finished last) or
-//! in the live timetable (the published version and the changes since), with the meetings
-//! left out and, for a draft, the solver's reason for each. A window of the board reads the
-//! whole event once but keeps only its own day and rooms, so a board of 20,000 meetings is
-//! shown a page at a time. The pins it changes are `crate::pins`'; nothing here writes.
+//! in the live timetable (the published version and the changes since), with a page of the
+//! meetings left out and, for a draft, the solver's reason for each. A window reads only
+//! what it shows (its day's slots, its rooms, its page of left-out meetings: the store's
+//! queries are bounded by them), so a board of 20,000 meetings costs what its window holds.
+//! The pins it changes are `crate::pins`'; nothing here writes.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use rendezvous_solver::Unplaced;
-use rendezvous_solver::format::SolutionDoc;
 
-use crate::domain::{MeetingState, RequestStatus, SlotTime};
-use crate::store::{MeetingRequest, Pin, Room, ScheduleRun, Store, StoreError, StoreResult};
+use crate::domain::{MeetingState, SlotTime};
+use crate::store::{Counts, MeetingRequest, Pin, Room, ScheduleRun, Store, StoreResult};
 
 /// Which timetable the board shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,13 +38,18 @@ impl Source {
     }
 }
 
-/// The part of the board to show: a day (counted from 0) and up to `rooms` rooms from the
-/// `rooms_from`-th (in the event's room order).
-#[derive(Debug, Clone, Copy)]
+/// The part of the board to show: a day (counted from 0), up to `rooms` rooms from the
+/// `rooms_from`-th (in the event's room order), up to `left` of the meetings left out from
+/// the `left_from`-th, and the left-out meeting `also` wherever it stands in that list (a
+/// refused pin is said beside it).
+#[derive(Debug, Clone, Default)]
 pub struct Window {
     pub day: usize,
     pub rooms_from: usize,
     pub rooms: usize,
+    pub left_from: usize,
+    pub left: usize,
+    pub also: Option<String>,
 }
 
 /// A day of the event and its slots, in time order.
@@ -102,10 +107,12 @@ pub struct Board {
     pub cards: Vec<Card>,
     /// How many meetings are placed on the whole board.
     pub placed: usize,
-    /// Every meeting left out, in the timetable's order.
+    /// The window's page of the meetings left out, in the timetable's order (and the one
+    /// the window asked for besides).
     pub left: Vec<Left>,
-    /// Every pin of the event, by request.
-    pub pins: HashMap<String, Pin>,
+    /// Where that page starts in the list, and how long the list is.
+    pub left_from: usize,
+    pub left_total: usize,
     /// The names of the participants the window's cards, the left-out meetings and their
     /// reasons name.
     pub names: HashMap<String, String>,
@@ -144,102 +151,95 @@ fn days_of(slots: &[SlotTime]) -> Vec<Day> {
     days
 }
 
-/// A placement read from a timetable: request, first slot, room, live state.
-type Placement = (String, String, String, Option<MeetingState>);
-
 /// The window `window` of the board of `event`'s `source` timetable.
 pub async fn board(store: &dyn Store, event: &str, source: Source, window: Window) -> StoreResult<Board> {
     let stored = store.event(event).await?;
     let spec = stored.spec()?;
     let days = days_of(spec.slots());
     let day = window.day.min(days.len().saturating_sub(1));
-    let all_rooms = store.rooms(event).await?;
-    let rooms_total = all_rooms.len();
-    let rooms_from = window.rooms_from.min(rooms_total.saturating_sub(1));
-    let rooms: Vec<Room> = all_rooms
-        .into_iter()
-        .skip(rooms_from)
-        .take(window.rooms.max(1))
+    let (mut rooms, mut rooms_total) = store
+        .rooms_window(event, window.rooms_from, window.rooms.max(1))
+        .await?;
+    let mut rooms_from = window.rooms_from;
+    if rooms.is_empty() && rooms_total > 0 {
+        // Past the last room: the last page.
+        rooms_from = (rooms_total - 1) / window.rooms.max(1) * window.rooms.max(1);
+        (rooms, rooms_total) = store.rooms_window(event, rooms_from, window.rooms.max(1)).await?;
+    }
+    let slot_ids: Vec<String> = days
+        .get(day)
+        .map(|d| d.slots.iter().map(|s| s.id.clone()).collect())
+        .unwrap_or_default();
+    let room_ids: Vec<String> = rooms.iter().map(|r| r.id.clone()).collect();
+    let also = window.also.as_deref();
+
+    let (run, version, placements, counts, left_out) = match source {
+        Source::Draft => match store.draft_run(event).await? {
+            Some(run) => {
+                let placements = store.draft_cells(&run.id, &slot_ids, &room_ids).await?;
+                let counts = store.draft_counts(&run.id).await?;
+                let left = store
+                    .draft_left(&run.id, window.left_from, window.left, also)
+                    .await?;
+                (Some(run), None, placements, counts, left)
+            }
+            None => (None, None, Vec::new(), Counts::default(), Vec::new()),
+        },
+        Source::Live => {
+            let placements = store.live_cells(event, &slot_ids, &room_ids).await?;
+            let counts = store.live_counts(event).await?;
+            let left = store
+                .live_left(event, window.left_from, window.left, also)
+                .await?;
+            (None, stored.timetable_version, placements, counts, left)
+        }
+    };
+
+    let ids: Vec<String> = placements
+        .iter()
+        .map(|p| p.request_id.clone())
+        .chain(left_out.iter().map(|l| l.request_id.clone()))
         .collect();
     let requests: HashMap<String, MeetingRequest> = store
-        .requests(event, None)
+        .requests_in(event, &ids)
         .await?
         .into_iter()
         .map(|r| (r.id.clone(), r))
         .collect();
     let pins: HashMap<String, Pin> = store
-        .pins(event)
+        .pins_of(event, &ids)
         .await?
-        .pins
         .into_iter()
         .map(|p| (p.request_id.clone(), p))
         .collect();
-
-    let (run, version, placements, unplaced) = match source {
-        Source::Draft => {
-            let run = store.latest_done_run(event).await?;
-            let (placements, unplaced) = match run.as_ref().and_then(|r| r.solution.as_deref()) {
-                Some(text) => draft(text)?,
-                None => (Vec::new(), Vec::new()),
-            };
-            (run, None, placements, unplaced)
-        }
-        Source::Live => {
-            let live = store.live_timetable(event).await?;
-            let placements: Vec<Placement> = live
-                .requests
-                .iter()
-                .filter_map(|r| {
-                    r.placed()
-                        .map(|m| (r.id.clone(), m.slot_id.clone(), m.room_id.clone(), Some(m.state)))
-                })
-                .collect();
-            let placed: HashSet<&str> = placements.iter().map(|p| p.0.as_str()).collect();
-            let mut unplaced: Vec<(String, Option<Unplaced>, Option<String>)> = requests
-                .values()
-                .filter(|r| r.status == RequestStatus::Accepted && !placed.contains(r.id.as_str()))
-                .map(|r| (r.id.clone(), None, None))
-                .collect();
-            unplaced.sort_by(|a, b| a.0.cmp(&b.0));
-            (None, live.version, placements, unplaced)
-        }
-    };
-
-    let today: HashSet<&str> = days
-        .get(day)
-        .map(|d| d.slots.iter().map(|s| s.id.as_str()).collect())
-        .unwrap_or_default();
-    let shown_rooms: HashSet<&str> = rooms.iter().map(|r| r.id.as_str()).collect();
-    let placed = placements.len();
     let cards: Vec<Card> = placements
         .into_iter()
-        .filter(|(_, slot, room, _)| today.contains(slot.as_str()) && shown_rooms.contains(room.as_str()))
-        .filter_map(|(request, slot, room, state)| {
+        .filter_map(|p| {
             // A request deleted since the run was solved has nothing to show.
-            let r = requests.get(&request)?;
+            let r = requests.get(&p.request_id)?;
             Some(Card {
                 participants: r.participants(),
                 duration_minutes: r.duration_minutes,
                 span: (r.duration_minutes / stored.slot_minutes).max(1) as usize,
-                pin: pins.get(&request).cloned(),
-                request,
-                slot,
-                room,
-                state,
+                pin: pins.get(&p.request_id).cloned(),
+                request: p.request_id,
+                slot: p.slot_id,
+                room: p.room_id,
+                state: p.state,
             })
         })
         .collect();
-    let left: Vec<Left> = unplaced
+    let left: Vec<Left> = left_out
         .into_iter()
-        .filter_map(|(request, cause, reason)| {
-            let r = requests.get(&request)?;
+        .filter_map(|l| {
+            let r = requests.get(&l.request_id)?;
             Some(Left {
                 participants: r.participants(),
                 duration_minutes: r.duration_minutes,
-                pin: pins.get(&request).cloned(),
-                request,
-                cause,
-                reason,
+                pin: pins.get(&l.request_id).cloned(),
+                request: l.request_id,
+                cause: l.cause,
+                reason: l.reason,
             })
         })
         .collect();
@@ -263,30 +263,12 @@ pub async fn board(store: &dyn Store, event: &str, source: Source, window: Windo
         rooms_from,
         rooms_total,
         cards,
-        placed,
+        placed: counts.placed,
         left,
-        pins,
+        left_from: window.left_from,
+        left_total: counts.left,
         names,
     })
-}
-
-/// The placements and the unplaced meetings (with their reasons) of a stored solution.
-type Draft = (Vec<Placement>, Vec<(String, Option<Unplaced>, Option<String>)>);
-
-fn draft(text: &str) -> StoreResult<Draft> {
-    let doc: SolutionDoc = serde_json::from_str(text)
-        .map_err(|e| StoreError::Corrupt(format!("a stored solution does not parse: {e}")))?;
-    let placements = doc
-        .assignments
-        .into_iter()
-        .map(|a| (a.meeting, a.slot, a.room, None))
-        .collect();
-    let unplaced = doc
-        .unscheduled
-        .into_iter()
-        .map(|u| (u.meeting, u.cause, Some(u.reason)))
-        .collect();
-    Ok((placements, unplaced))
 }
 
 /// The participants a reason names.

@@ -10,7 +10,8 @@ use chrono::Utc;
 use rendezvous_solver::format::FixedDoc;
 use rendezvous_solver::{Problem, pin_conflicts};
 
-use crate::domain::{Invalid, RequestStatus, Rule};
+use crate::domain::meeting::may_pin;
+use crate::domain::{Invalid, Rule};
 use crate::jobs::problem_doc;
 use crate::store::{Pin, Store, StoreError};
 
@@ -57,19 +58,21 @@ impl PinError {
 
 /// Pins the accepted request `request` of `event` at `at`, replacing its pin if it had one.
 /// Nothing is stored when the slot or room is unknown, the meeting runs past its session,
-/// the request is not accepted (`StoreError::Conflict`), or the pins would contradict each
+/// the domain's rule refuses it (`StoreError::Conflict`: not accepted, over, cancelled, or
+/// booked elsewhere: `crate::domain::meeting::may_pin`), or the pins would contradict each
 /// other.
 pub async fn pin(store: &dyn Store, event: &str, request: &str, at: PinAt) -> Result<Pin, PinError> {
     let stored = store.event(event).await?;
     let spec = stored.spec()?;
     let found = store.request(event, request).await?;
-    if found.status != RequestStatus::Accepted {
-        return Err(StoreError::Conflict(format!(
-            "the request is {}; only an accepted request can be pinned",
-            found.status.as_str()
-        ))
-        .into());
-    }
+    // Checked again by the store under the event's lock, with the pin's write.
+    may_pin(
+        found.status,
+        found.life.meeting.as_ref(),
+        &at.slot,
+        at.room.as_deref(),
+    )
+    .map_err(|refused| StoreError::Conflict(refused.message()))?;
     let mut errors = Invalid::default();
     let slots = (found.duration_minutes / stored.slot_minutes).max(1) as usize;
     if spec.slot(&at.slot).is_none() {

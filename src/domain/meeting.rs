@@ -281,6 +281,63 @@ pub fn may_check_in(meeting: Option<&LiveMeeting>, started: bool, by_organiser: 
     Ok(())
 }
 
+/// Why the organiser cannot pin a meeting where asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PinRefused {
+    /// Only an accepted request is a meeting to place.
+    NotAccepted(RequestStatus),
+    /// Its participants booked it at a slot they agreed on, which holds it there already;
+    /// released to the solver, it can be pinned elsewhere.
+    Booked,
+    /// It was checked in (held or missed): it is over.
+    Over(Outcome),
+    /// It was cancelled.
+    Cancelled,
+}
+
+impl PinRefused {
+    /// The refusal in English, as the API's problem says it.
+    pub fn message(self) -> String {
+        match self {
+            Self::NotAccepted(status) => format!(
+                "the request is {}; only an accepted request can be pinned",
+                status.as_str()
+            ),
+            Self::Booked => "the meeting is booked at a slot its participants agreed; it can be pinned only \
+                             there, or elsewhere once released to the solver"
+                .into(),
+            Self::Over(outcome) => format!("the meeting is over: it was marked {}", outcome.as_str()),
+            Self::Cancelled => "the meeting was cancelled".into(),
+        }
+    }
+}
+
+/// Whether the organiser may pin the meeting at first slot `slot` (and `room`, when it
+/// names one): an accepted request whose meeting is not over or cancelled; a booked one
+/// only where its participants booked it (the solver keeps it there anyway), since moving it
+/// would undo what they agreed (the organiser releases it to the solver first).
+pub fn may_pin(
+    status: RequestStatus,
+    meeting: Option<&LiveMeeting>,
+    slot: &str,
+    room: Option<&str>,
+) -> Result<(), PinRefused> {
+    if status != RequestStatus::Accepted {
+        return Err(PinRefused::NotAccepted(status));
+    }
+    let Some(m) = meeting else { return Ok(()) };
+    if let Some(outcome) = m.attendance {
+        return Err(PinRefused::Over(outcome));
+    }
+    match m.state {
+        MeetingState::Cancelled => Err(PinRefused::Cancelled),
+        MeetingState::Booked if m.slot_id != slot || room.is_some_and(|r| r != m.room_id) => {
+            Err(PinRefused::Booked)
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Feedback is for a meeting that was held.
 pub fn may_rate(meeting: Option<&LiveMeeting>) -> Result<(), Refusal> {
     match meeting.and_then(|m| m.attendance) {
@@ -337,6 +394,46 @@ mod tests {
         assert!(accept_move(Some(&p), "b", &everyone).is_err());
         assert!(accept_move(Some(&p), "c", &everyone).unwrap().1);
         assert!(accept_move(None, "c", &everyone).is_err());
+    }
+
+    #[test]
+    fn a_pin_holds_an_accepted_meeting_not_over_and_a_booked_one_where_it_was_booked() {
+        let mut m = scheduled();
+        assert_eq!(may_pin(RequestStatus::Accepted, None, "d1-1100", None), Ok(()));
+        assert_eq!(
+            may_pin(RequestStatus::Declined, None, "d1-1100", None),
+            Err(PinRefused::NotAccepted(RequestStatus::Declined))
+        );
+        assert_eq!(
+            may_pin(RequestStatus::Accepted, Some(&m), "d1-1100", Some("t2")),
+            Ok(())
+        );
+        m.state = MeetingState::Booked;
+        assert_eq!(
+            may_pin(RequestStatus::Accepted, Some(&m), "d1-1000", None),
+            Ok(())
+        );
+        assert_eq!(
+            may_pin(RequestStatus::Accepted, Some(&m), "d1-1000", Some("t1")),
+            Ok(())
+        );
+        for (slot, room) in [("d1-1100", None), ("d1-1000", Some("t2"))] {
+            assert_eq!(
+                may_pin(RequestStatus::Accepted, Some(&m), slot, room),
+                Err(PinRefused::Booked)
+            );
+        }
+        m.attendance = Some(Outcome::NoShow);
+        assert_eq!(
+            may_pin(RequestStatus::Accepted, Some(&m), "d1-1000", None),
+            Err(PinRefused::Over(Outcome::NoShow))
+        );
+        m.attendance = None;
+        m.state = MeetingState::Cancelled;
+        assert_eq!(
+            may_pin(RequestStatus::Accepted, Some(&m), "d1-1000", None),
+            Err(PinRefused::Cancelled)
+        );
     }
 
     #[test]

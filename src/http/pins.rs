@@ -68,7 +68,8 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
 /// Pins an accepted request at a first slot, and optionally a room (organiser); a new pin
 /// replaces the old. A set of pins that cannot be held together is refused (422, each
 /// meeting involved named in `errors`) and nothing is stored; pinning a request that is
-/// not accepted (pending, declined, withdrawn) is 409.
+/// not accepted (pending, declined, withdrawn), a meeting checked in or cancelled, or a
+/// booked meeting elsewhere than where its participants booked it (release it first) is 409.
 #[utoipa::path(put, path = "/events/{event}/requests/{id}/pin", tag = "schedules",
     params(("event" = String, Path), ("id" = String, Path)), request_body = PinBody,
     responses((status = 200, body = PinView), (status = 401, body = Problem), (status = 403, body = Problem),

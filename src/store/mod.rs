@@ -10,6 +10,7 @@
 use std::sync::Arc;
 
 pub mod backend;
+mod board;
 mod events;
 pub mod idempotency;
 mod matchmaking;
@@ -26,6 +27,7 @@ mod settings;
 pub mod sqlite;
 mod timetables;
 
+pub use board::{BoardStore, Counts, LeftOut, Placement};
 pub use events::{Event, EventStore};
 pub use idempotency::{IdempotencyClock, IdempotencyStart, IdempotencyStore, Reservation, StoredResponse};
 pub use matchmaking::{Interest, Marked, MatchmakingStore, ProfileChanges};
@@ -47,8 +49,9 @@ pub use timetables::{
 /// `S: Store` need no import): `use crate::store::prelude::*;`.
 pub mod prelude {
     pub use super::{
-        EventStore, IdempotencyStore, MatchmakingStore, MeetingStore, OutboxStore, ParticipantStore,
-        PinStore, RequestStore, RoomStore, RunStore, SessionStore, SettingsStore, Store, TimetableStore,
+        BoardStore, EventStore, IdempotencyStore, MatchmakingStore, MeetingStore, OutboxStore,
+        ParticipantStore, PinStore, RequestStore, RoomStore, RunStore, SessionStore, SettingsStore, Store,
+        TimetableStore,
     };
 }
 
@@ -172,6 +175,7 @@ pub trait Store:
     + OutboxStore
     + PinStore
     + SessionStore
+    + BoardStore
 {
 }
 
@@ -189,6 +193,7 @@ impl<S> Store for S where
         + OutboxStore
         + PinStore
         + SessionStore
+        + BoardStore
 {
 }
 

@@ -3,7 +3,9 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use crate::store::backend::{Backend, Param, Record, RowsAffected, SqlStore};
+use crate::domain::meeting::may_pin;
+use crate::store::backend::{Backend, Param, PushParam, Record, RowsAffected, SqlStore};
+use crate::store::requests::request_on;
 use crate::store::{StoreError, StoreResult};
 
 /// A pin: the request's first slot and, unless only the time is pinned, its room.
@@ -29,9 +31,12 @@ pub trait PinStore: Send + Sync + 'static {
     /// The event's pins of accepted requests (a pin of a request withdrawn or declined
     /// since holds nothing), with their revision.
     async fn pins(&self, event: &str) -> StoreResult<PinSet>;
+    /// The pins of accepted requests among `requests` (a window of the board's).
+    async fn pins_of(&self, event: &str, requests: &[String]) -> StoreResult<Vec<Pin>>;
     /// Stores (or moves) a pin if the event's pins are still at `revision`: `Ok(false)`
-    /// when another pin was stored since (check again). A `Conflict` when the request is not
-    /// accepted; `NotFound` when the event or the request does not exist.
+    /// when another pin was stored since (check again). A `Conflict` when the domain's rule
+    /// refuses the pin (`crate::domain::meeting::may_pin`); `NotFound` when the event or the
+    /// request does not exist.
     async fn put_pin(&self, event: &str, pin: &Pin, revision: i64) -> StoreResult<bool>;
     /// Removes a request's pin; returns whether there was one.
     async fn remove_pin(&self, event: &str, request: &str) -> StoreResult<bool>;
@@ -72,6 +77,28 @@ impl<DB: Backend> PinStore for SqlStore<DB> {
         Ok(PinSet { revision, pins })
     }
 
+    async fn pins_of(&self, event: &str, requests: &[String]) -> StoreResult<Vec<Pin>> {
+        // Bounded so that no chunk comes near either database's limit on parameters.
+        const CHUNK: usize = 1000;
+        let mut pins = Vec::new();
+        for chunk in requests.chunks(CHUNK) {
+            let mut query = sqlx::QueryBuilder::<DB>::new(
+                "SELECT p.request_id, p.slot_id, p.room_id, p.pinned_at FROM pins p \
+                 JOIN requests r ON r.id = p.request_id WHERE r.status = 'accepted' AND p.event_id = ",
+            );
+            query.push_param(event).push(" AND p.request_id IN (");
+            let mut list = query.separated(", ");
+            for id in chunk {
+                list.push_param(id);
+            }
+            query.push(")");
+            for row in query.build().fetch_all(self.db()).await? {
+                pins.push(pin_from(&row)?);
+            }
+        }
+        Ok(pins)
+    }
+
     async fn put_pin(&self, event: &str, pin: &Pin, revision: i64) -> StoreResult<bool> {
         let mut tx = self.begin_write().await?;
         // Taking the event's row first queues pin writes of one event behind each other.
@@ -92,18 +119,15 @@ impl<DB: Backend> PinStore for SqlStore<DB> {
                 None => Err(StoreError::NotFound),
             };
         }
-        let status: String = sqlx::query("SELECT status FROM requests WHERE event_id = $1 AND id = $2")
-            .param(event)
-            .param(&pin.request_id)
-            .fetch_optional(DB::on(&mut tx))
-            .await?
-            .ok_or(StoreError::NotFound)?
-            .read("status")?;
-        if status != "accepted" {
-            return Err(StoreError::Conflict(format!(
-                "the request is {status}; only an accepted request can be pinned"
-            )));
-        }
+        // The domain's rule, on the request and its meeting as they are under the lock.
+        let request = request_on::<DB>(&mut tx, event, &pin.request_id).await?;
+        may_pin(
+            request.status,
+            request.life.meeting.as_ref(),
+            &pin.slot_id,
+            pin.room_id.as_deref(),
+        )
+        .map_err(|refused| StoreError::Conflict(refused.message()))?;
         sqlx::query(
             "INSERT INTO pins (event_id, request_id, slot_id, room_id, pinned_at) VALUES ($1, $2, $3, $4, $5) \
              ON CONFLICT (event_id, request_id) DO UPDATE SET slot_id = excluded.slot_id, \

@@ -102,6 +102,9 @@ pub trait RequestStore: Send + Sync + 'static {
         after: Option<&str>,
         limit: usize,
     ) -> StoreResult<Vec<MeetingRequest>>;
+    /// The requests of `event` among `ids`, with their invitees (in no particular order;
+    /// unknown ids are left out).
+    async fn requests_in(&self, event: &str, ids: &[String]) -> StoreResult<Vec<MeetingRequest>>;
     /// The requests `participant` asked or was asked, with their invitees.
     async fn requests_of(&self, event: &str, participant: &str) -> StoreResult<Vec<MeetingRequest>>;
     /// How many accepted requests each of `participants` is part of (absent: none).
@@ -429,6 +432,33 @@ impl<DB: Backend> RequestStore for SqlStore<DB> {
             invitee_rows = query.build().fetch_all(DB::on(&mut conn)).await?;
         }
         assemble(&rows, &invitee_rows)
+    }
+
+    async fn requests_in(&self, event: &str, ids: &[String]) -> StoreResult<Vec<MeetingRequest>> {
+        // Bounded so that no chunk comes near either database's limit on parameters.
+        const CHUNK: usize = 1000;
+        let mut requests = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(CHUNK) {
+            let mut query = sqlx::QueryBuilder::<DB>::new(concat!(select_requests!(), "WHERE r.event_id = "));
+            query.push_param(event).push(" AND r.id IN (");
+            let mut list = query.separated(", ");
+            for id in chunk {
+                list.push_param(id);
+            }
+            query.push(")");
+            let rows = query.build().fetch_all(self.db()).await?;
+            let mut query = sqlx::QueryBuilder::<DB>::new(
+                "SELECT request_id, participant_id, response, slot_id FROM request_invitees WHERE request_id IN (",
+            );
+            let mut list = query.separated(", ");
+            for id in chunk {
+                list.push_param(id);
+            }
+            query.push(") ORDER BY request_id, position");
+            let invitee_rows = query.build().fetch_all(self.db()).await?;
+            requests.extend(assemble(&rows, &invitee_rows)?);
+        }
+        Ok(requests)
     }
 
     async fn requests_of(&self, event: &str, participant: &str) -> StoreResult<Vec<MeetingRequest>> {

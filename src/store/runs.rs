@@ -4,6 +4,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use crate::store::backend::{Backend, Param, Record, RowsAffected, SqlStore, unique_violation};
+use crate::store::board::write_draft;
 use crate::store::{StoreError, StoreResult, from_json, to_json, to_u32};
 
 /// Where a schedule run stands.
@@ -129,7 +130,7 @@ fn run_status_from(text: &str) -> StoreResult<RunStatus> {
     RunStatus::parse(text).ok_or_else(|| StoreError::Corrupt(format!("run status {text:?}")))
 }
 
-fn run_from(row: &impl Record) -> StoreResult<ScheduleRun> {
+pub(super) fn run_from(row: &impl Record) -> StoreResult<ScheduleRun> {
     Ok(ScheduleRun {
         id: row.read("id")?,
         event_id: row.read("event_id")?,
@@ -253,13 +254,15 @@ impl<DB: Backend> RunStore for SqlStore<DB> {
     }
 
     async fn finish_run(&self, id: &str, result: &RunResult, fence: i64) -> StoreResult<()> {
-        // One statement: the result lands whole, and only if this holder's token is still the
-        // run's and the event's latest.
+        let mut tx = self.begin_write().await?;
+        // The result lands whole, and only if this holder's token is still the run's and the
+        // event's latest; the draft's rows (what the board's windows read) with it.
         let done = sqlx::query(
             "UPDATE schedules SET status = 'done', objective = $1, bound = $2, placed = $3, \
              unscheduled = $4, solution = $5, updated_at = $6 \
              WHERE id = $7 AND status = 'running' AND fence = $8 \
-             AND $8 = (SELECT run_fence FROM events WHERE events.id = schedules.event_id)",
+             AND $8 = (SELECT run_fence FROM events WHERE events.id = schedules.event_id) \
+             RETURNING event_id",
         )
         .param(result.objective)
         .param(result.bound)
@@ -269,13 +272,14 @@ impl<DB: Backend> RunStore for SqlStore<DB> {
         .param(Utc::now())
         .param(id)
         .param(fence)
-        .execute(self.db())
-        .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::Conflict(
-                "the run is no longer running under this fencing token".into(),
-            ));
-        }
+        .fetch_optional(DB::on(&mut tx))
+        .await?
+        .ok_or_else(|| {
+            StoreError::Conflict("the run is no longer running under this fencing token".into())
+        })?;
+        let event: String = done.read("event_id")?;
+        write_draft::<DB>(&mut tx, &event, id, &result.solution).await?;
+        tx.commit().await?;
         Ok(())
     }
 

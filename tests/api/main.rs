@@ -46,6 +46,7 @@ mod web_interest;
 mod web_meeting;
 mod web_organiser;
 mod web_organiser_board;
+mod web_organiser_meeting;
 mod web_organiser_publish;
 mod web_organiser_solve;
 mod web_pages;

@@ -327,6 +327,100 @@ async fn pins_name_their_bad_fields_and_refuse_what_is_not_accepted(backend: Bac
     assert!(s.pinned().await.is_empty());
 }
 
+/// The domain's rule for pins on the meeting's life (`may_pin`), through the API: a booked
+/// meeting is pinned only where its participants booked it, elsewhere once the organiser
+/// released it; a meeting checked in or cancelled is not pinned. Nothing is stored when
+/// refused.
+async fn booked_over_and_cancelled_meetings_are_pinned_only_as_their_life_allows(backend: Backend) {
+    let s = setup(backend).await;
+    let (x, x_token) = s.app.simple_participant(&s.e, "HydroSense").await;
+    let meeting = |slot: &'static str| {
+        let (app, e, a, x, x_token) = (&s.app, &s.e, &s.a_token, &x, &x_token);
+        async move {
+            let r = id(&ask(app, e, a, &[x], json!({})).await.expect(201).json);
+            accept_at(app, e, &r, x_token, slot).await.expect(200);
+            r
+        }
+    };
+    let booked = meeting("d1-1000").await;
+    let refused = s.pin(&booked, json!({"slot": "d1-1020"})).await;
+    refused.expect(409);
+    assert!(
+        refused.json["detail"].as_str().unwrap().contains("booked"),
+        "{}",
+        refused.text
+    );
+    assert!(s.pinned().await.is_empty(), "nothing stored");
+    // Where it was booked: held there (the room left to it).
+    s.pin(&booked, json!({"slot": "d1-1000"})).await.expect(200);
+    // Released to the solver, it can be pinned anywhere.
+    s.app
+        .post(
+            &format!("/api/v1/events/{}/requests/{booked}/release", s.e),
+            Some(ORGANISER),
+            json!({}),
+        )
+        .await
+        .expect(200);
+    s.pin(&booked, json!({"slot": "d1-1020", "room": s.t2}))
+        .await
+        .expect(200);
+
+    // Checked in: over.
+    let held = meeting("d1-1040").await;
+    let expo_day = s
+        .app
+        .another_node(|c| {
+            c.clock_offset = chrono::DateTime::parse_from_rfc3339("2027-04-17T12:00:00+01:00")
+                .unwrap()
+                .to_utc()
+                - chrono::Utc::now()
+        })
+        .await;
+    expo_day
+        .post(
+            &format!("/api/v1/events/{}/requests/{held}/check-in", s.e),
+            Some(ORGANISER),
+            json!({"outcome": "held"}),
+        )
+        .await
+        .expect(200);
+    let over = s.pin(&held, json!({"slot": "d1-1040"})).await;
+    over.expect(409);
+    assert!(
+        over.json["detail"].as_str().unwrap().contains("over"),
+        "{}",
+        over.text
+    );
+
+    // Cancelled by a participant.
+    let cancelled = meeting("d1-1100").await;
+    s.app
+        .post(
+            &format!("/api/v1/events/{}/requests/{cancelled}/cancel", s.e),
+            Some(&x_token),
+            json!({"reason": "Flight delayed"}),
+        )
+        .await
+        .expect(200);
+    s.pin(&cancelled, json!({"slot": "d1-1100"})).await.expect(409);
+    assert_eq!(s.pinned().await, [booked], "only the released meeting's pin");
+
+    // The store applies the same rule to its write, under the event's lock.
+    let store = s.app.store.as_ref();
+    let revision = store.pins(&s.e).await.unwrap().revision;
+    let pin = rendezvous::store::Pin {
+        request_id: held.clone(),
+        slot_id: "d1-1040".into(),
+        room_id: None,
+        pinned_at: chrono::Utc::now(),
+    };
+    assert!(matches!(
+        store.put_pin(&s.e, &pin, revision).await,
+        Err(rendezvous::store::StoreError::Conflict(_))
+    ));
+}
+
 async fn racing_clashing_pins_are_never_both_stored(backend: Backend) {
     let s = setup(backend).await;
     for round in 0..6 {
@@ -398,4 +492,5 @@ on_both_backends!(
     contradicting_pins_are_refused_naming_the_meetings,
     pins_name_their_bad_fields_and_refuse_what_is_not_accepted,
     racing_clashing_pins_are_never_both_stored,
+    booked_over_and_cancelled_meetings_are_pinned_only_as_their_life_allows,
 );

@@ -125,10 +125,31 @@ async fn organiser_steers_the_board(backend: Backend) {
         assert!(inside.contains("Bangkok Metropolitan Administration"), "{inside}");
         assert!(inside.contains("20 min"), "{inside}");
     }
+    // Each card: "pin here" and the link to its page, where the full pin form is.
+    let card = &shown.text[shown.text.find(&format!("id=\"m-{with_acme}\"")).unwrap()..];
+    let card = &card[..card.find("</article>").unwrap()];
+    assert!(card.contains("Épingler ici"), "{card}");
+    let page = format!("{board}/meetings/{with_acme}?view=draft&day=0&from=0&left=0");
+    assert!(card.contains(&page.replace('&', "&amp;")), "{card}");
+    let meeting = browser.get(&page).await;
+    assert_eq!(meeting.status, StatusCode::OK, "{}", meeting.text);
+    assert_eq!(meeting.h1_count(), 1);
     assert!(
-        shown
+        meeting
             .text
-            .contains("<label><span>Créneau</span><select name=\"slot\"")
+            .contains("<label for=\"slot\">Créneau</label><select id=\"slot\" name=\"slot\""),
+        "{}",
+        meeting.text
+    );
+    for s in &slots {
+        assert!(
+            meeting.text.contains(&format!("value=\"{s}\"")),
+            "every slot offered: {s}"
+        );
+    }
+    assert!(
+        meeting.text.contains(&format!("value=\"{t2}\"")),
+        "every room offered"
     );
 
     // Pin Bangkok–Acme at the third slot, Table 2: stored, shown pinned there after a
@@ -209,11 +230,9 @@ async fn organiser_steers_the_board(backend: Backend) {
     assert_eq!(impossible.h1_count(), 1);
     let beside = format!("id=\"pin-error-{with_rabat}\"");
     assert!(impossible.text.contains(&beside), "{}", impossible.text);
-    assert!(
-        impossible
-            .text
-            .contains(&format!("aria-describedby=\"pin-error-{with_rabat}\""))
-    );
+    assert!(impossible.text.contains(&format!(
+        "aria-describedby=\"pin-error-{with_rabat} who-{with_rabat}\""
+    )));
     let error = &impossible.text[impossible.text.find(&beside).unwrap()..];
     let error = &error[..error.find("</p>").unwrap()];
     assert!(error.contains("ne peuvent pas toutes tenir"), "{error}");
@@ -247,6 +266,43 @@ async fn organiser_steers_the_board(backend: Backend) {
             .contains("Créneau : ce créneau n’est pas un créneau de l’événement."),
         "{}",
         unknown.text
+    );
+    assert_eq!(pins_of(&x).await.len(), 1);
+
+    // The same from the meeting's page: that page again, the error beside its field.
+    let from_page = browser
+        .post(
+            &pin,
+            &[
+                ("csrf", &csrf),
+                ("request", &with_rabat),
+                ("slot", "d9-0000"),
+                ("room", ""),
+                ("back", "meeting"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        from_page.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        from_page.text
+    );
+    assert_eq!(from_page.h1_count(), 1);
+    assert!(
+        from_page.text.contains(&format!(
+            "aria-invalid=\"true\" aria-describedby=\"pin-error-{with_rabat}\""
+        )),
+        "{}",
+        from_page.text
+    );
+    let error = &from_page.text[from_page
+        .text
+        .find(&format!("id=\"pin-error-{with_rabat}\""))
+        .unwrap()..];
+    assert!(
+        error[..error.find("</p>").unwrap()].contains("ce créneau n’est pas un créneau de l’événement"),
+        "{error}"
     );
     assert_eq!(pins_of(&x).await.len(), 1);
 
@@ -302,6 +358,10 @@ async fn organiser_steers_the_board(backend: Backend) {
     bangkok.sign_in(&x.bangkok.1).await;
     let own = bangkok.get("/").await.csrf();
     assert_eq!(bangkok.get(&board).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        bangkok.get(&format!("{board}/meetings/{with_acme}")).await.status,
+        StatusCode::FORBIDDEN
+    );
     for path in [pin.clone(), format!("{board}/unpin")] {
         let refused = bangkok
             .post(
@@ -319,6 +379,97 @@ async fn organiser_steers_the_board(backend: Backend) {
     assert!(pins_of(&x).await.is_empty());
 }
 
+/// A window of the board reads its own part only: the rooms of its range, the meetings
+/// starting in them on its day, a page of the meetings left out (and the one asked for
+/// besides); the counts are the whole draft's, and a newer run's draft replaces it.
+async fn a_window_holds_its_own_part(backend: Backend) {
+    use rendezvous::board::{Source, Window, board};
+    let x = expo(backend).await;
+    let event = &x.event;
+    let t1 = x.app.room(event, "Table 1", 2, &[]).await;
+    let t2 = x.app.room(event, "Table 2", 2, &[]).await;
+    let mut accepted = Vec::new();
+    for (who, with) in [(&x.bangkok, &x.acme), (&x.bangkok, &x.rabat), (&x.rabat, &x.acme)] {
+        let r = x.app.request(event, &who.1, &[&with.0], 20, 3).await;
+        x.app.answer(event, &r, &with.1, "accept").await.expect(200);
+        accepted.push(r);
+    }
+    let problem = x
+        .app
+        .get(&format!("/api/v1/events/{event}/problem"), Some(ORGANISER))
+        .await
+        .expect(200)
+        .json
+        .clone();
+    let slots: Vec<String> = problem["slots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap().to_string())
+        .collect();
+    let (first, second) = (slots[0].as_str(), slots[1].as_str());
+    x.app
+        .hand_made_run(event, &[(&accepted[0], first, &t1), (&accepted[1], second, &t2)])
+        .await;
+    let store = x.app.store.as_ref();
+    let window = |rooms_from, left_from, also: Option<&str>| Window {
+        day: 0,
+        rooms_from,
+        rooms: 1,
+        left_from,
+        left: 1,
+        also: also.map(str::to_string),
+    };
+
+    let second_room = board(store, event, Source::Draft, window(1, 0, None))
+        .await
+        .unwrap();
+    assert_eq!((second_room.rooms.len(), second_room.rooms_total), (1, 2));
+    assert_eq!(second_room.rooms[0].id, t2);
+    let cards: Vec<(&str, &str, &str)> = second_room
+        .cards
+        .iter()
+        .map(|c| (c.request.as_str(), c.slot.as_str(), c.room.as_str()))
+        .collect();
+    assert_eq!(cards, [(accepted[1].as_str(), second, t2.as_str())]);
+    assert_eq!((second_room.placed, second_room.left_total), (2, 1));
+    let left: Vec<&str> = second_room.left.iter().map(|l| l.request.as_str()).collect();
+    assert_eq!(left, [accepted[2].as_str()]);
+    assert_eq!(second_room.left[0].reason.as_deref(), Some("left out by hand"));
+
+    // Past the list's end: nothing, unless that meeting is asked for.
+    let past = board(store, event, Source::Draft, window(0, 1, None))
+        .await
+        .unwrap();
+    assert!(past.left.is_empty());
+    assert_eq!(past.cards.len(), 1, "the first room's card");
+    let asked = board(store, event, Source::Draft, window(0, 1, Some(&accepted[2])))
+        .await
+        .unwrap();
+    let left: Vec<&str> = asked.left.iter().map(|l| l.request.as_str()).collect();
+    assert_eq!(left, [accepted[2].as_str()]);
+
+    // A newer run's draft replaces the older's.
+    x.app.hand_made_run(event, &[(&accepted[2], first, &t2)]).await;
+    let newer = board(store, event, Source::Draft, window(1, 0, None))
+        .await
+        .unwrap();
+    let cards: Vec<&str> = newer.cards.iter().map(|c| c.request.as_str()).collect();
+    assert_eq!(cards, [accepted[2].as_str()]);
+    assert_eq!((newer.placed, newer.left_total), (1, 2));
+
+    // The live timetable: nothing published, the three accepted meetings lacking, by id.
+    let live = board(store, event, Source::Live, window(0, 0, None))
+        .await
+        .unwrap();
+    assert!(live.cards.is_empty());
+    assert_eq!((live.placed, live.left_total), (0, 3));
+    let mut ids = accepted.clone();
+    ids.sort();
+    assert_eq!(live.left.len(), 1);
+    assert_eq!(live.left[0].request, ids[0]);
+}
+
 macro_rules! both_backends {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -330,4 +481,4 @@ macro_rules! both_backends {
     };
 }
 
-both_backends!(organiser_steers_the_board);
+both_backends!(organiser_steers_the_board, a_window_holds_its_own_part);

@@ -1,9 +1,11 @@
 //! The timetable board (organiser): one day, rooms × slots, twenty rooms a page, each
-//! placed meeting a card with its pin form (slot and room, "pin") and, when pinned, "unpin";
-//! the meetings left out beside it with their reasons; "solve again" keeping the pins. A pin
-//! that cannot hold is said beside its meeting, naming the meetings involved, and nothing
-//! is stored. The board's script lets a card be dragged to a cell: it fills in and submits
-//! the same form. The rules are `crate::pins`' and `crate::board`'s.
+//! placed meeting a card with "pin here" (or, when pinned, "unpin") and a link to its own
+//! page, where the full pin form (any slot, any room) and the meeting's life are; the
+//! meetings left out beside it, a page at a time, with their reasons; "solve again" keeping
+//! the pins. A pin that cannot hold is said beside its meeting, naming the meetings
+//! involved, and nothing is stored. The board's script lets a card be dragged to a cell: it
+//! fills in and submits the card's own pin form. The rules are `crate::pins`' and
+//! `crate::board`'s.
 
 use std::collections::{HashMap, HashSet};
 
@@ -17,7 +19,9 @@ use serde::Deserialize;
 use super::event_nav;
 use super::events::event_of;
 use super::unplaced;
-use crate::board::{self, Board, Card, Left, Source, Window};
+use crate::board::{self, Board, Card, Source, Window};
+use crate::domain::Outcome;
+use crate::domain::meeting::{PinRefused, may_pin};
 use crate::pins::{self, PinAt, PinError};
 use crate::state::AppState;
 use crate::store::{Event, Pin, StoreError};
@@ -29,54 +33,88 @@ use crate::web::reasons::list;
 /// Rooms on one page of the board.
 pub const ROOMS_PER_PAGE: usize = 20;
 
-/// Meetings left out listed at most (each with its pin form).
-const LEFT_SHOWN: usize = 100;
+/// Meetings left out listed on one page of the board.
+pub const LEFT_PER_PAGE: usize = 100;
 
-/// Which window of the board: `view` (draft or live), `day` (from 0), `from` (first room).
+/// Which window of the board: `view` (draft or live), `day` (from 0), `from` (first room),
+/// `left` (first meeting left out listed).
 #[derive(Deserialize, Default, Clone)]
 pub struct Where {
     #[serde(default)]
-    view: String,
+    pub view: String,
     #[serde(default)]
-    day: usize,
+    pub day: usize,
     #[serde(default)]
-    from: usize,
+    pub from: usize,
+    #[serde(default)]
+    pub left: usize,
 }
 
 impl Where {
-    fn of_form(form: &Form) -> Self {
+    pub fn of_form(form: &Form) -> Self {
         Self {
             view: form.get("view").to_string(),
             day: form.get("day").parse().unwrap_or(0),
             from: form.get("from").parse().unwrap_or(0),
+            left: form.get("left").parse().unwrap_or(0),
         }
     }
 
-    fn source(&self) -> Source {
+    pub fn source(&self) -> Source {
         Source::parse(&self.view).unwrap_or(Source::Draft)
     }
 
-    fn url(&self, event: &str, view: Source, day: usize, from: usize) -> String {
-        let query: String = form_urlencoded::Serializer::new(String::new())
-            .append_pair("view", view.as_str())
-            .append_pair("day", &day.to_string())
-            .append_pair("from", &from.to_string())
-            .finish();
-        format!("/organiser/events/{event}/board?{query}")
+    /// This window's query string.
+    pub fn query(&self) -> String {
+        form_urlencoded::Serializer::new(String::new())
+            .append_pair("view", self.source().as_str())
+            .append_pair("day", &self.day.to_string())
+            .append_pair("from", &self.from.to_string())
+            .append_pair("left", &self.left.to_string())
+            .finish()
+    }
+
+    /// The board's window `view`, `day`, `from`, `left`.
+    fn url(&self, event: &str, view: Source, day: usize, from: usize, left: usize) -> String {
+        let at = Where {
+            view: view.as_str().to_string(),
+            day,
+            from,
+            left,
+        };
+        format!("/organiser/events/{event}/board?{}", at.query())
+    }
+
+    /// The board's window as it is.
+    pub fn board_url(&self, event: &str) -> String {
+        self.url(event, self.source(), self.day, self.from, self.left)
+    }
+
+    /// The hidden fields that bring a form back to this window.
+    pub fn hidden(&self) -> Markup {
+        html! {
+            input type="hidden" name="view" value=(self.source().as_str());
+            input type="hidden" name="day" value=(self.day);
+            input type="hidden" name="from" value=(self.from);
+            input type="hidden" name="left" value=(self.left);
+        }
     }
 }
 
 /// A pin or unpin that was refused, said beside its meeting.
-struct Failure {
-    request: String,
-    message: String,
+pub struct Failure {
+    pub request: String,
+    pub message: String,
 }
 
-async fn load(state: &AppState, event: &Event, at: &Where) -> Result<Board, PageError> {
+async fn load(state: &AppState, event: &Event, at: &Where, also: Option<&str>) -> Result<Board, PageError> {
     let window = Window {
         day: at.day,
         rooms_from: at.from,
         rooms: ROOMS_PER_PAGE,
+        left_from: at.left,
+        left: LEFT_PER_PAGE,
+        also: also.map(str::to_string),
     };
     Ok(board::board(state.store.as_ref(), &event.id, at.source(), window).await?)
 }
@@ -90,16 +128,17 @@ pub async fn show(
 ) -> Response {
     let result = async {
         let event = event_of(&ctx, &state, &event).await?;
-        let board = load(&state, &event, &at).await?;
-        render(&ctx, &event, &board, None, StatusCode::OK)
+        let board = load(&state, &event, &at, None).await?;
+        render(&ctx, &event, &board, &at, None, StatusCode::OK)
     }
     .await;
     ctx.finish(result)
 }
 
-/// `POST /organiser/events/{event}/board/pin`: pinned and back to the card, or the board
-/// again with the reason beside the meeting (422: the pins cannot hold, or a bad slot or
-/// room; 409: the request is no longer accepted).
+/// `POST /organiser/events/{event}/board/pin`: pinned and back to the card, or the page
+/// the form was on (the board, or the meeting's page when `back` is `meeting`) again with
+/// the reason beside the meeting (422: the pins cannot hold, or a bad slot or room; 409:
+/// the meeting can no longer be pinned).
 pub async fn pin(
     ctx: Ctx,
     State(state): State<AppState>,
@@ -117,45 +156,66 @@ pub async fn pin(
             slot: form.get("slot").trim().to_string(),
             room: (!room.is_empty()).then(|| room.to_string()),
         };
-        let (status, message) = match pins::pin(state.store.as_ref(), &event.id, &request, place).await {
+        let refused = pins::pin(state.store.as_ref(), &event.id, &request, place.clone()).await;
+        let (status, message) = match refused {
             Ok(_) => return Ok(back(&event, &at, &request)),
-            Err(PinError::Infeasible(conflicts)) => {
-                let ids: Vec<String> = conflicts.into_iter().map(|c| c.meeting).collect();
-                let meetings = meetings_named(&ctx, &state, &event, &ids).await?;
-                (
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    ctx.lang.ta("org-board-pin-impossible", &[("meetings", meetings)]),
-                )
-            }
-            Err(PinError::Invalid(invalid)) => {
-                let lang = ctx.lang;
-                let said: Vec<String> = invalid
-                    .0
-                    .iter()
-                    .map(|e| {
-                        let field = if e.pointer.starts_with("/room") {
-                            lang.t("org-board-pin-room")
-                        } else {
-                            lang.t("org-board-pin-slot")
-                        };
-                        let mut args = e.rule.args();
-                        args.push(("field", field));
-                        lang.ta(&format!("err-{}", e.rule.code()), &args)
-                    })
-                    .collect();
-                (StatusCode::UNPROCESSABLE_ENTITY, said.join(" "))
-            }
-            Err(PinError::Store(StoreError::Conflict(_))) => (
-                StatusCode::CONFLICT,
-                refused(&ctx, &state, &event, &request).await?,
-            ),
-            Err(PinError::Store(e)) => return Err(e.into()),
+            Err(e) => refusal(&ctx, &state, &event, &request, &place, e).await?,
         };
-        let board = load(&state, &event, &at).await?;
-        render(&ctx, &event, &board, Some(Failure { request, message }), status)
+        let failure = Failure { request, message };
+        if form.get("back") == "meeting" {
+            let request = failure.request.clone();
+            let said = super::meeting::Said::Pin(failure);
+            return super::meeting::render(&ctx, &state, &event, &request, &at, said, status).await;
+        }
+        let board = load(&state, &event, &at, Some(&failure.request)).await?;
+        render(&ctx, &event, &board, &at, Some(failure), status)
     }
     .await;
     ctx.finish(result)
+}
+
+/// Why a pin was refused, in the page's language, with its status.
+async fn refusal(
+    ctx: &Ctx,
+    state: &AppState,
+    event: &Event,
+    request: &str,
+    place: &PinAt,
+    error: PinError,
+) -> Result<(StatusCode, String), PageError> {
+    let lang = ctx.lang;
+    Ok(match error {
+        PinError::Infeasible(conflicts) => {
+            let ids: Vec<String> = conflicts.into_iter().map(|c| c.meeting).collect();
+            let meetings = meetings_named(ctx, state, event, &ids).await?;
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                lang.ta("org-board-pin-impossible", &[("meetings", meetings)]),
+            )
+        }
+        PinError::Invalid(invalid) => {
+            let said: Vec<String> = invalid
+                .0
+                .iter()
+                .map(|e| {
+                    let field = if e.pointer.starts_with("/room") {
+                        lang.t("org-board-pin-room")
+                    } else {
+                        lang.t("org-board-pin-slot")
+                    };
+                    let mut args = e.rule.args();
+                    args.push(("field", field));
+                    lang.ta(&format!("err-{}", e.rule.code()), &args)
+                })
+                .collect();
+            (StatusCode::UNPROCESSABLE_ENTITY, said.join(" "))
+        }
+        PinError::Store(StoreError::Conflict(_)) => (
+            StatusCode::CONFLICT,
+            refused(ctx, state, event, request, place).await?,
+        ),
+        PinError::Store(e) => return Err(e.into()),
+    })
 }
 
 /// `POST /organiser/events/{event}/board/unpin`: the solver places the meeting freely again.
@@ -178,7 +238,7 @@ pub async fn unpin(
 }
 
 fn back(event: &Event, at: &Where, request: &str) -> Response {
-    let url = at.url(&event.id, at.source(), at.day, at.from);
+    let url = at.board_url(&event.id);
     Redirect::to(&format!("{url}#m-{request}")).into_response()
 }
 
@@ -206,15 +266,33 @@ async fn meetings_named(
     Ok(list(ctx.lang, &named))
 }
 
-/// Why a request could not be pinned now: its status, when it is no longer accepted.
-async fn refused(ctx: &Ctx, state: &AppState, event: &Event, request: &str) -> Result<String, PageError> {
+/// Why a meeting could not be pinned now: the domain's rule on it as it is now (or, when
+/// that allows it, other pins that changed meanwhile).
+async fn refused(
+    ctx: &Ctx,
+    state: &AppState,
+    event: &Event,
+    request: &str,
+    place: &PinAt,
+) -> Result<String, PageError> {
     let found = state.store.request(&event.id, request).await?;
     let lang = ctx.lang;
-    Ok(if found.status == crate::domain::RequestStatus::Accepted {
-        lang.t("org-board-pin-busy")
-    } else {
-        let status = lang.t(&format!("status-{}", found.status.as_str()));
-        lang.ta("org-board-pin-not-accepted", &[("status", status)])
+    let rule = may_pin(
+        found.status,
+        found.life.meeting.as_ref(),
+        &place.slot,
+        place.room.as_deref(),
+    );
+    Ok(match rule {
+        Ok(()) => lang.t("org-board-pin-busy"),
+        Err(PinRefused::NotAccepted(status)) => {
+            let status = lang.t(&format!("status-{}", status.as_str()));
+            lang.ta("org-board-pin-not-accepted", &[("status", status)])
+        }
+        Err(PinRefused::Booked) => lang.t("org-board-pin-booked"),
+        Err(PinRefused::Over(Outcome::Held)) => lang.t("org-board-pin-held"),
+        Err(PinRefused::Over(Outcome::NoShow)) => lang.t("org-board-pin-no-show"),
+        Err(PinRefused::Cancelled) => lang.t("org-board-pin-cancelled"),
     })
 }
 
@@ -222,6 +300,7 @@ fn render(
     ctx: &Ctx,
     event: &Event,
     board: &Board,
+    asked: &Where,
     failure: Option<Failure>,
     status: StatusCode,
 ) -> PageResult {
@@ -231,6 +310,7 @@ fn render(
         view: board.source.as_str().to_string(),
         day: board.day,
         from: board.rooms_from,
+        left: asked.left,
     };
     let view = Page {
         ctx,
@@ -263,7 +343,7 @@ fn render(
             )
         })
     };
-    let url = |view: Source, day: usize, from: usize| at.url(&event.id, view, day, from);
+    let url = |view: Source, day: usize, from: usize| at.url(&event.id, view, day, from, 0);
     let body = html! {
         (event_nav(ctx, event))
         nav class="pages" aria-label=(lang.t("org-board-view")) {
@@ -279,7 +359,7 @@ fn render(
             @match (board.source, &board.run) {
                 (Source::Draft, Some(run)) => (lang.ta("org-board-run", &[
                     ("placed", board.placed.to_string()),
-                    ("left", board.left.len().to_string()),
+                    ("left", board.left_total.to_string()),
                     ("when", layout::when(lang, &event.timezone, run.updated_at)),
                 ])),
                 (Source::Draft, None) => (lang.t("org-board-no-run")),
@@ -415,12 +495,7 @@ impl Page<'_> {
 
     fn card(&self, card: &Card) -> Markup {
         let lang = self.ctx.lang;
-        let room = self
-            .board
-            .rooms
-            .iter()
-            .find(|r| r.id == card.room)
-            .map_or(card.room.as_str(), |r| r.name.as_str());
+        let room = self.room_name(&card.room);
         html! {
             article class=(if card.pin.is_some() { "card pinned" } else { "card" }) id=(format!("m-{}", card.request)) data-request=(card.request) {
                 p class="who" id=(format!("who-{}", card.request)) { (self.who(&card.participants)) }
@@ -475,47 +550,38 @@ impl Page<'_> {
         html! {
             input type="hidden" name="csrf" value=(self.csrf);
             input type="hidden" name="request" value=(request);
-            input type="hidden" name="view" value=(self.at.view);
-            input type="hidden" name="day" value=(self.at.day);
-            input type="hidden" name="from" value=(self.at.from);
+            (self.at.hidden())
         }
     }
 
-    /// The pin form: a slot of any day, a room of this page (or any room), "pin".
+    /// The card's own pin form: its place as it is (so "pin here" holds it there; a drop
+    /// on a cell fills in that cell's), and the link to the meeting's page, where any slot
+    /// and room can be chosen. A meeting left out has no place: the drop alone fills it in.
     fn pin_form(&self, request: &str, pin: Option<&Pin>, at: Option<(&str, &str)>) -> Markup {
         let lang = self.ctx.lang;
-        let slot = pin.map(|p| p.slot_id.as_str()).or(at.map(|a| a.0));
-        let room = match pin {
-            Some(p) => p.room_id.as_deref(),
-            None => at.map(|a| a.1),
-        };
+        let pinned_here = pin.is_some_and(|p| {
+            at.is_some_and(|(slot, room)| p.slot_id == slot && p.room_id.as_deref() == Some(room))
+        });
         let failed = self.failure.filter(|f| f.request == request);
         let error_id = format!("pin-error-{request}");
+        let described = match failed {
+            Some(_) => format!("{error_id} who-{request}"),
+            None => format!("who-{request}"),
+        };
+        let page = format!(
+            "/organiser/events/{}/board/meetings/{request}?{}",
+            self.event.id,
+            self.at.query()
+        );
         html! {
             form method="post" action=(format!("/organiser/events/{}/board/pin", self.event.id)) class="pin" data-pin {
                 (self.hidden(request))
-                label {
-                    span { (lang.t("org-board-pin-slot")) }
-                    select name="slot" aria-invalid=[failed.map(|_| "true")] aria-describedby=[failed.map(|_| error_id.clone())] {
-                        @for (i, day) in self.board.days.iter().enumerate() {
-                            optgroup label=(lang.ta("org-board-day-short", &[("number", (i + 1).to_string())])) {
-                                @for s in &day.slots {
-                                    option value=(s.id) selected[slot == Some(s.id.as_str())] { (s.start.format("%H:%M").to_string()) }
-                                }
-                            }
-                        }
-                    }
+                input type="hidden" name="slot" value=(at.map_or("", |a| a.0));
+                input type="hidden" name="room" value=(at.map_or("", |a| a.1));
+                @if at.is_some() && !pinned_here {
+                    button type="submit" aria-describedby=(described) { (lang.t("org-board-pin-here")) }
                 }
-                label {
-                    span { (lang.t("org-board-pin-room")) }
-                    select name="room" {
-                        option value="" selected[room.is_none()] { (lang.t("org-board-any-room")) }
-                        @for r in &self.board.rooms {
-                            option value=(r.id) selected[room == Some(r.id.as_str())] { (r.name) }
-                        }
-                    }
-                }
-                button type="submit" aria-describedby=(format!("who-{request}")) { (lang.t("org-board-pin")) }
+                " " a href=(page) aria-describedby=(described) { (lang.t("org-board-meeting-page")) }
                 @if let Some(f) = failed {
                     p class="error" id=(error_id) { (f.message) }
                 }
@@ -523,27 +589,24 @@ impl Page<'_> {
         }
     }
 
-    /// The meetings left out, with their reasons and pin forms.
+    /// The window's page of the meetings left out, with their reasons and pin forms, and
+    /// the links to the pages before and after it.
     fn left(&self) -> Markup {
         let lang = self.ctx.lang;
         let board = self.board;
-        // A refused pin of a meeting further down the list is shown too.
-        let failed = self.failure.map(|f| f.request.as_str());
-        let shown: Vec<&Left> = board
-            .left
-            .iter()
-            .enumerate()
-            .filter(|(i, l)| *i < LEFT_SHOWN || Some(l.request.as_str()) == failed)
-            .map(|(_, l)| l)
-            .collect();
+        let shown_to = (board.left_from + LEFT_PER_PAGE).min(board.left_total);
+        let page = |left: usize| {
+            self.at
+                .url(&self.event.id, board.source, board.day, board.rooms_from, left)
+        };
         html! {
             section class="left" aria-labelledby="left-title" {
-                h2 id="left-title" { (lang.ta("org-board-unscheduled", &[("count", board.left.len().to_string())])) }
-                @if board.left.is_empty() {
+                h2 id="left-title" { (lang.ta("org-board-unscheduled", &[("count", board.left_total.to_string())])) }
+                @if board.left_total == 0 {
                     p { (lang.t("org-board-unscheduled-none")) }
                 }
                 ul class="cards" {
-                    @for l in &shown {
+                    @for l in &board.left {
                         li class=(if l.pin.is_some() { "card pinned" } else { "card" }) id=(format!("m-{}", l.request)) data-request=(l.request) {
                             p class="who" id=(format!("who-{}", l.request)) { (self.who(&l.participants)) }
                             p class="meta" { (lang.ta("org-board-minutes", &[("minutes", l.duration_minutes.to_string())])) }
@@ -553,8 +616,20 @@ impl Page<'_> {
                         }
                     }
                 }
-                @if board.left.len() > shown.len() {
-                    p { (lang.ta("org-board-unscheduled-more", &[("count", (board.left.len() - shown.len()).to_string())])) }
+                @if board.left_total > LEFT_PER_PAGE {
+                    nav class="pages" aria-label=(lang.t("org-board-left-pages")) {
+                        @if board.left_from > 0 {
+                            a href=(page(board.left_from.saturating_sub(LEFT_PER_PAGE))) { (lang.t("org-board-left-previous")) }
+                        }
+                        span { (lang.ta("org-board-left-shown", &[
+                            ("from", (board.left_from + 1).min(shown_to).to_string()),
+                            ("to", shown_to.to_string()),
+                            ("total", board.left_total.to_string()),
+                        ])) }
+                        @if shown_to < board.left_total {
+                            a href=(page(shown_to)) { (lang.t("org-board-left-next")) }
+                        }
+                    }
                 }
             }
         }

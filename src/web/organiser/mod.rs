@@ -6,6 +6,7 @@ mod board;
 mod charts;
 mod dashboard;
 mod events;
+mod meeting;
 mod participants;
 mod publish;
 mod requests;
@@ -52,6 +53,14 @@ pub fn router() -> Router<AppState> {
         .route("/organiser/events/{event}/board", get(board::show))
         .route("/organiser/events/{event}/board/pin", post(board::pin))
         .route("/organiser/events/{event}/board/unpin", post(board::unpin))
+        .route(
+            "/organiser/events/{event}/board/meetings/{id}",
+            get(meeting::show),
+        )
+        .route(
+            "/organiser/events/{event}/board/meetings/{id}/{step}",
+            post(meeting::step),
+        )
         .route(
             "/organiser/events/{event}/runs/{id}/publish",
             get(publish::review).post(publish::publish),
