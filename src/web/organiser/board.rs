@@ -9,15 +9,14 @@
 
 use std::collections::{HashMap, HashSet};
 
-use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::event_nav;
-use super::events::event_of;
+use super::page::{OrganiserEvent, OrganiserForm};
 use super::unplaced;
 use crate::board::{self, Board, Card, Source, Window};
 use crate::domain::Outcome;
@@ -121,13 +120,11 @@ async fn load(state: &AppState, event: &Event, at: &Where, also: Option<&str>) -
 
 /// `GET /organiser/events/{event}/board?view=&day=&from=`.
 pub async fn show(
-    ctx: Ctx,
     State(state): State<AppState>,
-    Path(event): Path<String>,
     Query(at): Query<Where>,
+    OrganiserEvent { ctx, event }: OrganiserEvent,
 ) -> Response {
     let result = async {
-        let event = event_of(&ctx, &state, &event).await?;
         let board = load(&state, &event, &at, None).await?;
         render(&ctx, &event, &board, &at, None, StatusCode::OK)
     }
@@ -140,15 +137,10 @@ pub async fn show(
 /// the reason beside the meeting (422: the pins cannot hold, or a bad slot or room; 409:
 /// the meeting can no longer be pinned).
 pub async fn pin(
-    ctx: Ctx,
     State(state): State<AppState>,
-    Path(event): Path<String>,
-    body: Bytes,
+    OrganiserForm { ctx, event, form }: OrganiserForm,
 ) -> Response {
-    let form = Form::parse(&body);
     let result = async {
-        ctx.organiser_checked(&form)?;
-        let event = event_of(&ctx, &state, &event).await?;
         let at = Where::of_form(&form);
         let request = form.get("request").to_string();
         let room = form.get("room").trim();
@@ -220,15 +212,10 @@ async fn refusal(
 
 /// `POST /organiser/events/{event}/board/unpin`: the solver places the meeting freely again.
 pub async fn unpin(
-    ctx: Ctx,
     State(state): State<AppState>,
-    Path(event): Path<String>,
-    body: Bytes,
+    OrganiserForm { ctx, event, form }: OrganiserForm,
 ) -> Response {
-    let form = Form::parse(&body);
     let result = async {
-        ctx.organiser_checked(&form)?;
-        let event = event_of(&ctx, &state, &event).await?;
         let request = form.get("request");
         pins::unpin(state.store.as_ref(), &event.id, request).await?;
         Ok(back(&event, &Where::of_form(&form), request))

@@ -1,16 +1,16 @@
 //! The dashboard: the figures of `meetings::dashboard`, with bar charts where a look says
 //! more than the numbers, each beside its figures as text.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::Response;
 use maud::html;
 
 use super::charts::{self, Bar, Column};
 use super::event_nav;
-use super::events::event_of;
+use super::page::OrganiserEvent;
 use crate::meetings::{Coverage, dashboard};
 use crate::state::AppState;
-use crate::web::context::{Ctx, ok};
+use crate::web::context::ok;
 use crate::web::layout;
 
 fn percent(share: Option<f64>) -> String {
@@ -27,9 +27,8 @@ fn coverage_bar(c: &Coverage, label: String) -> Bar {
 }
 
 /// `GET /organiser/events/{event}/dashboard`.
-pub async fn show(ctx: Ctx, State(state): State<AppState>, Path(event): Path<String>) -> Response {
+pub async fn show(State(state): State<AppState>, OrganiserEvent { ctx, event }: OrganiserEvent) -> Response {
     let result = async {
-        let event = event_of(&ctx, &state, &event).await?;
         let lang = ctx.lang;
         let d = dashboard(state.store.as_ref(), &event.id).await?;
         let r = &d.requests;

@@ -2,19 +2,20 @@
 //! and one event with its slots. The rules are `crate::setup`'s and the domain's.
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 
+use super::page::{OrganiserEvent, fields};
 use super::{event_nav, number};
 use crate::domain::{DaySpec, Invalid};
+use crate::setup;
 use crate::state::AppState;
-use crate::web::context::{Ctx, PageError, PageResult, ok};
+use crate::web::context::{Ctx, PageResult, ok};
 use crate::web::errors::FieldErrors;
 use crate::web::form::Form;
 use crate::web::layout;
-use crate::{setup, store::Event};
 
 /// Day rows the form shows at least (blank ones are left out).
 const MIN_DAY_ROWS: usize = 3;
@@ -229,27 +230,19 @@ pub async fn create(ctx: Ctx, State(state): State<AppState>, body: Bytes) -> Res
         };
         match setup::create_event(state.store.as_ref(), new).await {
             Ok((event, _)) => Ok(Redirect::to(&format!("/organiser/events/{}", event.id)).into_response()),
-            Err(setup::SetupError::Invalid(errors)) => {
-                let errors = to_rows(errors, &rows);
+            Err(e) => {
+                let errors = to_rows(fields(e)?, &rows);
                 render_list(&ctx, &state, &typed, &errors, StatusCode::UNPROCESSABLE_ENTITY).await
             }
-            Err(setup::SetupError::Store(e)) => Err(PageError::from(e)),
         }
     }
     .await;
     ctx.finish(result)
 }
 
-/// The event, for a page of the organiser's: 404 when there is none.
-pub(super) async fn event_of(ctx: &Ctx, state: &AppState, id: &str) -> Result<Event, PageError> {
-    ctx.organiser()?;
-    Ok(state.store.event(id).await?)
-}
-
 /// `GET /organiser/events/{event}`: the event and its slots, day by day.
-pub async fn show(ctx: Ctx, State(state): State<AppState>, Path(id): Path<String>) -> Response {
+pub async fn show(State(_state): State<AppState>, OrganiserEvent { ctx, event }: OrganiserEvent) -> Response {
     let result = async {
-        let event = event_of(&ctx, &state, &id).await?;
         let spec = event.spec()?;
         let lang = ctx.lang;
         let zone = event.timezone.clone();

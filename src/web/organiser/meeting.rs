@@ -6,7 +6,6 @@
 //! the solver, record whether it was held (`crate::meetings`, as the API). What is refused
 //! is said beside its form, in the page's language, and nothing is written.
 
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -14,14 +13,13 @@ use maud::html;
 
 use super::board::{Failure, Where};
 use super::event_nav;
-use super::events::event_of;
+use super::page::{OrganiserEvent, OrganiserForm};
 use crate::domain::{MeetingState, Outcome};
 use crate::meetings::{self, Actor};
 use crate::requests::RequestError;
 use crate::state::AppState;
 use crate::store::{Event, StoreError};
 use crate::web::context::{Ctx, PageResult};
-use crate::web::form::Form;
 use crate::web::layout;
 
 /// One of the organiser's steps in the meeting's life, with its form's id.
@@ -49,16 +47,12 @@ pub struct StepFailure {
 /// `GET /organiser/events/{event}/board/meetings/{id}?view=&day=&from=&left=` (the board's
 /// window to go back to).
 pub async fn show(
-    ctx: Ctx,
     State(state): State<AppState>,
-    Path((event, id)): Path<(String, String)>,
+    Path((_, id)): Path<(String, String)>,
     Query(at): Query<Where>,
+    OrganiserEvent { ctx, event }: OrganiserEvent,
 ) -> Response {
-    let result = async {
-        let event = event_of(&ctx, &state, &event).await?;
-        render(&ctx, &state, &event, &id, &at, Said::Nothing, StatusCode::OK).await
-    }
-    .await;
+    let result = async { render(&ctx, &state, &event, &id, &at, Said::Nothing, StatusCode::OK).await }.await;
     ctx.finish(result)
 }
 
@@ -66,15 +60,11 @@ pub async fn show(
 /// operation as the API's, then the meeting's page again (with the refusal beside the form:
 /// 409 when the meeting's state does not allow it, 422 for a bad field).
 pub async fn step(
-    ctx: Ctx,
     State(state): State<AppState>,
-    Path((event, id, step)): Path<(String, String, String)>,
-    body: Bytes,
+    Path((_, id, step)): Path<(String, String, String)>,
+    OrganiserForm { ctx, event, form }: OrganiserForm,
 ) -> Response {
-    let form = Form::parse(&body);
     let result = async {
-        ctx.organiser_checked(&form)?;
-        let event = event_of(&ctx, &state, &event).await?;
         let at = Where::of_form(&form);
         let (store, now, lang) = (state.store.as_ref(), state.clock.now(), ctx.lang);
         let (step, done) = match step.as_str() {

@@ -7,6 +7,7 @@ mod charts;
 mod dashboard;
 mod events;
 mod meeting;
+mod page;
 mod participants;
 mod publish;
 mod requests;

@@ -2,7 +2,6 @@
 //! participant's personal sign-in link — shown once, to copy or print as a sheet, since
 //! only tokens' hashes are kept. The rules are `crate::setup`'s and the domain's.
 
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -10,13 +9,12 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::event_nav;
-use super::events::event_of;
+use super::page::{OrganiserEvent, OrganiserForm, fields};
 use crate::domain::Invalid;
 use crate::setup::{self, SetupError};
 use crate::state::AppState;
 use crate::store::Event;
 use crate::web::context::{Ctx, PageError, PageResult, ok};
-use crate::web::form::Form;
 use crate::web::layout;
 
 /// Participants on one page of the directory.
@@ -170,13 +168,11 @@ fn cell_error(lang: crate::i18n::Lang, e: &crate::domain::FieldError) -> String 
 
 /// `GET /organiser/events/{event}/participants`: the import form and the directory.
 pub async fn directory(
-    ctx: Ctx,
     State(state): State<AppState>,
-    Path(event): Path<String>,
     Query(q): Query<DirectoryQuery>,
+    OrganiserEvent { ctx, event }: OrganiserEvent,
 ) -> Response {
     let result = async {
-        let event = event_of(&ctx, &state, &event).await?;
         render_directory(
             &ctx,
             &state,
@@ -195,15 +191,10 @@ pub async fn directory(
 /// `POST /organiser/events/{event}/participants`: every row registered and the sheet of
 /// their sign-in links, or the form again with each bad cell named (nothing registered).
 pub async fn import(
-    ctx: Ctx,
     State(state): State<AppState>,
-    Path(event): Path<String>,
-    body: Bytes,
+    OrganiserForm { ctx, event, form }: OrganiserForm,
 ) -> Response {
-    let form = Form::parse(&body);
     let result = async {
-        ctx.organiser_checked(&form)?;
-        let event = event_of(&ctx, &state, &event).await?;
         let csv = form.get("csv");
         match setup::import_participants(state.store.as_ref(), &event.id, csv.as_bytes()).await {
             Ok(imported) => {
@@ -226,7 +217,8 @@ pub async fn import(
                 let title = lang.ta("org-links-title", &[("event", event.name.clone())]);
                 Ok((StatusCode::CREATED, layout::page(&ctx, &title, body)).into_response())
             }
-            Err(SetupError::Invalid(errors)) => {
+            Err(e) => {
+                let errors = fields(e)?;
                 render_directory(
                     &ctx,
                     &state,
@@ -238,7 +230,6 @@ pub async fn import(
                 )
                 .await
             }
-            Err(SetupError::Store(e)) => Err(PageError::from(e)),
         }
     }
     .await;
@@ -248,15 +239,11 @@ pub async fn import(
 /// `POST /organiser/events/{event}/participants/{id}/link`: a new sign-in link (the old one
 /// and the participant's sessions stop working), shown once.
 pub async fn new_link(
-    ctx: Ctx,
     State(state): State<AppState>,
-    Path((event, id)): Path<(String, String)>,
-    body: Bytes,
+    Path((_, id)): Path<(String, String)>,
+    OrganiserForm { ctx, event, form: _ }: OrganiserForm,
 ) -> Response {
-    let form = Form::parse(&body);
     let result = async {
-        ctx.organiser_checked(&form)?;
-        let event = event_of(&ctx, &state, &event).await?;
         let participant = state.store.participant(&event.id, &id).await?;
         let token = match state.rotate_token(&event.id, &id).await {
             Ok(token) => token,

@@ -5,20 +5,18 @@
 
 use std::collections::HashMap;
 
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 
 use super::event_nav;
-use super::events::event_of;
+use super::page::{OrganiserEvent, OrganiserForm};
 use crate::domain::timetable_diff::{DiffMeeting, Place};
 use crate::jobs::publish::{DraftReview, PublishRunError, review_draft};
 use crate::state::AppState;
 use crate::store::{Event, StoreError};
 use crate::web::context::{Ctx, PageError, PageResult, ok};
-use crate::web::form::Form;
 use crate::web::layout;
 
 /// The names a difference is shown with: slots as times, rooms and people by name.
@@ -218,12 +216,11 @@ fn map(e: PublishRunError) -> PageError {
 
 /// `GET /organiser/events/{event}/runs/{id}/publish`: the draft against the published version.
 pub async fn review(
-    ctx: Ctx,
     State(state): State<AppState>,
-    Path((event, id)): Path<(String, String)>,
+    Path((_, id)): Path<(String, String)>,
+    OrganiserEvent { ctx, event }: OrganiserEvent,
 ) -> Response {
     let result = async {
-        let event = event_of(&ctx, &state, &event).await?;
         let review = review_draft(state.store.as_ref(), &event.id, &id)
             .await
             .map_err(map)?;
@@ -236,15 +233,11 @@ pub async fn review(
 /// `POST /organiser/events/{event}/runs/{id}/publish`: published and to the history, or the
 /// difference again with why not.
 pub async fn publish(
-    ctx: Ctx,
     State(state): State<AppState>,
-    Path((event, id)): Path<(String, String)>,
-    body: Bytes,
+    Path((_, id)): Path<(String, String)>,
+    OrganiserForm { ctx, event, form }: OrganiserForm,
 ) -> Response {
-    let form = Form::parse(&body);
     let result = async {
-        ctx.organiser_checked(&form)?;
-        let event = event_of(&ctx, &state, &event).await?;
         // The revision the organiser saw the difference at: a change since is not replaced
         // unseen (the page's If-Match).
         let seen: Option<i64> = form.get("revision").trim().parse().ok();
@@ -292,13 +285,11 @@ pub struct Just {
 
 /// `GET /organiser/events/{event}/versions`: every published version, the latest first.
 pub async fn versions(
-    ctx: Ctx,
     State(state): State<AppState>,
-    Path(event): Path<String>,
     axum::extract::Query(just): axum::extract::Query<Just>,
+    OrganiserEvent { ctx, event }: OrganiserEvent,
 ) -> Response {
     let result = async {
-        let event = event_of(&ctx, &state, &event).await?;
         let lang = ctx.lang;
         let versions = state.store.versions(&event.id).await?;
         let base = format!("/organiser/events/{}", event.id);

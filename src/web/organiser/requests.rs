@@ -1,16 +1,16 @@
 //! Every meeting request of the event, filtered by status and by participant (a part of a
 //! name, organisation or city), a page at a time.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::Response;
 use maud::html;
 use serde::Deserialize;
 
 use super::event_nav;
-use super::events::event_of;
+use super::page::OrganiserEvent;
 use crate::domain::RequestStatus;
 use crate::state::AppState;
-use crate::web::context::{Ctx, ok};
+use crate::web::context::ok;
 use crate::web::layout;
 use crate::web::requests::names_in;
 
@@ -38,13 +38,11 @@ pub struct Filter {
 
 /// `GET /organiser/events/{event}/requests?status=&participant=&page=`.
 pub async fn list(
-    ctx: Ctx,
     State(state): State<AppState>,
-    Path(event): Path<String>,
     Query(f): Query<Filter>,
+    OrganiserEvent { ctx, event }: OrganiserEvent,
 ) -> Response {
     let result = async {
-        let event = event_of(&ctx, &state, &event).await?;
         let lang = ctx.lang;
         let status = RequestStatus::parse(&f.status);
         let who = f.participant.trim().to_lowercase();

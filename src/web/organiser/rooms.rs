@@ -1,19 +1,18 @@
 //! Rooms and tables: the list, the form that adds one and the one that edits it (seats,
 //! features, unavailable slots). The rules are `crate::setup`'s.
 
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 
-use super::events::event_of;
+use super::page::{OrganiserEvent, OrganiserForm, fields};
 use super::{event_nav, lines, number};
 use crate::domain::{EventSpec, Invalid};
-use crate::setup::{self, RoomInput, SetupError};
+use crate::setup::{self, RoomInput};
 use crate::state::AppState;
 use crate::store::{Event, Room};
-use crate::web::context::{Ctx, PageError, PageResult};
+use crate::web::context::{Ctx, PageResult};
 use crate::web::errors::FieldErrors;
 use crate::web::form::Form;
 use crate::web::layout;
@@ -173,9 +172,8 @@ async fn render_list(
 }
 
 /// `GET /organiser/events/{event}/rooms`.
-pub async fn list(ctx: Ctx, State(state): State<AppState>, Path(event): Path<String>) -> Response {
+pub async fn list(State(state): State<AppState>, OrganiserEvent { ctx, event }: OrganiserEvent) -> Response {
     let result = async {
-        let event = event_of(&ctx, &state, &event).await?;
         render_list(
             &ctx,
             &state,
@@ -192,19 +190,15 @@ pub async fn list(ctx: Ctx, State(state): State<AppState>, Path(event): Path<Str
 
 /// `POST /organiser/events/{event}/rooms`: added, or the form again with the errors.
 pub async fn create(
-    ctx: Ctx,
     State(state): State<AppState>,
-    Path(event): Path<String>,
-    body: Bytes,
+    OrganiserForm { ctx, event, form }: OrganiserForm,
 ) -> Response {
-    let form = Form::parse(&body);
     let result = async {
-        ctx.organiser_checked(&form)?;
-        let event = event_of(&ctx, &state, &event).await?;
         let typed = Typed::from_form(&form);
         match setup::create_room(state.store.as_ref(), &event.id, &typed.input()).await {
             Ok(_) => Ok(Redirect::to(&format!("/organiser/events/{}/rooms", event.id)).into_response()),
-            Err(SetupError::Invalid(errors)) => {
+            Err(e) => {
+                let errors = fields(e)?;
                 render_list(
                     &ctx,
                     &state,
@@ -215,7 +209,6 @@ pub async fn create(
                 )
                 .await
             }
-            Err(SetupError::Store(e)) => Err(PageError::from(e)),
         }
     }
     .await;
@@ -243,12 +236,11 @@ async fn render_edit(
 
 /// `GET /organiser/events/{event}/rooms/{id}`: the form that edits the room.
 pub async fn edit(
-    ctx: Ctx,
     State(state): State<AppState>,
-    Path((event, id)): Path<(String, String)>,
+    Path((_, id)): Path<(String, String)>,
+    OrganiserEvent { ctx, event }: OrganiserEvent,
 ) -> Response {
     let result = async {
-        let event = event_of(&ctx, &state, &event).await?;
         let room = state.store.room(&event.id, &id).await?;
         render_edit(
             &ctx,
@@ -266,20 +258,17 @@ pub async fn edit(
 
 /// `POST /organiser/events/{event}/rooms/{id}`: saved, or the form again with the errors.
 pub async fn save(
-    ctx: Ctx,
     State(state): State<AppState>,
-    Path((event, id)): Path<(String, String)>,
-    body: Bytes,
+    Path((_, id)): Path<(String, String)>,
+    OrganiserForm { ctx, event, form }: OrganiserForm,
 ) -> Response {
-    let form = Form::parse(&body);
     let result = async {
-        ctx.organiser_checked(&form)?;
-        let event = event_of(&ctx, &state, &event).await?;
         let room = state.store.room(&event.id, &id).await?;
         let typed = Typed::from_form(&form);
         match setup::update_room(state.store.as_ref(), &event.id, &id, &typed.input()).await {
             Ok(_) => Ok(Redirect::to(&format!("/organiser/events/{}/rooms", event.id)).into_response()),
-            Err(SetupError::Invalid(errors)) => {
+            Err(e) => {
+                let errors = fields(e)?;
                 render_edit(
                     &ctx,
                     &event,
@@ -290,7 +279,6 @@ pub async fn save(
                 )
                 .await
             }
-            Err(SetupError::Store(e)) => Err(PageError::from(e)),
         }
     }
     .await;

@@ -2,21 +2,19 @@
 //! page reloads itself without JavaScript, its own script follows the live stream with it —
 //! and cancel it. The rules are `crate::jobs::control`'s.
 
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
 
 use super::event_nav;
-use super::events::event_of;
+use super::page::{OrganiserEvent, OrganiserForm};
 use crate::domain::Invalid;
 use crate::jobs::control::{self, RunControlError};
 use crate::state::AppState;
 use crate::store::{Event, RunStatus};
 use crate::web::context::{Ctx, PageError, PageResult};
 use crate::web::errors::FieldErrors;
-use crate::web::form::Form;
 use crate::web::layout;
 
 /// The organiser pages' script.
@@ -71,26 +69,17 @@ async fn render_form(
 }
 
 /// `GET /organiser/events/{event}/solve`: the form that starts a run.
-pub async fn form(ctx: Ctx, State(state): State<AppState>, Path(event): Path<String>) -> Response {
-    let result = async {
-        let event = event_of(&ctx, &state, &event).await?;
-        render_form(&ctx, &event, "30", &Invalid::default(), StatusCode::OK).await
-    }
-    .await;
+pub async fn form(State(_state): State<AppState>, OrganiserEvent { ctx, event }: OrganiserEvent) -> Response {
+    let result = async { render_form(&ctx, &event, "30", &Invalid::default(), StatusCode::OK).await }.await;
     ctx.finish(result)
 }
 
 /// `POST /organiser/events/{event}/solve`: queued and to its page, or the form again.
 pub async fn start(
-    ctx: Ctx,
     State(state): State<AppState>,
-    Path(event): Path<String>,
-    body: Bytes,
+    OrganiserForm { ctx, event, form }: OrganiserForm,
 ) -> Response {
-    let form = Form::parse(&body);
     let result = async {
-        ctx.organiser_checked(&form)?;
-        let event = event_of(&ctx, &state, &event).await?;
         let typed = form.get("time_limit_seconds");
         match control::start_run(
             state.store.as_ref(),
@@ -115,13 +104,12 @@ pub async fn start(
 
 /// `GET /organiser/events/{event}/runs/{id}`: the run's state and progress.
 pub async fn run(
-    ctx: Ctx,
     State(state): State<AppState>,
-    Path((event, id)): Path<(String, String)>,
+    Path((_, id)): Path<(String, String)>,
+    OrganiserEvent { ctx, event }: OrganiserEvent,
 ) -> Response {
     let result = async {
         let session = ctx.organiser()?;
-        let event = event_of(&ctx, &state, &event).await?;
         let run = state.store.run(&event.id, &id).await?;
         let lang = ctx.lang;
         let live = matches!(run.status, RunStatus::Queued | RunStatus::Running);
@@ -180,15 +168,11 @@ pub async fn run(
 
 /// `POST /organiser/events/{event}/runs/{id}/cancel`.
 pub async fn cancel(
-    ctx: Ctx,
     State(state): State<AppState>,
-    Path((event, id)): Path<(String, String)>,
-    body: Bytes,
+    Path((_, id)): Path<(String, String)>,
+    OrganiserForm { ctx, event, form: _ }: OrganiserForm,
 ) -> Response {
-    let form = Form::parse(&body);
     let result = async {
-        ctx.organiser_checked(&form)?;
-        let event = event_of(&ctx, &state, &event).await?;
         control::cancel_run(state.store.as_ref(), &state.cluster, &event.id, &id)
             .await
             .map_err(map)?;
