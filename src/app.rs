@@ -102,7 +102,7 @@ pub async fn build(config: &Config) -> anyhow::Result<App> {
     let mailer = Mailer::new(
         store.clone(),
         timetables.clone(),
-        cluster.rate_limiter.clone(),
+        &cluster,
         config.mail.settings(config.addr),
         Some(&organiser_token_hash),
     )?;

@@ -110,7 +110,7 @@ async fn work(config: Config) -> anyhow::Result<()> {
     let mailer = Mailer::new(
         store.clone(),
         Default::default(),
-        cluster.rate_limiter.clone(),
+        &cluster,
         config.mail.settings(crate::config::DEFAULT_ADDR.parse()?),
         organiser_token_hash.as_deref(),
     )?;

@@ -26,7 +26,7 @@ use lettre::message::Mailbox;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use crate::cluster::RateLimiter;
+use crate::cluster::{Bus, Cluster, RateLimiter};
 use crate::store::DynStore;
 use crate::timetable::PublishedTimetables;
 
@@ -93,12 +93,14 @@ impl MailSettings {
 }
 
 /// What a sender needs: the store, this node's resolved timetables, the pacing limiter, the
+/// bus (a delivered invitation changes a token: every node must forget the old one), the
 /// transport, and the key that signs invitation links.
 #[derive(Clone)]
 pub struct Mailer {
     pub store: DynStore,
     pub timetables: Arc<PublishedTimetables>,
     pub limiter: Arc<dyn RateLimiter>,
+    pub bus: Arc<dyn Bus>,
     pub settings: Arc<MailSettings>,
     pub transport: Arc<Transport>,
     pub from: Mailbox,
@@ -111,7 +113,7 @@ impl Mailer {
     pub fn new(
         store: DynStore,
         timetables: Arc<PublishedTimetables>,
-        limiter: Arc<dyn RateLimiter>,
+        cluster: &Cluster,
         settings: MailSettings,
         organiser_token_hash: Option<&str>,
     ) -> anyhow::Result<Self> {
@@ -126,7 +128,8 @@ impl Mailer {
         Ok(Self {
             store,
             timetables,
-            limiter,
+            limiter: cluster.rate_limiter.clone(),
+            bus: cluster.bus.clone(),
             settings: Arc::new(settings),
             transport: Arc::new(transport),
             from,

@@ -192,6 +192,12 @@ async fn send_one(mailer: &Mailer, claimed: &ClaimedMessage, lease: &str) -> Sto
                     .store
                     .replace_token(&message.event_id, &message.recipient_id, &hash)
                     .await?;
+                crate::cluster::TokenChanged {
+                    event: message.event_id.clone(),
+                    participant: message.recipient_id.clone(),
+                }
+                .announce(mailer.bus.as_ref())
+                .await;
             }
             metrics::counter!("mail_messages_total", "outcome" => "sent").increment(1);
             settle(Settle::Sent { subject, delivery }).await?;

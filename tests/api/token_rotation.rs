@@ -79,7 +79,7 @@ async fn rotation(backend: Backend) {
     app.get(&own, Some(&new)).await.expect(200);
 }
 
-on_both_backends!(rotation);
+on_both_backends!(rotation, an_invitation_forgets_the_old_token);
 
 /// Two nodes on one PostgreSQL and one Redis: a token rotated through one stops reading on
 /// the other when the rotation is announced, long before that node would re-read it
@@ -143,4 +143,34 @@ async fn a_rotation_is_forgotten_on_every_node() {
     })
     .await;
     assert!(forgotten, "node B still reads with the token the page replaced");
+}
+
+/// A delivered invitation gives its participant a new token: the node forgets the old one
+/// when the change is announced, not only at its next re-read (`TOKEN_RECHECK`, 60 s).
+async fn an_invitation_forgets_the_old_token(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let e = id(&app.expo().await);
+    let (p, old) = app
+        .participant(
+            &e,
+            json!({"name": "Acme", "kind": "company", "email": "acme@casa.test"}),
+        )
+        .await;
+    let agenda = format!("/api/v1/events/{e}/participants/{p}/agenda");
+    app.get(&agenda, Some(&old)).await.expect(200);
+    app.post(
+        &format!("/api/v1/events/{e}/invitations"),
+        Some(ORGANISER),
+        json!({"to": "participant", "participant": p}),
+    )
+    .await
+    .expect(202);
+    let forgotten = crate::cluster_support::eventually(std::time::Duration::from_secs(20), || async {
+        app.get(&agenda, Some(&old)).await.status == StatusCode::UNAUTHORIZED
+    })
+    .await;
+    assert!(
+        forgotten,
+        "the token the invitation replaced still reads the agenda"
+    );
 }
