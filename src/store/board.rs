@@ -251,30 +251,9 @@ impl<DB: Backend> BoardStore for SqlStore<DB> {
         slots: &[String],
         rooms: &[String],
     ) -> StoreResult<Vec<Placement>> {
-        if slots.is_empty() || rooms.is_empty() {
-            return Ok(Vec::new());
-        }
-        let mut query = QueryBuilder::<DB>::new(
-            "SELECT request_id, slot_id, room_id FROM draft_placements WHERE schedule_id = ",
-        );
-        query.push_param(run);
-        push_in(&mut query, "slot_id", slots);
-        push_in(&mut query, "room_id", rooms);
-        query.push(" ORDER BY request_id");
-        query
-            .build()
-            .fetch_all(self.db())
-            .await?
-            .iter()
-            .map(|row| {
-                Ok(Placement {
-                    request_id: row.read("request_id")?,
-                    slot_id: row.read("slot_id")?,
-                    room_id: row.read("room_id")?,
-                    state: None,
-                })
-            })
-            .collect()
+        let select =
+            "SELECT request_id, slot_id, room_id, NULL AS state FROM draft_placements WHERE schedule_id = ";
+        self.cells(select, run, slots, rooms).await
     }
 
     async fn draft_counts(&self, run: &str) -> StoreResult<Counts> {
@@ -299,32 +278,9 @@ impl<DB: Backend> BoardStore for SqlStore<DB> {
         limit: usize,
         also: Option<&str>,
     ) -> StoreResult<Vec<LeftOut>> {
-        let page = sqlx::query(
-            "SELECT request_id, cause, reason FROM draft_unplaced WHERE schedule_id = $1 \
-             ORDER BY position LIMIT $2 OFFSET $3",
-        )
-        .param(run)
-        .param(to_i64(limit))
-        .param(to_i64(from))
-        .fetch_all(self.db())
-        .await?
-        .iter()
-        .map(left_from)
-        .collect::<StoreResult<Vec<_>>>()?;
-        let also = match also {
-            Some(id) => sqlx::query(
-                "SELECT request_id, cause, reason FROM draft_unplaced WHERE schedule_id = $1 AND request_id = $2",
-            )
-            .param(run)
-            .param(id)
-            .fetch_optional(self.db())
-            .await?
-            .as_ref()
-            .map(left_from)
-            .transpose()?,
-            None => None,
-        };
-        Ok(with_also(page, also))
+        let select = "SELECT request_id, cause, reason FROM draft_unplaced WHERE schedule_id = ";
+        self.left_page(select, ("position", "request_id"), run, from, limit, also)
+            .await
     }
 
     async fn live_cells(
@@ -333,30 +289,8 @@ impl<DB: Backend> BoardStore for SqlStore<DB> {
         slots: &[String],
         rooms: &[String],
     ) -> StoreResult<Vec<Placement>> {
-        if slots.is_empty() || rooms.is_empty() {
-            return Ok(Vec::new());
-        }
-        let mut query = QueryBuilder::<DB>::new(
-            "SELECT request_id, slot_id, room_id, state FROM meetings WHERE state <> 'cancelled' AND event_id = ",
-        );
-        query.push_param(event);
-        push_in(&mut query, "slot_id", slots);
-        push_in(&mut query, "room_id", rooms);
-        query.push(" ORDER BY request_id");
-        query
-            .build()
-            .fetch_all(self.db())
-            .await?
-            .iter()
-            .map(|row| {
-                Ok(Placement {
-                    request_id: row.read("request_id")?,
-                    slot_id: row.read("slot_id")?,
-                    room_id: row.read("room_id")?,
-                    state: Some(state_from(&row.read::<String>("state")?)?),
-                })
-            })
-            .collect()
+        let select = "SELECT request_id, slot_id, room_id, state FROM meetings WHERE state <> 'cancelled' AND event_id = ";
+        self.cells(select, event, slots, rooms).await
     }
 
     async fn live_counts(&self, event: &str) -> StoreResult<Counts> {
@@ -385,38 +319,90 @@ impl<DB: Backend> BoardStore for SqlStore<DB> {
         limit: usize,
         also: Option<&str>,
     ) -> StoreResult<Vec<LeftOut>> {
-        let lacking = |row: &DB::Row| -> StoreResult<LeftOut> {
-            Ok(LeftOut {
-                request_id: row.read("id")?,
-                cause: None,
-                reason: None,
-            })
-        };
-        let page = sqlx::query(
-            "SELECT r.id FROM requests r WHERE r.event_id = $1 AND r.status = 'accepted' \
-             AND NOT EXISTS (SELECT 1 FROM meetings m WHERE m.request_id = r.id AND m.state <> 'cancelled') \
-             ORDER BY r.id LIMIT $2 OFFSET $3",
-        )
-        .param(event)
-        .param(to_i64(limit))
-        .param(to_i64(from))
-        .fetch_all(self.db())
-        .await?
-        .iter()
-        .map(lacking)
-        .collect::<StoreResult<Vec<_>>>()?;
-        let also = match also {
-            Some(id) => sqlx::query(
-                "SELECT r.id FROM requests r WHERE r.event_id = $1 AND r.id = $2 AND r.status = 'accepted' \
-                 AND NOT EXISTS (SELECT 1 FROM meetings m WHERE m.request_id = r.id AND m.state <> 'cancelled')",
-            )
-            .param(event)
-            .param(id)
-            .fetch_optional(self.db())
+        let select = "SELECT r.id AS request_id, NULL AS cause, NULL AS reason FROM requests r \
+                      WHERE r.status = 'accepted' AND NOT EXISTS \
+                      (SELECT 1 FROM meetings m WHERE m.request_id = r.id AND m.state <> 'cancelled') \
+                      AND r.event_id = ";
+        self.left_page(select, ("r.id", "r.id"), event, from, limit, also)
+            .await
+    }
+}
+
+impl<DB: Backend> SqlStore<DB> {
+    /// The placements `select` (ending in `… = `, completed by `key`) finds starting at one
+    /// of `slots` in one of `rooms`.
+    async fn cells(
+        &self,
+        select: &str,
+        key: &str,
+        slots: &[String],
+        rooms: &[String],
+    ) -> StoreResult<Vec<Placement>> {
+        if slots.is_empty() || rooms.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut query = QueryBuilder::<DB>::new(select);
+        query.push_param(key);
+        push_in(&mut query, "slot_id", slots);
+        push_in(&mut query, "room_id", rooms);
+        query.push(" ORDER BY request_id");
+        query
+            .build()
+            .fetch_all(self.db())
             .await?
-            .as_ref()
-            .map(lacking)
-            .transpose()?,
+            .iter()
+            .map(|row| {
+                Ok(Placement {
+                    request_id: row.read("request_id")?,
+                    slot_id: row.read("slot_id")?,
+                    room_id: row.read("room_id")?,
+                    state: row
+                        .read::<Option<String>>("state")?
+                        .map(|s| state_from(&s))
+                        .transpose()?,
+                })
+            })
+            .collect()
+    }
+
+    /// A page of left-out meetings, as `select` (ending in `… = `, completed by `key`) finds
+    /// them in the order of `columns.0`, and, when it is not on it, the one whose
+    /// `columns.1` is `also`.
+    async fn left_page(
+        &self,
+        select: &str,
+        columns: (&str, &str),
+        key: &str,
+        from: usize,
+        limit: usize,
+        also: Option<&str>,
+    ) -> StoreResult<Vec<LeftOut>> {
+        let mut query = QueryBuilder::<DB>::new(select);
+        query
+            .push_param(key)
+            .push(format!(" ORDER BY {} LIMIT ", columns.0));
+        query.push_param(to_i64(limit)).push(" OFFSET ");
+        query.push_param(to_i64(from));
+        let page = query
+            .build()
+            .fetch_all(self.db())
+            .await?
+            .iter()
+            .map(left_from)
+            .collect::<StoreResult<Vec<_>>>()?;
+        let also = match also {
+            Some(id) => {
+                let mut query = QueryBuilder::<DB>::new(select);
+                query.push_param(key).push(format!(" AND {} = ", columns.1));
+                query.push_param(id);
+                query
+                    .build()
+                    .fetch_optional(self.db())
+                    .await?
+                    .as_ref()
+                    .map(left_from)
+                    .transpose()?
+            }
             None => None,
         };
         Ok(with_also(page, also))
