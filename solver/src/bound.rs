@@ -66,14 +66,18 @@ impl Stop {
 
 /// HiGHS's interrupt callbacks, the one thing the `highs` crate does not wrap: HiGHS
 /// polls them between simplex and interior-point iterations and stops when asked.
+pub(crate) use interrupt::stop_when_set;
+
 #[allow(unsafe_code)]
 mod interrupt {
     use std::ffi::{c_char, c_int, c_void};
 
     use highs_sys::{
         Highs_setCallback, Highs_startCallback, HighsCallbackDataIn, HighsCallbackDataOut,
-        kHighsCallbackIpmInterrupt, kHighsCallbackSimplexInterrupt,
+        kHighsCallbackIpmInterrupt, kHighsCallbackMipInterrupt, kHighsCallbackSimplexInterrupt,
     };
+
+    use std::sync::atomic::{AtomicBool, Ordering};
 
     use super::Stop;
 
@@ -89,6 +93,34 @@ mod interrupt {
         let stop = unsafe { &*(user as *const Stop) };
         if stop.raised() && !data_in.is_null() {
             unsafe { (*data_in).user_interrupt = 1 };
+        }
+    }
+
+    unsafe extern "C" fn on_flag(
+        _kind: c_int,
+        _message: *const c_char,
+        _data_out: *const HighsCallbackDataOut,
+        data_in: *mut HighsCallbackDataIn,
+        user: *mut c_void,
+    ) {
+        // SAFETY: `user` is the flag registered in `stop_when_set`, which outlives every
+        // solve of that model; `data_in` is HiGHS's own, valid during the call.
+        let flag = unsafe { &*(user as *const AtomicBool) };
+        if flag.load(Ordering::Relaxed) && !data_in.is_null() {
+            unsafe { (*data_in).user_interrupt = 1 };
+        }
+    }
+
+    /// Asks HiGHS to stop `model`'s solves, MIPs included, once `flag` is set. `flag` must
+    /// outlive them.
+    pub(crate) fn stop_when_set(model: &mut highs::Model, flag: &AtomicBool) {
+        let highs = model.as_mut_ptr();
+        // SAFETY: `highs` is a live HiGHS instance; the callback only reads `flag`.
+        unsafe {
+            Highs_setCallback(highs, Some(on_flag), flag as *const AtomicBool as *mut c_void);
+            Highs_startCallback(highs, kHighsCallbackSimplexInterrupt);
+            Highs_startCallback(highs, kHighsCallbackIpmInterrupt);
+            Highs_startCallback(highs, kHighsCallbackMipInterrupt);
         }
     }
 

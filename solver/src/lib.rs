@@ -27,6 +27,8 @@ mod pins;
 mod problem;
 #[cfg(feature = "solve")]
 mod rooms;
+#[cfg(feature = "solve")]
+mod sat;
 mod solution;
 #[cfg(feature = "solve")]
 mod solve;

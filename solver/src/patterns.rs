@@ -18,13 +18,12 @@
 //! neighbourhoods in which nobody waits longer.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::atomic::AtomicBool;
 
-use good_lp::solvers::ResolutionError;
-use good_lp::{
-    Expression, ProblemVariables, Solution, SolverModel, Variable, WithInitialSolution, constraint, highs,
-    variable,
-};
+use good_lp::{Expression, ProblemVariables, SolverModel, Variable, constraint, highs, variable};
+use highs::HighsModelStatus;
 
+use crate::bound::stop_when_set;
 use crate::lp::{Sums, class_capacity, is_empty, quotas};
 use crate::model::Model;
 use crate::problem::{MeetingIx, SlotIx};
@@ -79,6 +78,8 @@ pub(crate) struct PatternSearch<'a> {
     pub floors: &'a [u32],
     pub seconds: f64,
     pub seed: u64,
+    /// Raised to stop HiGHS early (it then returns the best schedule it has).
+    pub stop: Option<&'a AtomicBool>,
 }
 
 /// What the pattern model found.
@@ -112,6 +113,8 @@ pub(crate) fn solve_patterns(model: &Model, search: &PatternSearch) -> PatternRe
             .is_none_or(|w| w.start <= t && t + model.duration(m) <= w.end)
     };
     let mut vars = ProblemVariables::new();
+    // Each variable's HiGHS column: the order it was added in.
+    let mut column: HashMap<Variable, usize> = HashMap::new();
 
     // Participants whose day can change, and per slot whether they could be busy there.
     let participants = problem.participants.len();
@@ -175,6 +178,7 @@ pub(crate) fn solve_patterns(model: &Model, search: &PatternSearch) -> PatternRe
                 }
                 let lower = if kept.is_some() { 1 } else { 0 };
                 let x = vars.add(variable().integer().clamp(lower, 1));
+                column.insert(x, column.len());
                 held_once.add(m, 1.0, x);
                 for t in start.slot..start.slot + model.duration(m) {
                     in_class.add(class * slots + t, 1.0, x);
@@ -225,6 +229,7 @@ pub(crate) fn solve_patterns(model: &Model, search: &PatternSearch) -> PatternRe
         let mut gaps = Expression::default();
         for arc in &arcs {
             let flow = vars.add(variable().clamp(0, 1));
+            column.insert(flow, column.len());
             penalty.add_mul(arc.penalty, flow);
             let out = node_row(&mut node_rows, &mut nodes, arc.slot, arc.from);
             nodes[out].1.add_mul(1, flow);
@@ -248,19 +253,8 @@ pub(crate) fn solve_patterns(model: &Model, search: &PatternSearch) -> PatternRe
         }
     }
 
-    let mut lp = vars
-        .minimise(penalty)
-        .using(highs)
-        .set_threads(1)
-        .set_option("random_seed", (search.seed % i32::MAX as u64) as i32)
-        .set_time_limit(search.seconds.max(0.1))
-        .set_option("mip_rel_gap", 0.0)
-        .set_option("mip_abs_gap", 0.999)
-        // Measured on pub-forum-2 capped at its floors: HiGHS's sub-MIP heuristics spend
-        // most of the time at the root without finding anything; branching finds the
-        // schedule three times sooner without them.
-        .set_option("mip_heuristic_run_rins", false)
-        .set_option("mip_heuristic_run_rens", false);
+    let columns = vars.len();
+    let mut lp = vars.minimise(penalty).using(highs);
     class_capacity(&mut lp, model, in_class);
     quotas(&mut lp, problem, held);
     for (ix, linked_sum) in link.into_rows().enumerate() {
@@ -281,29 +275,72 @@ pub(crate) fn solve_patterns(model: &Model, search: &PatternSearch) -> PatternRe
     for (floor, gaps) in floors {
         lp.add_constraint(constraint!(gaps >= f64::from(floor)));
     }
-    if let Some(values) = warm_values(model, search, &modelled, &placings, &arc_vars) {
-        lp = lp.with_initial_solution(values);
+    let warm = warm_values(model, search, &modelled, &placings, &arc_vars);
+    let Ok(mut highs) = lp.try_into_inner() else {
+        return PatternResult::nothing();
+    };
+    highs.make_quiet();
+    highs.set_option("threads", 1);
+    highs.set_option("random_seed", (search.seed % i32::MAX as u64) as i32);
+    highs.set_option("time_limit", search.seconds.max(0.1));
+    highs.set_option("mip_rel_gap", 0.0);
+    highs.set_option("mip_abs_gap", 0.999);
+    // Measured on pub-forum-2 capped at its floors: HiGHS's sub-MIP heuristics spend most
+    // of the time at the root without finding anything; branching finds the schedule three
+    // times sooner without them.
+    highs.set_option("mip_heuristic_run_rins", false);
+    highs.set_option("mip_heuristic_run_rens", false);
+    if let Some(values) = warm {
+        let mut start = vec![0.0; columns];
+        for (variable, value) in values {
+            start[column[&variable]] = value;
+        }
+        if highs.try_set_solution(Some(&start), None, None, None).is_err() {
+            return PatternResult::nothing();
+        }
     }
-    match lp.solve() {
+    if let Some(stop) = search.stop {
+        stop_when_set(&mut highs, stop);
+    }
+    let Ok(solved) = highs.try_solve() else {
+        return PatternResult::nothing();
+    };
+    match solved.status() {
         // Every variable is bounded and every cost non-negative, so "unbounded or
-        // infeasible" (which good_lp reports as infeasible) can only mean infeasible.
-        Err(ResolutionError::Infeasible) => PatternResult {
+        // infeasible" can only mean infeasible.
+        HighsModelStatus::Infeasible | HighsModelStatus::UnboundedOrInfeasible => PatternResult {
             infeasible: true,
             ..PatternResult::nothing()
         },
-        Err(_) => PatternResult::nothing(),
-        Ok(solution) => {
+        HighsModelStatus::Optimal
+        | HighsModelStatus::ObjectiveBound
+        | HighsModelStatus::ObjectiveTarget
+        | HighsModelStatus::ReachedTimeLimit
+        | HighsModelStatus::ReachedSolutionLimit
+        | HighsModelStatus::ReachedInterrupt
+        | HighsModelStatus::ReachedIterationLimit
+        | HighsModelStatus::ReachedMemoryLimit => {
+            let solution = solved.get_solution();
+            let values = solution.columns();
+            if values.len() != columns {
+                return PatternResult::nothing();
+            }
             let mut spots = vec![None; problem.meetings.len()];
             for &(m, spot, x) in &placings {
-                if solution.value(x) > 0.5 {
+                if values[column[&x]] > 0.5 {
                     spots[m] = Some(spot);
                 }
+            }
+            // Stopped before any schedule: HiGHS's values are then no schedule at all.
+            if (0..spots.len()).any(|m| spots[m].is_none() && !model.starts[m].is_empty()) {
+                return PatternResult::nothing();
             }
             PatternResult {
                 spots: Some(spots),
                 infeasible: false,
             }
         }
+        _ => PatternResult::nothing(),
     }
 }
 
@@ -546,6 +583,7 @@ mod tests {
                 floors: &floors,
                 seconds: 10.0,
                 seed: 0,
+                stop: None,
             },
         );
         let spots = result.spots.unwrap();
@@ -572,6 +610,7 @@ mod tests {
             floors: &zero,
             seconds: 10.0,
             seed: 0,
+            stop: None,
         };
         let spots = solve_patterns(&model, &search).spots.unwrap();
         assert_eq!(total_gaps(&model, &spots), 0);

@@ -209,6 +209,12 @@ pub struct Stats {
     pub waits_neighbourhoods: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub waits_improved: Option<u64>,
+    /// Forums: calls to the SAT search for the fewest waits, and whether its schedule was
+    /// the best.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waits_sat_calls: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waits_sat_improved: Option<bool>,
     /// Small problems: how HiGHS ended the exact MIP over everything.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mip_status: Option<String>,

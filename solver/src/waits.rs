@@ -326,7 +326,7 @@ mod tests {
             // The pattern model over everything, with no caps, from no warm start.
             let empty = vec![None; problem.meetings.len()];
             let uncapped = vec![u32::MAX; problem.participants.len()];
-            let search = PatternSearch { warm: &empty, free: None, window: None, caps: &uncapped, floors: &floors, seconds: 10.0, seed: 0 };
+            let search = PatternSearch { warm: &empty, free: None, window: None, caps: &uncapped, floors: &floors, seconds: 10.0, seed: 0, stop: None };
             let result = solve_patterns(&model, &search);
             match optimum {
                 None => prop_assert!(result.spots.is_none()),

@@ -1,6 +1,7 @@
 //! Forums, where every meeting is held and only waits are left to minimise: the floors
 //! portfolio and the pattern model's neighbourhoods.
 
+use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
 use rand::{Rng, SeedableRng};
@@ -61,11 +62,18 @@ pub(super) fn improve_waits(
     (mut best, mut best_objective): (Vec<Option<Spot>>, i64),
     deadline: Instant,
     cancelled: &dyn Fn() -> bool,
+    outside_bound: &dyn Fn() -> Option<i64>,
+    stop: Option<&AtomicBool>,
     seed: u64,
     report: &mut Reporter,
     stats: &mut Stats,
 ) -> (Vec<Option<Spot>>, i64) {
     let problem = model.problem;
+    // The best bound known, this search's own or one proved beside it.
+    let bound = |report: &Reporter| match (report.bound, outside_bound()) {
+        (Some(own), Some(outside)) => Some(own.min(outside)),
+        (own, outside) => own.or(outside),
+    };
     let floor: i64 = floors.iter().map(|&f| i64::from(f)).sum();
     let remaining = || deadline.saturating_duration_since(Instant::now()).as_secs_f64();
     let gaps = |state: &State, p: usize| -> u32 {
@@ -82,7 +90,9 @@ pub(super) fn improve_waits(
     let cores = threads.max(1) as usize;
     let mut attained = None;
     let mut next_seed = seed;
-    while attained.is_none() && !cancelled() {
+    // A proof beside this search that the floors are out of reach ends the tries.
+    let floors_bound = bound_with_waits(model, floor);
+    while attained.is_none() && !cancelled() && outside_bound().is_none_or(|b| b >= floors_bound) {
         let left = floor_deadline
             .saturating_duration_since(Instant::now())
             .as_secs_f64();
@@ -107,6 +117,7 @@ pub(super) fn improve_waits(
                                 floors,
                                 seconds: left.min(FLOOR_TRY_SECONDS),
                                 seed,
+                                stop,
                             },
                         )
                     })
@@ -138,7 +149,7 @@ pub(super) fn improve_waits(
 
     let mut rng = ChaCha8Rng::seed_from_u64(seed.wrapping_add(2));
     let (mut tried, mut improved) = (0, 0);
-    while remaining() > 0.1 && !cancelled() && report.bound.is_none_or(|b| b > best_objective) {
+    while remaining() > 0.1 && !cancelled() && bound(report).is_none_or(|b| b > best_objective) {
         let over: Vec<usize> = (0..problem.participants.len())
             .filter(|&p| gaps(state, p) > floors[p])
             .collect();
@@ -173,6 +184,7 @@ pub(super) fn improve_waits(
                 floors,
                 seconds: remaining().min(NEIGHBOURHOOD_SECONDS),
                 seed: seed.wrapping_add(tried),
+                stop,
             },
         );
         tried += 1;

@@ -2,6 +2,7 @@
 //! neighbourhoods (expo problems) or the wait floors and pattern model (forums).
 
 mod anneal;
+mod exact;
 mod explain;
 mod forum;
 mod lns;
@@ -26,7 +27,8 @@ use crate::solution::{Solution, Stats};
 use crate::state::State;
 use crate::waits::{bound_with_waits, dropping_bound, wait_floors};
 use anneal::{AnnealRun, BUDGETED_ROUNDS, STEPS_PER_SECOND, anneal, annealed_enough};
-use forum::{holds_every_schedulable, improve_waits};
+use exact::improve_waits_beside_sat;
+use forum::holds_every_schedulable;
 use lns::improve_windows;
 use outcome::{finish, infeasible};
 use report::Reporter;
@@ -255,7 +257,7 @@ pub fn solve(problem: &Problem, options: &SolveOptions, progress: &mut dyn FnMut
                 && holds_every_schedulable(&model, &best)
             {
                 report.send(Phase::Waits);
-                (best, best_objective) = improve_waits(
+                (best, best_objective) = improve_waits_beside_sat(
                     &model,
                     &mut state,
                     floors,

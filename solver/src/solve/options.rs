@@ -24,14 +24,19 @@ use serde::Serialize;
 /// - annealers side by side have seeds `seed`, `seed + 1`, ...; the best wins, the lowest
 ///   seed on ties, whichever finishes first; neighbourhood MIPs side by side are drawn
 ///   in one fixed order and merged best first (ties: draw order), whichever finishes
-///   first.
+///   first;
+/// - forums where every meeting lasts one slot also run the SAT search for the fewest
+///   waits on a thread of its own beside the pattern model's searches; conflict budgets,
+///   not time, decide its steps, and its schedule is taken only when strictly better.
 ///
 /// What the time limit decides: the annealer's four budgeted rounds are a number of steps
 /// fixed by `time_limit`, but the reheats after them, the neighbourhood searches and the
 /// floor tries run until the deadline, and HiGHS stops at its time limits; how many of them
 /// fit depends on the machine's speed and load. A run that ends at its deadline (all
 /// except those proved optimal sooner) may therefore give another schedule on a slower
-/// or busier machine. A cancel stops at once, with the best schedule so far.
+/// or busier machine. On forums, when one of the two wait searches proves the optimum it
+/// stops the other, so which gets there first can decide between two equally good
+/// schedules. A cancel stops at once, with the best schedule so far.
 #[derive(Debug, Clone)]
 pub struct SolveOptions {
     /// Wall-clock budget; the best schedule found by then is returned.
@@ -44,7 +49,8 @@ pub struct SolveOptions {
     /// LP bound and makes their schedule depend on the seed alone). Then expo
     /// problems small enough for exact neighbourhoods solve this many neighbourhood MIPs
     /// at a time (one HiGHS thread each) and merge their improvements, and forums try
-    /// this many HiGHS runs at their wait floors at a time. The LP bound always has one
+    /// this many HiGHS runs at their wait floors at a time (one fewer, at least one, where
+    /// the SAT search runs beside them). The LP bound always has one
     /// more thread of its own, joined before `solve` returns. A different count explores
     /// differently, so gives another schedule.
     pub threads: u32,
@@ -103,6 +109,10 @@ pub enum Phase {
     WaitsBound,
     /// Forums: a neighbourhood of the pattern model improved the schedule.
     WaitsLns,
+    /// Forums: the SAT search found a schedule with fewer waits.
+    WaitsSat,
+    /// Forums: the SAT search proved more waits necessary, which lowers the bound.
+    WaitsSatBound,
     /// Small problems: the exact MIP over everything.
     Mip,
     /// Small problems: the exact MIP's bound.
@@ -125,6 +135,8 @@ impl Phase {
             Self::WaitsAtFloor => "waits at floor",
             Self::WaitsBound => "waits bound",
             Self::WaitsLns => "waits lns",
+            Self::WaitsSat => "waits sat",
+            Self::WaitsSatBound => "waits sat bound",
             Self::Mip => "mip",
             Self::MipBound => "mip bound",
             Self::Lns => "lns",
