@@ -6,8 +6,9 @@
 use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
 
-use chrono::{Timelike, Utc};
+use chrono::{DateTime, Timelike, Utc};
 use rendezvous::config::Config;
+use rendezvous::i18n::Lang;
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -1002,6 +1003,317 @@ async fn a_booking_invites_both_and_invitations_skip_those_signed_in(backend: Ba
     assert_eq!(received.last().unwrap().to(), "layla@rabat.test");
 }
 
+/// The start of the event's slot `index`.
+fn slot_start(event: &Value, index: usize) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(event["slots"][index]["start"].as_str().unwrap())
+        .unwrap()
+        .to_utc()
+}
+
+fn slot_id(event: &Value, index: usize) -> String {
+    event["slots"][index]["id"].as_str().unwrap().to_string()
+}
+
+/// One reminder scan as a node runs it, at `now` (a fresh node: nothing queued by it yet);
+/// returns how many reminders it queued.
+async fn scan_at(app: &TestApp, now: DateTime<Utc>) -> u64 {
+    rendezvous::notify::reminders::scan(&app.mailer, now, &mut HashSet::new())
+        .await
+        .expect("a reminder scan")
+}
+
+/// A request from `from` to `to`, accepted.
+async fn agreed(app: &TestApp, event: &str, from: &str, to: (&str, &str)) -> String {
+    let request = app.request(event, from, &[to.0], 20, 3).await;
+    app.answer(event, &request, to.1, "accept").await.expect(200);
+    request
+}
+
+async fn cancel(app: &TestApp, event: &str, request: &str, token: &str) {
+    app.post(
+        &format!("/api/v1/events/{event}/requests/{request}/cancel"),
+        Some(token),
+        json!({"reason": "plans changed"}),
+    )
+    .await
+    .expect(200);
+}
+
+/// Three meetings of an event next April, scanned at times the test chooses (the app's own
+/// scans never reach them): the meeting kept gets its reminders; the one cancelled before its
+/// scan gets none queued; the one cancelled after its reminders were queued (the relay down,
+/// so they were still waiting) gets them skipped. No reminder of a cancelled meeting reaches
+/// the relay.
+async fn no_reminder_goes_for_a_cancelled_meeting(backend: Backend) {
+    let mut smtp = SmtpServer::start(SmtpOptions::default());
+    let app = TestApp::start_with(backend, mail_config(&smtp)).await;
+    let expo = app.expo().await;
+    let event = id(&expo);
+    let room = app.room(&event, "Salle Atlas", 2, &[]).await;
+    let p = |name, email, lang| app.participant(&event, person(name, email, lang));
+    let (youssef, youssef_token) = p("Youssef", "youssef@fes.test", "fr").await;
+    let (mai, mai_token) = p("Mai", "mai@hanoi.test", "en").await;
+    let (chen, chen_token) = p("Chen", "chen@shenzhen.test", "ar").await;
+    let kept = agreed(&app, &event, &youssef_token, (&mai, &mai_token)).await;
+    let early = agreed(&app, &event, &youssef_token, (&chen, &chen_token)).await;
+    let late = agreed(&app, &event, &mai_token, (&chen, &chen_token)).await;
+    let (s3, s4, s5) = (slot_id(&expo, 3), slot_id(&expo, 4), slot_id(&expo, 5));
+    let run = app
+        .hand_made_run(
+            &event,
+            &[(&kept, &s3, &room), (&early, &s4, &room), (&late, &s5, &room)],
+        )
+        .await;
+    app.post(
+        &format!("/api/v1/events/{event}/schedules/{run}/publish"),
+        Some(ORGANISER),
+        json!({}),
+    )
+    .await
+    .expect(200);
+    let lead = chrono::Duration::minutes(15);
+    assert_eq!(expo["reminder_minutes"], 15);
+
+    // Cancelled before its reminders are due: the scan that finds it queues nothing, while the
+    // scan of the kept meeting, a slot earlier, queues one per participant.
+    cancel(&app, &event, &early, &chen_token).await;
+    assert_eq!(scan_at(&app, slot_start(&expo, 4) - lead).await, 0);
+    assert_eq!(scan_at(&app, slot_start(&expo, 3) - lead).await, 2);
+    settled(&app, &event, 0).await;
+    assert!(
+        messages(&app, &event, "kind=reminder")
+            .await
+            .iter()
+            .all(|m| m["status"] == "sent"),
+        "the kept meeting's reminders went"
+    );
+
+    // Queued, then cancelled while they wait for the relay: skipped when it is back.
+    smtp.stop();
+    assert_eq!(scan_at(&app, slot_start(&expo, 5) - lead).await, 2);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !messages(&app, &event, "kind=reminder&status=pending")
+        .await
+        .iter()
+        .any(|m| m["last_error"].is_string())
+    {
+        assert!(Instant::now() < deadline, "the sender never tried the relay");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    cancel(&app, &event, &late, &mai_token).await;
+    smtp.start_again();
+    settled(&app, &event, 0).await;
+
+    let reminders = messages(&app, &event, "kind=reminder").await;
+    let of = |status: &str| {
+        let mut who: Vec<String> = reminders
+            .iter()
+            .filter(|m| m["status"] == status)
+            .map(|m| m["recipient"].as_str().unwrap().to_string())
+            .collect();
+        who.sort();
+        who
+    };
+    let mut kept_pair = vec![youssef.clone(), mai.clone()];
+    kept_pair.sort();
+    let mut late_pair = vec![mai.clone(), chen.clone()];
+    late_pair.sort();
+    assert_eq!(of("sent"), kept_pair, "{reminders:?}");
+    assert_eq!(of("skipped"), late_pair, "{reminders:?}");
+    assert_eq!(
+        reminders.len(),
+        4,
+        "none for the meeting cancelled first: {reminders:?}"
+    );
+    for m in reminders.iter().filter(|m| m["status"] == "skipped") {
+        assert_eq!(m["last_error"], "the meeting moved or was cancelled", "{m}");
+    }
+    // At the relay: the kept meeting's two reminders, no other.
+    let reminder_ids: HashSet<String> = reminders
+        .iter()
+        .map(|m| {
+            m["message_id"]
+                .as_str()
+                .unwrap()
+                .trim_matches(['<', '>'])
+                .to_string()
+        })
+        .collect();
+    let arrived: Vec<String> = smtp
+        .received()
+        .iter()
+        .filter(|m| reminder_ids.contains(&m.message_id()))
+        .map(Received::to)
+        .collect();
+    assert_eq!(arrived.len(), 2, "{arrived:?}");
+    assert!(
+        !arrived.contains(&"chen@shenzhen.test".to_string()),
+        "{arrived:?}"
+    );
+}
+
+/// An event that sets no reminder lead has 15 minutes: its meeting's reminders are queued by
+/// the scan at its start − 15 minutes, not by the one a second earlier.
+async fn the_reminder_lead_is_fifteen_minutes_unless_set(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let expo = app.expo().await;
+    let event = id(&expo);
+    assert_eq!(expo["reminder_minutes"], 15);
+    let read = app.get(&format!("/api/v1/events/{event}"), Some(ORGANISER)).await;
+    assert_eq!(read.expect(200).json["reminder_minutes"], 15);
+    let room = app.room(&event, "Table 3", 2, &[]).await;
+    let (_, a_token) = app.participant(&event, person("A", "a@x.test", "fr")).await;
+    let (b, b_token) = app.participant(&event, person("B", "b@x.test", "en")).await;
+    let request = agreed(&app, &event, &a_token, (&b, &b_token)).await;
+    let run = app
+        .hand_made_run(&event, &[(&request, &slot_id(&expo, 3), &room)])
+        .await;
+    app.post(
+        &format!("/api/v1/events/{event}/schedules/{run}/publish"),
+        Some(ORGANISER),
+        json!({}),
+    )
+    .await
+    .expect(200);
+    let due = slot_start(&expo, 3) - chrono::Duration::minutes(15);
+    assert_eq!(scan_at(&app, due - chrono::Duration::seconds(1)).await, 0);
+    assert!(messages(&app, &event, "kind=reminder").await.is_empty());
+    assert_eq!(scan_at(&app, due).await, 2, "one per participant");
+    assert_eq!(messages(&app, &event, "kind=reminder").await.len(), 2);
+}
+
+/// Two publishes with a change between (the second run moves one meeting and leaves the
+/// other out): each participant's second agenda, in its language, says what changed for it,
+/// in the event's zone, with the words of its `mail.ftl`.
+async fn a_republished_timetable_mails_each_participant_what_changed(backend: Backend) {
+    let smtp = SmtpServer::start(SmtpOptions::default());
+    let app = TestApp::start_with(backend, mail_config(&smtp)).await;
+    let expo = app.expo().await;
+    let event = id(&expo);
+    let room = app.room(&event, "Table 12", 2, &[]).await;
+    let p = |name, email, lang| app.participant(&event, person(name, email, lang));
+    let (_, amina_token) = p("Amina El Idrissi", "amina@casa.test", "fr").await;
+    let (somchai, somchai_token) = p("Somchai Prasert", "somchai@bma.test", "en").await;
+    let (layla, layla_token) = p("Layla Haddad", "layla@rabat.test", "ar").await;
+    let moving = agreed(&app, &event, &amina_token, (&somchai, &somchai_token)).await;
+    let dropped = agreed(&app, &event, &amina_token, (&layla, &layla_token)).await;
+    let publish = |run: String| {
+        let app = &app;
+        let event = event.clone();
+        async move {
+            app.post(
+                &format!("/api/v1/events/{event}/schedules/{run}/publish"),
+                Some(ORGANISER),
+                json!({}),
+            )
+            .await
+            .expect(200);
+        }
+    };
+    let first = app
+        .hand_made_run(
+            &event,
+            &[
+                (&moving, &slot_id(&expo, 3), &room),
+                (&dropped, &slot_id(&expo, 4), &room),
+            ],
+        )
+        .await;
+    publish(first).await;
+    // The first agendas go before the second publish (a newer agenda supersedes one still
+    // waiting).
+    settled(&app, &event, 0).await;
+    let agendas = "kind=timetable_published&status=sent";
+    assert_eq!(
+        messages(&app, &event, agendas).await.len(),
+        3,
+        "a first agenda each"
+    );
+    let second = app
+        .hand_made_run(&event, &[(&moving, &slot_id(&expo, 7), &room)])
+        .await;
+    publish(second).await;
+    settled(&app, &event, 0).await;
+    let sent = messages(&app, &event, agendas).await;
+    assert_eq!(sent.len(), 6, "a second agenda each: {sent:?}");
+
+    let received = smtp.received();
+    let second_agenda = |to: &str, lang: Lang| {
+        let subject = lang.ta(
+            "mail-timetable-subject",
+            &[
+                ("event", expo["name"].as_str().unwrap().to_string()),
+                ("version", "2".into()),
+            ],
+        );
+        let message = received
+            .iter()
+            .find(|m| m.to() == to && m.parsed().subject() == Some(subject.as_str()))
+            .unwrap_or_else(|| panic!("no second agenda for {to} ({subject})"));
+        assert_eq!(message.header("Content-Language").as_deref(), Some(lang.code()));
+        parts(message).0.replace("\r\n", "\n")
+    };
+    // The agenda line of the moved meeting at slot 7, as each language writes it.
+    let moved_line = |lang: Lang, other: &str| {
+        let zone: chrono_tz::Tz = expo["timezone"].as_str().unwrap().parse().unwrap();
+        let start = slot_start(&expo, 7).with_timezone(&zone);
+        let end = (slot_start(&expo, 7) + chrono::Duration::minutes(20)).with_timezone(&zone);
+        let when = lang.ta(
+            "mail-when",
+            &[
+                ("date", start.format("%Y-%m-%d").to_string()),
+                ("start", start.format("%H:%M").to_string()),
+                ("end", end.format("%H:%M").to_string()),
+                ("zone", zone.name().to_string()),
+            ],
+        );
+        format!("- {when} · Table 12 · {other}")
+    };
+
+    // Amina (fr): one meeting moved, one no longer hers; her agenda holds the moved one.
+    let amina = second_agenda("amina@casa.test", Lang::Fr);
+    let fr = |key: &str| Lang::Fr.t(key);
+    for expected in [
+        format!(
+            "{}\n{}",
+            fr("mail-timetable-moved"),
+            moved_line(Lang::Fr, "Somchai Prasert")
+        ),
+        format!("{}\n- Layla Haddad", fr("mail-timetable-removed")),
+        format!(
+            "{}\n{}",
+            fr("mail-timetable-agenda"),
+            moved_line(Lang::Fr, "Somchai Prasert")
+        ),
+    ] {
+        assert!(amina.contains(&expected), "{expected:?} not in:\n{amina}");
+    }
+    assert!(!amina.contains(&fr("mail-timetable-added")), "{amina}");
+    // Somchai (en): his meeting moved, nothing removed.
+    let somchai_text = second_agenda("somchai@bma.test", Lang::En);
+    let en = |key: &str| Lang::En.t(key);
+    assert!(
+        somchai_text.contains(&format!(
+            "{}\n{}",
+            en("mail-timetable-moved"),
+            moved_line(Lang::En, "Amina El Idrissi")
+        )),
+        "{somchai_text}"
+    );
+    assert!(
+        !somchai_text.contains(&en("mail-timetable-removed")),
+        "{somchai_text}"
+    );
+    // Layla (ar): her meeting dropped, her agenda empty now.
+    let layla_text = second_agenda("layla@rabat.test", Lang::Ar);
+    let ar = |key: &str| Lang::Ar.t(key);
+    assert!(
+        layla_text.contains(&format!("{}\n- Amina El Idrissi", ar("mail-timetable-removed")))
+            && layla_text.contains(&ar("mail-timetable-empty")),
+        "{layla_text}"
+    );
+}
+
 on_both_backends!(
     registration_keeps_the_address_private,
     a_booking_invites_both_and_invitations_skip_those_signed_in,
@@ -1012,6 +1324,9 @@ on_both_backends!(
     a_change_that_fails_queues_nothing,
     without_a_relay_messages_are_files_listed_for_the_organiser,
     refusals_fail_for_good_or_retry_then_fail,
+    no_reminder_goes_for_a_cancelled_meeting,
+    the_reminder_lead_is_fifteen_minutes_unless_set,
+    a_republished_timetable_mails_each_participant_what_changed,
 );
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -103,6 +103,8 @@ pub struct TestApp {
     pub database_url: String,
     /// Where this node writes messages when it has no SMTP relay.
     pub mail_dir: std::path::PathBuf,
+    /// This node's mailer, for tests that run a reminder scan at a time of their choosing.
+    pub mailer: rendezvous::notify::Mailer,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     served: Option<tokio::task::JoinHandle<()>>,
     db: Option<FreshDatabase>,
@@ -181,6 +183,7 @@ impl TestApp {
         let mail_dir = config.mail.mail_dir.clone();
         let built = app::build(&config).await.expect("build app");
         let store = built.state.store.clone();
+        let mailer = built.state.mailer.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
@@ -198,6 +201,7 @@ impl TestApp {
             backend,
             database_url,
             mail_dir,
+            mailer,
             shutdown: Some(tx),
             served: Some(served),
             db: None,
