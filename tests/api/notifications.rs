@@ -1314,6 +1314,82 @@ async fn a_republished_timetable_mails_each_participant_what_changed(backend: Ba
     );
 }
 
+/// The organiser's messages page: the failed ones by default (to whom, of what kind, the
+/// relay's last error, the attempts), each status a link with its count, the page linked from
+/// the event's navigation; a participant's session is refused.
+async fn the_organiser_sees_failed_messages_on_a_page(backend: Backend) {
+    let smtp = SmtpServer::start(SmtpOptions {
+        reject: Some("bounce".into()),
+        ..SmtpOptions::default()
+    });
+    let app = TestApp::start_with(backend, mail_config(&smtp)).await;
+    let event = id(&app.expo().await);
+    let (_, bounce_token) = app
+        .participant(&event, person("Bounce Trading", "bounce@x.test", "en"))
+        .await;
+    app.participant(&event, person("Fine Logistics", "fine@x.test", "fr"))
+        .await;
+    invite_everyone(&app, &event).await;
+    let c = settled(&app, &event, 2).await;
+    assert_eq!(
+        c,
+        json!({"pending": 0, "sent": 1, "failed": 1, "skipped": 0}),
+        "{c}"
+    );
+    let failed = &messages(&app, &event, "status=failed").await[0];
+    let error = failed["last_error"].as_str().unwrap();
+    let escaped = maud::html! { (error) }.into_string();
+
+    let mut browser = crate::web_support::Browser::new(&app);
+    browser.get(&format!("/login?token={ORGANISER}")).await;
+    let base = format!("/organiser/events/{event}/messages");
+    let page = browser.get(&base).await;
+    assert_eq!(page.status, reqwest::StatusCode::OK, "{}", page.text);
+    let fr = Lang::Fr;
+    let count = |key: &str| fr.ta(key, &[("count", "1".into())]);
+    for expected in [
+        "Bounce Trading".to_string(),
+        fr.t("org-message-kind-invitation"),
+        escaped.clone(),
+        format!("<td>{}</td>", failed["attempts"]),
+        count("org-messages-failed"),
+        count("org-messages-sent"),
+        format!("href=\"{base}?status=sent\""),
+    ] {
+        assert!(
+            page.text.contains(&expected),
+            "{expected:?} not in:\n{}",
+            page.text
+        );
+    }
+    assert!(!page.text.contains("Fine Logistics"), "{}", page.text);
+    let sent = browser.get(&format!("{base}?status=sent")).await;
+    assert!(
+        sent.text.contains("Fine Logistics") && !sent.text.contains("Bounce Trading"),
+        "{}",
+        sent.text
+    );
+    let skipped = browser.get(&format!("{base}?status=skipped")).await;
+    assert!(
+        skipped.text.contains(&fr.t("org-messages-none")),
+        "{}",
+        skipped.text
+    );
+    let event_page = browser.get(&format!("/organiser/events/{event}")).await;
+    assert!(
+        event_page.text.contains(&format!("href=\"{base}\"")),
+        "{}",
+        event_page.text
+    );
+
+    let mut participant = crate::web_support::Browser::new(&app);
+    participant.sign_in(&bounce_token).await;
+    assert_eq!(
+        participant.get(&base).await.status,
+        reqwest::StatusCode::FORBIDDEN
+    );
+}
+
 on_both_backends!(
     registration_keeps_the_address_private,
     a_booking_invites_both_and_invitations_skip_those_signed_in,
@@ -1327,6 +1403,7 @@ on_both_backends!(
     no_reminder_goes_for_a_cancelled_meeting,
     the_reminder_lead_is_fifteen_minutes_unless_set,
     a_republished_timetable_mails_each_participant_what_changed,
+    the_organiser_sees_failed_messages_on_a_page,
 );
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

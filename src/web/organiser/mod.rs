@@ -7,6 +7,7 @@ mod charts;
 mod dashboard;
 mod events;
 mod meeting;
+mod messages;
 mod page;
 mod participants;
 mod publish;
@@ -44,6 +45,7 @@ pub fn router() -> Router<AppState> {
             post(participants::new_link),
         )
         .route("/organiser/events/{event}/requests", get(requests::list))
+        .route("/organiser/events/{event}/messages", get(messages::list))
         .route(
             "/organiser/events/{event}/solve",
             get(solve::form).post(solve::start),
@@ -81,6 +83,7 @@ fn event_nav(ctx: &Ctx, event: &Event) -> Markup {
             a href=(format!("{base}/rooms")) { (lang.t("org-nav-rooms")) }
             a href=(format!("{base}/participants")) { (lang.t("org-nav-participants")) }
             a href=(format!("{base}/requests")) { (lang.t("org-nav-requests")) }
+            a href=(format!("{base}/messages")) { (lang.t("org-nav-messages")) }
             a href=(format!("{base}/solve")) { (lang.t("org-nav-solve")) }
             a href=(format!("{base}/board")) { (lang.t("org-nav-board")) }
             a href=(format!("{base}/versions")) { (lang.t("org-nav-versions")) }
