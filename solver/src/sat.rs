@@ -506,20 +506,6 @@ mod tests {
     use super::*;
     use crate::problem::Problem;
     use crate::waits::wait_floors;
-    use crate::{SolveOptions, solve};
-
-    fn spots_of(model: &Model, schedule: &crate::Schedule) -> Vec<Option<Spot>> {
-        schedule
-            .placements
-            .iter()
-            .map(|p| {
-                p.map(|p| Spot {
-                    slot: p.slot,
-                    class: model.class_of_room[p.room],
-                })
-            })
-            .collect()
-    }
 
     /// A meeting of a test forum: its two participants, allowed slots (or any), pinned slot
     /// (or none).
@@ -729,56 +715,5 @@ mod tests {
         let report = crate::check::evaluate(&problem, &schedule);
         assert!(report.is_valid(), "{:?}", report.violations);
         assert_eq!(report.breakdown.gaps, 4);
-    }
-
-    #[test]
-    #[ignore = "experiment: RENDEZVOUS_SAT_PROBLEM=FILE"]
-    fn experiment_on_a_file() {
-        let path = std::env::var("RENDEZVOUS_SAT_PROBLEM").unwrap();
-        let problem = Problem::from_json(&std::fs::read_to_string(path).unwrap()).unwrap();
-        let warm_seconds: f64 = std::env::var("WARM").map_or(5.0, |s| s.parse().unwrap());
-        let sat_seconds: f64 = std::env::var("SAT").map_or(30.0, |s| s.parse().unwrap());
-        let options = SolveOptions {
-            time_limit: Duration::from_secs_f64(warm_seconds),
-            ..SolveOptions::default()
-        };
-        let solution = solve(&problem, &options, &mut |p| {
-            eprintln!(
-                "{:.2}s {} {} {:?}",
-                p.elapsed.as_secs_f64(),
-                p.phase,
-                p.incumbent,
-                p.bound
-            )
-        });
-        eprintln!("{:?}", solution.stats);
-        let model = Model::new(&problem);
-        let floors = wait_floors(&model).unwrap();
-        let warm = spots_of(&model, &solution.schedule);
-        let warm_waits = waits_of_spots(&model, &warm);
-        let floor: u32 = floors.iter().sum();
-        eprintln!("warm {warm_waits} waits, floor {floor}");
-        let started = Instant::now();
-        let never = || false;
-        let search = WaitsSearch {
-            warm: &warm,
-            warm_waits: Some(warm_waits),
-            proved_min: floor,
-            floors: &floors,
-            deadline: started + Duration::from_secs_f64(sat_seconds),
-            cancelled: &never,
-        };
-        let outcome = search_waits(&model, &search, &mut |found| {
-            match found {
-                Found::Schedule(spots) => eprintln!(
-                    "{:.2}s schedule {}",
-                    started.elapsed().as_secs_f64(),
-                    waits_of_spots(&model, spots)
-                ),
-                Found::Minimum(w) => eprintln!("{:.2}s minimum {w}", started.elapsed().as_secs_f64()),
-            }
-            true
-        });
-        eprintln!("{outcome:?} in {:.2}s", started.elapsed().as_secs_f64());
     }
 }
