@@ -9,7 +9,7 @@
 //!   blocks with the fewest gaps that admit such an assignment (a bipartite matching)
 //!   gives the participant's forced minimum, e.g. 17 meetings in 20 slots split by two
 //!   unavailable slots.
-//! - **The pattern model** (`patterns.rs`): the exact MIP over the schedules that hold
+//! - **The pattern model** (`patterns/`): the exact MIP over the schedules that hold
 //!   everything, with the floors as lower bounds on each participant's gaps, so its
 //!   relaxation starts at their sum. Capped at the floors it asks whether the floors are
 //!   attainable together; a proof that they are not raises the minimum by one.

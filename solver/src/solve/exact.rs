@@ -1,4 +1,4 @@
-//! Forums: the SAT search for the fewest waits (`sat.rs`) on a thread of its own, beside the
+//! Forums: the SAT search for the fewest waits (`sat/`) on a thread of its own, beside the
 //! pattern model's searches (`forum.rs`), both starting from the annealers' best schedule.
 //!
 //! Neither takes the other's time beyond its core: the pattern model's floor tries run on

@@ -37,7 +37,7 @@ use report::Reporter;
 const WINDOW_LIMIT: usize = 10_000;
 
 /// Problems with at most this many placement binaries, where the bound says every meeting
-/// must be held, get the pattern model for their waits (`patterns.rs`).
+/// must be held, get the pattern model for their waits (`patterns/`).
 const WAITS_LIMIT: usize = 20_000;
 /// Share of the time limit the annealer gets before the pattern model, when it runs.
 const WAITS_ANNEAL_SHARE: f64 = 0.8;

@@ -5,7 +5,8 @@
 //! the pins. A pin that cannot hold is said beside its meeting, naming the meetings
 //! involved, and nothing is stored. The board's script lets a card be dragged to a cell: it
 //! fills in and submits the card's own pin form. The rules are `crate::pins`' and
-//! `crate::board`'s.
+//! `crate::board`'s. About 600 lines: one page's markup (the grid, the cards, the left-out
+//! list, their forms) with its three handlers; splitting the markup would scatter one page.
 
 use std::collections::{HashMap, HashSet};
 
