@@ -10,6 +10,7 @@ mod board;
 mod booking;
 mod child;
 mod greedy;
+mod late;
 mod load;
 mod mail;
 mod offered;

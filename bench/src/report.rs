@@ -111,7 +111,7 @@ fn git_commit() -> String {
 }
 
 /// `1234567` → `1,234,567`.
-fn thousands(n: i64) -> String {
+pub fn thousands(n: i64) -> String {
     let digits = n.unsigned_abs().to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
@@ -135,13 +135,17 @@ fn or_dash(value: Option<i64>) -> String {
     value.map_or("–".into(), thousands)
 }
 
-/// The markdown section for one run.
-pub fn render_run(info: &RunInfo, outcomes: &[Outcome]) -> String {
-    let mut out = String::new();
-    let _ = writeln!(out, "## Run of {}", info.started.format("%Y-%m-%d %H:%M UTC"));
-    let _ = writeln!(out);
-    let machine = format!(
-        "{} CPU{}{}, {}",
+/// CPUs, their model, memory and the load average when the run ended.
+pub fn machine_line(info: &RunInfo) -> String {
+    let load = std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|l| {
+            let parts: Vec<&str> = l.split_whitespace().take(3).collect();
+            (parts.len() == 3).then(|| format!(", load average {} (1, 5, 15 min)", parts.join(" ")))
+        })
+        .unwrap_or_default();
+    format!(
+        "{} CPU{}{}, {}{load}",
         info.cpus,
         if info.cpus == 1 { "" } else { "s" },
         info.cpu_model
@@ -149,8 +153,15 @@ pub fn render_run(info: &RunInfo, outcomes: &[Outcome]) -> String {
             .map_or(String::new(), |m| format!(" ({m})")),
         info.memory_gib
             .map_or("memory unknown".into(), |g| format!("{g:.1} GiB memory")),
-    );
-    let _ = writeln!(out, "- machine: {machine}");
+    )
+}
+
+/// The markdown section for one run.
+pub fn render_run(info: &RunInfo, outcomes: &[Outcome]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "## Run of {}", info.started.format("%Y-%m-%d %H:%M UTC"));
+    let _ = writeln!(out);
+    let _ = writeln!(out, "- machine: {}", machine_line(info));
     let _ = writeln!(out, "- commit: {}", info.commit);
     let _ = writeln!(
         out,

@@ -47,6 +47,27 @@ pub struct Args {
     /// Threads passed to every `rendezvous solve`.
     #[arg(long, default_value_t = 2)]
     pub threads: u32,
+    /// Measure the warm re-solve instead: solve each instance, draw a late-change batch
+    /// from its solution with `rendezvous generate --late-changes`, re-solve the late
+    /// problem warm and cold at --late-time-limit, check both, write BENCHMARKS.md.
+    #[arg(long)]
+    pub late_changes: bool,
+    /// Time limit of the re-solves in --late-changes mode, in seconds (not scaled).
+    #[arg(
+        long,
+        default_value_t = 10.0,
+        value_name = "SECONDS",
+        requires = "late_changes"
+    )]
+    pub late_time_limit: f64,
+    /// Percent of participants, tables and meetings the batch touches (--late-changes).
+    #[arg(
+        long,
+        default_value_t = 1.0,
+        value_name = "PERCENT",
+        requires = "late_changes"
+    )]
+    pub late_share: f64,
     /// The `rendezvous` binary to run (default: the one next to this binary, built first
     /// when run through cargo).
     #[arg(long, env = "RENDEZVOUS_BIN", value_name = "PATH")]
@@ -117,6 +138,20 @@ fn run_in(args: &Args, work_dir: &Path) -> anyhow::Result<ExitCode> {
         solver.path.display(),
         solver.profile.as_deref().unwrap_or("unknown")
     );
+    if args.late_changes {
+        if !(args.late_time_limit.is_finite() && args.late_time_limit > 0.0) {
+            return Err(BadInput(format!(
+                "--late-time-limit must be a positive number of seconds, not {}",
+                args.late_time_limit
+            ))
+            .into());
+        }
+        let list: Vec<(String, PathBuf, f64)> = instances
+            .iter()
+            .map(|i| (i.name.clone(), i.path.clone(), i.limit_seconds * args.time_scale))
+            .collect();
+        return crate::late::run(args, &list, &solver, work_dir);
+    }
     let started = chrono::Utc::now();
     let mut outcomes = Vec::new();
     for instance in &instances {

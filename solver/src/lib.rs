@@ -35,6 +35,8 @@ mod solve;
 mod state;
 #[cfg(feature = "solve")]
 mod waits;
+#[cfg(feature = "solve")]
+mod warm;
 
 pub use check::{Breakdown, CheckReport, Violation, check, evaluate, parse_solution};
 pub use format::{ProblemDoc, SolutionDoc, Status};

@@ -215,6 +215,17 @@ pub struct Stats {
     pub waits_sat_calls: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub waits_sat_improved: Option<bool>,
+    /// Re-solves (meetings with a `current` place): published meetings the warm start
+    /// kept in place, kept in their slot in another room class, and left to the greedy
+    /// start; and moves undone at the end because they bought nothing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub warm_kept: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub warm_reseated: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub warm_displaced: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub warm_restored: Option<usize>,
     /// Small problems: how HiGHS ended the exact MIP over everything.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mip_status: Option<String>,

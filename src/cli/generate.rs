@@ -26,7 +26,8 @@ pub struct Args {
     /// Number of two- and four-seat tables (a few equipped rooms come on top).
     #[arg(long)]
     pub tables: Option<usize>,
-    /// Same seed, same problem (default: the preset's, else 1).
+    /// Same seed, same problem (default: the preset's, else 1); with --late-changes, same
+    /// batch (default 1).
     #[arg(long)]
     pub seed: Option<u64>,
     /// Write here instead of stdout.
@@ -39,6 +40,8 @@ pub struct Args {
     /// rendezvous-problem/1 document.
     #[arg(long)]
     pub expo: bool,
+    #[command(flatten)]
+    pub late: super::late_changes::LateArgs,
 }
 
 impl Args {
@@ -71,6 +74,9 @@ impl Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    if args.late.late_changes {
+        return super::late_changes::run(&args.late, args.seed, args.output.as_deref(), args.pretty);
+    }
     let spec = args.spec()?;
     let started = Instant::now();
     let expo = Expo::generate(&spec).map_err(|err| BadInput(format!("--{err}")))?;
@@ -134,6 +140,7 @@ mod tests {
             output: None,
             pretty: false,
             expo: false,
+            late: Default::default(),
         }
     }
 

@@ -32,11 +32,22 @@ fn starting_temperature(problem: &Problem) -> f64 {
     weights.sort_unstable();
     let penalties = problem.penalties;
     let penalty = f64::from(penalties.idle_slot.max(penalties.gap).max(1));
-    match (weights.first(), weights.last()) {
+    let hot = match (weights.first(), weights.last()) {
         (Some(low), Some(high)) if low != high => 0.75 * f64::from(weights[weights.len() / 2]),
         _ => 2.0 * penalty,
+    };
+    // A re-solve starts from the published timetable: hot enough to shift waits, too
+    // cold to move a published meeting (a loss of `move`) for nothing.
+    if penalties.move_ > 0 && problem.meetings.iter().any(|m| m.current.is_some()) {
+        hot.min(f64::from(penalties.move_) * WARM_TEMPERATURE_SHARE)
+    } else {
+        hot
     }
 }
+
+/// A re-solve's first temperature, as a share of the move penalty: a move that buys
+/// nothing is accepted with probability e^-4 at the hottest.
+const WARM_TEMPERATURE_SHARE: f64 = 0.25;
 
 /// What one annealer found.
 pub(super) struct AnnealRun {

@@ -26,6 +26,7 @@ use crate::problem::Problem;
 use crate::solution::{Solution, Stats};
 use crate::state::State;
 use crate::waits::{bound_with_waits, dropping_bound, wait_floors};
+use crate::warm::{is_warm, place_current, restore_current};
 use anneal::{AnnealRun, BUDGETED_ROUNDS, STEPS_PER_SECOND, anneal, annealed_enough};
 use exact::improve_waits_beside_sat;
 use forum::holds_every_schedulable;
@@ -110,6 +111,10 @@ pub fn solve(problem: &Problem, options: &SolveOptions, progress: &mut dyn FnMut
         incumbent: i64::MIN,
         bound: None,
     };
+    // A re-solve starts from the published timetable: what the changes left possible
+    // stays, and the greedy start places the rest where it fits.
+    let warm = is_warm(&model);
+    let warm_start = warm.then(|| place_current(&mut state));
     greedy(&mut state);
     let greedy_objective = state.objective();
     report.incumbent(greedy_objective, Phase::Construct);
@@ -118,6 +123,9 @@ pub fn solve(problem: &Problem, options: &SolveOptions, progress: &mut dyn FnMut
     let mut stats = Stats {
         greedy_objective: Some(greedy_objective),
         seconds_to_first_solution: Some(first_solution.as_secs_f64()),
+        warm_kept: warm_start.map(|w| w.kept),
+        warm_reseated: warm_start.map(|w| w.reseated),
+        warm_displaced: warm_start.map(|w| w.displaced),
         ..Stats::default()
     };
     // The LP bound runs on a thread of its own inside this scope: HiGHS is asked to stop
@@ -299,6 +307,15 @@ pub fn solve(problem: &Problem, options: &SolveOptions, progress: &mut dyn FnMut
                     &poll_bound,
                     &mut stats,
                 );
+            }
+            // A re-solve undoes every move of a published meeting that bought nothing.
+            if warm && validated(&mut state, &best).is_some() {
+                let restored = restore_current(&mut state);
+                stats.warm_restored = Some(restored);
+                if restored > 0 {
+                    best.clone_from(&state.spots);
+                    report.incumbent(state.objective(), Phase::Anneal);
+                }
             }
             // Wait for the bound only while time remains.
             let remaining = deadline.saturating_duration_since(Instant::now());

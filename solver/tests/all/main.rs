@@ -6,3 +6,4 @@ mod common;
 mod properties;
 mod solve;
 mod spec_examples;
+mod warm;
