@@ -5,7 +5,7 @@
 //! stays on the one router: a deployment need not bind a second port for it.
 
 use std::sync::OnceLock;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -21,16 +21,49 @@ use super::error::{ApiError, ApiResult, Problem};
 use crate::domain::ids::hash_token;
 use crate::state::AppState;
 
+/// Latency buckets in seconds. Histograms rather than the exporter's default summaries: a
+/// histogram's buckets add up across the nodes of a deployment, a summary's quantiles do not.
+const LATENCY_BUCKETS: &[f64] = &[
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0,
+];
+
+/// How often recorded samples are folded into their buckets. The recorder keeps every sample
+/// of a histogram until an upkeep drains it, and `build_recorder` runs none by itself: without
+/// this, a node that nobody scraped grew by every request it answered.
+const UPKEEP_EVERY: Duration = Duration::from_secs(5);
+
+/// The name of the thread that runs the upkeep (tests look for it).
+pub const UPKEEP_THREAD: &str = "metrics-upkeep";
+
 /// The process-wide Prometheus recorder (metrics macros write to one global recorder, so
-/// every app in the process shares it).
+/// every app in the process shares it), with its upkeep on a thread of its own.
 pub fn prometheus() -> PrometheusHandle {
     static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
     HANDLE
         .get_or_init(|| {
-            let recorder = PrometheusBuilder::new().build_recorder();
+            let builder = PrometheusBuilder::new();
+            let recorder = match builder.set_buckets(LATENCY_BUCKETS) {
+                Ok(with_buckets) => with_buckets.build_recorder(),
+                Err(err) => {
+                    tracing::warn!(error = %err, "latency buckets refused; summaries instead");
+                    PrometheusBuilder::new().build_recorder()
+                }
+            };
             let handle = recorder.handle();
             if metrics::set_global_recorder(recorder).is_err() {
                 tracing::warn!("a metrics recorder was already installed; /metrics will be empty");
+            }
+            let upkept = handle.clone();
+            let started = std::thread::Builder::new()
+                .name(UPKEEP_THREAD.into())
+                .spawn(move || {
+                    loop {
+                        std::thread::sleep(UPKEEP_EVERY);
+                        upkept.run_upkeep();
+                    }
+                });
+            if let Err(err) = started {
+                tracing::warn!(error = %err, "no metrics upkeep thread: samples wait for a scrape");
             }
             handle
         })

@@ -45,6 +45,24 @@ async fn health_readiness_metrics_and_docs() {
         "{}",
         metrics.text
     );
+    // Latencies are histograms (their buckets add up across nodes), and the samples are
+    // drained by a thread of the process's own, scraped or not.
+    assert!(
+        metrics.text.contains("http_request_duration_seconds_bucket{"),
+        "{}",
+        metrics.text
+    );
+    let threads: Vec<String> = std::fs::read_dir("/proc/self/task")
+        .expect("the process's threads")
+        .filter_map(|task| std::fs::read_to_string(task.ok()?.path().join("comm")).ok())
+        .map(|name| name.trim().to_owned())
+        .collect();
+    assert!(
+        threads
+            .iter()
+            .any(|name| name == rendezvous::http::ops::UPKEEP_THREAD),
+        "{threads:?}"
+    );
 
     // The docs page and its assets are served by the app itself (no CDN): it works offline.
     let page = app.get("/api/v1/docs/", None).await;

@@ -225,6 +225,9 @@ def register(api: Api, e: str, n: int, prefix: str) -> list[tuple[str, str]]:
     return out
 
 
+RACES = ["accept", "withdraw", "publish", "interest", "booking-participant", "booking-table"]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--binary", required=True)
@@ -232,7 +235,13 @@ def main() -> int:
     parser.add_argument("--postgres-url", default="postgres://postgres@127.0.0.1:5432/test")
     parser.add_argument("--rounds", type=int, default=100)
     parser.add_argument("--log-dir", default="/tmp")
+    parser.add_argument("--races", default=",".join(RACES),
+                        help=f"comma-separated, of {','.join(RACES)} (default: all)")
     args = parser.parse_args()
+    chosen = [name for name in args.races.split(",") if name]
+    unknown = sorted(set(chosen) - set(RACES))
+    if unknown or not chosen:
+        parser.error(f"--races: unknown {unknown or 'empty list'}; choose among {','.join(RACES)}")
     if args.rounds > len(BOOKING_SLOTS):
         parser.error(f"at most {len(BOOKING_SLOTS)} rounds (one booking slot each)")
 
@@ -273,6 +282,8 @@ def main() -> int:
             ("booking-participant", lambda i: race_booking_participant(api, racer, db, hub_event, BOOKING_SLOTS[i], failures)),
             ("booking-table", lambda i: race_booking_table(api, racer, db, table_event, table, BOOKING_SLOTS[i], failures)),
         ]:
+            if name not in chosen:
+                continue
             started = time.monotonic()
             before = len(failures)
             for i in range(args.rounds):
