@@ -12,7 +12,7 @@ use std::process::{Command, ExitCode, Stdio};
 
 use anyhow::Context;
 use rendezvous::sample::LateChanges;
-use rendezvous_solver::{Problem, ProblemDoc, SolutionDoc};
+use rendezvous_solver::{Placement, Problem, ProblemDoc, Schedule, SolutionDoc};
 
 use crate::child::{SolveSettings, Solver, solve_in_child};
 use crate::report::{RunInfo, machine_line, merge_report, thousands};
@@ -131,7 +131,13 @@ fn run_instance(
         &file("warm.log"),
     )
     .map_err(anyhow::Error::msg)?;
-    let warm = resolve(&late, &late_problem, &changes, &warm_solution, warm_run.seconds)?;
+    let warm = resolve(
+        &late,
+        (&late_problem, &late_problem),
+        &changes,
+        &warm_solution,
+        warm_run.seconds,
+    )?;
 
     // The same late problem without the published places, scored with them.
     let mut unpublished = late.clone();
@@ -149,7 +155,15 @@ fn run_instance(
         &file("cold.log"),
     )
     .map_err(anyhow::Error::msg)?;
-    let cold = resolve(&late, &late_problem, &changes, &cold_solution, cold_run.seconds)?;
+    // Valid for the problem it solved; its objective is the late problem's, moves included.
+    let unpublished_problem = Problem::try_from(unpublished).context("the late problem is invalid")?;
+    let cold = resolve(
+        &late,
+        (&unpublished_problem, &late_problem),
+        &changes,
+        &cold_solution,
+        cold_run.seconds,
+    )?;
     Ok(LateOutcome {
         name: name.to_string(),
         first: (limit, first_objective),
@@ -203,14 +217,17 @@ fn checked(problem: &Problem, path: &Path) -> anyhow::Result<(i64, Vec<String>, 
     Ok((report.objective, violations, doc))
 }
 
+/// A re-solve's figures: `solved` is the problem it was solved for (its rules and claimed
+/// objective are checked there), `late` the late problem its objective is scored on.
 fn resolve(
     late: &ProblemDoc,
-    problem: &Problem,
+    (solved, scored): (&Problem, &Problem),
     changes: &LateChanges,
     solution: &Path,
     seconds: f64,
 ) -> anyhow::Result<Resolve> {
-    let (objective, violations, doc) = checked(problem, solution)?;
+    let (_, violations, doc) = checked(solved, solution)?;
+    let objective = rendezvous_solver::evaluate(scored, &schedule_of(scored, &doc)).objective;
     let placed: HashMap<&str, (&str, &str)> = doc
         .assignments
         .iter()
@@ -237,6 +254,29 @@ fn resolve(
         new_placed,
         violations,
     })
+}
+
+/// The schedule a solution document describes, by `problem`'s indices (unknown ids, which
+/// the check reports, are left out).
+fn schedule_of(problem: &Problem, doc: &SolutionDoc) -> Schedule {
+    let meetings = index(problem.meetings.iter().map(|m| m.id.as_str()));
+    let slots = index(problem.slots.iter().map(|s| s.id.as_str()));
+    let rooms = index(problem.rooms.iter().map(|r| r.id.as_str()));
+    let mut schedule = Schedule::empty(problem);
+    for a in &doc.assignments {
+        if let (Some(&m), Some(&slot), Some(&room)) = (
+            meetings.get(a.meeting.as_str()),
+            slots.get(a.slot.as_str()),
+            rooms.get(a.room.as_str()),
+        ) {
+            schedule.placements[m] = Some(Placement { slot, room });
+        }
+    }
+    schedule
+}
+
+fn index<'a>(ids: impl Iterator<Item = &'a str>) -> HashMap<&'a str, usize> {
+    ids.enumerate().map(|(i, id)| (id, i)).collect()
 }
 
 fn render(info: &RunInfo, args: &Args, outcomes: &[Result<LateOutcome, (String, String)>]) -> String {
