@@ -338,6 +338,14 @@ impl<'s, 'm, 'p> Annealer<'s, 'm, 'p> {
         stats
     }
 
+    /// Makes `spots`, a valid schedule scoring `objective` found elsewhere, both the best
+    /// and the current schedule.
+    pub fn adopt(&mut self, spots: &[Option<Spot>], objective: i64) {
+        self.best.clone_from_slice(spots);
+        self.best_objective = objective;
+        self.restore_best();
+    }
+
     /// Puts the state back to the best schedule seen.
     pub fn restore_best(&mut self) {
         let model = self.state.model;

@@ -17,10 +17,12 @@
 //! assumptions for "at most k waits".
 //!
 //! The search alternates, with a conflict budget doubling whenever neither side settles:
-//! downward from the best known schedule (the solver's decisions start from it), each
-//! answer a better schedule or a proof that the incumbent is optimal; upward from the
-//! proved minimum, each refutation raising it by one. Conflict budgets make it
-//! deterministic; only the deadline or a cancel cut it short.
+//! upward from the proved minimum (first, so a bound rises from the start), each
+//! refutation raising it by one; downward from the best known schedule (the solver's
+//! decisions start from it), each answer a better schedule or a proof that the incumbent
+//! is optimal. Before each step it takes a better schedule found elsewhere, when its
+//! caller knows one ([`WaitsSearch::known`]). Conflict budgets make it deterministic when
+//! nothing comes from elsewhere; only the deadline or a cancel cut it short.
 
 use std::collections::BTreeSet;
 use std::time::Instant;
@@ -70,6 +72,9 @@ pub(crate) struct WaitsSearch<'a> {
     pub floors: &'a [u32],
     pub deadline: Instant,
     pub cancelled: &'a (dyn Fn() -> bool + Sync),
+    /// A schedule found elsewhere (holding every schedulable meeting) with fewer waits
+    /// than the given number, and its waits, when one is known.
+    pub known: &'a dyn Fn(u32) -> Option<(Vec<Option<Spot>>, u32)>,
 }
 
 /// What the search tells its caller as it goes.
@@ -84,8 +89,8 @@ pub(crate) enum Found<'a> {
 /// How the search ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct WaitsOutcome {
-    /// The fewest waits of an accepted schedule (the warm one's when none was better;
-    /// `u32::MAX` when there is none).
+    /// The fewest waits of an accepted or known schedule (the warm one's when none was
+    /// better; `u32::MAX` when there is none).
     pub best: u32,
     /// The fewest waits proved possible; equal to `best` when proved optimal.
     pub proved_min: u32,
@@ -149,70 +154,14 @@ pub(crate) fn search_waits(
     phase_towards(&mut solver, &encoding, search.warm);
 
     let stopped = || Instant::now() >= deadline || cancelled();
-    if search.warm_waits.is_none() {
-        // Any schedule holding everything first, or the proof that none does.
-        outcome.sat_calls += 1;
-        match solver.solve() {
-            Ok(SolverResult::Sat) => {
-                let Some((spots, waits)) = decode(model, &solver, &encoding) else {
-                    return outcome;
-                };
-                if !found(Found::Schedule(&spots)) {
-                    return outcome;
-                }
-                outcome.best = waits;
-                phase_towards(&mut solver, &encoding, &spots);
-            }
-            Ok(SolverResult::Unsat) => {
-                outcome.proved_min = u32::MAX;
-                return outcome;
-            }
-            _ => return outcome,
-        }
-    }
     let mut budget = FIRST_CONFLICTS;
     while outcome.proved_min < outcome.best && !stopped() {
+        take_known(&mut solver, &encoding, search, &mut outcome);
         let mut settled = false;
-        // Downward: a schedule with fewer waits than the best, or a proof that none is.
-        match ask(
-            &mut solver,
-            &mut encoding,
-            &mut vars,
-            outcome.best - 1,
-            budget,
-            &mut outcome,
-        ) {
-            Some(SolverResult::Sat) => {
-                let Some((spots, waits)) = decode(model, &solver, &encoding) else {
-                    break;
-                };
-                if waits >= outcome.best || !found(Found::Schedule(&spots)) {
-                    // Never expected: the model and the format disagree. Trust neither.
-                    break;
-                }
-                outcome.best = waits;
-                phase_towards(&mut solver, &encoding, &spots);
-                settled = true;
-            }
-            Some(SolverResult::Unsat) => {
-                outcome.proved_min = outcome.best;
-                found(Found::Minimum(outcome.best));
-                break;
-            }
-            _ => {}
-        }
-        if outcome.proved_min >= outcome.best || stopped() {
-            break;
-        }
-        // Upward: a refutation of the proved minimum raises it by one.
-        match ask(
-            &mut solver,
-            &mut encoding,
-            &mut vars,
-            outcome.proved_min,
-            budget,
-            &mut outcome,
-        ) {
+        // Upward: a refutation of the proved minimum raises it by one; a schedule there
+        // is optimal.
+        let k = Some(outcome.proved_min);
+        match ask(&mut solver, &mut encoding, &mut vars, k, budget, &mut outcome) {
             Some(SolverResult::Sat) => {
                 let Some((spots, waits)) = decode(model, &solver, &encoding) else {
                     break;
@@ -233,6 +182,37 @@ pub(crate) fn search_waits(
             }
             _ => {}
         }
+        if outcome.proved_min >= outcome.best || stopped() {
+            break;
+        }
+        take_known(&mut solver, &encoding, search, &mut outcome);
+        // Downward: a schedule with fewer waits than the best, or a proof that none is;
+        // with no schedule yet, any schedule holding everything, or the proof that none does.
+        let k = (outcome.best < u32::MAX).then(|| outcome.best - 1);
+        match ask(&mut solver, &mut encoding, &mut vars, k, budget, &mut outcome) {
+            Some(SolverResult::Sat) => {
+                let Some((spots, waits)) = decode(model, &solver, &encoding) else {
+                    break;
+                };
+                if waits >= outcome.best || !found(Found::Schedule(&spots)) {
+                    // Never expected: the model and the format disagree. Trust neither.
+                    break;
+                }
+                outcome.best = waits;
+                phase_towards(&mut solver, &encoding, &spots);
+                settled = true;
+            }
+            Some(SolverResult::Unsat) if k.is_none() => {
+                outcome.proved_min = u32::MAX;
+                break;
+            }
+            Some(SolverResult::Unsat) => {
+                outcome.proved_min = outcome.best;
+                found(Found::Minimum(outcome.best));
+                break;
+            }
+            _ => {}
+        }
         if !settled {
             budget = budget.saturating_mul(2);
         }
@@ -240,24 +220,41 @@ pub(crate) fn search_waits(
     outcome
 }
 
-/// "At most `k` waits?" within `conflicts`; `None` when the solver failed.
+/// Takes the schedule found elsewhere, when it has fewer waits than the search's best:
+/// the downward side then asks for fewer than it, and decisions start from it.
+fn take_known(solver: &mut CaDiCaL, encoding: &Encoding, search: &WaitsSearch, outcome: &mut WaitsOutcome) {
+    if let Some((spots, waits)) = (search.known)(outcome.best)
+        && waits < outcome.best
+    {
+        outcome.best = waits;
+        phase_towards(solver, encoding, &spots);
+    }
+}
+
+/// "At most `k` waits?" (`None`: any schedule holding everything?) within `conflicts`;
+/// `None` when the solver failed.
 fn ask(
     solver: &mut CaDiCaL,
     encoding: &mut Encoding,
     vars: &mut BasicVarManager,
-    k: u32,
+    k: Option<u32>,
     conflicts: i32,
     outcome: &mut WaitsOutcome,
 ) -> Option<SolverResult> {
-    let k = k as usize;
-    if encoding.encoded_up_to.is_none_or(|done| k > done) {
-        let mut more = Cnf::new();
-        encoding.waits.encode_ub(0..=k, &mut more, vars).ok()?;
-        encoding.encoded_up_to = Some(k);
-        outcome.clauses += more.len();
-        solver.add_cnf(more).ok()?;
-    }
-    let assumptions = encoding.waits.enforce_ub(k).ok()?;
+    let assumptions = match k {
+        Some(k) => {
+            let k = k as usize;
+            if encoding.encoded_up_to.is_none_or(|done| k > done) {
+                let mut more = Cnf::new();
+                encoding.waits.encode_ub(0..=k, &mut more, vars).ok()?;
+                encoding.encoded_up_to = Some(k);
+                outcome.clauses += more.len();
+                solver.add_cnf(more).ok()?;
+            }
+            encoding.waits.enforce_ub(k).ok()?
+        }
+        None => Vec::new(),
+    };
     solver.set_limit(Limit::Conflicts(conflicts)).ok()?;
     outcome.sat_calls += 1;
     solver.solve_assumps(&assumptions).ok()

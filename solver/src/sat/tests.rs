@@ -159,12 +159,15 @@ proptest! {
             floors: &floors,
             deadline: Instant::now() + Duration::from_secs(60),
             cancelled: &never,
+            known: &|_| None,
         };
         let mut claims = Vec::new();
+        let mut last = None;
         let outcome = search_waits(&model, &search, &mut |found| {
             if let Found::Schedule(spots) = found {
                 let mut state = crate::state::State::new(&model);
                 claims.push((waits_of_spots(&model, spots), crate::milp::validated(&mut state, spots).is_some()));
+                last = Some(spots.to_vec());
             }
             true
         });
@@ -175,6 +178,21 @@ proptest! {
             Some(optimum) => {
                 prop_assert_eq!(outcome.best, optimum);
                 prop_assert_eq!(outcome.proved_min, optimum);
+                // Given the optimal schedule as found elsewhere, a second search takes it
+                // and only proves it: it reports no schedule of its own.
+                let last = last.expect("an optimum is reported");
+                let known = |fewer_than: u32| {
+                    let waits = waits_of_spots(&model, &last);
+                    (waits < fewer_than).then(|| (last.clone(), waits))
+                };
+                let again = WaitsSearch { known: &known, ..search };
+                let mut reported = 0;
+                let outcome = search_waits(&model, &again, &mut |found| {
+                    reported += usize::from(matches!(found, Found::Schedule(_)));
+                    true
+                });
+                prop_assert_eq!((outcome.best, outcome.proved_min), (optimum, optimum));
+                prop_assert_eq!(reported, 0);
             }
             None => {
                 prop_assert_eq!((outcome.best, outcome.proved_min), (u32::MAX, u32::MAX));
@@ -199,6 +217,7 @@ fn pub_forum_2_is_proved_at_its_known_optimum_from_no_schedule() {
         floors: &floors,
         deadline: Instant::now() + Duration::from_secs(3600),
         cancelled: &never,
+        known: &|_| None,
     };
     let mut best = None;
     let outcome = search_waits(&model, &search, &mut |found| {

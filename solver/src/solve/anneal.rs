@@ -9,6 +9,7 @@ use crate::improve::{Annealer, Limits};
 use crate::problem::Problem;
 use crate::state::{Spot, State};
 
+use super::exact::Shared;
 use super::forum::near_floors;
 
 /// Annealing steps budgeted per second of time limit. The budget is fixed from the
@@ -59,12 +60,14 @@ pub(super) struct AnnealRun {
 /// Anneals from `state` with `seed`: four long rounds sharing the step `budget`, each
 /// reheating less, then (while time remains) reheats of `reheat` steps from the best; only
 /// these depend on the machine's speed. `after_round(round, best objective)` says when to
-/// stop early.
+/// stop early. With `shared` (forums beside the SAT search), each round's best is offered
+/// there, and the reheats start from a better schedule found beside, when there is one.
 pub(super) fn anneal(
     state: &mut State,
     seed: u64,
     (budget, reheat): (u64, u64),
     limits: &Limits,
+    shared: Option<&Shared>,
     after_round: &mut dyn FnMut(u32, i64) -> bool,
 ) -> AnnealRun {
     let problem = state.model.problem;
@@ -88,6 +91,15 @@ pub(super) fn anneal(
         steps += annealer
             .run(length.max(1000), heat, FINAL_TEMPERATURE, limits)
             .steps;
+        if let Some(shared) = shared {
+            let (spots, objective) = annealer.best();
+            shared.offer(spots, objective);
+            if round + 1 >= BUDGETED_ROUNDS
+                && let Some((better, objective)) = shared.better_than(objective)
+            {
+                annealer.adopt(&better, objective);
+            }
+        }
         if after_round(round, annealer.best().1) {
             break;
         }

@@ -1,7 +1,6 @@
 //! Forums, where every meeting is held and only waits are left to minimise: the floors
 //! portfolio and the pattern model's neighbourhoods.
 
-use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
 use rand::{Rng, SeedableRng};
@@ -15,6 +14,7 @@ use crate::solution::Stats;
 use crate::state::{Spot, State};
 use crate::waits::bound_with_waits;
 
+use super::exact::Shared;
 use super::options::Phase;
 use super::report::Reporter;
 
@@ -62,13 +62,14 @@ pub(super) fn improve_waits(
     (mut best, mut best_objective): (Vec<Option<Spot>>, i64),
     deadline: Instant,
     cancelled: &dyn Fn() -> bool,
-    outside_bound: &dyn Fn() -> Option<i64>,
-    stop: Option<&AtomicBool>,
+    beside: Option<&Shared>,
     seed: u64,
     report: &mut Reporter,
     stats: &mut Stats,
 ) -> (Vec<Option<Spot>>, i64) {
     let problem = model.problem;
+    let outside_bound = || beside.and_then(Shared::bound);
+    let stop = beside.map(|shared| &shared.settle);
     // The best bound known, this search's own or one proved beside it.
     let bound = |report: &Reporter| match (report.bound, outside_bound()) {
         (Some(own), Some(outside)) => Some(own.min(outside)),
@@ -130,6 +131,7 @@ pub(super) fn improve_waits(
                 attained = Some(false);
                 stats.waits_proved_min = Some(floor + 1);
                 report.bound(bound_with_waits(model, floor + 1), Phase::WaitsBound);
+                beside.inspect(|shared| shared.prove(bound_with_waits(model, floor + 1)));
             }
             if let Some(spots) = at_floor.spots
                 && attained != Some(true)
@@ -140,6 +142,7 @@ pub(super) fn improve_waits(
                     best_objective = state.objective();
                     best = spots;
                     report.incumbent(best_objective, Phase::WaitsAtFloor);
+                    beside.inspect(|shared| shared.offer(&best, best_objective));
                 }
             }
         }
@@ -150,6 +153,15 @@ pub(super) fn improve_waits(
     let mut rng = ChaCha8Rng::seed_from_u64(seed.wrapping_add(2));
     let (mut tried, mut improved) = (0, 0);
     while remaining() > 0.1 && !cancelled() && bound(report).is_none_or(|b| b > best_objective) {
+        // A better schedule found beside (the SAT search's) is worked on from now on.
+        if let Some((spots, objective)) = beside.and_then(|shared| shared.better_than(best_objective)) {
+            if validated(state, &spots).is_some() {
+                (best, best_objective) = (spots, objective);
+                report.incumbent(best_objective, Phase::WaitsSat);
+                continue;
+            }
+            let _ = validated(state, &best);
+        }
         let over: Vec<usize> = (0..problem.participants.len())
             .filter(|&p| gaps(state, p) > floors[p])
             .collect();
@@ -197,6 +209,7 @@ pub(super) fn improve_waits(
                 improved += 1;
                 best_objective = state.objective();
                 report.incumbent(best_objective, Phase::WaitsLns);
+                beside.inspect(|shared| shared.offer(&spots, best_objective));
             }
             best = spots;
         }

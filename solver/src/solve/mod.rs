@@ -28,7 +28,7 @@ use crate::state::State;
 use crate::waits::{bound_with_waits, dropping_bound, wait_floors};
 use crate::warm::{is_warm, place_current, restore_current};
 use anneal::{AnnealRun, BUDGETED_ROUNDS, STEPS_PER_SECOND, anneal, annealed_enough};
-use exact::improve_waits_beside_sat;
+use exact::{Shared, finish_sat, improve_waits_beside_sat, sat_applies, spawn_sat};
 use forum::holds_every_schedulable;
 use lns::improve_windows;
 use outcome::{finish, infeasible};
@@ -48,6 +48,18 @@ const WAITS_ANNEAL_SHARE: f64 = 0.8;
 /// 20.2 and 19.8 with reheats of 240,000, 480,000, 1 and 2 million steps (seeds 0–5).
 const FORUM_REHEAT_STEPS_PER_MEETING: u64 = 2_000;
 
+/// Reports what the searches beside the annealers (the SAT search) found and proved.
+fn poll_shared(report: &mut Reporter, shared: Option<&Shared>) {
+    if let Some(shared) = shared {
+        if let Some(bound) = shared.bound() {
+            report.bound(bound, Phase::WaitsSatBound);
+        }
+        if let Some(objective) = shared.objective() {
+            report.incumbent(objective, Phase::WaitsSat);
+        }
+    }
+}
+
 /// Solves `problem` within `options.time_limit`, calling `progress` whenever the best
 /// schedule or the bound improves, and at each phase change.
 ///
@@ -59,13 +71,15 @@ const FORUM_REHEAT_STEPS_PER_MEETING: u64 = 2_000;
 /// from the best schedule; very small problems get one exact MIP over everything, which
 /// can prove optimality. Forums (every meeting must be held) get proved per-participant
 /// floors on their waits and the busy-pattern model, which can reach those floors and so
-/// prove optimality too.
+/// prove optimality too; where every meeting lasts one slot, a SAT search for the fewest
+/// waits runs from the start beside all of them, sharing their best schedule (`exact.rs`).
 ///
 /// It never returns an invalid schedule: at worst the one holding only the pins.
 /// Contradictory pins give [`Status::Infeasible`](crate::Status::Infeasible) with reasons naming them.
 ///
 /// Determinism: the same problem, seed and thread count give the same schedule, whatever
-/// the LP bound's speed, unless the time limit cuts work short; see
+/// the LP bound's speed, unless the time limit cuts work short — except on forums where
+/// the SAT search runs beside the others, whose schedule depends on timing; see
 /// [`SolveOptions`](SolveOptions#determinism) for exactly what is and is not guaranteed.
 ///
 /// ```
@@ -135,6 +149,8 @@ pub fn solve(problem: &Problem, options: &SolveOptions, progress: &mut dyn FnMut
         finished: AtomicBool::new(false),
         cancel: options.cancel.clone(),
     };
+    // What the SAT search for waits and the other searches of a forum share (`exact.rs`).
+    let shared = Shared::default();
     std::thread::scope(|scope| {
         let (bound_sender, bound_receiver) = std::sync::mpsc::channel();
         let lp_model = &model;
@@ -170,8 +186,23 @@ pub fn solve(problem: &Problem, options: &SolveOptions, progress: &mut dyn FnMut
                 wait_floors_found = Some(floors);
             }
         }
+        let exact = placement_count(&model) <= MIP_LIMIT;
+        // Forums where every meeting lasts one slot: the SAT search for the fewest waits
+        // runs from now to the end beside every other search, from the best schedule they
+        // share (the greedy one, if it holds every meeting).
+        let mut sat = wait_floors_found
+            .as_ref()
+            .filter(|_| !exact && sat_applies(&model))
+            .map(|floors| {
+                if let Some(bound) = report.bound {
+                    shared.prove(bound);
+                }
+                shared.offer(&state.spots, greedy_objective);
+                let handle = spawn_sat(scope, &model, floors.clone(), &shared, deadline, &cancelled);
+                (&shared, handle)
+            });
+        let beside = sat.as_ref().map(|&(shared, _)| shared);
         let best = {
-            let exact = placement_count(&model) <= MIP_LIMIT;
             // Small problems where waits cost something re-optimise slot windows exactly.
             let windowed = placement_count(&model) <= WINDOW_LIMIT
                 && (problem.penalties.idle_slot > 0 || problem.penalties.gap > 0);
@@ -196,6 +227,8 @@ pub fn solve(problem: &Problem, options: &SolveOptions, progress: &mut dyn FnMut
                 budget / 8
             };
             let best_so_far = AtomicI64::new(i64::MIN);
+            // Beside the SAT search, a proof of the optimum stops the annealers too.
+            let cancelled = || cancelled() || beside.is_some_and(Shared::settled);
             let runs: Vec<AnnealRun> = std::thread::scope(|scope| {
                 let helpers: Vec<_> = (1..annealers)
                     .map(|i| {
@@ -212,6 +245,7 @@ pub fn solve(problem: &Problem, options: &SolveOptions, progress: &mut dyn FnMut
                                 options.seed.wrapping_add(u64::from(i)),
                                 (budget, reheat),
                                 &limits,
+                                beside,
                                 &mut |round, objective| {
                                     best_so_far.fetch_max(objective, Ordering::Relaxed);
                                     // On expo problems the helpers stop after their budgeted
@@ -236,9 +270,11 @@ pub fn solve(problem: &Problem, options: &SolveOptions, progress: &mut dyn FnMut
                     options.seed,
                     (budget, reheat),
                     &limits,
+                    beside,
                     &mut |round, objective| {
                         report.incumbent(objective.max(best_so_far.load(Ordering::Relaxed)), Phase::Anneal);
                         poll_bound(&mut report);
+                        poll_shared(&mut report, beside);
                         annealed_enough(problem, floors, report.bound, round, objective)
                     },
                 );
@@ -254,9 +290,16 @@ pub fn solve(problem: &Problem, options: &SolveOptions, progress: &mut dyn FnMut
                 .reduce(|best, run| if run.objective > best.objective { run } else { best })
                 .expect("the main annealer always runs");
             let (mut best, mut best_objective) = (winner.spots, winner.objective);
-            let _ = validated(&mut state, &best);
             report.incumbent(best_objective, Phase::Anneal);
             poll_bound(&mut report);
+            poll_shared(&mut report, beside);
+            if let Some(shared) = beside {
+                shared.offer(&best, best_objective);
+                if let Some(better) = shared.better_than(best_objective) {
+                    (best, best_objective) = better;
+                }
+            }
+            let _ = validated(&mut state, &best);
             // The whole-problem MIP below models every penalty; the pattern model only waits.
             if let Some(floors) = wait_floors_found.as_ref().filter(|_| !exact)
                 && deadline.saturating_duration_since(Instant::now()).as_secs_f64() > 0.5
@@ -276,7 +319,13 @@ pub fn solve(problem: &Problem, options: &SolveOptions, progress: &mut dyn FnMut
                     options.seed,
                     &mut report,
                     &mut stats,
+                    sat.take(),
                 );
+            }
+            if let Some((shared, handle)) = sat.take() {
+                let found = (best, best_objective);
+                (best, best_objective) =
+                    finish_sat(&model, &mut state, shared, handle, found, &mut report, &mut stats);
             }
             let remaining = deadline.saturating_duration_since(Instant::now()).as_secs_f64();
             if exact && remaining > 0.5 && !cancelled() && report.bound.is_none_or(|b| b > best_objective) {

@@ -11,8 +11,9 @@ use serde::Serialize;
 ///
 /// # Determinism
 ///
-/// The same problem, `seed` and `threads` give the same schedule, whatever the LP bound's
-/// speed, as long as the time limit does not cut the work short:
+/// Except on the forums of the last point below, the same problem, `seed` and `threads`
+/// give the same schedule, whatever the LP bound's speed, as long as the time limit does
+/// not cut the work short:
 ///
 /// - every random choice comes from ChaCha RNGs seeded from `seed`, and HiGHS runs with
 ///   one thread and a fixed seed;
@@ -25,9 +26,18 @@ use serde::Serialize;
 ///   seed on ties, whichever finishes first; neighbourhood MIPs side by side are drawn
 ///   in one fixed order and merged best first (ties: draw order), whichever finishes
 ///   first;
-/// - forums where every meeting lasts one slot also run the SAT search for the fewest
-///   waits on a thread of its own beside the pattern model's searches; conflict budgets,
-///   not time, decide its steps, and its schedule is taken only when strictly better.
+/// - forums (every meeting must be held, waits cost something) where every meeting lasts
+///   one slot, and which are too big for the exact MIP over everything, also run the SAT
+///   search for the fewest waits, on a thread of its own from the start to the end,
+///   beside the annealers and then the pattern model's searches. They exchange schedules
+///   as they find them (the annealers' reheats and the pattern model continue from a
+///   better SAT schedule, the SAT search from a better one of theirs) and whoever proves
+///   the optimum stops the others, so on these forums **the schedule depends on timing**:
+///   on which search found what first. What stays the same from run to run: every
+///   schedule is valid; the annealers' four budgeted rounds (their schedules only, not
+///   what comes after) depend on the seed alone, unless the deadline or a proof of the
+///   optimum stops them first; and when the status is `optimal`, the objective (the
+///   waits) is the same on every run, though the schedule may differ.
 ///
 /// What the time limit decides: the annealer's four budgeted rounds are a number of steps
 /// fixed by `time_limit`, but the reheats after them, the neighbourhood searches and the
@@ -51,7 +61,8 @@ pub struct SolveOptions {
     /// at a time (one HiGHS thread each) and merge their improvements, and forums try
     /// this many HiGHS runs at their wait floors at a time (one fewer, at least one, where
     /// the SAT search runs beside them). The LP bound always has one
-    /// more thread of its own, joined before `solve` returns. A different count explores
+    /// more thread of its own, and so has the SAT search where it runs (see
+    /// [Determinism](#determinism)), both joined before `solve` returns. A different count explores
     /// differently, so gives another schedule.
     pub threads: u32,
     /// Set to stop early; the best schedule so far is returned.
