@@ -31,6 +31,8 @@ enum Command {
     Check(cli::check::Args),
     /// Write a synthetic Smart City Expo problem of any size.
     Generate(cli::generate::Args),
+    /// Read a forum of the published B2B benchmark (MiniZinc .dzn) into a rendezvous-problem/1 file.
+    ImportDzn(cli::import_dzn::Args),
 }
 
 fn main() -> ExitCode {
@@ -42,6 +44,7 @@ fn main() -> ExitCode {
         Command::Solve(args) => cli::solve::run(args),
         Command::Check(args) => cli::check::run(args),
         Command::Generate(args) => cli::generate::run(args),
+        Command::ImportDzn(args) => cli::import_dzn::run(args),
     };
     match result {
         Ok(code) => code,

@@ -9,6 +9,7 @@
 // Without `solve`, part of the search state that pins share with the solver goes unused.
 #![cfg_attr(not(feature = "solve"), allow(dead_code))]
 
+pub mod b2b;
 #[cfg(feature = "solve")]
 mod bound;
 mod check;

@@ -9,14 +9,20 @@ use std::time::Instant;
 use anyhow::Context;
 
 use super::BadInput;
-use crate::sample::{Expo, PRESETS, SampleSpec};
+use crate::sample::{Expo, PRESETS, SampleSpec, forum_look_alike};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// A named size: demo, tiny, s, m, l (the public instances' sizes) or xl (80,000
     /// meetings, 20,000 participants, 2,500 tables). The flags below override its numbers.
+    /// Or `forum`: a look-alike of the published B2B benchmark's forums (Bofill et al.,
+    /// JAIR 2022), its sizes drawn from the seed, every meeting to be held.
     #[arg(long)]
     pub preset: Option<String>,
+    /// With `--preset forum`: pin this share of the meetings (0–100 %) to their slot in a
+    /// schedule that holds every meeting, so the forum stays feasible.
+    #[arg(long, value_name = "PERCENT", value_parser = clap::value_parser!(u8).range(0..=100))]
+    pub pins: Option<u8>,
     /// Number of participants.
     #[arg(long)]
     pub participants: Option<usize>,
@@ -51,7 +57,7 @@ impl Args {
             Some(name) => Some(SampleSpec::preset(name).ok_or_else(|| {
                 let names: Vec<&str> = PRESETS.iter().map(|(n, _)| *n).collect();
                 BadInput(format!(
-                    "--preset: unknown preset {name:?} (one of {})",
+                    "--preset: unknown preset {name:?} (one of {}, {FORUM})",
                     names.join(", ")
                 ))
             })?),
@@ -73,7 +79,16 @@ impl Args {
     }
 }
 
+/// The preset that writes a forum look-alike instead of an expo.
+const FORUM: &str = "forum";
+
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    if args.preset.as_deref() == Some(FORUM) && !args.late.late_changes {
+        return run_forum(&args);
+    }
+    if args.pins.is_some() {
+        return Err(BadInput("--pins: only with --preset forum".to_string()).into());
+    }
     if args.late.late_changes {
         return super::late_changes::run(&args.late, args.seed, args.output.as_deref(), args.pretty);
     }
@@ -100,6 +115,45 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         spec.tables,
         spec.seed,
         started.elapsed().as_secs_f64()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `--preset forum`: its sizes come from the seed, so the size flags are refused.
+fn run_forum(args: &Args) -> anyhow::Result<ExitCode> {
+    for (flag, given) in [
+        ("participants", args.participants.is_some()),
+        ("meetings", args.meetings.is_some()),
+        ("tables", args.tables.is_some()),
+        ("expo", args.expo),
+    ] {
+        if given {
+            return Err(BadInput(format!(
+                "--{flag}: not with --preset forum (its sizes come from --seed)"
+            ))
+            .into());
+        }
+    }
+    let (seed, pins) = (args.seed.unwrap_or(1), args.pins.unwrap_or(0));
+    let forum = forum_look_alike(seed, pins);
+    let doc = forum.to_problem_doc();
+    let mut out: Box<dyn Write> = match &args.output {
+        Some(path) => Box::new(BufWriter::new(
+            File::create(path).with_context(|| format!("cannot create {}", path.display()))?,
+        )),
+        None => Box::new(BufWriter::new(std::io::stdout().lock())),
+    };
+    to_writer(&mut out, &doc, args.pretty)?;
+    out.write_all(b"\n")?;
+    out.flush()?;
+    let pinned = forum.meetings.iter().filter(|m| m.fixed.is_some()).count();
+    eprintln!(
+        "forum: {} participants, {} meetings ({pinned} pinned), {} tables, {} slots ({} in the morning), seed {seed}",
+        forum.participants,
+        forum.meetings.len(),
+        forum.tables,
+        forum.slots,
+        forum.morning_slots
     );
     Ok(ExitCode::SUCCESS)
 }
@@ -137,6 +191,7 @@ mod tests {
             meetings: Some(100),
             tables: Some(10),
             seed: None,
+            pins: None,
             output: None,
             pretty: false,
             expo: false,

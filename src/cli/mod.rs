@@ -5,6 +5,7 @@ use std::process::ExitCode;
 pub mod check;
 pub mod demo;
 pub mod generate;
+pub mod import_dzn;
 pub mod late_changes;
 pub mod serve;
 pub mod solve;

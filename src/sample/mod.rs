@@ -13,11 +13,13 @@
 //! One concern per file: the sizes ([`spec`]), the generated programme ([`expo`]), its
 //! calendar ([`calendar`], slots cut by the domain), participants, rooms, requests, and the
 //! programme as the service's records ([`records`]); and a batch of late changes to a
-//! solved problem ([`late`]), for the warm re-solve.
+//! solved problem ([`late`]), for the warm re-solve. Apart from the expo, look-alikes of
+//! the published B2B benchmark's forums ([`forum`]).
 
 mod calendar;
 mod catalog;
 mod expo;
+mod forum;
 mod late;
 mod participants;
 mod records;
@@ -29,6 +31,7 @@ pub use calendar::{SLOT_MINUTES, TIMEZONE, day_specs, expo_days, expo_slots};
 pub use expo::{
     Expo, ExpoDay, ParticipantKind, RequestStatus, SampleParticipant, SampleRequest, SampleRoom, SampleSlot,
 };
+pub use forum::forum_look_alike;
 pub use late::{LateChanges, LateError, LateSpec, late_changes};
 pub use requests::MAX_MEETING_SEATS;
 pub use rooms::equipped_room_count;
