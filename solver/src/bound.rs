@@ -21,13 +21,18 @@ use crate::model::{ClassIx, Model};
 /// Above this many (meeting, start) pairs the session-summed relaxation is used.
 const TIME_INDEXED_LIMIT: usize = 60_000;
 
-/// The relaxation to solve for the bound (built here, solved anywhere: it owns its data).
-pub(crate) fn bound_lp(model: &Model) -> HighsProblem {
+/// Meetings added to a relaxation between two looks at its `Stop`.
+const STOP_EVERY: usize = 512;
+
+/// The relaxation to solve for the bound (built here, solved anywhere: it owns its data),
+/// or `None` when `stop` is raised while it is built: on the whole expo building it takes
+/// seconds, and a solve that has ended must not wait for a bound it no longer needs.
+pub(crate) fn bound_lp(model: &Model, stop: &Stop) -> Option<HighsProblem> {
     let pairs: usize = model.starts.iter().map(Vec::len).sum();
     if pairs <= TIME_INDEXED_LIMIT {
-        time_indexed(model)
+        time_indexed(model, stop)
     } else {
-        session_summed(model)
+        session_summed(model, stop)
     }
 }
 
@@ -35,6 +40,9 @@ pub(crate) fn bound_lp(model: &Model) -> HighsProblem {
 /// runs out of time or is stopped by `stop`.
 pub(crate) fn solve_bound(lp: HighsProblem, time_limit: f64, stop: &Stop) -> Option<i64> {
     // The raw model, for the interrupt callback good_lp does not expose.
+    if stop.raised() {
+        return None;
+    }
     let mut highs = lp.try_into_inner().ok()?;
     highs.make_quiet();
     interrupt::stop_when_raised(&mut highs, stop);
@@ -58,7 +66,7 @@ pub(crate) struct Stop {
 }
 
 impl Stop {
-    fn raised(&self) -> bool {
+    pub(crate) fn raised(&self) -> bool {
         self.finished.load(Ordering::Relaxed)
             || self.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed))
     }
@@ -198,7 +206,7 @@ fn subset(small: &[ClassIx], big: &[ClassIx]) -> bool {
 /// For every meeting and start, `x[m, start]` in [0, 1]: at most one start per meeting
 /// (exactly one when pinned); per participant and slot at most one meeting; per set of
 /// classes and slot at most its free rooms for the meetings confined to it; quotas.
-fn time_indexed(model: &Model) -> HighsProblem {
+fn time_indexed(model: &Model, stop: &Stop) -> Option<HighsProblem> {
     let problem = model.problem;
     let slots = model.slot_count;
     let class_sets = ClassSets::new(model);
@@ -210,6 +218,9 @@ fn time_indexed(model: &Model) -> HighsProblem {
     let mut confined = Sums::new(sets.len() * slots);
     let mut once = Vec::new();
     for (m, starts) in model.starts.iter().enumerate() {
+        if m % STOP_EVERY == 0 && stop.raised() {
+            return None;
+        }
         if starts.is_empty() {
             continue;
         }
@@ -234,14 +245,20 @@ fn time_indexed(model: &Model) -> HighsProblem {
         }
         once.push((meeting.fixed.is_some(), held_once));
     }
+    if stop.raised() {
+        return None;
+    }
     let mut lp = vars.maximise(weight).using(highs);
     busy.at_most(&mut lp, |_| Some(1.0));
     quotas(&mut lp, problem, held);
+    if stop.raised() {
+        return None;
+    }
     confined.at_most(&mut lp, |ix| {
         Some(f64::from(rooms_free(model, &sets[ix / slots], ix % slots)))
     });
     add_once(&mut lp, once);
-    lp
+    Some(lp)
 }
 
 /// `Σ starts of a meeting ≤ 1`, `= 1` when it is pinned.
@@ -266,7 +283,7 @@ fn rooms_free(model: &Model, set: &[usize], t: usize) -> u32 {
 /// The same with one variable per meeting and session, `x[m, s]`: per participant and
 /// session its meetings' slots fit in its free slots there, and per set of classes and
 /// session the meetings confined to it fit in its free room-slots.
-fn session_summed(model: &Model) -> HighsProblem {
+fn session_summed(model: &Model, stop: &Stop) -> Option<HighsProblem> {
     let problem = model.problem;
     let sessions = problem.sessions.len();
     let class_sets = ClassSets::new(model);
@@ -278,6 +295,9 @@ fn session_summed(model: &Model) -> HighsProblem {
     let mut confined = Sums::new(sets.len() * sessions);
     let mut once = Vec::new();
     for (m, starts) in model.starts.iter().enumerate() {
+        if m % STOP_EVERY == 0 && stop.raised() {
+            return None;
+        }
         if starts.is_empty() {
             continue;
         }
@@ -300,6 +320,9 @@ fn session_summed(model: &Model) -> HighsProblem {
         }
         once.push((meeting.fixed.is_some(), held_once));
     }
+    if stop.raised() {
+        return None;
+    }
     let mut lp = vars.maximise(weight).using(highs);
     busy.at_most(&mut lp, |ix| {
         let (p, s) = (ix / sessions, ix % sessions);
@@ -311,13 +334,16 @@ fn session_summed(model: &Model) -> HighsProblem {
         Some(free as f64)
     });
     quotas(&mut lp, problem, held);
+    if stop.raised() {
+        return None;
+    }
     confined.at_most(&mut lp, |ix| {
         let (set, session) = (&sets[ix / sessions], &problem.sessions[ix % sessions]);
         let room_slots: u32 = session.slots.clone().map(|t| rooms_free(model, set, t)).sum();
         Some(f64::from(room_slots))
     });
     add_once(&mut lp, once);
-    lp
+    Some(lp)
 }
 
 #[cfg(test)]
@@ -325,29 +351,45 @@ mod tests {
     use super::*;
     use crate::problem::Problem;
 
+    fn running() -> Stop {
+        Stop {
+            finished: AtomicBool::new(false),
+            cancel: None,
+        }
+    }
+
     #[test]
     fn a_cancelled_bound_stops_with_none() {
         let problem = Problem::from_json(include_str!("../tests/data/pub-forum-1.json")).unwrap();
         let model = Model::new(&problem);
+        let lp = bound_lp(&model, &running()).expect("built while nothing stops it");
         let cancelled = Stop {
             finished: AtomicBool::new(false),
             cancel: Some(Arc::new(AtomicBool::new(true))),
         };
-        assert_eq!(solve_bound(bound_lp(&model), 60.0, &cancelled), None);
+        assert_eq!(solve_bound(lp, 60.0, &cancelled), None);
+    }
+
+    #[test]
+    fn a_relaxation_is_not_built_after_the_solve_ends() {
+        let problem = Problem::from_json(include_str!("../tests/data/pub-forum-1.json")).unwrap();
+        let model = Model::new(&problem);
+        let ended = running();
+        ended.finished.store(true, Ordering::Relaxed);
+        assert!(bound_lp(&model, &ended).is_none());
+        assert!(time_indexed(&model, &ended).is_none());
+        assert!(session_summed(&model, &ended).is_none());
+        assert!(session_summed(&model, &running()).is_some());
     }
 
     #[test]
     fn both_relaxations_bound_pub_tiny_at_its_known_value() {
         let problem = Problem::from_json(include_str!("../tests/data/pub-tiny.json")).unwrap();
         let model = Model::new(&problem);
-        let running = Stop {
-            finished: AtomicBool::new(false),
-            cancel: None,
-        };
-        let bound = solve_bound(bound_lp(&model), 60.0, &running).unwrap();
+        let bound = solve_bound(bound_lp(&model, &running()).unwrap(), 60.0, &running()).unwrap();
         // The reference LP bound for pub-tiny (instances README) is 3,390.
         assert_eq!(bound, 3390);
-        let mut highs = session_summed(&model).into_inner();
+        let mut highs = session_summed(&model, &running()).unwrap().into_inner();
         highs.make_quiet();
         let summed = highs.solve().objective_value();
         assert!(summed + 1e-6 >= 3390.0, "{summed}");

@@ -155,10 +155,13 @@ pub fn solve(problem: &Problem, options: &SolveOptions, progress: &mut dyn FnMut
         let (bound_sender, bound_receiver) = std::sync::mpsc::channel();
         let lp_model = &model;
         // The relaxation is built on the LP's thread too, off the search's path.
+        // Both give up as soon as the solve ends or is cancelled.
         scope.spawn(move || {
-            let lp = bound_lp(lp_model);
-            let lp_seconds = deadline.saturating_duration_since(Instant::now()).as_secs_f64();
-            let _ = bound_sender.send(solve_bound(lp, lp_seconds, stop_lp));
+            let bound = bound_lp(lp_model, stop_lp).and_then(|lp| {
+                let lp_seconds = deadline.saturating_duration_since(Instant::now()).as_secs_f64();
+                solve_bound(lp, lp_seconds, stop_lp)
+            });
+            let _ = bound_sender.send(bound);
         });
         let poll_bound = |report: &mut Reporter| {
             if let Ok(Some(bound)) = bound_receiver.try_recv() {
