@@ -91,10 +91,13 @@ pub struct ChildRun {
     /// Peak resident set of the child over its whole life, writing the solution included
     /// (`wait4`'s maxrss); `None` where the platform does not report it.
     pub peak_mib: Option<f64>,
+    /// The child's `--progress-log`: its objective and bound over time.
+    pub progress_log: PathBuf,
 }
 
 /// Runs `rendezvous solve` on `problem`; an exit status other than success is an error
 /// carrying the child's error line. Kills the child when it overruns its limit by far.
+/// Its progress reports go to a JSON-lines file beside `log` ([`ChildRun::progress_log`]).
 pub fn solve_in_child(
     solver: &Solver,
     problem: &Path,
@@ -105,6 +108,7 @@ pub fn solve_in_child(
     let log_file =
         std::fs::File::create(log).map_err(|err| format!("cannot create {}: {err}", log.display()))?;
     let _ = std::fs::remove_file(output);
+    let progress_log = log.with_extension("progress.jsonl");
     let clock = Instant::now();
     let mut child = Command::new(&solver.path)
         .arg("solve")
@@ -117,6 +121,8 @@ pub fn solve_in_child(
         .arg(settings.threads.to_string())
         .arg("--output")
         .arg(output)
+        .arg("--progress-log")
+        .arg(&progress_log)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(log_file)
@@ -150,6 +156,7 @@ pub fn solve_in_child(
     Ok(ChildRun {
         seconds,
         peak_mib: (usage.rusage.maxrss > 0).then(|| usage.rusage.maxrss as f64 / (1024.0 * 1024.0)),
+        progress_log,
     })
 }
 

@@ -16,6 +16,7 @@ mod mail;
 mod offered;
 mod open_loop;
 mod pages;
+mod progress;
 mod published;
 mod recommendations;
 mod references;

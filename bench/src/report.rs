@@ -8,6 +8,7 @@ use rendezvous_solver::Status;
 
 use crate::child::SolveSettings;
 use crate::greedy::ScheduleMetrics;
+use crate::progress::{Series, Trace, render_table};
 use crate::references::Reference;
 
 /// What the solver's solution achieves, as verified here.
@@ -21,6 +22,8 @@ pub struct SolverRun {
     pub seconds: f64,
     /// Measured by the bench when the child exited (see [`crate::child::ChildRun`]).
     pub peak_mib: Option<f64>,
+    /// Its objective and bound over time (empty when the log could not be read).
+    pub trace: Trace,
 }
 
 pub struct GreedyRun {
@@ -157,7 +160,25 @@ pub fn machine_line(info: &RunInfo) -> String {
 }
 
 /// The markdown section for one run.
-pub fn render_run(info: &RunInfo, outcomes: &[Outcome]) -> String {
+/// The solved outcomes' traces, for the time-to-quality table and plot.
+pub fn progress_series(outcomes: &[Outcome]) -> Vec<Series<'_>> {
+    outcomes
+        .iter()
+        .filter_map(|o| {
+            let run = o.solver.as_ref().ok().filter(|r| !r.trace.0.is_empty())?;
+            Some(Series {
+                name: &o.name,
+                greedy: o.greedy.as_ref()?.metrics.objective,
+                limit: o.settings.time_limit,
+                trace: &run.trace,
+            })
+        })
+        .collect()
+}
+
+/// The run's section of BENCHMARKS.md; `plot` is the time-to-quality SVG's path relative
+/// to the report, when one was written.
+pub fn render_run(info: &RunInfo, outcomes: &[Outcome], plot: Option<&str>) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "## Run of {}", info.started.format("%Y-%m-%d %H:%M UTC"));
     let _ = writeln!(out);
@@ -283,6 +304,21 @@ pub fn render_run(info: &RunInfo, outcomes: &[Outcome]) -> String {
             reference.map_or("–".into(), |r| r.cp_sat_text.clone()),
             or_dash(reference.and_then(|r| r.lp_bound)),
         );
+    }
+    let series = progress_series(outcomes);
+    if !series.is_empty() {
+        let _ = writeln!(out);
+        let _ = writeln!(
+            out,
+            "Time to quality (from each solve's progress reports; seconds of the solve, reading the \
+             problem not included): objective ÷ greedy's, and in brackets the gap to the bound known then."
+        );
+        let _ = writeln!(out);
+        out.push_str(&render_table(&series));
+        if let Some(plot) = plot {
+            let _ = writeln!(out);
+            let _ = writeln!(out, "![objective and bound ÷ greedy against seconds]({plot})");
+        }
     }
     out
 }
@@ -421,10 +457,15 @@ mod tests {
                     violations: Vec::new(),
                     seconds: 1.0,
                     peak_mib: Some(30.0),
+                    trace: Trace(vec![crate::progress::Point {
+                        seconds: 0.5,
+                        incumbent: 98,
+                        bound: Some(100),
+                    }]),
                 }),
             },
         ];
-        let text = render_run(&info, &outcomes);
+        let text = render_run(&info, &outcomes, Some("benchmarks/p.svg"));
         assert!(text.contains("| broken | 6 s | **failed** |"), "{text}");
         assert!(
             text.contains("| 7 | 2 | release | solver exited with 101 |"),
@@ -439,6 +480,9 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("scaled by 0.1"), "{text}");
+        // The greedy's metrics are the ones above: 98 / 98 at 1 s, the bound 2 % above.
+        assert!(text.contains("| fine | 98 | 1.0000× (2.00 %) |"), "{text}");
+        assert!(text.contains("](benchmarks/p.svg)"), "{text}");
         assert!(!outcomes[0].ok() && outcomes[1].ok());
     }
 }

@@ -15,8 +15,9 @@ use rendezvous::sample::{Expo, SampleSpec, forum_look_alike};
 
 use crate::child::{SolveSettings, Solver, solve_in_child};
 use crate::greedy::{ScheduleMetrics, evaluate, greedy_schedule};
+use crate::progress::{Trace, render_svg};
 use crate::references::{DEFAULT_TIME_LIMIT, Reference, parse_reference_table};
-use crate::report::{GreedyRun, Outcome, RunInfo, SolverRun, merge_report, render_run};
+use crate::report::{GreedyRun, Outcome, RunInfo, SolverRun, merge_report, progress_series, render_run};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -201,7 +202,8 @@ fn run_in(args: &Args, work_dir: &Path) -> anyhow::Result<ExitCode> {
     }
 
     let info = RunInfo::collect(started, args.time_scale, solver.profile.clone());
-    let section = render_run(&info, &outcomes);
+    let plot = write_plot(&args.output, started, &outcomes)?;
+    let section = render_run(&info, &outcomes, plot.as_deref());
     let previous = std::fs::read_to_string(&args.output).ok();
     let report = merge_report(previous.as_deref(), &section);
     std::fs::write(&args.output, report)
@@ -213,6 +215,32 @@ fn run_in(args: &Args, work_dir: &Path) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// Writes the run's time-to-quality plot into `benchmarks/` beside the report; returns its
+/// path relative to the report (`None` when no solve left a trace).
+fn write_plot(
+    report: &Path,
+    started: chrono::DateTime<chrono::Utc>,
+    outcomes: &[Outcome],
+) -> anyhow::Result<Option<String>> {
+    let series = progress_series(outcomes);
+    if series.is_empty() {
+        return Ok(None);
+    }
+    let relative = format!("benchmarks/progress-{}.svg", started.format("%Y-%m-%d-%H%M"));
+    let path = report.parent().unwrap_or(Path::new(".")).join(&relative);
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    let title = format!(
+        "rendezvous solve, run of {}: objective and bound ÷ greedy",
+        started.format("%Y-%m-%d %H:%M UTC")
+    );
+    std::fs::write(&path, render_svg(&title, &series))
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    eprintln!("bench: wrote {}", path.display());
+    Ok(Some(relative))
 }
 
 /// The `*.json` problems of `dir`, in the reference table's order, then by name.
@@ -368,6 +396,10 @@ fn run_instance(solver: &Solver, instance: &Instance, settings: SolveSettings, w
             let doc: SolutionDoc = serde_json::from_str(&text)
                 .map_err(|err| format!("the solution is not rendezvous-solution/1: {err}"))?;
             let (metrics, violations) = verify(&problem, &doc);
+            let trace = Trace::read(&child.progress_log).unwrap_or_else(|err| {
+                eprintln!("bench: {}: no time-to-quality figures: {err}", instance.name);
+                Trace::default()
+            });
             Ok(SolverRun {
                 status: doc.status,
                 claimed_objective: doc.objective,
@@ -376,6 +408,7 @@ fn run_instance(solver: &Solver, instance: &Instance, settings: SolveSettings, w
                 violations,
                 seconds: child.seconds,
                 peak_mib: child.peak_mib,
+                trace,
             })
         });
     outcome

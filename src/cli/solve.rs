@@ -41,6 +41,11 @@ pub struct Args {
     /// No progress on stderr.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Also write every progress report to this file, one JSON object per line
+    /// (`elapsed_seconds`, `phase`, `incumbent`, `bound`, `gap`): how the objective and
+    /// the bound improve over time, as `cargo bench-expo solve` tabulates and plots them.
+    #[arg(long, value_name = "FILE.jsonl")]
+    pub progress_log: Option<PathBuf>,
 }
 
 /// Reads and validates a problem file; any problem with it is [`BadInput`] naming the place.
@@ -72,9 +77,21 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         threads: args.threads,
         cancel: Some(cancel),
     };
+    let mut log = match &args.progress_log {
+        Some(path) => Some(ProgressLog::create(path)?),
+        None => None,
+    };
     let mut reporter = Reporter::new(args.quiet);
-    let solution = rendezvous_solver::solve(&problem, &options, &mut |p| reporter.update(p));
+    let solution = rendezvous_solver::solve(&problem, &options, &mut |p| {
+        reporter.update(p);
+        if let Some(log) = &mut log {
+            log.write(p);
+        }
+    });
     reporter.finish(&problem, &solution, started.elapsed());
+    if let Some(log) = log {
+        log.finish()?;
+    }
 
     let mut doc = solution.to_doc(&problem);
     add_run_stats(&mut doc, started.elapsed());
@@ -112,6 +129,44 @@ fn stop_on_ctrl_c(cancel: Arc<AtomicBool>) {
     });
     // Without the handler Ctrl-C simply ends the process, which is acceptable.
     drop(spawned);
+}
+
+/// `--progress-log`: one JSON line per report. The first write error is kept and
+/// reported once the solve is over (the solve itself is not interrupted for a log).
+struct ProgressLog {
+    path: PathBuf,
+    out: std::io::BufWriter<std::fs::File>,
+    error: Option<std::io::Error>,
+}
+
+impl ProgressLog {
+    fn create(path: &Path) -> anyhow::Result<Self> {
+        let file = std::fs::File::create(path)
+            .map_err(|err| BadInput(format!("--progress-log {}: cannot create: {err}", path.display())))?;
+        Ok(Self {
+            path: path.to_path_buf(),
+            out: std::io::BufWriter::new(file),
+            error: None,
+        })
+    }
+
+    fn write(&mut self, progress: &Progress) {
+        if self.error.is_some() {
+            return;
+        }
+        let written = serde_json::to_writer(&mut self.out, progress)
+            .map_err(std::io::Error::from)
+            .and_then(|()| self.out.write_all(b"\n"));
+        self.error = written.err();
+    }
+
+    fn finish(mut self) -> anyhow::Result<()> {
+        let flushed = match self.error.take() {
+            Some(err) => Err(err),
+            None => self.out.flush(),
+        };
+        flushed.with_context(|| format!("cannot write the progress log {}", self.path.display()))
+    }
 }
 
 /// Live progress: a spinner line on a terminal, a plain line per update otherwise.

@@ -223,13 +223,7 @@ async fn hand_back(cluster: &Cluster, job: &JobLease) {
 }
 
 fn progress_news(p: &Progress) -> RunNews {
-    RunNews::Progress(serde_json::json!({
-        "incumbent": p.incumbent,
-        "bound": p.bound,
-        "gap": p.gap(),
-        "elapsed_seconds": p.elapsed.as_secs_f64(),
-        "phase": p.phase,
-    }))
+    RunNews::Progress(serde_json::to_value(p).unwrap_or_default())
 }
 
 /// Tells every node's watchers the run's state (it started, or it ended).

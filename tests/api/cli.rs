@@ -221,6 +221,7 @@ fn solve_then_check_round_trip_on_pub_tiny() {
     let problem = problem.to_str().unwrap();
     let solution = dir.path().join("solution.json");
     let solution = solution.to_str().unwrap();
+    let log = dir.path().join("progress.jsonl");
     let out = run(&[
         "solve",
         problem,
@@ -230,6 +231,8 @@ fn solve_then_check_round_trip_on_pub_tiny() {
         solution,
         "--seed",
         "7",
+        "--progress-log",
+        log.to_str().unwrap(),
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     // Not a terminal here: a plain summary line (and a line per progress update).
@@ -258,6 +261,35 @@ fn solve_then_check_round_trip_on_pub_tiny() {
 
     let out = run(&["check", problem, solution]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+
+    // The progress log: one report per line, in time order, the incumbent never falling,
+    // the last one the written solution's objective under its bound.
+    let reports: Vec<serde_json::Value> = std::fs::read_to_string(&log)
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert!(reports.len() >= 2, "{reports:?}");
+    assert_eq!(reports[0]["phase"], "construct");
+    for pair in reports.windows(2) {
+        assert!(pair[0]["elapsed_seconds"].as_f64() <= pair[1]["elapsed_seconds"].as_f64());
+        assert!(pair[0]["incumbent"].as_i64() <= pair[1]["incumbent"].as_i64());
+    }
+    let last = reports.last().unwrap();
+    assert_eq!(last["incumbent"], written["objective"]);
+    assert_eq!(last["bound"], written["bound"]);
+}
+
+#[test]
+fn solve_names_a_progress_log_it_cannot_create() {
+    let problem = data("pub-tiny.json");
+    let out = run(&[
+        "solve",
+        problem.to_str().unwrap(),
+        "--progress-log",
+        "/nonexistent-dir/progress.jsonl",
+    ]);
+    assert_bad_input(&out, "--progress-log");
 }
 
 #[test]

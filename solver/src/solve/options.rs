@@ -100,6 +100,22 @@ impl Progress {
     }
 }
 
+/// The one JSON shape of a progress report, for the service's live run news and the
+/// command line's progress log: `incumbent`, `bound` (or null), `gap` (or null),
+/// `elapsed_seconds`, `phase`.
+impl Serialize for Progress {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut report = serializer.serialize_struct("Progress", 5)?;
+        report.serialize_field("incumbent", &self.incumbent)?;
+        report.serialize_field("bound", &self.bound)?;
+        report.serialize_field("gap", &self.gap())?;
+        report.serialize_field("elapsed_seconds", &self.elapsed.as_secs_f64())?;
+        report.serialize_field("phase", &self.phase)?;
+        report.end()
+    }
+}
+
 /// A step of the solve, as progress reports name it. `Display` and `Serialize` give the
 /// lowercase words of [`Phase::as_str`] (`"lp bound"`, `"waits lns"`, ...).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
