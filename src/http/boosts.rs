@@ -36,6 +36,7 @@ pub struct BoostDoc {
     pub target: BoostTargetName,
     pub value: String,
     /// Above 1 promotes, below 1 demotes; more than 0, at most 10.
+    #[schema(exclusive_minimum = 0, maximum = 10)]
     pub factor: f64,
 }
 

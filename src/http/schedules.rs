@@ -46,6 +46,7 @@ use crate::store::RunStatus;
 pub struct CreateSchedule {
     /// Wall-clock budget of the solve, 1–3600 seconds (default 30).
     #[serde(default = "thirty")]
+    #[schema(minimum = 1, maximum = 3600, default = 30)]
     pub time_limit_seconds: u32,
 }
 
