@@ -161,6 +161,41 @@ fn merge_notes(mut notes: Vec<(MeetingIx, String)>) -> Vec<(MeetingIx, String)> 
     merged
 }
 
+/// Brings a start that breaks the fairness rule (published places kept by a re-solve)
+/// back within it: drops, one at a time, the unpinned meeting whose removal raises
+/// [`State::objective`] most (it counts the rule's breach first), and when no single
+/// removal helps, keeps the pins alone. Those can break the rule too; then the searches
+/// look for meetings that even the waits out, and the solve says when none did.
+pub(crate) fn repair_fairness(state: &mut State) {
+    let problem = state.model.problem;
+    while !state.is_fair() {
+        let before = state.objective();
+        let mut best: Option<(MeetingIx, i64)> = None;
+        for m in 0..problem.meetings.len() {
+            if problem.meetings[m].fixed.is_some() {
+                continue;
+            }
+            let Some(spot) = state.remove(m) else {
+                continue;
+            };
+            let after = state.objective();
+            state.place(m, spot);
+            if after > before && best.is_none_or(|(_, b)| after > b) {
+                best = Some((m, after));
+            }
+        }
+        let Some((m, _)) = best else {
+            for m in 0..problem.meetings.len() {
+                if problem.meetings[m].fixed.is_none() {
+                    state.remove(m);
+                }
+            }
+            return;
+        };
+        state.remove(m);
+    }
+}
+
 /// The best spot for an unplaced meeting right now, by objective change (earliest slot,
 /// smallest class on ties), with that change.
 pub(crate) fn best_spot(state: &mut State, m: MeetingIx) -> Option<(Spot, i64)> {

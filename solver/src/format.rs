@@ -24,6 +24,11 @@ pub struct ProblemDoc {
     pub meetings: Vec<MeetingDoc>,
     #[serde(default)]
     pub penalties: PenaltiesDoc,
+    /// Fairness, a hard rule: the waits (gaps, as the objective counts them) of any two
+    /// participants differ by at most this many. Every participant counts, one without
+    /// meetings with 0 waits. Absent: no such rule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_wait_spread: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

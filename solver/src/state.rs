@@ -54,6 +54,73 @@ pub(crate) struct Score {
     pub moved: i64,
 }
 
+/// Each participant's waits (gaps over all sessions) and how many participants have each
+/// count, so the spread between the most and the fewest is known after every change.
+#[derive(Debug, Clone)]
+struct Fairness {
+    max_spread: u32,
+    /// What one unit of spread above `max_spread` costs in [`State::objective`]: more than
+    /// any two schedules' objectives can differ, so a schedule that keeps the rule always
+    /// scores above one that breaks it.
+    penalty: i64,
+    gaps_of: Vec<u32>,
+    /// `with[g]`: participants with `g` waits.
+    with: Vec<u32>,
+    least: u32,
+    most: u32,
+}
+
+impl Fairness {
+    fn new(model: &Model) -> Option<Self> {
+        let problem = model.problem;
+        let max_spread = problem.max_wait_spread?;
+        let participants = problem.participants.len();
+        let weight: i64 = problem.meetings.iter().map(|m| i64::from(m.weight)).sum();
+        let penalties = problem.penalties;
+        let waits = i64::from(penalties.idle_slot) + i64::from(penalties.gap);
+        let cells = (participants as i64).saturating_mul(model.slot_count as i64);
+        let moves = i64::from(penalties.move_).saturating_mul(problem.meetings.len() as i64);
+        let penalty = weight
+            .saturating_add(waits.saturating_mul(cells))
+            .saturating_add(moves)
+            .saturating_add(1);
+        let mut with = vec![0; model.slot_count + 1];
+        with[0] = participants as u32;
+        Some(Self {
+            max_spread,
+            penalty,
+            gaps_of: vec![0; participants],
+            with,
+            least: 0,
+            most: 0,
+        })
+    }
+
+    fn change(&mut self, p: ParticipantIx, delta: i64) {
+        if delta == 0 {
+            return;
+        }
+        let old = self.gaps_of[p];
+        let new = (i64::from(old) + delta) as u32;
+        self.gaps_of[p] = new;
+        self.with[old as usize] -= 1;
+        self.with[new as usize] += 1;
+        self.most = self.most.max(new);
+        self.least = self.least.min(new);
+        while self.with[self.most as usize] == 0 {
+            self.most -= 1;
+        }
+        while self.with[self.least as usize] == 0 {
+            self.least += 1;
+        }
+    }
+
+    /// How far the spread is above the rule (0 when it keeps it).
+    fn excess(&self) -> i64 {
+        i64::from((self.most - self.least).saturating_sub(self.max_spread))
+    }
+}
+
 #[derive(Debug, Clone)]
 pub(crate) struct State<'m, 'p> {
     pub model: &'m Model<'p>,
@@ -67,6 +134,8 @@ pub(crate) struct State<'m, 'p> {
     /// `waits[p * session_count + s]`.
     waits: Vec<Waits>,
     pub score: Score,
+    /// The fairness rule's bookkeeping, when the problem has one.
+    fairness: Option<Fairness>,
     idle_penalty: i64,
     gap_penalty: i64,
     move_penalty: i64,
@@ -88,19 +157,33 @@ impl<'m, 'p> State<'m, 'p> {
                 moved,
                 ..Score::default()
             },
+            fairness: Fairness::new(model),
             idle_penalty: i64::from(problem.penalties.idle_slot),
             gap_penalty: i64::from(problem.penalties.gap),
             move_penalty: i64::from(problem.penalties.move_),
         }
     }
 
+    /// The format's objective, less [`Fairness::penalty`] per unit of wait spread above
+    /// the fairness rule: equal to the format's objective exactly when the schedule keeps
+    /// the rule, and always lower than that of any schedule that does. Every search
+    /// compares schedules by it, so none prefers one that breaks the rule.
     pub fn objective(&self) -> i64 {
-        objective_of(
+        let objective = objective_of(
             &self.score,
             self.idle_penalty,
             self.gap_penalty,
             self.move_penalty,
-        )
+        );
+        match &self.fairness {
+            Some(fairness) => objective.saturating_sub(fairness.penalty.saturating_mul(fairness.excess())),
+            None => objective,
+        }
+    }
+
+    /// Whether the schedule keeps the fairness rule (always, without one).
+    pub fn is_fair(&self) -> bool {
+        self.fairness.as_ref().is_none_or(|f| f.excess() == 0)
     }
 
     /// The meeting participant `p` attends in slot `t`.
@@ -143,6 +226,9 @@ impl<'m, 'p> State<'m, 'p> {
         let old = std::mem::replace(&mut self.waits[ix], new);
         self.score.idle += i64::from(new.idle) - i64::from(old.idle);
         self.score.gaps += i64::from(new.gaps) - i64::from(old.gaps);
+        if let Some(fairness) = &mut self.fairness {
+            fairness.change(p, i64::from(new.gaps) - i64::from(old.gaps));
+        }
     }
 
     /// Places `m` at `spot`. The caller has checked [`State::can_place`].
@@ -245,6 +331,59 @@ pub(crate) fn objective_of_schedule(problem: &Problem, score: &Score) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The fairness bookkeeping follows every change: a breach costs more than any two
+    /// schedules' objectives differ, and nothing once the waits even out again.
+    #[test]
+    fn a_breach_of_the_fairness_rule_ranks_below_every_fair_schedule() {
+        let problem = Problem::from_json(
+            r#"{"format": "rendezvous-problem/1",
+              "slots": [
+                {"id": "s1", "start": "2027-04-17T10:00:00+01:00", "end": "2027-04-17T10:20:00+01:00"},
+                {"id": "s2", "start": "2027-04-17T10:20:00+01:00", "end": "2027-04-17T10:40:00+01:00"},
+                {"id": "s3", "start": "2027-04-17T10:40:00+01:00", "end": "2027-04-17T11:00:00+01:00"}
+              ],
+              "rooms": [{"id": "T1", "capacity": 2}],
+              "participants": [{"id": "a"}, {"id": "b"}, {"id": "c"}],
+              "meetings": [
+                {"id": "p", "participants": ["a", "b"], "weight": 1},
+                {"id": "q", "participants": ["a", "b"], "weight": 1}
+              ],
+              "penalties": {"gap": 1},
+              "max_wait_spread": 0}"#,
+        )
+        .unwrap();
+        let model = Model::new(&problem);
+        let spot = |m: MeetingIx, slot: SlotIx| {
+            let start = model.starts[m].iter().find(|s| s.slot == slot).unwrap();
+            Spot {
+                slot,
+                class: start.classes[0],
+            }
+        };
+        let mut state = State::new(&model);
+        state.place(0, spot(0, 0));
+        state.place(1, spot(1, 2));
+        // a and b wait once, c (no meetings) 0 times: the format's objective is 2 − 2 = 0,
+        // less the penalty of 2 + 3 × 3 + 1 = 12 for a spread one above the rule.
+        assert!(!state.is_fair());
+        assert_eq!(objective_of_schedule(&problem, &state.score), 0);
+        assert_eq!(state.objective(), -12);
+        state.remove(1);
+        state.place(1, spot(1, 1));
+        assert!(state.is_fair());
+        assert_eq!(state.objective(), 2);
+        assert_eq!(objective_of_schedule(&problem, &state.score), 2);
+        // Without the rule the same schedule pays nothing extra.
+        let mut free = problem.clone();
+        free.max_wait_spread = None;
+        let model = Model::new(&free);
+        let mut state = State::new(&model);
+        state.place(0, spot(0, 0));
+        state.place(1, spot(1, 2));
+        assert!(state.is_fair());
+        assert_eq!(state.objective(), 0);
+    }
 
     #[test]
     fn waits_follow_the_spec_examples() {

@@ -20,7 +20,7 @@
 //! droppable weight` (see [`bound_with_waits`]).
 
 use crate::model::Model;
-use crate::problem::{MeetingIx, ParticipantIx, SlotIx};
+use crate::problem::{MeetingIx, ParticipantIx, Problem, SlotIx};
 
 /// Leaves (candidate block sets) examined per participant and gap count before the floor
 /// search settles for what it has proved so far.
@@ -34,6 +34,18 @@ pub(crate) fn wait_floors(model: &Model) -> Option<Vec<u32>> {
     (0..model.problem.participants.len())
         .map(|p| participant_floor(model, p))
         .collect()
+}
+
+/// The floors raised by the fairness rule, when the problem has one: in a schedule that
+/// keeps it, everyone waits at least the highest floor less `max_wait_spread`.
+pub(crate) fn fair_floors(problem: &Problem, mut floors: Vec<u32>) -> Vec<u32> {
+    if let Some(spread) = problem.max_wait_spread {
+        let least = floors.iter().copied().max().unwrap_or(0).saturating_sub(spread);
+        for floor in &mut floors {
+            *floor = (*floor).max(least);
+        }
+    }
+    floors
 }
 
 /// Slots where each of `p`'s schedulable meetings could be held.

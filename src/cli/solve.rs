@@ -15,7 +15,9 @@ use super::BadInput;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// The rendezvous-problem/1 file to solve.
+    /// The rendezvous-problem/1 file to solve. Its optional `max_wait_spread` (fairness:
+    /// the waits of any two participants differ by at most that many) is a hard rule that
+    /// every phase keeps, like the others.
     pub problem: PathBuf,
     /// Wall-clock budget in seconds; the best schedule found by then is written.
     #[arg(long, default_value_t = 30.0, value_name = "SECONDS")]

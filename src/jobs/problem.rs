@@ -164,5 +164,6 @@ pub fn build_problem_doc(
         participants,
         meetings,
         penalties: PENALTIES,
+        max_wait_spread: None,
     }
 }

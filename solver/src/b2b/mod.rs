@@ -157,6 +157,7 @@ impl Forum {
                 gap: 1,
                 move_: 0,
             },
+            max_wait_spread: None,
         }
     }
 }

@@ -3,6 +3,7 @@
 use crate::format::{SOLUTION_FORMAT, SolutionDoc, Status};
 use crate::problem::{Placement, Problem};
 
+use super::fairness::check_fairness;
 use super::grid::Grid;
 use super::objective::objective;
 use super::pins::{PinSearch, place_pins};
@@ -94,7 +95,11 @@ pub fn check(problem: &Problem, solution: &SolutionDoc) -> CheckReport {
                 assignments: solution.assignments.len(),
             });
         }
-        if let PinSearch::Fit(example) = place_pins(problem, &grid) {
+        // With a fairness rule the pins alone may break it; then they are no witness of a
+        // valid schedule, and the claim stands unrefuted here.
+        if let PinSearch::Fit(example) = place_pins(problem, &grid)
+            && pins_are_fair(problem, &grid, &example)
+        {
             violations.push(Violation::InfeasibleButPinsFit {
                 example: example
                     .into_iter()
@@ -118,6 +123,7 @@ pub fn check(problem: &Problem, solution: &SolutionDoc) -> CheckReport {
     }
 
     check_rules(problem, &grid, &placements, &mut violations);
+    check_fairness(problem, &grid, &placements, &mut violations);
     let (objective, breakdown) = objective(problem, &grid, &placements);
     if solution.objective != objective {
         violations.push(Violation::ObjectiveMismatch {
@@ -130,4 +136,15 @@ pub fn check(problem: &Problem, solution: &SolutionDoc) -> CheckReport {
         objective,
         breakdown,
     }
+}
+
+/// Whether the pins placed as in `example` (and nothing else) meet the fairness rule.
+fn pins_are_fair(problem: &Problem, grid: &Grid, example: &[(usize, Placement)]) -> bool {
+    let mut placements = vec![None; problem.meetings.len()];
+    for &(m, p) in example {
+        placements[m] = Some(p);
+    }
+    let mut found = Vec::new();
+    check_fairness(problem, grid, &placements, &mut found);
+    found.is_empty()
 }

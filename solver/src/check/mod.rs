@@ -8,6 +8,7 @@
 //! different ways, to pass unnoticed.
 
 mod document;
+mod fairness;
 mod grid;
 mod objective;
 mod pins;
@@ -22,6 +23,7 @@ pub use violation::Violation;
 use crate::format::SolutionDoc;
 use crate::problem::{InputError, Placement, Problem, parse_json};
 use crate::solution::Schedule;
+use fairness::check_fairness;
 use grid::Grid;
 use objective::objective;
 use rules::check_rules;
@@ -94,6 +96,7 @@ pub fn evaluate(problem: &Problem, schedule: &Schedule) -> CheckReport {
         .collect();
     let grid = Grid::new(problem);
     check_rules(problem, &grid, &placements, &mut violations);
+    check_fairness(problem, &grid, &placements, &mut violations);
     let (objective, breakdown) = objective(problem, &grid, &placements);
     CheckReport {
         violations,

@@ -12,7 +12,6 @@ pub(super) fn objective(
     placements: &[Option<Placement>],
 ) -> (i64, Breakdown) {
     let mut breakdown = Breakdown::default();
-    let mut busy = vec![vec![false; problem.slots.len()]; problem.participants.len()];
     for (m, placement) in placements.iter().enumerate() {
         let meeting = &problem.meetings[m];
         if let Some(current) = meeting.current
@@ -20,15 +19,13 @@ pub(super) fn objective(
         {
             breakdown.moved += 1;
         }
-        let Some(p) = placement else { continue };
+        if placement.is_none() {
+            continue;
+        }
         breakdown.placed += 1;
         breakdown.placed_weight += i64::from(meeting.weight);
-        let (occupied, _) = grid.run(p.slot, meeting.duration);
-        for &participant in &meeting.participants {
-            busy[participant][occupied.clone()].fill(true);
-        }
     }
-    for row in &busy {
+    for row in &busy_rows(problem, grid, placements) {
         let (idle, gaps) = idle_and_gaps(row, &grid.session);
         breakdown.idle_slots += idle;
         breakdown.gaps += gaps;
@@ -39,6 +36,20 @@ pub(super) fn objective(
         - i64::from(penalties.gap) * breakdown.gaps
         - i64::from(penalties.move_) * breakdown.moved;
     (objective, breakdown)
+}
+
+/// `busy[p][s]`: whether participant `p` meets in slot `s`.
+pub(super) fn busy_rows(problem: &Problem, grid: &Grid, placements: &[Option<Placement>]) -> Vec<Vec<bool>> {
+    let mut busy = vec![vec![false; problem.slots.len()]; problem.participants.len()];
+    for (m, placement) in placements.iter().enumerate() {
+        let Some(p) = placement else { continue };
+        let meeting = &problem.meetings[m];
+        let (occupied, _) = grid.run(p.slot, meeting.duration);
+        for &participant in &meeting.participants {
+            busy[participant][occupied.clone()].fill(true);
+        }
+    }
+    busy
 }
 
 /// Idle slots and gaps of one participant: `busy[s]` says whether it meets at slot `s`,

@@ -95,6 +95,16 @@ pub enum Violation {
         pinned_room: Option<String>,
         placed: Option<(String, String)>,
     },
+    /// Fairness (`max_wait_spread`): `most_waiting` waits `most` times and
+    /// `least_waiting` `least` times, more than `max_wait_spread` apart. Waits are gaps as
+    /// the objective counts them; a participant without meetings has 0.
+    WaitsTooUneven {
+        max_wait_spread: u32,
+        most: i64,
+        least: i64,
+        most_waiting: String,
+        least_waiting: String,
+    },
     /// The document's `objective` is not the schedule's objective.
     ObjectiveMismatch { claimed: i64, recomputed: i64 },
 }
@@ -286,6 +296,16 @@ impl fmt::Display for Violation {
                     None => write!(f, " but is not scheduled"),
                 }
             }
+            Self::WaitsTooUneven {
+                max_wait_spread,
+                most,
+                least,
+                most_waiting,
+                least_waiting,
+            } => write!(
+                f,
+                "participant {most_waiting:?} waits {most} times and {least_waiting:?} {least}: more than max_wait_spread {max_wait_spread} apart"
+            ),
             Self::ObjectiveMismatch { claimed, recomputed } => {
                 write!(
                     f,

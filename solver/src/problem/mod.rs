@@ -108,6 +108,10 @@ pub struct Problem {
     pub participants: Vec<Participant>,
     pub meetings: Vec<Meeting>,
     pub penalties: Penalties,
+    /// Fairness: the waits of any two participants (gaps, summed over sessions, as the
+    /// objective counts them; a participant without meetings has 0) differ by at most
+    /// this many. `None`: no such rule.
+    pub max_wait_spread: Option<u32>,
     slot_by_id: HashMap<String, SlotIx>,
     room_by_id: HashMap<String, RoomIx>,
     meeting_by_id: HashMap<String, MeetingIx>,

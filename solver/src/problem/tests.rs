@@ -138,3 +138,21 @@ fn wrong_format_tag_is_rejected() {
     let err = Problem::from_json(&tiny("[]").replace("problem/1", "problem/2")).unwrap_err();
     assert_eq!(err.path, "format");
 }
+
+#[test]
+fn max_wait_spread_is_optional_and_a_whole_number_at_least_zero() {
+    let p = Problem::from_json(&tiny("[]")).unwrap();
+    assert_eq!(p.max_wait_spread, None);
+    let with = |value: &str| {
+        let text = tiny("[]");
+        let text = text.replacen('{', &format!(r#"{{"max_wait_spread": {value}, "#), 1);
+        Problem::from_json(&text)
+    };
+    assert_eq!(with("0").unwrap().max_wait_spread, Some(0));
+    assert_eq!(with("2").unwrap().max_wait_spread, Some(2));
+    assert_eq!(with("null").unwrap().max_wait_spread, None);
+    for bad in ["-1", "1.5", "\"2\"", "true"] {
+        let err = with(bad).unwrap_err();
+        assert_eq!(err.path, "max_wait_spread", "{bad}: {err}");
+    }
+}

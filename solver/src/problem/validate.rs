@@ -253,6 +253,7 @@ impl TryFrom<ProblemDoc> for Problem {
                 gap: doc.penalties.gap,
                 move_: doc.penalties.move_,
             },
+            max_wait_spread: doc.max_wait_spread,
             slot_by_id,
             room_by_id,
             meeting_by_id,

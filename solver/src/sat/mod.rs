@@ -16,6 +16,13 @@
 //! at least its proved floor (`waits.rs`). A totalizer over the wait indicators gives the
 //! assumptions for "at most k waits".
 //!
+//! Fairness (`max_wait_spread: d`): the wait indicators and the unions of busy slots are
+//! then defined both ways (a wait indicator true exactly where a gap ends), each
+//! participant's waits get a totalizer of their own, and for every threshold j one
+//! variable `h_j` says "someone waits more than j + d times": anyone's waits above j + d
+//! force it, and it forces everyone's waits above j. So whoever waits least waits at
+//! least (most − d) times, which is the rule.
+//!
 //! The search alternates, with a conflict budget doubling whenever neither side settles:
 //! upward from the proved minimum (first, so a bound rises from the start), each
 //! refutation raising it by one; downward from the best known schedule (the solver's
@@ -27,8 +34,9 @@
 use std::collections::BTreeSet;
 use std::time::Instant;
 
+use rustsat::encodings::EnforceError;
 use rustsat::encodings::am1::{Encode as _, Ladder, Pairwise};
-use rustsat::encodings::card::{BoundUpper, Totalizer, encode_cardinality_constraint};
+use rustsat::encodings::card::{BoundBoth, BoundLower, BoundUpper, Totalizer, encode_cardinality_constraint};
 use rustsat::instances::{BasicVarManager, Cnf, ManageVars};
 use rustsat::solvers::{ControlSignal, PhaseLit, Solve, SolveIncremental, SolverResult, Terminate};
 use rustsat::types::constraints::CardConstraint;
@@ -281,6 +289,11 @@ fn decode(model: &Model, solver: &CaDiCaL, encoding: &Encoding) -> Option<(Vec<O
 
 /// The gaps of a schedule, summed over participants and sessions.
 pub(crate) fn waits_of_spots(model: &Model, spots: &[Option<Spot>]) -> u32 {
+    waits_per_participant(model, spots).iter().sum()
+}
+
+/// Each participant's gaps in a schedule of one-slot meetings, summed over sessions.
+pub(crate) fn waits_per_participant(model: &Model, spots: &[Option<Spot>]) -> Vec<u32> {
     let problem = model.problem;
     let slots = model.slot_count;
     let mut busy = vec![false; problem.participants.len() * slots];
@@ -292,14 +305,24 @@ pub(crate) fn waits_of_spots(model: &Model, spots: &[Option<Spot>]) -> u32 {
         }
     }
     (0..problem.participants.len())
-        .flat_map(|p| {
-            let busy = &busy;
+        .map(|p| {
             problem
                 .sessions
                 .iter()
-                .map(move |s| waits_of(s.slots.clone().map(|t| busy[p * slots + t])).gaps)
+                .map(|s| waits_of(s.slots.clone().map(|t| busy[p * slots + t])).gaps)
+                .sum()
         })
-        .sum()
+        .collect()
+}
+
+/// Whether a schedule of one-slot meetings keeps the fairness rule (always, without one).
+pub(crate) fn keeps_spread(model: &Model, spots: &[Option<Spot>]) -> bool {
+    model.problem.max_wait_spread.is_none_or(|spread| {
+        let waits = waits_per_participant(model, spots);
+        let most = waits.iter().copied().max().unwrap_or(0);
+        let least = waits.iter().copied().min().unwrap_or(0);
+        most - least <= spread
+    })
 }
 
 /// Decisions start from `spots`: what it holds true, every other placement false.
@@ -451,7 +474,9 @@ fn encode(model: &Model, search: &WaitsSearch, vars: &mut BasicVarManager, cnf: 
 
     // Waits: one indicator where a gap ends (busy, the slot before free, busy earlier in
     // the session). Only forced true, never false: "at most k" then bounds the real gaps.
+    let fair = problem.max_wait_spread;
     let mut all_waits = Vec::new();
+    let mut waits_of_participant = Vec::with_capacity(participants);
     for p in 0..participants {
         let mut own = Vec::new();
         for session in &problem.sessions {
@@ -465,6 +490,14 @@ fn encode(model: &Model, search: &WaitsSearch, vars: &mut BasicVarManager, cnf: 
                     let mut clause: Vec<Lit> = vec![!now, !earlier, w];
                     clause.extend(previous);
                     cnf.add_clause(clause.into_iter().collect::<Clause>());
+                    if fair.is_some() {
+                        // Only where a gap ends, so a lower bound on waits is one on gaps.
+                        cnf.add_binary(!w, now);
+                        cnf.add_binary(!w, earlier);
+                        if let Some(previous) = previous {
+                            cnf.add_binary(!w, !previous);
+                        }
+                    }
                     own.push(w);
                 }
                 earlier = before;
@@ -475,6 +508,9 @@ fn encode(model: &Model, search: &WaitsSearch, vars: &mut BasicVarManager, cnf: 
                         let union = new_lit(vars);
                         cnf.add_binary(!b, union);
                         cnf.add_binary(!now, union);
+                        if fair.is_some() {
+                            cnf.add_ternary(!union, b, now);
+                        }
                         Some(union)
                     }
                 };
@@ -484,13 +520,59 @@ fn encode(model: &Model, search: &WaitsSearch, vars: &mut BasicVarManager, cnf: 
         if floor > 0 {
             cardinality(CardConstraint::new_lb(own.iter().copied(), floor), cnf, vars);
         }
-        all_waits.extend(own);
+        all_waits.extend(own.iter().copied());
+        waits_of_participant.push(own);
+    }
+    if let Some(spread) = fair {
+        encode_spread(&waits_of_participant, spread as usize, cnf, vars);
     }
     Encoding {
         placements,
         of_meeting,
         waits: Totalizer::from_iter(all_waits),
         encoded_up_to: None,
+    }
+}
+
+/// The fairness rule over each participant's (exact) wait indicators: for every threshold
+/// j, `h_j` ("someone waits more than j + spread times") is forced by anyone's waits above
+/// j + spread and forces everyone's waits above j.
+fn encode_spread(waits: &[Vec<Lit>], spread: usize, cnf: &mut Cnf, vars: &mut BasicVarManager) {
+    let most = waits.iter().map(Vec::len).max().unwrap_or(0);
+    if most <= spread {
+        return;
+    }
+    let mut counters: Vec<Totalizer> = waits
+        .iter()
+        .map(|own| Totalizer::from_iter(own.iter().copied()))
+        .collect();
+    for (counter, own) in counters.iter_mut().zip(waits) {
+        let result = counter.encode_both(0..=own.len(), cnf, vars);
+        debug_assert!(result.is_ok(), "a Cnf does not run out of memory");
+    }
+    for j in 0..most - spread {
+        let someone = vars.new_var().pos_lit();
+        for counter in &counters {
+            // Waits above j + spread force `someone`: either it holds or waits ≤ j + spread.
+            if let Ok(at_most) = counter.enforce_ub(j + spread) {
+                for lit in at_most {
+                    cnf.add_binary(someone, lit);
+                }
+            }
+            // `someone` forces waits above j, which a participant with too few possible
+            // waits cannot have.
+            match counter.enforce_lb(j + 1) {
+                Ok(at_least) => {
+                    for lit in at_least {
+                        cnf.add_binary(!someone, lit);
+                    }
+                }
+                Err(EnforceError::Unsat) => cnf.add_unit(!someone),
+                // Encoded above. Were it not, the rule would be left out here, never
+                // tightened: the checker then refuses an unfair answer, and no proof is wrong.
+                Err(EnforceError::NotEncoded) => {}
+            }
+        }
     }
 }
 

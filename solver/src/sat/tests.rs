@@ -4,7 +4,7 @@ use proptest::prelude::*;
 
 use super::*;
 use crate::problem::Problem;
-use crate::waits::wait_floors;
+use crate::waits::{fair_floors, wait_floors};
 
 /// A meeting of a test forum: its two participants, allowed slots (or any), pinned slot
 /// (or none).
@@ -60,8 +60,8 @@ fn forum(slots: usize, tables: usize, away: &[Vec<usize>], meetings: &[MeetingSp
     .unwrap()
 }
 
-/// The fewest waits over every schedule that holds every schedulable meeting, by
-/// enumeration (`None`: no schedule holds them all).
+/// The fewest waits over every schedule that holds every schedulable meeting (and keeps
+/// the fairness rule, when the problem has one), by enumeration (`None`: no such schedule).
 fn brute_force(model: &Model) -> Option<u32> {
     fn visit(
         model: &Model,
@@ -75,6 +75,12 @@ fn brute_force(model: &Model) -> Option<u32> {
         let slots = model.slot_count;
         if m == problem.meetings.len() {
             let waits = waits_of_spots(model, spots);
+            // The fairness rule, counted on its own: every participant's gaps.
+            let each = waits_per_participant(model, spots);
+            let spread = each.iter().max().unwrap_or(&0) - each.iter().min().unwrap_or(&0);
+            if problem.max_wait_spread.is_some_and(|d| spread > d) {
+                return;
+            }
             if best.is_none_or(|b| waits < b) {
                 *best = Some(waits);
             }
@@ -135,71 +141,136 @@ fn small_forum() -> impl Strategy<Value = Problem> {
     })
 }
 
+/// From no schedule at all, the search ends with the brute-force optimum proved, every
+/// schedule it reports has exactly the waits it claims, and the independent checker
+/// accepts the last one, rooms assigned (fairness rule included).
+fn the_search_proves_the_brute_force_optimum(problem: &Problem) -> Result<(), TestCaseError> {
+    let model = Model::new(problem);
+    prop_assume!(applies(&model));
+    let optimum = brute_force(&model);
+    let floors = wait_floors(&model);
+    let Some(floors) = floors else {
+        prop_assert_eq!(optimum, None);
+        return Ok(());
+    };
+    let floors = fair_floors(problem, floors);
+    let none = vec![None; problem.meetings.len()];
+    let never = || false;
+    let search = WaitsSearch {
+        warm: &none,
+        warm_waits: None,
+        proved_min: floors.iter().sum(),
+        floors: &floors,
+        deadline: Instant::now() + Duration::from_secs(60),
+        cancelled: &never,
+        known: &|_| None,
+    };
+    let mut claims = Vec::new();
+    let mut last = None;
+    let outcome = search_waits(&model, &search, &mut |found| {
+        if let Found::Schedule(spots) = found {
+            let mut state = crate::state::State::new(&model);
+            claims.push((
+                waits_of_spots(&model, spots),
+                crate::milp::validated(&mut state, spots).is_some(),
+            ));
+            last = Some(spots.to_vec());
+        }
+        true
+    });
+    prop_assert!(
+        claims.iter().all(|&(_, valid)| valid),
+        "a reported schedule is invalid"
+    );
+    // Each schedule reported has fewer waits than the one before.
+    prop_assert!(claims.windows(2).all(|w| w[1].0 < w[0].0));
+    match optimum {
+        Some(optimum) => {
+            prop_assert_eq!(outcome.best, optimum);
+            prop_assert_eq!(outcome.proved_min, optimum);
+            let last = last.expect("an optimum is reported");
+            let schedule = crate::rooms::assign_rooms(&model, &last).expect("rooms for a valid schedule");
+            let report = crate::check::evaluate(problem, &schedule);
+            prop_assert_eq!(report.breakdown.gaps, i64::from(optimum));
+            // A pin that cannot be held leaves its meeting out of the model, and out of
+            // every schedule (the solver calls such a problem infeasible before this).
+            let pins_held = (0..problem.meetings.len())
+                .all(|m| problem.meetings[m].fixed.is_none() || !model.starts[m].is_empty());
+            if pins_held {
+                prop_assert!(report.is_valid(), "{:?}", report.violations);
+            }
+            // Given the optimal schedule as found elsewhere, a second search takes it
+            // and only proves it: it reports no schedule of its own.
+            let known = |fewer_than: u32| {
+                let waits = waits_of_spots(&model, &last);
+                (waits < fewer_than).then(|| (last.clone(), waits))
+            };
+            let again = WaitsSearch {
+                known: &known,
+                ..search
+            };
+            let mut reported = 0;
+            let outcome = search_waits(&model, &again, &mut |found| {
+                reported += usize::from(matches!(found, Found::Schedule(_)));
+                true
+            });
+            prop_assert_eq!((outcome.best, outcome.proved_min), (optimum, optimum));
+            prop_assert_eq!(reported, 0);
+        }
+        None => {
+            prop_assert_eq!((outcome.best, outcome.proved_min), (u32::MAX, u32::MAX));
+            prop_assert!(claims.is_empty());
+        }
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
 
-    /// From no schedule at all, the search ends with the brute-force optimum proved,
-    /// and every schedule it reports has exactly the waits it claims.
     #[test]
     fn the_sat_search_proves_the_brute_force_optimum(problem in small_forum()) {
-        let model = Model::new(&problem);
-        prop_assume!(applies(&model));
-        let optimum = brute_force(&model);
-        let floors = wait_floors(&model);
-        let Some(floors) = floors else {
-            prop_assert_eq!(optimum, None);
-            return Ok(());
-        };
-        let none = vec![None; problem.meetings.len()];
-        let never = || false;
-        let search = WaitsSearch {
-            warm: &none,
-            warm_waits: None,
-            proved_min: floors.iter().sum(),
-            floors: &floors,
-            deadline: Instant::now() + Duration::from_secs(60),
-            cancelled: &never,
-            known: &|_| None,
-        };
-        let mut claims = Vec::new();
-        let mut last = None;
-        let outcome = search_waits(&model, &search, &mut |found| {
-            if let Found::Schedule(spots) = found {
-                let mut state = crate::state::State::new(&model);
-                claims.push((waits_of_spots(&model, spots), crate::milp::validated(&mut state, spots).is_some()));
-                last = Some(spots.to_vec());
-            }
-            true
-        });
-        prop_assert!(claims.iter().all(|&(_, valid)| valid), "a reported schedule is invalid");
-        // Each schedule reported has fewer waits than the one before.
-        prop_assert!(claims.windows(2).all(|w| w[1].0 < w[0].0));
-        match optimum {
-            Some(optimum) => {
-                prop_assert_eq!(outcome.best, optimum);
-                prop_assert_eq!(outcome.proved_min, optimum);
-                // Given the optimal schedule as found elsewhere, a second search takes it
-                // and only proves it: it reports no schedule of its own.
-                let last = last.expect("an optimum is reported");
-                let known = |fewer_than: u32| {
-                    let waits = waits_of_spots(&model, &last);
-                    (waits < fewer_than).then(|| (last.clone(), waits))
-                };
-                let again = WaitsSearch { known: &known, ..search };
-                let mut reported = 0;
-                let outcome = search_waits(&model, &again, &mut |found| {
-                    reported += usize::from(matches!(found, Found::Schedule(_)));
-                    true
-                });
-                prop_assert_eq!((outcome.best, outcome.proved_min), (optimum, optimum));
-                prop_assert_eq!(reported, 0);
-            }
-            None => {
-                prop_assert_eq!((outcome.best, outcome.proved_min), (u32::MAX, u32::MAX));
-                prop_assert!(claims.is_empty());
-            }
-        }
+        the_search_proves_the_brute_force_optimum(&problem)?;
     }
+
+    /// The same with the fairness rule: the brute force keeps only the schedules whose
+    /// participants' waits differ by at most `max_wait_spread`.
+    #[test]
+    fn the_sat_search_proves_the_fair_brute_force_optimum(mut problem in small_forum(), spread in 0..=2u32) {
+        problem.max_wait_spread = Some(spread);
+        the_search_proves_the_brute_force_optimum(&problem)?;
+    }
+}
+
+#[test]
+fn the_fairness_rule_can_cost_waits_and_is_kept() {
+    // Mornings of three slots, one table. p0 meets p1 only at s0 and p2 only at s2: p0
+    // waits once, p1 and p2 never.
+    let meetings: Vec<MeetingSpec> = vec![((0, 1), Some(vec![0]), None), ((0, 2), Some(vec![2]), None)];
+    let mut problem = forum(3, 1, &[vec![], vec![], vec![]], &meetings);
+    let model = Model::new(&problem);
+    assert_eq!(brute_force(&model), Some(1));
+    problem.max_wait_spread = Some(1);
+    assert_eq!(brute_force(&Model::new(&problem)), Some(1));
+    // With a spread of 0 nobody may wait once while the others wait 0 times: no schedule
+    // holds both meetings, and the search proves it from no schedule.
+    problem.max_wait_spread = Some(0);
+    let model = Model::new(&problem);
+    assert_eq!(brute_force(&model), None);
+    let floors = fair_floors(&problem, wait_floors(&model).unwrap());
+    let none = vec![None; problem.meetings.len()];
+    let never = || false;
+    let search = WaitsSearch {
+        warm: &none,
+        warm_waits: None,
+        proved_min: floors.iter().sum(),
+        floors: &floors,
+        deadline: Instant::now() + Duration::from_secs(60),
+        cancelled: &never,
+        known: &|_| None,
+    };
+    let outcome = search_waits(&model, &search, &mut |_| true);
+    assert_eq!((outcome.best, outcome.proved_min), (u32::MAX, u32::MAX));
 }
 
 #[test]

@@ -19,7 +19,7 @@ use crate::check::evaluate;
 use crate::milp::validated;
 use crate::model::Model;
 use crate::rooms::assign_rooms;
-use crate::sat::{Found, WaitsSearch, search_waits, waits_of_spots};
+use crate::sat::{Found, WaitsSearch, keeps_spread, search_waits, waits_of_spots};
 use crate::solution::Stats;
 use crate::state::{Spot, State};
 use crate::waits::bound_with_waits;
@@ -132,12 +132,13 @@ pub(super) fn spawn_sat<'scope, 'env, 'p>(
     scope.spawn(move || {
         let mut checker = State::new(model);
         let stop = || cancelled() || shared.settled() || shared.done.load(Ordering::Relaxed);
-        // Schedules of the others holding every schedulable meeting, the only ones the
-        // model describes.
+        // Schedules of the others holding every schedulable meeting and keeping the
+        // fairness rule, the only ones the model describes.
         let known = |fewer_than: u32| {
             let (spots, _) = shared.better_than(i64::MIN)?;
             let waits = waits_of_spots(model, &spots);
-            (waits < fewer_than && holds_every_schedulable(model, &spots)).then_some((spots, waits))
+            (waits < fewer_than && holds_every_schedulable(model, &spots) && keeps_spread(model, &spots))
+                .then_some((spots, waits))
         };
         let warm = known(u32::MAX);
         let none = vec![None; model.problem.meetings.len()];

@@ -18,20 +18,20 @@ use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::time::Instant;
 
 use crate::bound::{Stop, bound_lp, solve_bound};
-use crate::construct::{greedy, place_pins};
+use crate::construct::{greedy, place_pins, repair_fairness};
 use crate::improve::Limits;
 use crate::milp::{MIP_LIMIT, placement_count, solve_mip, validated};
 use crate::model::Model;
 use crate::problem::Problem;
 use crate::solution::{Solution, Stats};
 use crate::state::State;
-use crate::waits::{bound_with_waits, dropping_bound, wait_floors};
+use crate::waits::{bound_with_waits, dropping_bound, fair_floors, wait_floors};
 use crate::warm::{is_warm, place_current, restore_current};
 use anneal::{AnnealRun, BUDGETED_ROUNDS, STEPS_PER_SECOND, anneal, annealed_enough};
 use exact::{Shared, finish_sat, improve_waits_beside_sat, sat_applies, spawn_sat};
 use forum::holds_every_schedulable;
 use lns::improve_windows;
-use outcome::{finish, infeasible};
+use outcome::{finish, infeasible, keeps_fairness, unfair_pins};
 use report::Reporter;
 
 /// Problems with at most this many placement binaries get exact window re-optimisation.
@@ -74,8 +74,15 @@ fn poll_shared(report: &mut Reporter, shared: Option<&Shared>) {
 /// prove optimality too; where every meeting lasts one slot, a SAT search for the fewest
 /// waits runs from the start beside all of them, sharing their best schedule (`exact.rs`).
 ///
+/// With a fairness rule (`max_wait_spread`), every phase keeps it: the state's objective
+/// ranks a schedule that breaks it below any that keeps it (so the greedy start, the
+/// annealers and every HiGHS neighbourhood, checked on that state, never prefer one), a
+/// re-solve's published start is brought within it first, and the SAT search encodes it.
+///
 /// It never returns an invalid schedule: at worst the one holding only the pins.
-/// Contradictory pins give [`Status::Infeasible`](crate::Status::Infeasible) with reasons naming them.
+/// Contradictory pins give [`Status::Infeasible`](crate::Status::Infeasible) with reasons naming them,
+/// and so do pins that alone break the fairness rule when no schedule holding them that
+/// keeps it was found.
 ///
 /// Determinism: the same problem, seed and thread count give the same schedule, whatever
 /// the LP bound's speed, unless the time limit cuts work short — except on forums where
@@ -129,6 +136,10 @@ pub fn solve(problem: &Problem, options: &SolveOptions, progress: &mut dyn FnMut
     // stays, and the greedy start places the rest where it fits.
     let warm = is_warm(&model);
     let warm_start = warm.then(|| place_current(&mut state));
+    // Every search compares schedules by the state's objective, which puts one that keeps
+    // the fairness rule above any that breaks it; so from a start that keeps it, none
+    // ends with one that breaks it.
+    repair_fairness(&mut state);
     greedy(&mut state);
     let greedy_objective = state.objective();
     report.incumbent(greedy_objective, Phase::Construct);
@@ -151,7 +162,7 @@ pub fn solve(problem: &Problem, options: &SolveOptions, progress: &mut dyn FnMut
     };
     // What the SAT search for waits and the other searches of a forum share (`exact.rs`).
     let shared = Shared::default();
-    std::thread::scope(|scope| {
+    let solution = std::thread::scope(|scope| {
         let (bound_sender, bound_receiver) = std::sync::mpsc::channel();
         let lp_model = &model;
         // The relaxation is built on the LP's thread too, off the search's path.
@@ -183,6 +194,7 @@ pub fn solve(problem: &Problem, options: &SolveOptions, progress: &mut dyn FnMut
                 .is_some_and(|b| dropping_bound(&model).is_none_or(|dropping| b > dropping))
                 && let Some(floors) = wait_floors(&model)
             {
+                let floors = fair_floors(problem, floors);
                 let floor: i64 = floors.iter().map(|&f| i64::from(f)).sum();
                 stats.wait_floor = Some(floor);
                 report.bound(bound_with_waits(&model, floor), Phase::WaitFloors);
@@ -382,5 +394,11 @@ pub fn solve(problem: &Problem, options: &SolveOptions, progress: &mut dyn FnMut
         // HiGHS stops at its next iteration, and the scope joins its thread.
         stop_lp.finished.store(true, Ordering::Relaxed);
         finish(problem, &model, &best, &mut report, stats)
-    })
+    });
+    // The pins alone may break the fairness rule, and then no search may have found
+    // meetings that even the waits out: no schedule is returned that the checker rejects.
+    if solution.status != crate::Status::Infeasible && !keeps_fairness(problem, &solution) {
+        return unfair_pins(problem, started);
+    }
+    solution
 }

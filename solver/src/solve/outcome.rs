@@ -106,3 +106,30 @@ pub(super) fn infeasible(
         stats,
     }
 }
+
+/// Whether the solution's schedule keeps the fairness rule, by the independent checker.
+pub(super) fn keeps_fairness(problem: &Problem, solution: &Solution) -> bool {
+    problem.max_wait_spread.is_none()
+        || !crate::check::evaluate(problem, &solution.schedule)
+            .violations
+            .iter()
+            .any(|v| matches!(v, crate::Violation::WaitsTooUneven { .. }))
+}
+
+/// The answer when the pins alone break the fairness rule and no schedule holding them
+/// was found that keeps it: no schedule, each pinned meeting named with the rule.
+pub(super) fn unfair_pins(problem: &Problem, started: Instant) -> Solution {
+    let spread = problem.max_wait_spread.unwrap_or(0);
+    let conflicts = (0..problem.meetings.len())
+        .filter(|&m| problem.meetings[m].fixed.is_some())
+        .map(|m| {
+            (
+                m,
+                format!(
+                    "the pins alone make some participants wait more than max_wait_spread {spread} times more than others, and no schedule found evens it out"
+                ),
+            )
+        })
+        .collect();
+    infeasible(problem, conflicts, started)
+}

@@ -126,4 +126,29 @@ proptest! {
         let report = check(&problem, &doc);
         prop_assert!(report.is_valid(), "{:#?}", report.violations);
     }
+
+    /// With the fairness rule (a spread of 0 to 2, pins frequent): the solution passes the
+    /// checker, rule included; never beats the brute-force optimum of the fair schedules,
+    /// equals it when it says optimal; and says infeasible when no fair schedule exists.
+    #[test]
+    fn the_fairness_rule_is_kept_and_the_fair_optimum_never_beaten(spec in problem_spec(true), spread in 0..=2u32) {
+        let mut problem = spec.build();
+        problem.max_wait_spread = Some(spread);
+        let best = brute_force(&problem).map(|(best, _)| best);
+        let solution = solve_quickly(&problem);
+        let report = check(&problem, &solution.to_doc(&problem));
+        let lines: Vec<String> = report.violations.iter().map(ToString::to_string).collect();
+        prop_assert!(report.is_valid(), "the solution document fails the checker: {lines:#?}");
+        match best {
+            None => prop_assert_eq!(solution.status, Status::Infeasible),
+            Some(best) if solution.status != Status::Infeasible => {
+                prop_assert!(solution.objective <= best, "objective {} above the fair optimum {best}", solution.objective);
+                if solution.status == Status::Optimal {
+                    prop_assert_eq!(solution.objective, best);
+                }
+            }
+            // Only when the pins alone break the rule (the checker accepted the claim).
+            Some(_) => {}
+        }
+    }
 }

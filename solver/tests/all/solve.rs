@@ -61,3 +61,22 @@ fn forum_2_is_proved_optimal_at_its_known_optimum() {
     assert_eq!(solution.bound, Some(197_996));
     assert_eq!(waits(&solution), 4);
 }
+
+#[test]
+fn forum_2_with_a_fairness_rule_keeps_it() {
+    // pub-forum-2 with a spread of at most one wait between any two participants: the
+    // checker (in `solve_and_check`) verifies the rule along with every other.
+    let mut doc: rendezvous_solver::ProblemDoc =
+        serde_json::from_str(include_str!("../data/pub-forum-2.json")).unwrap();
+    doc.max_wait_spread = Some(1);
+    let text = serde_json::to_string(&doc).unwrap();
+    let (problem, solution) = solve_and_check(&text, 10);
+    assert_eq!(problem.max_wait_spread, Some(1));
+    assert_ne!(solution.status, Status::Infeasible, "{:?}", solution.reasons);
+    // The rule costs nothing in the bound's terms: the floors are 4 waits either way.
+    assert!(
+        solution.bound.is_some_and(|b| b <= 197_996),
+        "{:?}",
+        solution.bound
+    );
+}

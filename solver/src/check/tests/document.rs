@@ -3,7 +3,7 @@
 use super::*;
 use crate::format::{AssignmentDoc, UnscheduledDoc};
 
-fn doc(
+pub(super) fn doc(
     problem: &Problem,
     schedule: &Schedule,
     status: Status,

@@ -1,8 +1,9 @@
 //! The checker's tests and the problem they share: each rule broken on purpose
 //! (`rules`), the objective's examples (`objective`), documents and their claims
-//! (`document`).
+//! (`document`), the fairness rule on its own (`fairness`).
 
 mod document;
+mod fairness;
 mod objective;
 mod rules;
 

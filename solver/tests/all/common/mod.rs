@@ -220,6 +220,7 @@ impl ProblemSpec {
                 gap: self.penalties.1,
                 move_: self.penalties.2,
             },
+            max_wait_spread: None,
         };
 
         // Keep each pin only when the pinned meetings so far can all be held as pinned.
@@ -255,8 +256,9 @@ impl ProblemSpec {
     }
 }
 
-/// The best objective over every schedule, and one schedule reaching it; `None` when no
-/// schedule honours the pins.
+/// The best objective over every schedule (that keeps the fairness rule, when the problem
+/// has one), and one schedule reaching it; `None` when no schedule honours the pins (and
+/// the rule).
 ///
 /// Exhaustive: every meeting is tried unscheduled and at every (first slot, room) where it
 /// breaks no rule with the meetings decided before it. Branches are cut only by conflicts
@@ -429,6 +431,17 @@ impl Search<'_> {
             return;
         }
         if depth == self.order.len() {
+            // The fairness rule: every participant's gaps, those without meetings at 0.
+            if let Some(spread) = self.problem.max_wait_spread {
+                let gaps: Vec<i64> = self.busy.iter().map(|&busy| self.waits(busy).1).collect();
+                let (most, least) = (gaps.iter().max(), gaps.iter().min());
+                if most
+                    .zip(least)
+                    .is_some_and(|(most, least)| most - least > i64::from(spread))
+                {
+                    return;
+                }
+            }
             // Every meeting is decided: the bound is the exact objective.
             let schedule = Schedule {
                 placements: self.current.clone(),
