@@ -32,6 +32,13 @@ pub struct CreateEvent {
     /// 0: no reminders).
     #[serde(default = "fifteen")]
     pub reminder_minutes: u32,
+    /// Fairness, a hard rule of every solve: the waits (gaps between two meetings in a
+    /// session, summed over the event) of any two participants differ by at most this
+    /// many, 0–100; every participant counts, one without meetings with 0 waits. Absent
+    /// or `null`: no such rule.
+    #[serde(default)]
+    #[schema(maximum = 100)]
+    pub max_wait_spread: Option<u32>,
 }
 
 fn fifteen() -> u32 {
@@ -69,6 +76,9 @@ pub struct EventView {
     /// How long a pending request waits for its answers before it expires (counts as
     /// declined), in hours.
     pub request_expiry_hours: u32,
+    /// Fairness: the waits of any two participants differ by at most this many in every
+    /// solve; `null`: no such rule.
+    pub max_wait_spread: Option<u32>,
 }
 
 /// `PATCH /events/{event}`: only the fields given change.
@@ -80,6 +90,23 @@ pub struct UpdateEvent {
     /// Minutes before each meeting its participants get a reminder, 0–1440 (0: none).
     #[serde(default)]
     pub reminder_minutes: Option<u32>,
+    /// Fairness, 0–100 waits apart at most (see `POST /events`); `null` removes the rule.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<u32>, maximum = 100)]
+    pub max_wait_spread: Option<Option<u32>>,
+}
+
+/// A field that is present (maybe `null`) becomes `Some(..)`; an absent one stays `None`.
+fn present<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
+}
+
+fn check_max_wait_spread(spread: Option<u32>) -> Result<Option<u32>, ApiError> {
+    let mut errors = crate::domain::Invalid::default();
+    setup::check_max_wait_spread(spread, &mut errors);
+    Ok(errors.into_result(spread)?)
 }
 
 impl EventView {
@@ -102,6 +129,7 @@ impl EventView {
             timetable_version: event.timetable_version,
             reminder_minutes: event.reminder_minutes,
             request_expiry_hours: event.request_expiry_hours,
+            max_wait_spread: event.max_wait_spread,
         }
     }
 }
@@ -128,6 +156,7 @@ async fn create_event(
         slot_minutes: body.slot_minutes,
         days: body.days,
         reminder_minutes: body.reminder_minutes,
+        max_wait_spread: body.max_wait_spread,
     };
     let (event, spec) = setup::create_event(state.store.as_ref(), new).await?;
     Ok((StatusCode::CREATED, axum::Json(EventView::new(&event, &spec))))
@@ -168,7 +197,8 @@ async fn get_event(
 }
 
 /// Changes the event's settings (organiser): how long pending requests wait for their
-/// answers, how long before each meeting its reminder goes.
+/// answers, how long before each meeting its reminder goes, the fairness rule of its
+/// solves.
 #[utoipa::path(patch, path = "/events/{event}", tag = "events", params(("event" = String, Path)),
     request_body = UpdateEvent,
     responses((status = 200, body = EventView), (status = 401, body = Problem), (status = 403, body = Problem),
@@ -182,6 +212,7 @@ async fn update_event(
     caller.organiser()?;
     // Every field is checked before anything is written.
     let reminder_minutes = body.reminder_minutes.map(check_reminder_minutes).transpose()?;
+    let max_wait_spread = body.max_wait_spread.map(check_max_wait_spread).transpose()?;
     if let Some(hours) = body.request_expiry_hours
         && !EXPIRY_HOURS.contains(&hours)
     {
@@ -201,6 +232,9 @@ async fn update_event(
     }
     if let Some(hours) = body.request_expiry_hours {
         stored = state.store.set_request_expiry(&event, hours).await?;
+    }
+    if let Some(spread) = max_wait_spread {
+        stored = state.store.set_max_wait_spread(&event, spread).await?;
     }
     let spec = stored.spec()?;
     Ok(axum::Json(EventView::new(&stored, &spec)))

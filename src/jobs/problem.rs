@@ -164,6 +164,6 @@ pub fn build_problem_doc(
         participants,
         meetings,
         penalties: PENALTIES,
-        max_wait_spread: None,
+        max_wait_spread: event.max_wait_spread,
     }
 }

@@ -25,6 +25,7 @@ impl Expo {
             request_expiry_hours: crate::domain::request::DEFAULT_EXPIRY_HOURS,
             created_at,
             reminder_minutes: 15,
+            max_wait_spread: None,
         }
     }
 

@@ -10,6 +10,10 @@ use crate::store::{Event, Store};
 /// Longest reminder lead: a day.
 pub const MAX_REMINDER_MINUTES: u32 = 1440;
 
+/// The loosest fairness rule an event may set: waits of two participants at most this far
+/// apart (a forum has at most a few dozen slots, so more would be no rule at all).
+pub const MAX_WAIT_SPREAD: u32 = 100;
+
 /// An event as the organiser describes it.
 pub struct NewEvent {
     pub name: String,
@@ -18,6 +22,9 @@ pub struct NewEvent {
     pub slot_minutes: u32,
     pub days: Vec<DaySpec>,
     pub reminder_minutes: u32,
+    /// Fairness: the waits of any two participants differ by at most this many (0–100);
+    /// `None`: no such rule.
+    pub max_wait_spread: Option<u32>,
 }
 
 /// Checks a reminder lead, 0–1440 minutes.
@@ -33,10 +40,24 @@ pub fn check_reminder_minutes(minutes: u32, errors: &mut Invalid) {
     }
 }
 
+/// Checks a fairness rule, 0–100 waits apart.
+pub fn check_max_wait_spread(spread: Option<u32>, errors: &mut Invalid) {
+    if spread.is_some_and(|spread| spread > MAX_WAIT_SPREAD) {
+        errors.broke(
+            "/max_wait_spread",
+            Rule::Between {
+                min: 0,
+                max: MAX_WAIT_SPREAD,
+            },
+        );
+    }
+}
+
 /// Checks and stores a new event; every broken rule is reported at once.
 pub async fn create_event(store: &dyn Store, new: NewEvent) -> Result<(Event, EventSpec), SetupError> {
     let mut errors = Invalid::default();
     check_reminder_minutes(new.reminder_minutes, &mut errors);
+    check_max_wait_spread(new.max_wait_spread, &mut errors);
     let spec = match EventSpec::new(&new.name, &new.timezone, new.slot_minutes, new.days) {
         Ok(spec) => errors.into_result(spec)?,
         Err(more) => {
@@ -55,6 +76,7 @@ pub async fn create_event(store: &dyn Store, new: NewEvent) -> Result<(Event, Ev
         request_expiry_hours: crate::domain::request::DEFAULT_EXPIRY_HOURS,
         created_at: Utc::now(),
         reminder_minutes: new.reminder_minutes,
+        max_wait_spread: new.max_wait_spread,
     };
     store.create_event(&event).await?;
     tracing::info!(event = event.id, slots = spec.slots().len(), "event created");

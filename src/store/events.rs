@@ -25,6 +25,9 @@ pub struct Event {
     pub created_at: DateTime<Utc>,
     /// Minutes before each meeting its reminder goes; 0: none.
     pub reminder_minutes: u32,
+    /// Fairness: the waits of any two participants differ by at most this many, a hard
+    /// rule of every solve (`max_wait_spread` in the problem); `None`: no such rule.
+    pub max_wait_spread: Option<u32>,
 }
 
 impl Event {
@@ -48,6 +51,8 @@ pub trait EventStore: Send + Sync + 'static {
     async fn set_reminder_minutes(&self, id: &str, minutes: u32) -> StoreResult<()>;
     /// Sets how long the event's pending requests wait for their answers.
     async fn set_request_expiry(&self, id: &str, hours: u32) -> StoreResult<Event>;
+    /// Sets (or with `None` removes) the event's fairness rule.
+    async fn set_max_wait_spread(&self, id: &str, spread: Option<u32>) -> StoreResult<Event>;
 }
 
 pub(super) fn event_from(row: &impl Record) -> StoreResult<Event> {
@@ -62,6 +67,10 @@ pub(super) fn event_from(row: &impl Record) -> StoreResult<Event> {
         request_expiry_hours: to_u32(row.read("request_expiry_hours")?, "request_expiry_hours")?,
         created_at: row.read("created_at")?,
         reminder_minutes: to_u32(row.read("reminder_minutes")?, "reminder_minutes")?,
+        max_wait_spread: row
+            .read::<Option<i64>>("max_wait_spread")?
+            .map(|spread| to_u32(spread, "max_wait_spread"))
+            .transpose()?,
     })
 }
 
@@ -70,7 +79,8 @@ impl<DB: Backend> EventStore for SqlStore<DB> {
     async fn create_event(&self, event: &Event) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO events (id, name, timezone, slot_minutes, days, timetable_version, created_at, \
-             request_expiry_hours, reminder_minutes) VALUES ($1, $2, $3, $4, $5, NULL, $6, $7, $8)",
+             request_expiry_hours, reminder_minutes, max_wait_spread) \
+             VALUES ($1, $2, $3, $4, $5, NULL, $6, $7, $8, $9)",
         )
         .param(&event.id)
         .param(&event.name)
@@ -80,6 +90,7 @@ impl<DB: Backend> EventStore for SqlStore<DB> {
         .param(event.created_at)
         .param(i64::from(event.request_expiry_hours))
         .param(i64::from(event.reminder_minutes))
+        .param(event.max_wait_spread.map(i64::from))
         .execute(self.db())
         .await?;
         Ok(())
@@ -116,6 +127,16 @@ impl<DB: Backend> EventStore for SqlStore<DB> {
     async fn set_request_expiry(&self, id: &str, hours: u32) -> StoreResult<Event> {
         let row = sqlx::query("UPDATE events SET request_expiry_hours = $1 WHERE id = $2 RETURNING *")
             .param(i64::from(hours))
+            .param(id)
+            .fetch_optional(self.db())
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        event_from(&row)
+    }
+
+    async fn set_max_wait_spread(&self, id: &str, spread: Option<u32>) -> StoreResult<Event> {
+        let row = sqlx::query("UPDATE events SET max_wait_spread = $1 WHERE id = $2 RETURNING *")
+            .param(spread.map(i64::from))
             .param(id)
             .fetch_optional(self.db())
             .await?

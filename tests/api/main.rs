@@ -24,6 +24,7 @@ mod cluster_queue;
 mod cluster_ratelimit;
 mod control_characters;
 mod expensive_reads;
+mod fairness;
 mod generate_cli;
 mod idempotency;
 mod journey;

@@ -52,6 +52,7 @@ async fn event(store: &DynStore) -> Event {
         request_expiry_hours: rendezvous::domain::request::DEFAULT_EXPIRY_HOURS,
         created_at: Utc::now(),
         reminder_minutes: 15,
+        max_wait_spread: None,
     };
     store.create_event(&event).await.unwrap();
     event

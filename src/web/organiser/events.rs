@@ -27,6 +27,8 @@ struct Typed {
     timezone: String,
     slot_minutes: String,
     reminder_minutes: String,
+    /// Blank: no fairness rule.
+    max_wait_spread: String,
     /// (date, sessions as "09:00-12:30, 14:00-18:00") per row.
     days: Vec<(String, String)>,
 }
@@ -56,6 +58,7 @@ impl Typed {
             timezone: form.get("timezone").trim().to_string(),
             slot_minutes: form.get("slot_minutes").to_string(),
             reminder_minutes: form.get("reminder_minutes").to_string(),
+            max_wait_spread: form.get("max_wait_spread").trim().to_string(),
             days,
         }
     }
@@ -134,6 +137,7 @@ fn create_form(ctx: &Ctx, csrf: &str, typed: &Typed, errors: &Invalid) -> Markup
             (field("timezone", "org-event-timezone", &typed.timezone, "text"))
             (field("slot_minutes", "org-event-slot-minutes", &typed.slot_minutes, "number"))
             (field("reminder_minutes", "org-event-reminder-minutes", &typed.reminder_minutes, "number"))
+            (field("max_wait_spread", "org-event-max-wait-spread", &typed.max_wait_spread, "number"))
             fieldset {
                 legend { (lang.t("org-event-days")) }
                 p class="meta" id="days-help" { (lang.t("org-event-days-help")) }
@@ -227,6 +231,7 @@ pub async fn create(ctx: Ctx, State(state): State<AppState>, body: Bytes) -> Res
             slot_minutes: number(&typed.slot_minutes),
             days,
             reminder_minutes: number(&typed.reminder_minutes),
+            max_wait_spread: (!typed.max_wait_spread.is_empty()).then(|| number(&typed.max_wait_spread)),
         };
         match setup::create_event(state.store.as_ref(), new).await {
             Ok((event, _)) => Ok(Redirect::to(&format!("/organiser/events/{}", event.id)).into_response()),
@@ -261,6 +266,9 @@ pub async fn show(State(_state): State<AppState>, OrganiserEvent { ctx, event }:
                 ("minutes", event.slot_minutes.to_string()),
                 ("slots", spec.slots().len().to_string()),
             ])) }
+            @if let Some(spread) = event.max_wait_spread {
+                p { (lang.ta("org-event-fairness", &[("spread", spread.to_string())])) }
+            }
             @for (day, slots) in &days {
                 section class="slots" {
                     h2 { (day) }

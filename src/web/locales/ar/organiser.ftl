@@ -19,6 +19,7 @@ org-event-name = الاسم
 org-event-timezone = المنطقة الزمنية (IANA، مثل Africa/Casablanca)
 org-event-slot-minutes = مدة الفترة بالدقائق
 org-event-reminder-minutes = التذكير، بالدقائق قبل كل موعد (0: بلا تذكير)
+org-event-max-wait-spread = الإنصاف: أقصى فرق في عدد فترات الانتظار بين أي مشاركَين (فارغ: بلا قاعدة)
 org-event-days = الأيام
 org-event-days-help = يوم في كل سطر: تاريخه وجلساته، مثل 09:00-12:30, 14:00-18:00. اترك الأسطر الزائدة فارغة.
 org-event-day-date = اليوم { $number }: التاريخ
@@ -26,6 +27,7 @@ org-event-day-sessions = اليوم { $number }: الجلسات
 org-event-create = إنشاء الفعالية
 org-event-version = النسخة المنشورة
 org-event-summary = المنطقة الزمنية { $zone }، فترات من { $minutes } دقيقة، { $slots } فترة في المجموع.
+org-event-fairness = الإنصاف: لا يختلف عدد فترات انتظار أي مشاركَين بأكثر من { $spread }.
 
 org-rooms-title = قاعات { $event }
 org-rooms-none = لا توجد قاعة بعد.

@@ -19,6 +19,7 @@ org-event-name = Name
 org-event-timezone = Time zone (IANA, as Africa/Casablanca)
 org-event-slot-minutes = Slot length in minutes
 org-event-reminder-minutes = Reminder, minutes before each meeting (0: none)
+org-event-max-wait-spread = Fairness: most difference in waits between any two participants (blank: no rule)
 org-event-days = Days
 org-event-days-help = One day a row: its date and its sessions as 09:00-12:30, 14:00-18:00. Leave extra rows empty.
 org-event-day-date = Day { $number }: date
@@ -26,6 +27,7 @@ org-event-day-sessions = Day { $number }: sessions
 org-event-create = Create the event
 org-event-version = Published version
 org-event-summary = Time zone { $zone }, { $minutes }-minute slots, { $slots } slots in all.
+org-event-fairness = Fairness: the waits of any two participants differ by at most { $spread }.
 
 org-rooms-title = Rooms of { $event }
 org-rooms-none = No room yet.

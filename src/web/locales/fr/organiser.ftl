@@ -19,6 +19,7 @@ org-event-name = Nom
 org-event-timezone = Fuseau horaire (IANA, comme Africa/Casablanca)
 org-event-slot-minutes = Durée d’un créneau en minutes
 org-event-reminder-minutes = Rappel, en minutes avant chaque rendez-vous (0 : aucun)
+org-event-max-wait-spread = Équité : écart maximal du nombre d’attentes entre deux participants (vide : aucune règle)
 org-event-days = Jours
 org-event-days-help = Un jour par ligne : sa date et ses sessions, comme 09:00-12:30, 14:00-18:00. Laissez vides les lignes en trop.
 org-event-day-date = Jour { $number } : date
@@ -26,6 +27,7 @@ org-event-day-sessions = Jour { $number } : sessions
 org-event-create = Créer l’événement
 org-event-version = Version publiée
 org-event-summary = Fuseau { $zone }, créneaux de { $minutes } minutes, { $slots } créneaux en tout.
+org-event-fairness = Équité : les attentes de deux participants diffèrent d’au plus { $spread }.
 
 org-rooms-title = Salles de { $event }
 org-rooms-none = Aucune salle pour l’instant.
