@@ -273,4 +273,104 @@ mod tests {
         assert!(report.is_valid(), "{:?}", report.violations);
         assert_eq!(report.objective, state.objective());
     }
+
+    /// One morning of three slots, one table; `p` and `q` both between `a` and `b`, `q`
+    /// pinned to the last slot when `pinned`, `p` to the first when `both`. With
+    /// `max_wait_spread: 0`.
+    fn uneven_pins(pinned: bool, both: bool) -> Problem {
+        let pin = if pinned {
+            r#", "fixed": {"slot": "s3"}"#
+        } else {
+            ""
+        };
+        let first = if both { r#", "fixed": {"slot": "s1"}"# } else { "" };
+        Problem::from_json(&format!(
+            r#"{{"format": "rendezvous-problem/1",
+              "slots": [
+                {{"id": "s1", "start": "2027-04-17T10:00:00+01:00", "end": "2027-04-17T10:20:00+01:00"}},
+                {{"id": "s2", "start": "2027-04-17T10:20:00+01:00", "end": "2027-04-17T10:40:00+01:00"}},
+                {{"id": "s3", "start": "2027-04-17T10:40:00+01:00", "end": "2027-04-17T11:00:00+01:00"}}
+              ],
+              "rooms": [{{"id": "T1", "capacity": 2}}],
+              "participants": [{{"id": "a"}}, {{"id": "b"}}, {{"id": "c"}}],
+              "meetings": [
+                {{"id": "p", "participants": ["a", "b"], "weight": 5{first}}},
+                {{"id": "q", "participants": ["a", "b"], "weight": 5{pin}}}
+              ],
+              "penalties": {{"gap": 1}},
+              "max_wait_spread": 0}}"#
+        ))
+        .unwrap()
+    }
+
+    fn uneven(pinned: bool) -> Problem {
+        uneven_pins(pinned, false)
+    }
+
+    #[test]
+    fn an_unfair_start_is_brought_within_the_rule() {
+        // `p` at s1 and `q` at s3 (as a published timetable might have them): `a` and `b`
+        // wait once, `c` never. Dropping either meeting evens it out.
+        let problem = uneven(false);
+        let model = Model::new(&problem);
+        let mut state = State::new(&model);
+        for (m, slot) in [(0, 0), (1, 2)] {
+            let class = model.starts[m][slot].classes[0];
+            state.place(m, Spot { slot, class });
+        }
+        assert!(!state.is_fair());
+        repair_fairness(&mut state);
+        assert!(state.is_fair());
+        assert_eq!(state.spots.iter().flatten().count(), 1);
+        // The greedy start then holds the other one where it keeps the rule.
+        greedy(&mut state);
+        assert!(state.is_fair());
+        assert_eq!(state.spots.iter().flatten().count(), 2);
+        let schedule = crate::rooms::assign_rooms(&model, &state.spots).unwrap();
+        assert!(crate::check::evaluate(&problem, &schedule).is_valid());
+    }
+
+    #[test]
+    fn a_pin_stays_when_an_unfair_start_is_repaired() {
+        // `q` pinned to s3 with `p` at s1: `p` goes, the pin stays; the pins alone then
+        // keep the rule. The solve holds both without a wait.
+        let problem = uneven(true);
+        let model = Model::new(&problem);
+        let mut state = State::new(&model);
+        place_pins(&mut state).unwrap();
+        let class = model.starts[0][0].classes[0];
+        state.place(0, Spot { slot: 0, class });
+        repair_fairness(&mut state);
+        assert!(state.is_fair());
+        assert_eq!(state.spots[0], None);
+        assert!(state.spots[1].is_some());
+        let options = crate::SolveOptions {
+            time_limit: std::time::Duration::from_secs(5),
+            ..crate::SolveOptions::default()
+        };
+        let solution = crate::solve(&problem, &options, &mut |_| {});
+        assert!(crate::check(&problem, &solution.to_doc(&problem)).is_valid());
+        assert_eq!((solution.objective, solution.schedule.placed()), (10, 2));
+    }
+
+    #[test]
+    fn pins_that_alone_break_the_rule_make_the_solve_infeasible() {
+        // `p` pinned to s1 and `q` to s3: `a` and `b` wait once whatever else happens, and
+        // `c`, without meetings, never. The solve says so; the checker accepts the claim.
+        let problem = uneven_pins(true, true);
+        let options = crate::SolveOptions {
+            time_limit: std::time::Duration::from_secs(5),
+            ..crate::SolveOptions::default()
+        };
+        let solution = crate::solve(&problem, &options, &mut |_| {});
+        assert_eq!(solution.status, crate::Status::Infeasible);
+        assert_eq!(solution.schedule.placed(), 0);
+        let reasons: Vec<String> = solution.reasons.iter().map(|(_, r)| r.to_string()).collect();
+        assert!(
+            reasons.iter().all(|r| r.contains("max_wait_spread 0")),
+            "{reasons:?}"
+        );
+        let report = crate::check(&problem, &solution.to_doc(&problem));
+        assert!(report.is_valid(), "{:?}", report.violations);
+    }
 }
