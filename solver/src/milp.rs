@@ -6,6 +6,11 @@
 //! that is started, pending and not busy is idle; a busy slot followed by an idle one
 //! opens a gap. The relaxation of these is weak, which is why the solver only comes here
 //! warm started from the annealer's best schedule, to improve it and bound it.
+//!
+//! With the fairness rule (`max_wait_spread: d`) the waits are modelled for everyone who
+//! could wait, exact both ways (pending only while a meeting is still to come, a gap only
+//! where one opens), and every participant's gaps lie within [least, least + d] of one
+//! more column, so the schedules and the bound are those of the fair problem.
 
 use good_lp::{Expression, SolverModel, Variable, constraint, highs, variable};
 use highs::{HighsModelStatus, HighsSolutionStatus};
@@ -114,6 +119,8 @@ pub(crate) fn solve_mip(
         f64::from(penalties.move_),
     );
     let with_waits = idle_cost > 0.0 || gap_cost > 0.0;
+    // The fairness rule needs every participant's gaps, exact, whatever they cost.
+    let fair = problem.max_wait_spread;
     let mut columns = Columns::default();
     let mut objective = Expression::default();
 
@@ -182,7 +189,7 @@ pub(crate) fn solve_mip(
     for p in 0..participants {
         for session in &problem.sessions {
             let range = session.slots.clone();
-            if !(with_waits && model.meetings_of[p].len() >= 2 && range.len() >= 3) {
+            if !((with_waits || fair.is_some()) && model.meetings_of[p].len() >= 2 && range.len() >= 3) {
                 continue;
             }
             let mut entry = Waits {
@@ -214,6 +221,11 @@ pub(crate) fn solve_mip(
             waits.push(entry);
         }
     }
+    // Fairness: the fewest gaps anyone has, every participant's within the rule above it.
+    let least = fair.map(|_| {
+        let (x, col) = columns.add(variable().min(0));
+        Var { x, col }
+    });
     let column_count = columns.len();
 
     let mut lp = columns.vars.maximise(objective).using(highs);
@@ -253,6 +265,31 @@ pub(crate) fn solve_mip(
         }
     }
 
+    if let (Some(spread), Some(least)) = (fair, least) {
+        let mut gaps_of: Vec<Expression> = vec![Expression::default(); participants];
+        for entry in &waits {
+            let (busy, pending) = (&entry.busy, &entry.pending);
+            for i in 0..entry.slots.len() {
+                // Pending only while a meeting is still to come: then a gap opens exactly
+                // where one does, and the sum below is the participant's gaps.
+                let to_come: Expression = busy[i..].iter().map(|b| b.x).sum();
+                lp.add_constraint(constraint!(pending[i].x - to_come <= 0));
+                if let Some(gap) = entry.gap[i] {
+                    lp.add_constraint(constraint!(gap.x - busy[i - 1].x <= 0));
+                    lp.add_constraint(constraint!(gap.x + busy[i].x <= 1));
+                    lp.add_constraint(constraint!(gap.x - pending[i].x <= 0));
+                    gaps_of[entry.participant].add_mul(1.0, gap.x);
+                }
+            }
+        }
+        // A participant whose waits are not modelled has none (fewer than two meetings,
+        // or sessions too short for a gap).
+        for gaps in gaps_of {
+            lp.add_constraint(constraint!(gaps.clone() - least.x >= 0));
+            lp.add_constraint(constraint!(gaps - least.x <= f64::from(spread)));
+        }
+    }
+
     // The raw model, for the MIP start and the dual bound good_lp does not expose.
     let Ok(mut highs) = lp.try_into_inner() else {
         return MipResult {
@@ -268,7 +305,19 @@ pub(crate) fn solve_mip(
     highs.set_option("mip_rel_gap", 0.0);
     highs.set_option("mip_abs_gap", 0.999);
 
-    let start_values = warm_start(model, warm, &placings, &busy, &waits, column_count);
+    let mut start_values = warm_start(model, warm, &placings, &busy, &waits, column_count);
+    if let Some(least) = least {
+        let mut gaps = vec![0.0; participants];
+        for entry in &waits {
+            gaps[entry.participant] += entry
+                .gap
+                .iter()
+                .flatten()
+                .map(|g| start_values[g.col])
+                .sum::<f64>();
+        }
+        start_values[least.col] = gaps.into_iter().reduce(f64::min).unwrap_or(0.0);
+    }
     let _ = highs.try_set_solution(Some(&start_values), None, None, None);
 
     let Ok(solved) = highs.try_solve() else {

@@ -77,7 +77,8 @@ fn poll_shared(report: &mut Reporter, shared: Option<&Shared>) {
 /// With a fairness rule (`max_wait_spread`), every phase keeps it: the state's objective
 /// ranks a schedule that breaks it below any that keeps it (so the greedy start, the
 /// annealers and every HiGHS neighbourhood, checked on that state, never prefer one), a
-/// re-solve's published start is brought within it first, and the SAT search encodes it.
+/// re-solve's published start is brought within it first, and the exact MIP and the SAT
+/// search encode it.
 ///
 /// It never returns an invalid schedule: at worst the one holding only the pins.
 /// Contradictory pins give [`Status::Infeasible`](crate::Status::Infeasible) with reasons naming them,
