@@ -41,6 +41,10 @@ pub struct Args {
     /// variant at 20).
     #[arg(long, default_value_t = 0, value_name = "PERCENT", value_parser = clap::value_parser!(u8).range(0..=100))]
     pub pins: u8,
+    /// The fairness rule of each generated forum: any two participants' waits differ by at
+    /// most this many (the benchmark's fairness variant at 2).
+    #[arg(long, value_name = "D")]
+    pub max_wait_spread: Option<u32>,
     /// Only the generated problems, not the instances directory.
     #[arg(long)]
     pub generated_only: bool,
@@ -140,7 +144,7 @@ fn run_in(args: &Args, work_dir: &Path) -> anyhow::Result<ExitCode> {
     for preset in &args.generated {
         if preset == FORUM {
             for seed in parse_seeds(&args.seeds)? {
-                instances.push(generate_forum(seed, args.pins, work_dir)?);
+                instances.push(generate_forum(seed, args.pins, args.max_wait_spread, work_dir)?);
             }
         } else {
             instances.push(generate_instance(preset, work_dir)?);
@@ -312,13 +316,15 @@ fn parse_seeds(text: &str) -> Result<Vec<u64>, BadInput> {
     Ok(seeds)
 }
 
-fn generate_forum(seed: u64, pins: u8, work_dir: &Path) -> anyhow::Result<Instance> {
+fn generate_forum(seed: u64, pins: u8, spread: Option<u32>, work_dir: &Path) -> anyhow::Result<Instance> {
     let forum = forum_look_alike(seed, pins);
-    let name = if pins == 0 {
-        format!("generated-forum-{seed}")
-    } else {
-        format!("generated-forum-{seed}-pins-{pins}")
-    };
+    let mut name = format!("generated-forum-{seed}");
+    if pins > 0 {
+        name.push_str(&format!("-pins-{pins}"));
+    }
+    if let Some(d) = spread {
+        name.push_str(&format!("-spread-{d}"));
+    }
     let path = work_dir.join(format!("{name}.json"));
     eprintln!(
         "bench: generating {name}: {} participants, {} meetings, {} tables, {} slots",
@@ -328,7 +334,9 @@ fn generate_forum(seed: u64, pins: u8, work_dir: &Path) -> anyhow::Result<Instan
         forum.slots
     );
     let file = std::fs::File::create(&path).with_context(|| format!("cannot create {}", path.display()))?;
-    serde_json::to_writer(std::io::BufWriter::new(file), &forum.to_problem_doc())?;
+    let mut doc = forum.to_problem_doc();
+    doc.max_wait_spread = spread;
+    serde_json::to_writer(std::io::BufWriter::new(file), &doc)?;
     Ok(Instance {
         name,
         path,

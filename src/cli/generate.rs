@@ -23,6 +23,10 @@ pub struct Args {
     /// schedule that holds every meeting, so the forum stays feasible.
     #[arg(long, value_name = "PERCENT", value_parser = clap::value_parser!(u8).range(0..=100))]
     pub pins: Option<u8>,
+    /// With `--preset forum`: the fairness rule, any two participants' waits differing by
+    /// at most this many (`max_wait_spread` in the problem; the benchmark's variant is 2).
+    #[arg(long, value_name = "D")]
+    pub max_wait_spread: Option<u32>,
     /// Number of participants.
     #[arg(long)]
     pub participants: Option<usize>,
@@ -89,6 +93,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if args.pins.is_some() {
         return Err(BadInput("--pins: only with --preset forum".to_string()).into());
     }
+    if args.max_wait_spread.is_some() {
+        return Err(BadInput("--max-wait-spread: only with --preset forum".to_string()).into());
+    }
     if args.late.late_changes {
         return super::late_changes::run(&args.late, args.seed, args.output.as_deref(), args.pretty);
     }
@@ -136,7 +143,8 @@ fn run_forum(args: &Args) -> anyhow::Result<ExitCode> {
     }
     let (seed, pins) = (args.seed.unwrap_or(1), args.pins.unwrap_or(0));
     let forum = forum_look_alike(seed, pins);
-    let doc = forum.to_problem_doc();
+    let mut doc = forum.to_problem_doc();
+    doc.max_wait_spread = args.max_wait_spread;
     let mut out: Box<dyn Write> = match &args.output {
         Some(path) => Box::new(BufWriter::new(
             File::create(path).with_context(|| format!("cannot create {}", path.display()))?,
@@ -192,6 +200,7 @@ mod tests {
             tables: Some(10),
             seed: None,
             pins: None,
+            max_wait_spread: None,
             output: None,
             pretty: false,
             expo: false,
