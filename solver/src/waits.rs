@@ -412,13 +412,17 @@ mod tests {
         // do (within about 400,000 steps each: two seconds of the 48 s annealing share on an
         // idle machine), and the lowest seed wins the tie: no clock decides the schedule. A
         // shorter time limit would let a busy machine's deadline cut a run short, which
-        // is the one case `SolveOptions` says may change the schedule.
+        // is the one case `SolveOptions` says may change the schedule. One meeting lasts
+        // two slots, so the SAT search (unit meetings only), whose schedule depends on
+        // which search finds what first, does not run beside them.
         let mut away = vec![vec![]; 30];
         away[0] = vec![3];
         let meetings: Vec<(usize, usize)> = (0..30)
             .flat_map(|p| (1..=3).map(move |step| (p, (p + step) % 30)))
             .collect();
-        let problem = forum(20, 12, &away, &meetings);
+        let mut problem = forum(20, 12, &away, &meetings);
+        problem.meetings[0].duration = 2;
+        assert!(!crate::sat::applies(&Model::new(&problem)));
         let options = SolveOptions {
             time_limit: Duration::from_secs(60),
             threads: 3,
