@@ -40,8 +40,11 @@ fn waits(solution: &Solution) -> i64 {
 fn forum_1_holds_every_meeting_near_its_wait_floor() {
     let (problem, solution) = solve_and_check(include_str!("../data/pub-forum-1.json"), 10);
     assert_eq!(solution.schedule.placed(), problem.meetings.len());
-    // The proved floor is 12 waits (BENCHMARKS.md): bound 250,000 − 12.
-    assert_eq!(solution.bound, Some(249_988));
+    // The per-participant floors prove 12 waits (bound 250,000 − 12); the SAT search's
+    // upward steps may prove more within the limit (13 on a quiet machine: 249,987, the
+    // 05:38 run of BENCHMARKS.md), never more than a known schedule's 21 (249,979).
+    let bound = solution.bound.unwrap();
+    assert!((249_979..=249_988).contains(&bound), "bound {bound}");
     assert_eq!(waits(&solution), solution.stats.gaps);
     // BENCHMARKS.md reports 19–21 waits at 30 s; a test cannot afford that. At this
     // test's 10 s, seeds 0, 1 and 2 reached 25, 22 and 22 waits (2026-12-01, debug
