@@ -90,9 +90,13 @@ pub(crate) fn place_pins(state: &mut State) -> Result<(), Vec<(MeetingIx, String
     if !clash_notes.is_empty() {
         return Err(merge_notes(clash_notes));
     }
-    // No pairwise clash: place them; a failure now means a class has too few rooms.
+    // No pairwise clash: place them; a failure now means a class has too few rooms. The
+    // pins with the fewest room classes choose first, so a pin that could use several
+    // does not take the only class another one fits (found by the pins property test).
+    let mut by_choice = pinned.clone();
+    by_choice.sort_by_key(|&m| model.starts[m][0].classes.len());
     let mut crowded = Vec::new();
-    for &m in &pinned {
+    for &m in &by_choice {
         let start = &model.starts[m][0];
         // A pin of the slot only keeps the published room when it can (no `move` to pay).
         let keep = model
