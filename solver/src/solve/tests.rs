@@ -80,21 +80,30 @@ fn pub_tiny_reaches_its_proved_optimum_from_greedy() {
 
 #[test]
 fn forum_problems_hold_what_the_bound_allows_with_floors_as_bound() {
-    // Held meetings and the bound from the proved wait floors (12 and 4), BENCHMARKS.md.
-    for (text, held, bound) in [
+    // Held meetings, the proved wait floors (12 and 4) and the best known schedule's objective
+    // (BENCHMARKS.md). The bound is at most the floors' and never below a known schedule: the
+    // SAT search may prove a tighter one within the time (pub-forum-1: 13 waits, 249,987, on a
+    // quiet machine), and pub-forum-2's floors' bound is its optimum.
+    for (text, held, floors_bound, best_known) in [
         (
             include_str!("../../tests/data/pub-forum-1.json"),
             250_i64,
             249_988,
+            249_979,
         ),
-        (include_str!("../../tests/data/pub-forum-2.json"), 198, 197_996),
+        (include_str!("../../tests/data/pub-forum-2.json"), 198, 197_996, 197_996),
     ] {
         let problem = Problem::from_json(text).unwrap();
         let solution = solve(&problem, &options(6.0), &mut |_| {});
         assert_consistent(&problem, &solution);
         assert_eq!(solution.stats.placed, held);
-        assert_eq!(solution.stats.wait_floor, Some(held * 1000 - bound));
-        assert_eq!(solution.bound, Some(bound));
+        assert_eq!(solution.stats.wait_floor, Some(held * 1000 - floors_bound));
+        let bound = solution.bound.expect("a forum's bound");
+        assert!(
+            (best_known..=floors_bound).contains(&bound) && bound >= solution.objective,
+            "bound {bound}, objective {}",
+            solution.objective
+        );
     }
 }
 
