@@ -91,7 +91,12 @@ fn forum_problems_hold_what_the_bound_allows_with_floors_as_bound() {
             249_988,
             249_979,
         ),
-        (include_str!("../../tests/data/pub-forum-2.json"), 198, 197_996, 197_996),
+        (
+            include_str!("../../tests/data/pub-forum-2.json"),
+            198,
+            197_996,
+            197_996,
+        ),
     ] {
         let problem = Problem::from_json(text).unwrap();
         let solution = solve(&problem, &options(6.0), &mut |_| {});
