@@ -22,15 +22,21 @@ use crate::store::Event;
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateEvent {
+    /// Not blank; at most 200 characters once trimmed (so not stated as a `maxLength`).
+    #[schema(min_length = 1)]
     pub name: String,
     /// IANA time zone, as `Africa/Casablanca`.
     pub timezone: String,
     /// Length of one slot, 5–240 minutes.
+    #[schema(minimum = 5, maximum = 240)]
     pub slot_minutes: u32,
+    /// 1–31 days.
+    #[schema(min_items = 1, max_items = 31)]
     pub days: Vec<DaySpec>,
     /// Minutes before each meeting its participants get a reminder, 0–1440 (default 15;
     /// 0: no reminders).
     #[serde(default = "fifteen")]
+    #[schema(maximum = 1440)]
     pub reminder_minutes: u32,
     /// Fairness, a hard rule of every solve: the waits (gaps between two meetings in a
     /// session, summed over the event) of any two participants differ by at most this
@@ -86,9 +92,11 @@ pub struct EventView {
 #[serde(deny_unknown_fields)]
 pub struct UpdateEvent {
     /// 1–1440 hours (default 72).
+    #[schema(minimum = 1, maximum = 1440)]
     pub request_expiry_hours: Option<u32>,
     /// Minutes before each meeting its participants get a reminder, 0–1440 (0: none).
     #[serde(default)]
+    #[schema(maximum = 1440)]
     pub reminder_minutes: Option<u32>,
     /// Fairness, 0–100 waits apart at most (see `POST /events`); `null` removes the rule.
     #[serde(default, deserialize_with = "present")]
@@ -238,4 +246,45 @@ async fn update_event(
     }
     let spec = stored.spec()?;
     Ok(axum::Json(EventView::new(&stored, &spec)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::event::{MAX_DAYS, SLOT_MINUTES};
+
+    fn properties<T: utoipa::PartialSchema>() -> serde_json::Value {
+        serde_json::to_value(T::schema()).unwrap()["properties"].clone()
+    }
+
+    /// The ranges the document states are the ones the domain enforces (the literals in the
+    /// `#[schema]` attributes cannot name the constants).
+    #[test]
+    fn the_documented_ranges_are_the_enforced_ones() {
+        let create = properties::<CreateEvent>();
+        assert_eq!(
+            create["slot_minutes"]["minimum"],
+            f64::from(*SLOT_MINUTES.start())
+        );
+        assert_eq!(create["slot_minutes"]["maximum"], f64::from(*SLOT_MINUTES.end()));
+        assert_eq!(create["days"]["minItems"], 1);
+        assert_eq!(create["days"]["maxItems"], MAX_DAYS);
+        assert_eq!(create["name"]["minLength"], 1);
+        assert!(create["name"].get("maxLength").is_none());
+        let max_reminder = f64::from(setup::MAX_REMINDER_MINUTES);
+        assert_eq!(create["reminder_minutes"]["maximum"], max_reminder);
+        let max_spread = f64::from(setup::MAX_WAIT_SPREAD);
+        assert_eq!(create["max_wait_spread"]["maximum"], max_spread);
+        let update = properties::<UpdateEvent>();
+        assert_eq!(update["reminder_minutes"]["maximum"], max_reminder);
+        assert_eq!(
+            update["request_expiry_hours"]["minimum"],
+            f64::from(*EXPIRY_HOURS.start())
+        );
+        assert_eq!(
+            update["request_expiry_hours"]["maximum"],
+            f64::from(*EXPIRY_HOURS.end())
+        );
+        assert_eq!(update["max_wait_spread"]["maximum"], max_spread);
+    }
 }

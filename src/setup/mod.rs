@@ -6,7 +6,10 @@ mod events;
 mod participants;
 mod rooms;
 
-pub use events::{MAX_WAIT_SPREAD, NewEvent, check_max_wait_spread, check_reminder_minutes, create_event};
+pub use events::{
+    MAX_REMINDER_MINUTES, MAX_WAIT_SPREAD, NewEvent, check_max_wait_spread, check_reminder_minutes,
+    create_event,
+};
 pub use participants::{Imported, import_participants, new_sign_in_token};
 pub use rooms::{RoomInput, create_room, update_room};
 
