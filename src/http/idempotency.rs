@@ -62,8 +62,12 @@ pub async fn middleware(State(state): State<AppState>, request: Request, next: N
     let Some(key) = request.headers().get(HEADER).cloned() else {
         return next.run(request).await;
     };
+    // Visible ASCII only, as the document's pattern says: `to_str` would also let spaces and
+    // tabs through.
+    let visible =
+        |k: &[u8]| !k.is_empty() && k.len() <= MAX_KEY && k.iter().all(|b| (0x21..=0x7e).contains(b));
     let key = match key.to_str() {
-        Ok(k) if !k.is_empty() && k.len() <= MAX_KEY => k.to_string(),
+        Ok(k) if visible(k.as_bytes()) => k.to_string(),
         _ => {
             return ApiError::field(
                 "/headers/Idempotency-Key",

@@ -152,6 +152,32 @@ async fn retried_posts(backend: Backend) {
     assert_eq!(f2.content_type(), "application/problem+json");
 }
 
+/// A key outside the document's pattern (1 to 255 visible ASCII characters) is a 422 naming
+/// the header, and nothing is created (the contract's long run sent one with a space).
+async fn keys_outside_the_pattern_are_refused(backend: Backend) {
+    let app = TestApp::start(backend).await;
+    let too_long = "k".repeat(256);
+    for key in ["with space", "tab\there", too_long.as_str()] {
+        let reply = app
+            .raw(
+                Method::POST,
+                "/api/v1/events",
+                Some(ORGANISER),
+                "application/json",
+                expo_body().to_string(),
+                &[("Idempotency-Key", key)],
+            )
+            .await;
+        reply.expect(422);
+        assert_eq!(
+            reply.json["errors"][0]["pointer"], "/headers/Idempotency-Key",
+            "{key:?}"
+        );
+    }
+    let events = app.get("/api/v1/events", Some(ORGANISER)).await;
+    assert_eq!(events.expect(200).json.as_array().unwrap().len(), 0);
+}
+
 /// How many stored idempotent responses hold `secret` anywhere in their body.
 async fn stored_bodies_holding(app: &TestApp, secret: &str) -> i64 {
     let sql = match app.backend {
@@ -423,6 +449,7 @@ async fn old_keys_are_purged(backend: Backend) {
 
 on_both_backends!(
     retried_posts,
+    keys_outside_the_pattern_are_refused,
     replayed_registrations_show_no_token,
     abandoned_reservations_are_taken_over,
     a_timed_out_request_releases_its_key,
