@@ -25,6 +25,14 @@ pub const REPLAYED: &str = "idempotent-replayed";
 
 /// Longest accepted key.
 pub(super) const MAX_KEY: usize = 255;
+/// The key's characters as the document states them; [`is_key`] checks the same range.
+pub(super) const KEY_PATTERN: &str = "^[\\x21-\\x7e]+$";
+
+/// 1 to [`MAX_KEY`] visible ASCII characters ([`KEY_PATTERN`]): `HeaderValue::to_str` would
+/// also let spaces and tabs through.
+fn is_key(key: &[u8]) -> bool {
+    !key.is_empty() && key.len() <= MAX_KEY && key.iter().all(|b| (0x21..=0x7e).contains(b))
+}
 
 /// Marks a response that carries a secret shown once (tokens: only their hashes are
 /// stored). The idempotency layer keeps and replays, instead of the response, a 409 problem
@@ -62,12 +70,8 @@ pub async fn middleware(State(state): State<AppState>, request: Request, next: N
     let Some(key) = request.headers().get(HEADER).cloned() else {
         return next.run(request).await;
     };
-    // Visible ASCII only, as the document's pattern says: `to_str` would also let spaces and
-    // tabs through.
-    let visible =
-        |k: &[u8]| !k.is_empty() && k.len() <= MAX_KEY && k.iter().all(|b| (0x21..=0x7e).contains(b));
     let key = match key.to_str() {
-        Ok(k) if visible(k.as_bytes()) => k.to_string(),
+        Ok(k) if is_key(k.as_bytes()) => k.to_string(),
         _ => {
             return ApiError::field(
                 "/headers/Idempotency-Key",

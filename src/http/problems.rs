@@ -222,7 +222,7 @@ fn add_idempotency_key(operation: &mut Operation) {
                 .schema_type(Type::String)
                 .min_length(Some(1))
                 .max_length(Some(super::idempotency::MAX_KEY))
-                .pattern(Some("^[\\x21-\\x7e]+$")),
+                .pattern(Some(super::idempotency::KEY_PATTERN)),
         ))
         .build();
     operation
